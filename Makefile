@@ -1,0 +1,53 @@
+# The only entry points a newcomer needs: make demo, make test (and bench, lint).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# Django 6.1 needs Python 3.12+; use the first suitable interpreter found (PATH, then pyenv).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/versions/3.1[23]*/bin/python3 2>/dev/null); do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p || echo $$p; } && break; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ENV := PE_DEMO=1 PE_REQUIRE_MFA=0 DJANGO_DEBUG=1 PE_DISABLE_RATE_LIMITS=1
+
+.PHONY: install demo test test-fast bench lint format chromium clean
+
+$(BIN)/activate:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6.1)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml $(BIN)/activate
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+chromium:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's Chromium for the browser tests…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+demo: install
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v0
+	$(DEMO_ENV) $(PY) manage.py demo
+	@echo "Serving http://$(HOST):$(PORT)/  (a background worker sends email; Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(DEMO_ENV) $(PY) manage.py db_worker --interval 1 >/dev/null 2>&1 & \
+	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+test: install chromium
+	$(BIN)/pytest -p no:cacheprovider
+
+bench: install
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles bench/out .pytest_cache .hypothesis

@@ -1,0 +1,3 @@
+from equitystats.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""The one error type the library raises for bad input."""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Bad input, located as precisely as we can: file, 1-based data row, column.
+
+    ``str(err)`` is one line a person can act on, e.g.
+    ``visits.csv, row 14, column "numerator": "12a" is not a number``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.row = row
+        self.column = column
+        super().__init__(self.__str__())
+
+    def located(self, *, file: str | None = None) -> InputError:
+        """Return a copy that also names ``file`` (used by the CLI once it knows the path)."""
+        return InputError(self.message, file=file or self.file, row=self.row, column=self.column)
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f'column "{self.column}"')
+        return (", ".join(where) + ": " if where else "") + self.message

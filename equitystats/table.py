@@ -1,0 +1,120 @@
+"""Small tables read from CSV, with column access that reports bad cells by row and column.
+
+Row numbers are 1-based data rows (the header is row 0), which is what a person sees when
+they open the file in a spreadsheet and subtract the header line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from equitystats.errors import InputError
+
+MISSING = {"", "na", "nan", "null", "none"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns of strings, as read. Convert with :meth:`numeric` or :meth:`text`."""
+
+    columns: dict[str, tuple[str, ...]]
+    source: str | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return len(next(iter(self.columns.values()), ()))
+
+    def require(self, *names: str) -> None:
+        missing = [n for n in names if n not in self.columns]
+        if missing:
+            have = ", ".join(self.columns) or "none"
+            raise InputError(
+                f"missing column {', '.join(repr(m) for m in missing)} (columns found: {have})",
+                file=self.source,
+            )
+
+    def text(self, name: str) -> tuple[str, ...]:
+        self.require(name)
+        return self.columns[name]
+
+    def numeric(
+        self,
+        name: str,
+        *,
+        allow_missing: bool = False,
+        integer: bool = False,
+        non_negative: bool = False,
+    ) -> np.ndarray:
+        """The column as float64; missing cells become NaN only when ``allow_missing``."""
+        self.require(name)
+        out = np.empty(self.n_rows, dtype=float)
+        for i, raw in enumerate(self.columns[name]):
+            cell = raw.strip()
+            if cell.lower() in MISSING:
+                if not allow_missing:
+                    raise InputError("value is missing", file=self.source, row=i + 1, column=name)
+                out[i] = math.nan
+                continue
+            try:
+                value = float(cell)
+            except ValueError:
+                raise InputError(
+                    f"{raw!r} is not a number", file=self.source, row=i + 1, column=name
+                ) from None
+            if not math.isfinite(value):
+                raise InputError(f"{raw!r} is not a finite number", file=self.source, row=i + 1, column=name)
+            if integer and value != int(value):
+                raise InputError(f"{raw!r} is not a whole number", file=self.source, row=i + 1, column=name)
+            if non_negative and value < 0:
+                raise InputError(f"{raw!r} is negative", file=self.source, row=i + 1, column=name)
+            out[i] = value
+        return out
+
+
+def table_from_rows(header: Iterable[str], rows: Iterable[Iterable[str]], source: str | None = None) -> Table:
+    header = [h.strip() for h in header]
+    data: list[list[str]] = [[] for _ in header]
+    for r, row in enumerate(rows, start=1):
+        row = list(row)
+        if len(row) != len(header):
+            raise InputError(
+                f"has {len(row)} cells but the header has {len(header)}", file=source, row=r
+            )
+        for j, cell in enumerate(row):
+            data[j].append(cell)
+    return Table({h: tuple(col) for h, col in zip(header, data, strict=True)}, source)
+
+
+def read_csv(path: str | Path, *, text: str | None = None) -> Table:
+    """Read a CSV file (UTF-8, with or without BOM) into a :class:`Table`."""
+    source = str(path)
+    if text is None:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror}", file=source) from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8", file=source
+            ) from None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError("is empty", file=source) from None
+    except csv.Error as exc:
+        raise InputError(f"is not valid CSV: {exc}", file=source) from None
+    try:
+        rows = [row for row in reader if row]
+    except csv.Error as exc:
+        raise InputError(f"is not valid CSV: {exc}", file=source, row=reader.line_num - 1) from None
+    return table_from_rows(header, rows, source)

@@ -1,0 +1,85 @@
+"""Email: every message goes through the task queue, then a delivery backend.
+
+``TaskQueueEmailBackend`` is Django's EMAIL_BACKEND everywhere, so Django, django-allauth and our own
+services all send through it without knowing. It serialises each message and enqueues
+:func:`pursuing_equity.core.tasks.deliver_email`, which hands it to ``PE_DELIVERY_EMAIL_BACKEND``
+(SMTP in production, :class:`CapturingEmailBackend` in development, tests and the demo).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+
+
+def message_to_dict(message: EmailMessage) -> dict[str, Any]:
+    html = ""
+    for content, mimetype in getattr(message, "alternatives", []) or []:
+        if mimetype == "text/html":
+            html = str(content)
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "html": html,
+        "from_email": str(message.from_email or settings.DEFAULT_FROM_EMAIL),
+        "to": [str(a) for a in message.to],
+        "cc": [str(a) for a in message.cc],
+        "bcc": [str(a) for a in message.bcc],
+        "reply_to": [str(a) for a in message.reply_to],
+    }
+
+
+def message_from_dict(data: dict[str, Any]) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        cc=data.get("cc") or [],
+        bcc=data.get("bcc") or [],
+        reply_to=data.get("reply_to") or [],
+    )
+    if data.get("html"):
+        message.attach_alternative(data["html"], "text/html")
+    return message
+
+
+def deliver(data: dict[str, Any]) -> int:
+    connection = get_connection(settings.PE_DELIVERY_EMAIL_BACKEND)
+    return connection.send_messages([message_from_dict(data)])
+
+
+class TaskQueueEmailBackend(BaseEmailBackend):
+    """Enqueue each message for delivery by the background worker."""
+
+    def send_messages(self, email_messages):
+        from pursuing_equity.core.tasks import deliver_email
+
+        count = 0
+        for message in email_messages:
+            deliver_email.enqueue(message_to_dict(message))
+            count += 1
+        return count
+
+
+class CapturingEmailBackend(BaseEmailBackend):
+    """Store messages in the database, where program staff can read them (the outbox)."""
+
+    def send_messages(self, email_messages):
+        from pursuing_equity.core.models import CapturedEmail
+
+        for message in email_messages:
+            data = message_to_dict(message)
+            CapturedEmail.objects.create(
+                subject=data["subject"][:998],
+                from_email=data["from_email"],
+                to=data["to"],
+                cc=data["cc"],
+                bcc=data["bcc"],
+                body=data["body"],
+                html_body=data["html"],
+            )
+        return len(email_messages)

@@ -1,0 +1,8 @@
+"""WSGI entry point for gunicorn: `gunicorn pursuing_equity.wsgi`."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pursuing_equity.settings_production")
+application = get_wsgi_application()
