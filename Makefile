@@ -38,7 +38,11 @@ demo: install
 test: install chromium
 	$(BIN)/pytest -p no:cacheprovider
 
-bench: install
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	@touch $@
+
+bench: $(VENV)/.installed-bench
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 lint: install

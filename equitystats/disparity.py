@@ -197,6 +197,16 @@ def _as_float_array(
     return arr
 
 
+def _sign(dev: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """sign(dev), with deviations within rounding error of zero counted as zero.
+
+    |x| is not differentiable at 0; its subgradient 0 is used there, and a rate that
+    equals the reference up to rounding must not flip the SE with the order of summation.
+    """
+    tiny = 64 * np.finfo(float).eps * float(np.max(np.abs(y), initial=0.0))
+    return np.where(np.abs(dev) <= tiny, 0.0, np.sign(dev))
+
+
 def _first_by(keys: np.ndarray, names: np.ndarray) -> int:
     """Index of the smallest key, ties broken by the group name (so input order never matters)."""
     return int(np.lexsort((names, keys))[0])
@@ -340,7 +350,6 @@ def measures(
 
     w = pop / pop.sum()
     mu = float(w @ y)
-    eye = np.eye(n)
 
     # the reference, its position (-1 for μ) and its gradient with respect to y
     if reference in ("best", "largest", "mean") and reference not in names:
@@ -360,7 +369,7 @@ def measures(
             )
         ref_index = int(hits[0])
     ref_is_mean = ref_index < 0
-    ref_grad = w if ref_is_mean else eye[ref_index]
+    ref_grad = w if ref_is_mean else _unit(n, ref_index)
     y_ref = mu if ref_is_mean else float(y[ref_index])
     ref = Reference(
         "mean" if ref_is_mean else str(names[ref_index]),
@@ -373,12 +382,13 @@ def measures(
         # range difference and ratio (highest against lowest)
         hi = _first_by(-y, names)
         lo = _first_by(y, names)
-        out["range_difference"] = _normal(y[hi] - y[lo], eye[hi] - eye[lo], se)
-        out["range_ratio"] = _log_ratio(y[hi] / y[lo], eye[hi] / y[hi] - eye[lo] / y[lo], se)
+        e_hi, e_lo = _unit(n, hi), _unit(n, lo)
+        out["range_difference"] = _normal(y[hi] - y[lo], e_hi - e_lo, se)
+        out["range_ratio"] = _log_ratio(y[hi] / y[lo], e_hi / y[hi] - e_lo / y[lo], se)
 
         # index of disparity, percent
         dev = y - y_ref
-        sign = np.sign(dev)
+        sign = _sign(dev, y)
         k = n if ref_is_mean else n - 1
         idisp = 100.0 * np.sum(np.abs(dev)) / (k * y_ref)
         # ∂/∂y = 100/(k y_ref) [sign − (Σ sign) ∂y_ref/∂y] − IDisp ∂y_ref/∂y / y_ref
@@ -400,7 +410,7 @@ def measures(
         out["mean_log_deviation"] = _normal(mld, np.where(w > 0, w * (1.0 / mu - 1.0 / y), 0.0), se)
 
         # index of dissimilarity: ½ Σ |w_j y_j/μ − w_j| = ½ Σ w_j |y_j − μ| / μ
-        s_mu = np.sign(d_mu)
+        s_mu = _sign(d_mu, y)
         dis = 0.5 * np.sum(w * np.abs(d_mu)) / mu
         grad = 0.5 * (w * s_mu - w * np.sum(w * s_mu)) / mu - dis * w / mu
         out["index_of_dissimilarity"] = _normal(dis, grad, se)
@@ -414,24 +424,63 @@ def measures(
         if order is not None:
             out.update(_ordered(order, y, w, mu, se))
 
-        pairs = []
-        for j in range(n):
-            diff = _normal(y[j] - y_ref, eye[j] - ref_grad, se)
-            if j == ref_index:
-                ratio = (
-                    Estimate(1.0, 0.0, 1.0, 1.0)
-                    if y[j] > 0
-                    else Estimate(math.nan, math.nan, math.nan, math.nan)
-                )
-            else:
-                ratio = _log_ratio(y[j] / y_ref, eye[j] / y[j] - ref_grad / y_ref, se)
-            pairs.append(PairEstimate(str(names[j]), diff, ratio))
+        pairs = _pairs(names, y, se, ref_grad, y_ref, ref_index)
 
     return DisparityResult(
         mean=mu,
         reference=ref,
         measures=MappingProxyType(out),
         pairs=tuple(pairs),
+    )
+
+
+def _unit(n: int, i: int) -> np.ndarray:
+    e = np.zeros(n)
+    e[i] = 1.0
+    return e
+
+
+def _pairs(
+    names: np.ndarray,
+    y: np.ndarray,
+    se: np.ndarray,
+    ref_grad: np.ndarray,
+    y_ref: float,
+    ref_index: int,
+) -> tuple[PairEstimate, ...]:
+    """Each group against the reference, vectorised over groups.
+
+    With g = ∂y_ref/∂y (a unit vector, or w for μ) the delta-method variances are
+    Var(y_j − y_ref) = Σ_k (δ_jk − g_k)² se_k² = se_j² (1 − 2 g_j) + Σ_k g_k² se_k², and
+    Var(ln y_j − ln y_ref) = se_j²/y_j² − 2 g_j se_j²/(y_j y_ref) + Σ_k g_k² se_k² / y_ref².
+    """
+    s_ref = float(np.sum((ref_grad * se) ** 2))
+    se2 = se**2
+    diff = y - y_ref
+    diff_se = np.sqrt(np.maximum(se2 * (1.0 - 2.0 * ref_grad) + s_ref, 0.0))
+    ratio = y / y_ref
+    log_var = se2 / y**2 - 2.0 * ref_grad * se2 / (y * y_ref) + s_ref / y_ref**2
+    ok = (y > 0) & (y_ref > 0)
+    se_log = np.where(ok, np.sqrt(np.maximum(log_var, 0.0)), np.nan)
+    log_r = np.log(np.where(ok, ratio, 1.0))
+    ratio_se = ratio * se_log
+    ratio_low = np.exp(log_r - Z95 * se_log)
+    ratio_high = np.exp(log_r + Z95 * se_log)
+    if ref_index >= 0:  # the reference against itself: exactly 0 and 1, no uncertainty
+        diff_se[ref_index] = 0.0
+        if ok[ref_index]:
+            ratio[ref_index], ratio_se[ref_index] = 1.0, 0.0
+            ratio_low[ref_index] = ratio_high[ref_index] = 1.0
+    low, high = diff - Z95 * diff_se, diff + Z95 * diff_se
+    return tuple(
+        PairEstimate(
+            str(names[j]),
+            Estimate(float(diff[j]), float(diff_se[j]), float(low[j]), float(high[j])),
+            Estimate(
+                float(ratio[j]), float(ratio_se[j]), float(ratio_low[j]), float(ratio_high[j])
+            ),
+        )
+        for j in range(names.size)
     )
 
 
@@ -456,12 +505,14 @@ def _ordered(
 
     centred = ridit - np.sum(w * ridit)
     c = w * centred / np.sum(w * centred**2)
-    sii = float(c @ y)
+    # Σ c_j = Σ a_j = 0, so centring y first changes nothing but rounding error
+    y_c = y - mu
+    sii = float(c @ y_c)
     out = {"slope_index_of_inequality": _normal(sii, c, se)}
     rii = sii / mu
     out["relative_index_of_inequality"] = _normal(rii, c / mu - rii * w / mu, se)
     a = w * (2.0 * ridit - 1.0)
-    aci = float(a @ y)
+    aci = float(a @ y_c)
     out["absolute_concentration_index"] = _normal(aci, a, se)
     rci = aci / mu
     out["relative_concentration_index"] = _normal(rci, a / mu - rci * w / mu, se)

@@ -114,13 +114,17 @@ MFA_TOTP_ISSUER = "Pursuing Equity"
 PE_REQUIRE_MFA = env_bool("PE_REQUIRE_MFA", True)
 PE_DEMO = env_bool("PE_DEMO", False)
 
-# All email goes through the task queue. The queue backend hands each message to a task, which
-# delivers it with PE_DELIVERY_EMAIL_BACKEND. In development, tests and the demo, delivery captures
-# the message in the database, where program staff can read it (Staff › Outbox).
-EMAIL_BACKEND = "pursuing_equity.core.mail.TaskQueueEmailBackend"
-PE_DELIVERY_EMAIL_BACKEND = os.environ.get(
-    "PE_DELIVERY_EMAIL_BACKEND", "pursuing_equity.core.mail.CapturingEmailBackend"
-)
+# All email goes through the task queue. The "default" mailer hands each message to a task, which
+# delivers it with the "delivery" mailer. In development, tests and the demo, delivery captures the
+# message in the database, where program staff can read it (Staff › Outbox).
+MAILERS = {
+    "default": {"BACKEND": "pursuing_equity.core.mail.TaskQueueEmailBackend"},
+    "delivery": {
+        "BACKEND": os.environ.get(
+            "PE_DELIVERY_EMAIL_BACKEND", "pursuing_equity.core.mail.CapturingEmailBackend"
+        )
+    },
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pursuing Equity <pursuingequity@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

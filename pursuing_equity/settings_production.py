@@ -34,14 +34,23 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-PE_DELIVERY_EMAIL_BACKEND = os.environ.get(
-    "PE_DELIVERY_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+MAILERS = {
+    "default": {"BACKEND": "pursuing_equity.core.mail.TaskQueueEmailBackend"},
+    "delivery": {
+        "BACKEND": os.environ.get(
+            "PE_DELIVERY_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+        ),
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+        },
+    },
+}
+if MAILERS["delivery"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["delivery"].pop("OPTIONS")
 
 STORAGES = {
     **STORAGES,  # noqa: F405

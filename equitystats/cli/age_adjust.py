@@ -173,7 +173,6 @@ def run(args: argparse.Namespace) -> int:
     bounds = np.cumsum(np.bincount(codes, minlength=keys.size))[:-1]
     members = np.split(rows_by_group, bounds)
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
     header = [args.by] if args.by else []
     header += [
         "age_groups",
@@ -185,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         "ci_low",
         "ci_high",
     ]
-    writer.writerow(header)
+    out_rows = [header]  # everything is computed before anything is written
     for k in np.argsort(first, kind="stable"):  # one pass per --by group
         idx = members[k]
         try:
@@ -200,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
             row = int(idx[exc.row - 1]) + 1 if exc.row is not None else None
             where = f" for {args.by} {str(keys[k])!r}" if args.by else ""
             raise InputError(exc.message + where, file=source, row=row) from None
-        writer.writerow(
+        out_rows.append(
             ([str(keys[k])] if args.by else [])
             + [str(idx.size)]
             + [
@@ -216,4 +215,5 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         )
+    csv.writer(sys.stdout, lineterminator="\n").writerows(out_rows)
     return 0

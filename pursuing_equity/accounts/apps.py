@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "pursuing_equity.accounts"
     label = "accounts"
     verbose_name = "People, organizations and roles"
+
+    def ready(self) -> None:
+        from pursuing_equity.accounts import signals  # noqa: F401  (connects the receivers)

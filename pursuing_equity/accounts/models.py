@@ -74,11 +74,13 @@ class OrganizationType(models.TextChoices):
     PUBLIC_HEALTH = "public_health_department", "Public health department"
     OTHER = "other", "Other"
 
+
 class OrganizationSize(models.TextChoices):
     SMALL = "small", "Small (fewer than 500 staff)"
     MEDIUM = "medium", "Medium (500 to 4,999 staff)"
     LARGE = "large", "Large (5,000 to 24,999 staff)"
     VERY_LARGE = "very_large", "Very large (25,000 staff or more)"
+
 
 class Population(models.TextChoices):
     URBAN = "urban", "Urban communities"
@@ -99,7 +101,6 @@ class Population(models.TextChoices):
     VETERANS = "veterans", "Veterans"
 
 
-
 class Organization(models.Model):
     """A health care organization that applies to, or takes part in, the program."""
 
@@ -109,7 +110,9 @@ class Organization(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    org_type = models.CharField("organization type", max_length=40, choices=OrganizationType.choices)
+    org_type = models.CharField(
+        "organization type", max_length=40, choices=OrganizationType.choices
+    )
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=2, choices=STATE_CHOICES)
     census_region = models.CharField(max_length=20, choices=REGION_CHOICES, editable=False)
@@ -135,10 +138,17 @@ class Organization(models.Model):
 
     def clean(self) -> None:
         if self.state:
-            self.census_region = census_region(self.state)
+            try:
+                self.census_region = census_region(self.state)
+            except KeyError:
+                raise ValidationError(
+                    {"state": f"Unknown state or territory: {self.state}."}
+                ) from None
         unknown = [p for p in self.populations_served if p not in self.Population.values]
         if unknown:
-            raise ValidationError({"populations_served": f"Unknown population: {', '.join(map(str, unknown))}."})
+            raise ValidationError(
+                {"populations_served": f"Unknown population: {', '.join(map(str, unknown))}."}
+            )
 
     def populations_display(self) -> list[str]:
         labels = dict(self.Population.choices)
@@ -156,7 +166,14 @@ class Role(models.TextChoices):
 
 
 # Roles tied to one organization (the team's home); the others are program-wide.
-ORGANIZATION_ROLES = frozenset({Role.TEAM_MEMBER, Role.SENIOR_LEADER, Role.COMMUNITY_PARTNER})
+# A tuple for the database constraint: a set's order changes between runs, which would make
+# makemigrations see a new constraint every time.
+ORGANIZATION_ROLE_VALUES = (
+    Role.TEAM_MEMBER.value,
+    Role.SENIOR_LEADER.value,
+    Role.COMMUNITY_PARTNER.value,
+)
+ORGANIZATION_ROLES = frozenset(ORGANIZATION_ROLE_VALUES)
 
 
 class RoleAssignment(models.Model):
@@ -165,20 +182,22 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=30, choices=Role.choices)
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="role_assignments"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["role"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="role_valid"),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in ORGANIZATION_ROLES], organization__isnull=False)
-                    | (~Q(role__in=[r.value for r in ORGANIZATION_ROLES]) & Q(organization__isnull=True))
+                    Q(role__in=list(ORGANIZATION_ROLE_VALUES), organization__isnull=False)
+                    | (~Q(role__in=list(ORGANIZATION_ROLE_VALUES)) & Q(organization__isnull=True))
                 ),
                 name="role_organization_matches_kind",
             ),
@@ -198,6 +217,12 @@ class RoleAssignment(models.Model):
 
     def clean(self) -> None:
         if self.role in ORGANIZATION_ROLES and not self.organization_id:
-            raise ValidationError({"organization": f"A {self.get_role_display().lower()} belongs to an organization."})
+            raise ValidationError(
+                {"organization": f"A {self.get_role_display().lower()} belongs to an organization."}
+            )
         if self.role not in ORGANIZATION_ROLES and self.organization_id:
-            raise ValidationError({"organization": f"The {self.get_role_display().lower()} role is program-wide; leave the organization empty."})
+            raise ValidationError(
+                {
+                    "organization": f"The {self.get_role_display().lower()} role is program-wide; leave the organization empty."
+                }
+            )

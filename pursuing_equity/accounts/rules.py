@@ -100,6 +100,24 @@ def can_edit_organization(user, organization) -> bool:
     return organization.pk in organizations_of(user, TEAM_MEMBER, SENIOR_LEADER)
 
 
+def can_list_organizations(user, obj: Any = None) -> bool:
+    """The table of every organization, with its filters, is a staff tool."""
+    return is_program_staff(user)
+
+
+def can_create_organization(user, obj: Any = None) -> bool:
+    return is_program_staff(user)
+
+
+def can_invite_person(user, obj: Any = None) -> bool:
+    return is_program_staff(user)
+
+
+def can_assign_role(user, obj: Any = None) -> bool:
+    """Giving and taking away roles (``obj`` is the person or the assignment) is for staff."""
+    return is_program_staff(user)
+
+
 def can_view_home(user, obj: Any = None) -> bool:
     """Any signed-in person has a home page (applicants included)."""
     return bool(getattr(user, "is_authenticated", False))

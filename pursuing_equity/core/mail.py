@@ -1,8 +1,8 @@
 """Email: every message goes through the task queue, then a delivery backend.
 
-``TaskQueueEmailBackend`` is Django's EMAIL_BACKEND everywhere, so Django, django-allauth and our own
-services all send through it without knowing. It serialises each message and enqueues
-:func:`pursuing_equity.core.tasks.deliver_email`, which hands it to ``PE_DELIVERY_EMAIL_BACKEND``
+``TaskQueueEmailBackend`` is the "default" mailer (settings.MAILERS) everywhere, so Django,
+django-allauth and our own services all send through it without knowing. It serialises each message
+and enqueues :func:`pursuing_equity.core.tasks.deliver_email`, which hands it to the "delivery" mailer
 (SMTP in production, :class:`CapturingEmailBackend` in development, tests and the demo).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 
 
@@ -48,8 +48,7 @@ def message_from_dict(data: dict[str, Any]) -> EmailMultiAlternatives:
 
 
 def deliver(data: dict[str, Any]) -> int:
-    connection = get_connection(settings.PE_DELIVERY_EMAIL_BACKEND)
-    return connection.send_messages([message_from_dict(data)])
+    return mailers["delivery"].send_messages([message_from_dict(data)])
 
 
 class TaskQueueEmailBackend(BaseEmailBackend):

@@ -11,7 +11,9 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_label = models.CharField(max_length=200, help_text="Who, kept even if the account is deleted.")
+    actor_label = models.CharField(
+        max_length=200, help_text="Who, kept even if the account is deleted."
+    )
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=100, blank=True, db_index=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)

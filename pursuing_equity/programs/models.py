@@ -23,7 +23,8 @@ class Cycle(models.Model):
     document = models.JSONField(help_text="The validated program file, with dates as ISO strings.")
     source_sha256 = models.CharField(max_length=64)
     date_shift_months = models.IntegerField(
-        default=0, help_text="Whole months the file's dates were moved by (demo dates); 0 = real dates."
+        default=0,
+        help_text="Whole months the file's dates were moved by (demo dates); 0 = real dates.",
     )
     loaded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -31,7 +32,9 @@ class Cycle(models.Model):
     class Meta:
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="cycle_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="cycle_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -82,12 +85,20 @@ class Cohort(models.Model):
 
 
 class Activity(models.Model):
-    """A kind of activity (all-team call, learning session …) with its duration and modality."""
+    """A kind of activity (all-team call, learning session …) with its duration and modality.
+
+    The duration is in minutes or in days, or unknown (the seed does not give every duration).
+    """
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="activities")
     key = models.SlugField(max_length=50)
     name = models.CharField(max_length=200)
-    duration_minutes = models.PositiveIntegerField()
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    duration_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="For activities that last days (a three-day Learning Session).",
+    )
     modality = models.CharField(max_length=30)
     audience = models.CharField(max_length=50)
     position = models.PositiveSmallIntegerField(default=0)
@@ -97,7 +108,14 @@ class Activity(models.Model):
         verbose_name_plural = "activities"
         constraints = [
             models.UniqueConstraint(fields=["cycle", "key"], name="activity_key_unique_in_cycle"),
-            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="activity_duration_positive"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__gt=0),
+                name="activity_duration_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_days__isnull=True) | Q(duration_days__gt=0),
+                name="activity_duration_days_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -115,7 +133,9 @@ class ActivityMonth(models.Model):
     class Meta:
         ordering = ["month"]
         constraints = [
-            models.UniqueConstraint(fields=["activity", "cohort", "month"], name="activity_month_once"),
+            models.UniqueConstraint(
+                fields=["activity", "cohort", "month"], name="activity_month_once"
+            ),
             models.CheckConstraint(condition=Q(month__day=1), name="activity_month_first_day"),
         ]
 

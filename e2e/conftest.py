@@ -1,0 +1,86 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+One browser for the whole session (starting Chromium is the slow part), a fresh context and page
+for each test (no cookies leak between journeys), and the ``assert_accessible`` fixture to run
+axe on a page. The tests use a transactional database because the live server answers from another thread.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Test settings every run shares (immediate tasks, captured email, fast hashing).
+from pursuing_equity.conftest import _fast_and_captured  # noqa: F401
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls
+# from the test body ("You cannot call this from an async context").
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("PE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+TIMEOUT_MS = 10_000
+FAILING_IMPACTS = ("serious", "critical")
+
+_axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    """A page in a fresh browser context; ``page.goto("/path")`` is relative to the live server."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-US", timezone_id="America/New_York"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """The axe violations on the page whose impact is serious or critical."""
+    results = _axe.run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})"
+        )
+        for node in violation["nodes"][:5]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+            summary = node.get("failureSummary", "").replace("\n", " ")
+            if summary:
+                lines.append(f"       {summary[:300]}")
+    return "\n".join(lines)
+
+
+def _assert_accessible(page: Page) -> None:
+    """Fail when axe finds any serious or critical violation on the page, listing each one."""
+    violations = axe_violations(page)
+    assert not violations, (
+        f"Accessibility violations on {page.url}:\n{describe_violations(violations)}"
+    )
+
+
+@pytest.fixture
+def assert_accessible():
+    """``assert_accessible(page)``: axe the page as it is now (a fixture, so tests need no import)."""
+    return _assert_accessible

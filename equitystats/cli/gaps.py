@@ -1,0 +1,241 @@
+"""``equitystats gaps``: equity gaps per group and period against a reference, as CSV."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import sys
+
+import numpy as np
+
+from equitystats import gaps
+from equitystats.errors import InputError
+from equitystats.table import read_csv
+
+EPILOG = """\
+input: one row per period and group with the measure's numerator (events) and
+denominator (eligible patients), so the measure is a proportion. Periods are sorted:
+numerically when every period is a number, otherwise as text (use sortable labels such as
+2024-03 or 2024-Q1).
+
+reference (--reference): a group's name, "best" (the group with the best rate over the
+whole series, highest with --improvement increase, lowest with decrease), "largest" (the
+group with the largest total denominator) or "overall" (all groups together, the default;
+the gap is against the overall rate and its intervals come from the group versus the rest
+of the population, because the group is part of the overall).
+
+output (CSV on stdout), one row per group and period, groups in order of first appearance:
+  period,group,reference,rate,reference_rate,difference,diff_ci_low,diff_ci_high,
+  ratio,ratio_ci_low,ratio_ci_high,chart,cl,lcl,ucl,sigma_signal,signal,closing
+  rate, reference_rate and the difference with its 95 % interval (Newcombe hybrid score)
+  are × --multiply (percentage points with 100); the ratio and its 95 % interval (Katz
+  log) are unscaled. chart is "i" (XmR chart of the difference, 12 or more periods) or
+  "run" (run chart, fewer); cl/lcl/ucl are its centre line and limits (no limits on a run
+  chart); sigma_signal marks a point outside the limits; signal (runs or limits, Anhøj
+  rules) and closing (the gap narrowed and there is a signal) are per group. Missing
+  values are empty, booleans true/false.
+  With --summary, one plain-language sentence per group instead of the CSV.
+
+errors: exit code 2 with one line naming file, row and column — a missing column, a
+non-numeric or negative count, a numerator above its denominator, a period and group given
+twice, an unknown reference group.
+
+examples:
+  equitystats gaps a1c.csv --period quarter --group race --numerator controlled \\
+      --denominator patients --reference White
+  equitystats gaps readmits.csv --period month --group language --numerator readmitted \\
+      --denominator discharges --reference best --improvement decrease --summary
+"""
+
+
+def _multiplier(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "gaps",
+        help="equity gap of each group against a reference over time, with SPC",
+        description="For a proportion measured per period and group, the gap between each "
+        "group and a reference (difference with Newcombe's interval, ratio with Katz's), "
+        "charted over time (XmR chart, or run chart with fewer than 12 periods) to tell "
+        "whether the gap is closing.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", metavar="FILE.csv", help="CSV file, one row per period and group")
+    p.add_argument("--period", required=True, metavar="COL", help="column with the period")
+    p.add_argument("--group", required=True, metavar="COL", help="column with the group name")
+    p.add_argument(
+        "--numerator", required=True, metavar="COL", help="column with the events (numerator)"
+    )
+    p.add_argument(
+        "--denominator",
+        required=True,
+        metavar="COL",
+        help="column with the eligible patients (denominator)",
+    )
+    p.add_argument(
+        "--reference",
+        default="overall",
+        metavar="NAME|best|largest|overall",
+        help="what each group is compared with: a group's name, best, largest or overall "
+        "(default overall; see below)",
+    )
+    p.add_argument(
+        "--improvement",
+        choices=("increase", "decrease"),
+        default="increase",
+        help="whether a higher rate is better (increase, the default) or a lower one "
+        "(decrease); decides the 'best' group",
+    )
+    p.add_argument(
+        "--multiply",
+        type=_multiplier,
+        default=100.0,
+        metavar="M",
+        help="scale of rates and differences (default 100: percent and percentage points)",
+    )
+    p.add_argument(
+        "--summary",
+        action="store_true",
+        help="print one plain-language sentence per group instead of the CSV",
+    )
+    p.set_defaults(func=run)
+
+
+def _fmt(x: float) -> str:
+    x = float(x)
+    if not math.isfinite(x):
+        return ""
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
+def _periods(text: tuple[str, ...]) -> np.ndarray:
+    """Numbers when every period is a number (so 2 sorts before 10), else the text."""
+    clean = [t.strip() for t in text]
+    try:
+        numbers = np.array([float(t) for t in clean])
+    except ValueError:
+        return np.asarray(clean, dtype=str)
+    return numbers if np.isfinite(numbers).all() else np.asarray(clean, dtype=str)
+
+
+def run(args: argparse.Namespace) -> int:
+    table = read_csv(args.file)
+    source = table.source
+    table.require(args.period, args.group, args.numerator, args.denominator)
+    if table.n_rows == 0:
+        raise InputError("has no data rows", file=source)
+    names = {
+        "period": args.period,
+        "group": args.group,
+        "numerator": args.numerator,
+        "denominator": args.denominator,
+    }
+    groups = np.asarray([g.strip() for g in table.text(args.group)], dtype=str)
+    periods_text = table.text(args.period)
+    for col, values in ((args.group, groups), (args.period, periods_text)):
+        empty = np.flatnonzero(np.asarray([v.strip() == "" for v in values]))
+        if empty.size:
+            raise InputError("value is missing", file=source, row=int(empty[0]) + 1, column=col)
+    num = table.numeric(args.numerator, non_negative=True)
+    den = table.numeric(args.denominator, non_negative=True)
+    over = np.flatnonzero(num > den)
+    if over.size:
+        i = int(over[0])
+        raise InputError(
+            f"numerator {num[i]:g} is above the denominator {den[i]:g} "
+            f"(column {args.denominator!r})",
+            file=source,
+            row=i + 1,
+            column=args.numerator,
+        )
+    try:
+        result = gaps.gap_series(
+            _periods(periods_text),
+            groups,
+            num,
+            den,
+            reference=args.reference,
+            improvement=args.improvement,
+            multiplier=args.multiply,
+        )
+    except InputError as exc:
+        raise InputError(
+            exc.message, file=source, row=exc.row, column=names.get(exc.column or "", exc.column)
+        ) from None
+
+    if args.summary:
+        for sentence in result.summaries:
+            print(sentence)
+        return 0
+    write_csv(result, sys.stdout)
+    return 0
+
+
+def write_csv(result: gaps.GapAnalysis, out) -> None:
+    """The CSV described in the command's help."""
+    m = result.multiplier
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "period",
+            "group",
+            "reference",
+            "rate",
+            "reference_rate",
+            "difference",
+            "diff_ci_low",
+            "diff_ci_high",
+            "ratio",
+            "ratio_ci_low",
+            "ratio_ci_high",
+            "chart",
+            "cl",
+            "lcl",
+            "ucl",
+            "sigma_signal",
+            "signal",
+            "closing",
+        ]
+    )
+    periods = [
+        _fmt(p) if isinstance(p, (int, float, np.number)) else str(p)
+        for p in result.periods.tolist()
+    ]
+    nan = np.full(len(periods), np.nan)
+    for g in result.groups:
+        chart = g.chart
+        cl, lcl, ucl = (chart.cl, chart.lcl, chart.ucl) if chart is not None else (nan,) * 3
+        sigma = chart.sigma_signal if chart is not None else np.zeros(len(periods), dtype=bool)
+        for t, period in enumerate(periods):
+            writer.writerow(
+                [
+                    period,
+                    g.group,
+                    result.reference,
+                    _fmt(g.rate[t] * m),
+                    _fmt(g.reference_rate[t] * m),
+                    _fmt(g.difference[t]),
+                    _fmt(g.diff_ci_low[t]),
+                    _fmt(g.diff_ci_high[t]),
+                    _fmt(g.ratio[t]),
+                    _fmt(g.ratio_ci_low[t]),
+                    _fmt(g.ratio_ci_high[t]),
+                    g.chart_type or "",
+                    _fmt(cl[t]),
+                    _fmt(lcl[t]),
+                    _fmt(ucl[t]),
+                    "true" if sigma[t] else "false",
+                    "true" if g.signal else "false",
+                    "true" if g.closing else "false",
+                ]
+            )

@@ -1,0 +1,189 @@
+"""``equitystats stratify``: stratified rates with intervals, as CSV on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from equitystats import standards, stratify
+from equitystats.errors import InputError
+from equitystats.table import read_csv
+
+EPILOG = """\
+input:
+  without --extract: a CSV of aggregated counts, one row per period and stratum cell
+    (rows with the same period and group are added up);
+  with --extract: a patient-level extract, CSV or Parquet, one row per patient and period
+    with 0/1 numerator and denominator flags; it is streamed and aggregated by DuckDB in
+    one pass, so tens of millions of rows are fine. Parquet files are always streamed.
+  Blank stratum cells form the group "missing"; other missing-value labels ("declined",
+  "unknown", ...) are groups of their own too, so every stratifier's groups add up to
+  the overall.
+
+output (CSV on stdout), one row per period, stratifier and group:
+  period,stratifier,group,numerator,denominator,rate,se,ci_low,ci_high
+  stratifier "overall" (group "all") is every patient; an intersection A*B has groups
+  such as "black*es". Proportions: Wilson score 95 % interval (Newcombe 1998, method 3),
+  se = sqrt(p(1-p)/n). Rates per person-time (--kind rate): exact Garwood interval,
+  se = sqrt(x)/t. Rate, se and limits are empty where the denominator is 0.
+
+errors: one line naming the file, the first bad row (1-based data row) and the column;
+  exit code 2.
+
+examples:
+  equitystats stratify counts.csv --period month --strata race_ethnicity,language \\
+      --numerator controlled --denominator eligible
+  equitystats stratify extract.parquet --extract --period month \\
+      --strata race_ethnicity,language,age_group --numerator numerator \\
+      --denominator denominator --intersect 'race_ethnicity*language'
+  equitystats stratify falls.csv --period quarter --strata unit --numerator falls \\
+      --denominator patient_days --kind rate
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "stratify",
+        help="rates per period for each group of each stratifier, with 95 %% intervals",
+        description="Numerator, denominator, rate, standard error and 95 % interval per "
+        "period for every patient (overall), for each group of each stratum column, and for "
+        "each group of the requested intersections.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", metavar="FILE", help="CSV of counts, or (with --extract) CSV/Parquet")
+    p.add_argument(
+        "--extract",
+        action="store_true",
+        help="FILE is a patient-level extract (CSV or Parquet): stream it through DuckDB "
+        "instead of reading it into memory",
+    )
+    p.add_argument("--period", required=True, metavar="COL", help="column with the period")
+    p.add_argument(
+        "--strata",
+        default="",
+        metavar="COL[,COL...]",
+        help="comma-separated stratum columns, e.g. race_ethnicity,language (may be empty: "
+        "overall only)",
+    )
+    p.add_argument(
+        "--numerator", required=True, metavar="COL", help="column with numerator counts/flags"
+    )
+    p.add_argument(
+        "--denominator",
+        required=True,
+        metavar="COL",
+        help="column with denominator counts/flags (person-time with --kind rate)",
+    )
+    p.add_argument(
+        "--intersect",
+        action="append",
+        default=[],
+        metavar="A*B",
+        help="also stratify by the combination of columns A and B (repeatable; three or "
+        "more columns allowed, e.g. 'race_ethnicity*language*age_group'); quote it for "
+        "the shell",
+    )
+    p.add_argument(
+        "--kind",
+        choices=stratify.KINDS,
+        default="proportion",
+        help="proportion (numerator <= denominator; Wilson interval, the default) or rate "
+        "per person-time (exact Poisson interval)",
+    )
+    p.add_argument(
+        "--conf",
+        type=float,
+        default=0.95,
+        metavar="LEVEL",
+        help="confidence level of the intervals (default 0.95)",
+    )
+    p.add_argument(
+        "--normalize",
+        action="append",
+        default=[],
+        metavar="COL=STRATIFIER",
+        help="map the raw labels of stratum column COL to standard codes, STRATIFIER one of "
+        f"{', '.join(standards.STRATIFIERS)} (e.g. race=race_ethnicity turns "
+        "'Black or African American' into 'black'); repeatable",
+    )
+    p.set_defaults(func=run)
+
+
+def parse_normalize(items: Sequence[str]) -> dict[str, str]:
+    """``["col=stratifier", ...]`` → mapping, validated."""
+    out: dict[str, str] = {}
+    for item in items:
+        column, sep, stratifier = item.partition("=")
+        if not sep or not column.strip() or stratifier.strip() not in standards.STRATIFIERS:
+            raise InputError(
+                f"--normalize expects COL=STRATIFIER with STRATIFIER one of "
+                f"{', '.join(standards.STRATIFIERS)}, got {item!r}"
+            )
+        out[column.strip()] = stratifier.strip()
+    return out
+
+
+def is_streamed(path: str, extract: bool) -> bool:
+    """Whether FILE goes through DuckDB directly (extracts, and every Parquet file)."""
+    if extract:
+        return True
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    strata = stratify.parse_columns(args.strata)
+    normalize = parse_normalize(args.normalize)
+    options = dict(
+        period=args.period,
+        strata=strata,
+        numerator=args.numerator,
+        denominator=args.denominator,
+        intersections=stratify.parse_intersections(args.intersect),
+        kind=args.kind,
+        conf=args.conf,
+        normalize=normalize,
+    )
+    try:
+        if is_streamed(args.file, args.extract):
+            result = stratify.from_extract(args.file, **options)
+        else:
+            table = read_csv(args.file)
+            table.require(args.period, args.numerator, args.denominator, *strata)
+            result = stratify.from_counts(table, **options)
+    except InputError as exc:
+        raise exc.located(file=args.file) from None
+    write_csv(sys.stdout, stratify.StratifiedRates.COLUMNS, result.to_rows())
+    return 0
+
+
+def cell(value: Any) -> str:
+    """A CSV cell: booleans true/false, missing (None/NaN) empty, whole floats as integers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def write_csv(stream: Any, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    """Write rows as CSV with :func:`cell` formatting."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in columns])

@@ -1,0 +1,714 @@
+"""Small-cell suppression of published count tables, with complementary suppression.
+
+Policy
+------
+*Primary suppression* follows the CMS cell size suppression policy: "no cell (e.g.
+admittances, discharges, patients, services) containing a value of 1 to 10 can be reported
+directly", and no value from which such a cell can be derived (percentages, rates, other
+cells and totals) may be shown either (Centers for Medicare & Medicaid Services, *CMS Cell
+Size Suppression Policy*, CMS Data Use Agreement, as distributed by ResDAC). Counts from 1 to
+``threshold`` (10 by default) are therefore suppressed; 0 is published unless
+``suppress_zero`` (a zero count reveals an absence, which some policies also protect).
+Totals are counts too: a published total is the real total of the unsuppressed data (never
+the sum of the published cells), and a total that is itself 1..``threshold`` is suppressed
+like any other cell.
+
+*Complementary suppression* stops a suppressed value from being recovered from the
+published margins. Every row, column and the margins of a two-way table with totals form
+additive relations (Σ cells of a line = the line's total). The classical heuristic
+(Cox L.H. 1980, "Suppression methodology and statistical disclosure control", JASA
+75:377-385, section 2; Willenborg L., de Waal T. 2001, *Elements of Statistical Disclosure
+Control*, Springer, ch. 6): for every line with exactly one suppressed entry, also suppress
+the smallest non-zero published entry of that line (cells before the line's total),
+repeated to a fixed point. Suppressing the total is how the case "a total reveals its only
+suppressed cell" is handled when the line has nothing else to give (a one-column table, a
+group whose other cells are all 0).
+
+The heuristic alone is not enough: a suppressed cell can still be recovered by solving the
+linear system of all published relations (a "bridge" between two suppression cycles, or a
+cycle blocked by zeros). So every result is *audited* with linear programming, the classical
+attack of Fellegi I.P. 1972 ("On the question of statistical confidentiality", JASA 67:7-18)
+and the protection intervals of Cox 1980 / Willenborg & de Waal 2001 (section 6.2): for each
+suppressed entry e, minimise and maximise x_e subject to
+
+* every published entry fixed at its value, every additive relation of the table,
+* x ≥ 0, and what the labels tell: a primary cell lies in [1, threshold] (or [0, threshold]
+  with ``suppress_zero``); a complementary cell is a non-zero count that is not small, so
+  x ≥ threshold + 1; and, for rates, numerator ≤ denominator.
+
+**Protection criterion.** An entry is protected when the attacker's LP range reaches a value
+at least 1 away from the true value (max ≥ v + 1 or min ≤ v − 1; so max − min ≥ 1). The
+relations of a two-way table with margins have a totally unimodular constraint matrix (each
+entry sits in exactly one row relation and one column relation: after sign changes, the
+incidence matrix of a bipartite graph), so with integer data every vertex of the LP is
+integral (Hoffman & Kruskal 1956; Schrijver A. 1986, *Theory of Linear and Integer
+Programming*, Wiley, ch. 19) and every integer between min and max is attained by an
+integer table consistent with everything published. The criterion is then exactly "an
+integer table exists, consistent with all that is published, in which this entry has a
+different value": no one can tell the true value. (For rate tables the numerator ≤
+denominator inequalities couple two tables and the matrix need not stay totally unimodular;
+the same LP criterion is applied.) Entries failing the audit get more complementary
+suppression (smallest published entry on their lines first, then anywhere) until all pass.
+
+Rates (:func:`suppress_counts`): CDC WONDER suppresses sub-national counts below 10 and the
+rates computed from them, while population denominators stay published (CDC WONDER, *Data Use
+Restrictions* and *Assurance of Confidentiality*). Here a rate is hidden whenever its
+numerator or its denominator is; denominators stay published by default (population sizes,
+as in WONDER). Because the attacker then knows numerator ≤ denominator, that inequality is
+part of the audit, and a published denominator can itself give a numerator away (1 event
+out of 1; a complement of 11 events out of 11): such a denominator is then hidden too, with
+complementary suppression along its own margin. With ``suppress_denominators=True``
+(denominators that are themselves counts of patients, which the CMS policy covers)
+denominators of 1..threshold are suppressed like numerators. Both tables are protected and
+audited together.
+
+Everything here is deterministic and does not depend on the order of the rows: the rows are
+put in a canonical order (by content) before any choice is made.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+from equitystats.errors import InputError
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "SuppressedRates",
+    "SuppressedTable",
+    "feasible_ranges",
+    "label",
+    "suppress_counts",
+    "suppress_table",
+]
+
+#: CMS cell size suppression policy: no cell of 1 to 10 may be published.
+DEFAULT_THRESHOLD = 10
+
+#: Numerical tolerance for the LP audit (HiGHS works to about 1e-7).
+_TOL = 1e-6
+
+
+def label(
+    threshold: int = DEFAULT_THRESHOLD, *, complementary: bool = False, total: bool = False
+) -> str:
+    """What a reader sees instead of a suppressed value.
+
+    ``"suppressed (fewer than 11)"`` for a primary cell with the default threshold (built
+    from ``threshold``); complementary cells are not small, so they say why they are hidden;
+    a suppressed total says only ``"suppressed"`` (see the module docstring: a range on a
+    total would help an attacker).
+    """
+    if total:
+        return "suppressed"
+    if complementary:
+        return "suppressed (to protect a small cell)"
+    return f"suppressed (fewer than {int(threshold) + 1})"
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """A two-way table ready for publication.
+
+    ``values`` is the table as floats with NaN where suppressed; ``mask`` marks suppressed
+    cells, ``primary`` those suppressed because they are small (``mask & ~primary`` are the
+    complementary ones, see :attr:`complementary`). The totals are the real totals of the
+    input (not sums of published cells), NaN where suppressed; they are ``None`` when not
+    published (``margins=False``; for :func:`suppress_counts` only the per-line totals are
+    published). ``*_mask`` / ``*_primary`` describe the totals the same way.
+    """
+
+    values: np.ndarray
+    mask: np.ndarray
+    primary: np.ndarray
+    row_totals: np.ndarray | None
+    column_totals: np.ndarray | None
+    grand_total: float | None
+    row_totals_mask: np.ndarray | None
+    column_totals_mask: np.ndarray | None
+    grand_total_mask: bool | None
+    row_totals_primary: np.ndarray | None
+    column_totals_primary: np.ndarray | None
+    grand_total_primary: bool | None
+    threshold: int
+    suppress_zero: bool
+
+    @property
+    def complementary(self) -> np.ndarray:
+        """Cells suppressed only to protect others."""
+        return self.mask & ~self.primary
+
+    def labels(self, fmt: str = "{:g}") -> np.ndarray:
+        """The cells as display strings: the value, or the suppression :func:`label`."""
+        out = np.empty(self.values.shape, dtype=object)
+        flat_v, flat_m, flat_p = self.values.ravel(), self.mask.ravel(), self.primary.ravel()
+        text = [
+            (label(self.threshold, complementary=not p) if m else fmt.format(v))
+            for v, m, p in zip(flat_v, flat_m, flat_p, strict=True)
+        ]
+        out.ravel()[:] = text
+        return out
+
+
+@dataclass(frozen=True)
+class SuppressedRates:
+    """A stratified rate table (rows = periods, columns = groups) ready for publication.
+
+    ``numerators`` and ``denominators`` are :class:`SuppressedTable` whose ``row_totals``
+    are the per-period overall counts (the published margin). ``rates`` =
+    numerator / denominator × ``multiplier``, NaN where the numerator or the denominator is
+    suppressed (or the denominator is 0); ``rate_mask`` marks the hidden ones.
+    ``overall_rates`` are the per-period rates of all groups together, NaN if hidden.
+    """
+
+    numerators: SuppressedTable
+    denominators: SuppressedTable
+    rates: np.ndarray
+    rate_mask: np.ndarray
+    overall_rates: np.ndarray
+    overall_rate_mask: np.ndarray
+    multiplier: float
+    suppress_denominators: bool
+
+
+# --------------------------------------------------------------------------------------
+# the engine: entries with values, additive relations ("lines") and order pairs
+
+
+@dataclass
+class _System:
+    """A flat vector of entries and the relations an attacker knows.
+
+    ``lines`` are index arrays; the last index of each is the line's total, and the relation
+    is Σ parts − total = 0. ``pairs`` are (a, b) with x_a ≤ x_b (numerator ≤ denominator).
+    ``eligible`` entries can be published or suppressed; others are never published and take
+    part in no relation. ``lo``/``hi`` are what the attacker knows of an entry once it is
+    suppressed, from its label (see :func:`_label_bounds`). The flat index is the canonical
+    tie-break.
+    """
+
+    values: np.ndarray
+    primary: np.ndarray
+    eligible: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    lines: list[np.ndarray]
+    pairs: np.ndarray  # shape (k, 2)
+
+    def __post_init__(self) -> None:
+        n = self.values.size
+        self.lines_of: list[list[int]] = [[] for _ in range(n)]
+        for li, line in enumerate(self.lines):
+            for e in line:
+                self.lines_of[int(e)].append(li)
+        self.partners: list[list[int]] = [[] for _ in range(n)]
+        self.below: list[list[int]] = [[] for _ in range(n)]  # e ≤ each of these
+        self.above: list[list[int]] = [[] for _ in range(n)]  # e ≥ each of these
+        for a, b in self.pairs:
+            a, b = int(a), int(b)
+            self.partners[a].append(b)
+            self.partners[b].append(a)
+            self.below[a].append(b)
+            self.above[b].append(a)
+        # may be suppressed as a complement: published, and true to the label it would get
+        # (a complementary cell is said to be above the threshold, so it cannot be a 0)
+        self.can_complement = (
+            self.eligible & ~self.primary & (self.lo <= self.values) & (self.values <= self.hi)
+        )
+
+    def own_bounds(self, e: int, mask: np.ndarray) -> tuple[float, float]:
+        """Bounds of entry e if suppressed, from its label and its published partners."""
+        lo, hi = float(self.lo[e]), float(self.hi[e])
+        for b in self.below[e]:
+            if not mask[b]:
+                hi = min(hi, self.values[b])
+        for a in self.above[e]:
+            if not mask[a]:
+                lo = max(lo, self.values[a])
+        return lo, hi
+
+    def pinned(self, e: int, mask: np.ndarray) -> bool:
+        """Would entry e be revealed by its own bounds alone (e.g. 11 events out of 11)?"""
+        lo, hi = self.own_bounds(e, mask)
+        return hi - lo < 1 - _TOL
+
+
+def _pick(system: _System, mask: np.ndarray, candidates: np.ndarray, total: int, skip: int) -> int:
+    """Smallest non-zero candidate; cells before the line's total and before entries their
+    own bounds would reveal; prefer one that also closes another line with a single
+    suppressed entry; then canonical position."""
+
+    def helps(e: int) -> bool:
+        return any(
+            li != skip and int(mask[system.lines[li]].sum()) == 1 for li in system.lines_of[e]
+        )
+
+    return min(
+        (int(e) for e in candidates),
+        key=lambda e: (
+            e == total,
+            system.pinned(e, mask),
+            system.values[e] == 0,
+            system.values[e],
+            not helps(e),
+            e,
+        ),
+    )
+
+
+def _complement(system: _System, mask: np.ndarray) -> None:
+    """Cox's heuristic to a fixed point: no relation may hold exactly one suppressed entry."""
+    changed = True
+    while changed:
+        changed = False
+        for li, line in enumerate(system.lines):
+            hidden = mask[line]
+            if int(hidden.sum()) != 1:
+                continue
+            cand = line[~hidden & system.can_complement[line]]
+            if cand.size == 0:
+                continue  # nothing left to hide here; the audit deals with it
+            mask[_pick(system, mask, cand, int(line[-1]), li)] = True
+            changed = True
+
+
+def _lp(system: _System, mask: np.ndarray) -> tuple[np.ndarray, dict]:
+    """The attacker's linear programme over the suppressed entries (see module docstring)."""
+    var = np.flatnonzero(mask)
+    col = np.full(system.values.size, -1)
+    col[var] = np.arange(var.size)
+    v = system.values
+    rows_eq, b_eq = [], []
+    for line in system.lines:
+        sign = np.ones(line.size)
+        sign[-1] = -1.0
+        hid = mask[line]
+        if not hid.any():
+            continue
+        row = np.zeros(var.size)
+        row[col[line[hid]]] = sign[hid]
+        rows_eq.append(row)
+        b_eq.append(-float(np.dot(sign[~hid], v[line[~hid]])))
+    lower = system.lo[var].astype(float)
+    upper = system.hi[var].astype(float)
+    rows_ub, b_ub = [], []
+    for a, b in system.pairs:
+        ha, hb = mask[a], mask[b]
+        if ha and hb:
+            row = np.zeros(var.size)
+            row[col[a]], row[col[b]] = 1.0, -1.0
+            rows_ub.append(row)
+            b_ub.append(0.0)
+        elif ha:
+            upper[col[a]] = min(upper[col[a]], v[b])
+        elif hb:
+            lower[col[b]] = max(lower[col[b]], v[a])
+    kw = {
+        "A_eq": np.array(rows_eq) if rows_eq else None,
+        "b_eq": np.array(b_eq) if b_eq else None,
+        "A_ub": np.array(rows_ub) if rows_ub else None,
+        "b_ub": np.array(b_ub) if b_ub else None,
+        "bounds": list(zip(lower, [None if math.isinf(u) else u for u in upper], strict=True)),
+        "method": "highs",
+    }
+    return var, kw
+
+
+def _optimise(var: np.ndarray, kw: dict, k: int, sense: float) -> tuple[float, np.ndarray | None]:
+    """Minimise (sense=1) or maximise (sense=-1) variable k; returns (optimum, solution)."""
+    c = np.zeros(var.size)
+    c[k] = sense
+    res = linprog(c, **kw)
+    if res.status == 3:  # unbounded: only possible upwards
+        return (math.inf if sense < 0 else -math.inf), None
+    if res.status != 0:  # pragma: no cover - the true table is always feasible
+        raise RuntimeError(f"suppression audit LP failed: {res.message}")
+    return float(res.x[k]), res.x
+
+
+def _unprotected(system: _System, mask: np.ndarray, certified: np.ndarray) -> list[int]:
+    """Suppressed entries whose feasible range is narrower than 1 (updates ``certified``).
+
+    Any LP solution that moves an entry by ≥ 1 from its true value certifies that entry
+    (the true table is feasible too, and the feasible set is convex), so one LP usually
+    certifies many entries. Suppressing more only relaxes the programme, so certificates stay
+    valid as the mask grows.
+    """
+    var, kw = _lp(system, mask)
+    truth = system.values[var]
+    ok = certified[var].copy()
+    bad = []
+    for k in range(var.size):
+        if ok[k]:
+            continue
+        for sense in (-1.0, 1.0):
+            _, x = _optimise(var, kw, k, sense)
+            if x is None:
+                ok[k] = True
+            else:
+                ok |= np.abs(x - truth) >= 1 - _TOL
+            if ok[k]:
+                break
+        if not ok[k]:
+            bad.append(int(var[k]))
+    certified[var[ok]] = True
+    return bad
+
+
+def _extension_key(system: _System, e: int, mask: np.ndarray):
+    """Order of preference for the next entry to hide for unprotected entry e: cells of its
+    lines, then what bounds it (its denominator), then totals — or, when e's own bounds give
+    it away (11 events out of 11), what bounds it first; smallest non-zero first."""
+    totals = {int(system.lines[li][-1]) for li in system.lines_of[e]}
+    partners = set(system.partners[e])
+    pinned = system.pinned(e, mask)
+    v = system.values
+
+    def key(c: int) -> tuple:
+        first = (c not in partners, c in totals) if pinned else (c in totals, c in partners)
+        return (*first, v[c] == 0, v[c], c)
+
+    return key
+
+
+def _protect(system: _System, mask: np.ndarray) -> np.ndarray:
+    """Primary mask in, fully protected mask out (heuristic, then audit-and-extend)."""
+    mask = mask.copy()
+    certified = np.zeros(mask.size, dtype=bool)
+    _complement(system, mask)
+    while True:
+        bad = _unprotected(system, mask, certified)
+        if not bad:
+            return mask
+        e = min(bad, key=lambda i: (system.values[i], i))
+        near = {int(x) for li in system.lines_of[e] for x in system.lines[li]}
+        near |= set(system.partners[e])
+        near_arr = np.array(sorted(near), dtype=int)
+        cand = near_arr[~mask[near_arr] & system.can_complement[near_arr]]
+        if cand.size == 0:
+            cand = np.flatnonzero(~mask & system.can_complement)
+        if cand.size == 0:  # pragma: no cover - everything publishable is already hidden
+            raise RuntimeError("cannot protect the table: every entry is already suppressed")
+        mask[min((int(c) for c in cand), key=_extension_key(system, e, mask))] = True
+        _complement(system, mask)
+
+
+# --------------------------------------------------------------------------------------
+# tables
+
+
+def _counts(values: object, what: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise InputError(f"{what} must be a non-empty two-dimensional table (rows × columns)")
+    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.round(arr))
+    if bad.any():
+        i, j = (int(x) for x in np.argwhere(bad)[0])
+        raise InputError(
+            f"{what}: cell in column {j + 1} is {arr[i, j]!r}; counts must be whole numbers ≥ 0",
+            row=i + 1,
+        )
+    return arr
+
+
+def _check_threshold(threshold: int, suppress_zero: bool) -> None:
+    if threshold != int(threshold) or threshold < 1:
+        raise InputError(f"threshold must be a whole number ≥ 1, got {threshold!r}")
+    if threshold == 1 and not suppress_zero:
+        raise InputError(
+            "a threshold of 1 with zeros published reveals every suppressed cell (it can only "
+            "be 1); use a threshold of 2 or more, or also suppress zeros"
+        )
+
+
+def _canonical_rows(*tables: np.ndarray) -> np.ndarray:
+    """Row order by content (lexicographic over all tables' columns), stable."""
+    keys = np.hstack(tables)
+    return np.lexsort(keys.T[::-1]) if keys.shape[1] else np.arange(keys.shape[0])
+
+
+def _augment(a: np.ndarray) -> np.ndarray:
+    m, n = a.shape
+    out = np.zeros((m + 1, n + 1))
+    out[:m, :n] = a
+    out[:m, n] = a.sum(axis=1)
+    out[m, :n] = a.sum(axis=0)
+    out[m, n] = a.sum()
+    return out
+
+
+def _lines(m: int, n: int, offset: int, *, rows: bool, columns: bool) -> list[np.ndarray]:
+    """Relations of an (m+1)×(n+1) augmented table flattened at ``offset``; total last."""
+    w = n + 1
+    out = []
+    if rows:
+        out += [offset + i * w + np.arange(n + 1) for i in range(m)]
+    if columns:
+        out += [offset + np.append(np.arange(m) * w + j, m * w + j) for j in range(n)]
+    if rows and columns:
+        out.append(offset + m * w + np.arange(n + 1))
+        out.append(offset + np.append(np.arange(m) * w + n, m * w + n))
+    return out
+
+
+def _eligible(m: int, n: int, *, rows: bool, columns: bool) -> np.ndarray:
+    el = np.ones((m + 1, n + 1), dtype=bool)
+    el[:m, n] = rows
+    el[m, :n] = columns
+    el[m, n] = rows and columns
+    return el
+
+
+def _label_bounds(
+    primary: np.ndarray, *, threshold: int, suppress_zero: bool, counts: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """What the label of a suppressed entry of an augmented table tells an attacker.
+
+    Cells: primary "fewer than threshold + 1" → [1, threshold] ([0, threshold] when zeros
+    are suppressed); complementary "to protect a small cell" → at least threshold + 1, since
+    only non-zero counts that are not small are used as complements. Totals are labelled
+    just "suppressed": at least 1 (0 when zeros are suppressed), nothing more — a range on a
+    total would let a line of small cells pin itself (ten 1s under a total "fewer than 11").
+    Denominators published by policy (``counts=False``) and hidden only to protect a
+    numerator say nothing: at least 0.
+    """
+    low = 0.0 if suppress_zero else 1.0
+    lo = np.where(primary, low, threshold + 1.0)
+    hi = np.where(primary, float(threshold), np.inf)
+    lo[:-1, -1], hi[:-1, -1] = low, np.inf
+    lo[-1, :], hi[-1, :] = low, np.inf
+    if not counts:
+        lo[:], hi[:] = 0.0, np.inf
+    return lo.ravel(), hi.ravel()
+
+
+def _primary(aug: np.ndarray, threshold: int, suppress_zero: bool) -> np.ndarray:
+    small = (aug >= 1) & (aug <= threshold)
+    return small | (aug == 0) if suppress_zero else small
+
+
+def _table_result(
+    aug: np.ndarray,
+    mask: np.ndarray,
+    primary: np.ndarray,
+    order: np.ndarray,
+    *,
+    rows: bool,
+    columns: bool,
+    threshold: int,
+    suppress_zero: bool,
+) -> SuppressedTable:
+    """Undo the canonical row order and split the augmented table into cells and totals."""
+    m = aug.shape[0] - 1
+    back = np.empty(m, dtype=int)
+    back[order] = np.arange(m)
+    idx = np.append(back, m)
+    aug, mask, primary = aug[idx], mask[idx], primary[idx]
+    shown = np.where(mask, np.nan, aug)
+    return SuppressedTable(
+        values=shown[:m, :-1],
+        mask=mask[:m, :-1],
+        primary=primary[:m, :-1],
+        row_totals=shown[:m, -1] if rows else None,
+        column_totals=shown[m, :-1] if columns else None,
+        grand_total=float(shown[m, -1]) if rows and columns else None,
+        row_totals_mask=mask[:m, -1] if rows else None,
+        column_totals_mask=mask[m, :-1] if columns else None,
+        grand_total_mask=bool(mask[m, -1]) if rows and columns else None,
+        row_totals_primary=primary[:m, -1] if rows else None,
+        column_totals_primary=primary[m, :-1] if columns else None,
+        grand_total_primary=bool(primary[m, -1]) if rows and columns else None,
+        threshold=int(threshold),
+        suppress_zero=bool(suppress_zero),
+    )
+
+
+def suppress_table(
+    values: Sequence[Sequence[float]] | np.ndarray,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    suppress_zero: bool = False,
+    margins: bool = True,
+) -> SuppressedTable:
+    """Suppress a two-way count table (rows × columns, e.g. groups × periods).
+
+    Primary suppression of counts 1..``threshold`` (and 0 with ``suppress_zero``) per the
+    CMS cell size suppression policy; with ``margins`` (row totals, column totals and the
+    grand total published) complementary suppression so that no suppressed entry can be
+    recovered from the published table — Cox's line heuristic followed by the LP audit and
+    protection criterion described in the module docstring. Without margins nothing links
+    the cells, so only primary suppression applies and the totals are ``None``.
+
+    The input is not modified; the result does not depend on the order of the rows.
+    """
+    _check_threshold(threshold, suppress_zero)
+    arr = _counts(values, "values")
+    m, n = arr.shape
+    order = _canonical_rows(arr)
+    aug = _augment(arr[order])
+    primary = _primary(aug, threshold, suppress_zero)
+    eligible = _eligible(m, n, rows=margins, columns=margins)
+    primary &= eligible
+    lo, hi = _label_bounds(primary, threshold=threshold, suppress_zero=suppress_zero)
+    system = _System(
+        values=aug.ravel(),
+        primary=primary.ravel(),
+        eligible=eligible.ravel(),
+        lines=_lines(m, n, 0, rows=margins, columns=margins),
+        pairs=np.zeros((0, 2), dtype=int),
+        lo=lo,
+        hi=hi,
+    )
+    mask = _protect(system, primary.ravel()).reshape(aug.shape)
+    return _table_result(
+        aug,
+        mask,
+        primary,
+        order,
+        rows=margins,
+        columns=margins,
+        threshold=threshold,
+        suppress_zero=suppress_zero,
+    )
+
+
+def suppress_counts(
+    numerators: Sequence[Sequence[float]] | np.ndarray,
+    denominators: Sequence[Sequence[float]] | np.ndarray,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    suppress_zero: bool = False,
+    suppress_denominators: bool = False,
+    multiplier: float = 1.0,
+) -> SuppressedRates:
+    """Suppress a stratified rate table: rows = periods, columns = groups.
+
+    Each period's line of groups is published with its overall count (all groups together,
+    the row total), which is the margin an attacker can subtract from. Numerators of
+    1..``threshold`` are suppressed, with complementary suppression along each period's line
+    and the LP audit (including numerator ≤ denominator); a rate is hidden whenever its
+    numerator or denominator is. Denominators stay published by default (population sizes,
+    as in CDC WONDER); ``suppress_denominators=True`` treats them as counts under the same
+    rule, and both tables are protected and audited together.
+    """
+    _check_threshold(threshold, suppress_zero)
+    num = _counts(numerators, "numerators")
+    den = _counts(denominators, "denominators")
+    if num.shape != den.shape:
+        raise InputError(
+            f"numerators {num.shape} and denominators {den.shape} must have the same shape"
+        )
+    over = num > den
+    if over.any():
+        i, j = (int(x) for x in np.argwhere(over)[0])
+        raise InputError(
+            f"numerator {num[i, j]:g} is above its denominator {den[i, j]:g} (column {j + 1})",
+            row=i + 1,
+        )
+    m, n = num.shape
+    order = _canonical_rows(num, den)
+    a_num, a_den = _augment(num[order]), _augment(den[order])
+    size = a_num.size
+    eligible = _eligible(m, n, rows=True, columns=False)
+    p_num = _primary(a_num, threshold, suppress_zero) & eligible
+    # Denominators are always part of the system: published-by-policy ones (the default) are
+    # never primary but can still be hidden if a numerator cannot be protected otherwise
+    # (e.g. 1 event out of 1), and then nothing is known of them but their relations.
+    p_den = _primary(a_den, threshold, suppress_zero) & eligible
+    if not suppress_denominators:
+        p_den[:] = False
+    cells = np.flatnonzero(eligible.ravel())
+    lo_num, hi_num = _label_bounds(p_num, threshold=threshold, suppress_zero=suppress_zero)
+    lo_den, hi_den = _label_bounds(
+        p_den, threshold=threshold, suppress_zero=suppress_zero, counts=suppress_denominators
+    )
+    system = _System(
+        values=np.concatenate([a_num.ravel(), a_den.ravel()]),
+        primary=np.concatenate([p_num.ravel(), p_den.ravel()]),
+        eligible=np.concatenate([eligible.ravel(), eligible.ravel()]),
+        lines=_lines(m, n, 0, rows=True, columns=False)
+        + _lines(m, n, size, rows=True, columns=False),
+        pairs=np.column_stack([cells, cells + size]),
+        lo=np.concatenate([lo_num.ravel(), lo_den.ravel()]),
+        hi=np.concatenate([hi_num.ravel(), hi_den.ravel()]),
+    )
+    mask = _protect(system, system.primary)
+    m_num, m_den = mask[:size].reshape(a_num.shape), mask[size:].reshape(a_den.shape)
+    kw = {"rows": True, "columns": False, "threshold": threshold, "suppress_zero": suppress_zero}
+    t_num = _table_result(a_num, m_num, p_num, order, **kw)
+    t_den = _table_result(a_den, m_den, p_den, order, **kw)
+    hidden = t_num.mask | t_den.mask
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = np.where(hidden | (den == 0), np.nan, num / den * multiplier)
+        tot_n, tot_d = num.sum(axis=1), den.sum(axis=1)
+        overall_hidden = t_num.row_totals_mask | t_den.row_totals_mask
+        overall = np.where(overall_hidden | (tot_d == 0), np.nan, tot_n / tot_d * multiplier)
+    return SuppressedRates(
+        numerators=t_num,
+        denominators=t_den,
+        rates=rates,
+        rate_mask=hidden,
+        overall_rates=overall,
+        overall_rate_mask=overall_hidden,
+        multiplier=float(multiplier),
+        suppress_denominators=bool(suppress_denominators),
+    )
+
+
+def feasible_ranges(table: SuppressedTable) -> tuple[np.ndarray, np.ndarray]:
+    """What an attacker can learn: the (min, max) of every cell given the published table.
+
+    Solves the LP of the module docstring from the *published* result alone (cells, totals,
+    and which suppressed entries are primary), two programmes per suppressed cell. Returns
+    two arrays shaped like ``table.values``; published cells have min = max = their value.
+    Totals are not reported, only cells.
+    """
+    m, n = table.values.shape
+    rows = table.row_totals is not None
+    columns = table.column_totals is not None
+    aug_v = np.zeros((m + 1, n + 1))
+    aug_m = np.zeros((m + 1, n + 1), dtype=bool)
+    aug_p = np.zeros((m + 1, n + 1), dtype=bool)
+    aug_v[:m, :n], aug_m[:m, :n], aug_p[:m, :n] = table.values, table.mask, table.primary
+    if rows:
+        aug_v[:m, n], aug_m[:m, n], aug_p[:m, n] = (
+            table.row_totals,
+            table.row_totals_mask,
+            table.row_totals_primary,
+        )
+    if columns:
+        aug_v[m, :n], aug_m[m, :n], aug_p[m, :n] = (
+            table.column_totals,
+            table.column_totals_mask,
+            table.column_totals_primary,
+        )
+    if rows and columns:
+        aug_v[m, n], aug_m[m, n], aug_p[m, n] = (
+            table.grand_total,
+            table.grand_total_mask,
+            table.grand_total_primary,
+        )
+    aug_v = np.where(aug_m, 0.0, aug_v)  # suppressed values are unknown; never read below
+    lo, hi = _label_bounds(aug_p, threshold=table.threshold, suppress_zero=table.suppress_zero)
+    system = _System(
+        values=aug_v.ravel(),
+        primary=aug_p.ravel(),
+        eligible=_eligible(m, n, rows=rows, columns=columns).ravel(),
+        lines=_lines(m, n, 0, rows=rows, columns=columns),
+        pairs=np.zeros((0, 2), dtype=int),
+        lo=lo,
+        hi=hi,
+    )
+    mask = aug_m.ravel()
+    var, kw = _lp(system, mask)
+    low = aug_v.ravel().copy()
+    high = low.copy()
+    for k, e in enumerate(var):
+        low[e] = _optimise(var, kw, k, 1.0)[0]
+        high[e] = _optimise(var, kw, k, -1.0)[0]
+    return low.reshape(aug_v.shape)[:m, :n], high.reshape(aug_v.shape)[:m, :n]

@@ -1,0 +1,295 @@
+"""Equity gaps: intervals, references, the SPC verdict and the plain-language summary."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from equitystats import gaps, spc
+from equitystats.errors import InputError
+
+# --------------------------------------------------------------------------------------
+# intervals against published values
+
+
+@pytest.mark.parametrize(
+    ("x", "n", "low", "high"),
+    # Newcombe R.G. 1998, Stat Med 17:857, Table I, method 3 (Wilson score, no correction)
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
+def test_wilson_interval_matches_newcombe_1998_table(x, n, low, high):
+    lo, hi = gaps.wilson(x, n)
+    assert float(lo) == pytest.approx(low, abs=5e-5)
+    assert float(hi) == pytest.approx(high, abs=5e-5)
+
+
+@pytest.mark.parametrize(
+    ("x1", "n1", "x2", "n2", "low", "high"),
+    # Newcombe R.G. 1998, Stat Med 17:873, Table II, method 10 (hybrid score)
+    [
+        (56, 70, 48, 80, 0.0524, 0.3339),
+        (9, 10, 3, 10, 0.1705, 0.8090),
+        (5, 56, 0, 29, -0.0381, 0.1926),
+        (0, 10, 0, 20, -0.1611, 0.2775),
+        (10, 10, 0, 20, 0.6791, 1.0000),
+        (10, 10, 0, 10, 0.6075, 1.0000),
+    ],
+)
+def test_newcombe_method_10_matches_the_published_examples(x1, n1, x2, n2, low, high):
+    d, lo, hi = gaps.newcombe_difference(x1, n1, x2, n2)
+    assert float(d) == pytest.approx(x1 / n1 - x2 / n2, rel=1e-6)
+    assert float(lo) == pytest.approx(low, abs=5e-5)
+    assert float(hi) == pytest.approx(high, abs=5e-5)
+
+
+def test_katz_interval_is_the_log_interval_by_hand():
+    ratio, lo, hi = gaps.katz_ratio(20, 100, 10, 100)
+    se = math.sqrt(1 / 20 - 1 / 100 + 1 / 10 - 1 / 100)
+    z = 1.959963984540054
+    assert float(ratio) == pytest.approx(2.0, rel=1e-6)
+    assert float(lo) == pytest.approx(2 * math.exp(-z * se), rel=1e-6)
+    assert float(hi) == pytest.approx(2 * math.exp(z * se), rel=1e-6)
+
+
+def test_katz_interval_is_undefined_with_a_zero_numerator():
+    ratio, lo, hi = gaps.katz_ratio([0, 5], [50, 50], [10, 0], [50, 50])
+    assert ratio[0] == 0 and np.isnan(ratio[1])
+    assert np.isnan(lo).all() and np.isnan(hi).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 400), st.integers(1, 400), st.data())
+def test_intervals_contain_their_estimates(n1, n2, data):
+    x1 = data.draw(st.integers(0, n1))
+    x2 = data.draw(st.integers(0, n2))
+    d, lo, hi = gaps.newcombe_difference(x1, n1, x2, n2)
+    assert -1 - 1e-12 <= lo <= d + 1e-12 and d - 1e-12 <= hi <= 1 + 1e-12
+    r, rlo, rhi = gaps.katz_ratio(x1, n1, x2, n2)
+    if x1 > 0 and x2 > 0:
+        assert rlo <= r <= rhi
+
+
+# --------------------------------------------------------------------------------------
+# series helpers
+
+
+def long_form(rates: dict[str, list[float]], n: dict[str, int]):
+    """Long-form rows from per-group rate series (numerators rounded from rate × n)."""
+    periods, groups, nums, dens = [], [], [], []
+    for g, series in rates.items():
+        for t, p in enumerate(series, start=1):
+            periods.append(t)
+            groups.append(g)
+            nums.append(round(p * n[g]))
+            dens.append(n[g])
+    return periods, groups, nums, dens
+
+
+def test_gap_against_a_named_group_is_the_difference_in_percentage_points():
+    periods = [1, 1, 2, 2]
+    groups = ["black", "white", "black", "white"]
+    a = gaps.gap_series(periods, groups, [50, 70, 60, 72], [100, 100, 100, 100], reference="white")
+    assert a.reference == "white"
+    assert [g.group for g in a.groups] == ["black"]
+    g = a.group("black")
+    assert g.difference == pytest.approx([-20.0, -12.0], rel=1e-6)
+    d, lo, hi = gaps.newcombe_difference(50, 100, 70, 100)
+    assert (g.diff_ci_low[0], g.diff_ci_high[0]) == pytest.approx(
+        (float(lo) * 100, float(hi) * 100), rel=1e-6
+    )
+    r, rlo, rhi = gaps.katz_ratio(60, 100, 72, 100)
+    assert (g.ratio[1], g.ratio_ci_low[1], g.ratio_ci_high[1]) == pytest.approx(
+        (float(r), float(rlo), float(rhi)), rel=1e-6
+    )
+    assert g.reference_rate == pytest.approx([0.70, 0.72])
+
+
+def test_gap_against_overall_uses_group_versus_rest_for_its_intervals():
+    periods = [1, 1, 1]
+    groups = ["a", "b", "c"]
+    x, n = np.array([30, 120, 45]), np.array([100, 300, 150])
+    res = gaps.gap_series(periods, groups, x, n, reference="overall")
+    assert res.reference == "overall" and len(res.groups) == 3
+    p_all = x.sum() / n.sum()
+    assert res.reference_rate == pytest.approx([p_all])
+    for j, g in enumerate(res.groups):
+        w = n[j] / n.sum()
+        rest_x, rest_n = x.sum() - x[j], n.sum() - n[j]
+        assert g.difference[0] == pytest.approx((x[j] / n[j] - p_all) * 100, rel=1e-6)
+        _, lo, hi = gaps.newcombe_difference(x[j], n[j], rest_x, rest_n)
+        assert g.diff_ci_low[0] == pytest.approx((1 - w) * lo * 100, rel=1e-6)
+        assert g.diff_ci_high[0] == pytest.approx((1 - w) * hi * 100, rel=1e-6)
+        r, rlo, rhi = gaps.katz_ratio(x[j], n[j], rest_x, rest_n)
+        assert g.ratio[0] == pytest.approx(float(r / (w * r + 1 - w)), rel=1e-6)
+        assert g.ratio_ci_low[0] == pytest.approx(float(rlo / (w * rlo + 1 - w)), rel=1e-6)
+        assert g.ratio_ci_low[0] <= g.ratio[0] <= g.ratio_ci_high[0]
+        assert g.diff_ci_low[0] <= g.difference[0] <= g.diff_ci_high[0]
+
+
+def test_best_and_largest_references_are_chosen_over_the_whole_series():
+    periods = [1, 1, 1, 2, 2, 2]
+    groups = ["a", "b", "c"] * 2
+    x = [10, 50, 20, 12, 40, 30]
+    n = [100, 500, 50, 100, 500, 50]
+    assert gaps.gap_series(periods, groups, x, n, reference="largest").reference == "b"
+    assert gaps.gap_series(periods, groups, x, n, reference="best").reference == "c"
+    best_low = gaps.gap_series(periods, groups, x, n, reference="best", improvement="decrease")
+    assert best_low.reference == "b"  # 90/1000 = 9 % against a's 11 %
+
+
+def test_periods_are_sorted_and_the_row_order_does_not_matter():
+    rates = {"a": [0.5, 0.55, 0.6], "b": [0.7, 0.7, 0.7]}
+    p, g, x, n = long_form(rates, {"a": 200, "b": 200})
+    p = [t * 5 for t in p]  # 5, 10, 15: numeric sort, not text
+    first = gaps.gap_series(p, g, x, n, reference="b")
+    order = [5, 0, 3, 1, 4, 2]
+    second = gaps.gap_series(
+        [p[i] for i in order],
+        [g[i] for i in order],
+        [x[i] for i in order],
+        [n[i] for i in order],
+        reference="b",
+    )
+    assert first.periods.tolist() == [5, 10, 15] == second.periods.tolist()
+    assert first.groups[0].difference == pytest.approx(second.groups[0].difference)
+
+
+def test_a_missing_period_leaves_a_gap_in_the_series():
+    res = gaps.gap_series(
+        [1, 1, 2, 3, 3],
+        ["a", "b", "b", "a", "b"],
+        [5, 7, 7, 6, 7],
+        [10, 10, 10, 10, 10],
+        reference="b",
+    )
+    d = res.group("a").difference
+    assert np.isnan(d[1]) and d[[0, 2]] == pytest.approx([-20.0, -10.0])
+    assert res.group("a").first_gap == pytest.approx(-20.0)
+    assert res.group("a").last_gap == pytest.approx(-10.0)
+
+
+# --------------------------------------------------------------------------------------
+# SPC verdict and the summary
+
+
+def test_a_gap_that_shifts_toward_zero_is_closing_on_an_i_chart():
+    black = [0.50, 0.51, 0.49, 0.50, 0.52, 0.50, 0.49, 0.51, 0.50, 0.51]
+    black += [0.63, 0.64, 0.62, 0.63, 0.65, 0.64, 0.63, 0.62, 0.64, 0.641]
+    white = [0.70] * 20
+    p, g, x, n = long_form({"b": black, "w": white}, {"b": 1000, "w": 1000})
+    res = gaps.gap_series(p, g, x, n, reference="w", labels={"b": "Black", "w": "White"})
+    gap = res.group("b")
+    assert gap.chart_type == "i"
+    assert isinstance(gap.chart, spc.ChartResult)
+    assert gap.chart.y == pytest.approx(gap.difference)
+    assert gap.signal and gap.closing and gap.direction == "narrowed"
+    assert gap.summary == (
+        "The gap between Black and White patients narrowed from 20.0 to 5.9 points; "
+        "the change is a signal, not noise."
+    )
+
+
+def test_a_gap_that_grows_is_widening_and_not_closing():
+    hisp = [0.60] * 10 + [0.50] * 10
+    hisp = [h + (0.01 if t % 2 else 0.0) for t, h in enumerate(hisp)]
+    p, g, x, n = long_form({"h": hisp, "w": [0.70] * 20}, {"h": 1000, "w": 1000})
+    gap = gaps.gap_series(p, g, x, n, reference="w", labels={"h": "Hispanic", "w": "White"}).group(
+        "h"
+    )
+    assert gap.signal and not gap.closing and gap.direction == "widened"
+    assert gap.summary.startswith(
+        "The gap between Hispanic and White patients widened from 10.0 to"
+    )
+    assert gap.summary.endswith("the change is a signal, not noise.")
+
+
+def test_a_stable_gap_has_no_signal():
+    asian = [0.60, 0.58] * 7  # alternating: many crossings, short runs, inside the limits
+    p, g, x, n = long_form({"a": asian, "w": [0.70] * 14}, {"a": 1000, "w": 1000})
+    gap = gaps.gap_series(p, g, x, n, reference="w", labels={"a": "Asian", "w": "White"}).group("a")
+    assert gap.chart_type == "i" and not gap.signal and not gap.closing
+    assert gap.summary == (
+        "The gap between Asian and White patients (10.0 points at the start, 12.0 points at "
+        "the end) has not changed beyond what chance explains (no signal)."
+    )
+
+
+def test_fewer_than_twelve_periods_use_run_chart_rules_and_say_so():
+    black = [0.50, 0.51, 0.49, 0.50, 0.60, 0.61, 0.62, 0.63, 0.64, 0.65]
+    p, g, x, n = long_form({"b": black, "w": [0.70] * 10}, {"b": 1000, "w": 1000})
+    res = gaps.gap_series(p, g, x, n, reference="w")
+    gap = res.group("b")
+    assert gap.chart_type == "run" and gap.chart.chart == "run"
+    assert "run chart rules because fewer than 12 periods" in gap.summary
+
+
+def test_the_summary_uses_all_patients_for_the_overall_reference_and_other_units():
+    p, g, x, n = long_form({"a": [0.5, 0.52, 0.51], "b": [0.7, 0.69, 0.71]}, {"a": 500, "b": 500})
+    res = gaps.gap_series(p, g, x, n, multiplier=1000, labels={"a": "Group A"})
+    assert res.groups[0].summary.startswith("The gap between Group A patients and all patients (")
+    assert "per 1,000" in res.groups[0].summary
+
+
+def test_a_single_period_cannot_be_judged():
+    res = gaps.gap_series([1, 1], ["a", "b"], [5, 6], [10, 10], reference="b")
+    gap = res.group("a")
+    assert gap.chart is None and not gap.signal and gap.direction == "unknown"
+    assert "cannot be judged" in gap.summary
+
+
+def test_results_are_read_only_and_inputs_untouched():
+    x = np.array([5, 7, 6, 7])
+    before = x.copy()
+    res = gaps.gap_series([1, 1, 2, 2], ["a", "b", "a", "b"], x, [10, 10, 10, 10], reference="b")
+    assert (x == before).all()
+    with pytest.raises(ValueError):
+        res.groups[0].difference[0] = 1.0
+
+
+# --------------------------------------------------------------------------------------
+# errors
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message", "row", "column"),
+    [
+        ({"numerators": [5, 12]}, "above its denominator", 2, "numerator"),
+        ({"numerators": [5, -1]}, "negative", 2, "numerator"),
+        ({"denominators": [10, float("nan")]}, "finite", 2, "denominator"),
+        ({"reference": "asian"}, "reference group 'asian' is not in the data", None, "group"),
+        ({"groups": ["a", "a"], "periods": [1, 1]}, "more than once", 2, "group"),
+        ({"groups": ["a", "a"], "periods": [1, 2]}, "at least 2 groups", None, "group"),
+    ],
+)
+def test_bad_input_raises_a_located_error(kwargs, message, row, column):
+    args = {
+        "periods": [1, 1],
+        "groups": ["a", "b"],
+        "numerators": [5, 6],
+        "denominators": [10, 10],
+        "reference": "b",
+    }
+    args.update(kwargs)
+    with pytest.raises(InputError, match=message) as err:
+        gaps.gap_series(
+            args.pop("periods"),
+            args.pop("groups"),
+            args.pop("numerators"),
+            args.pop("denominators"),
+            **args,
+        )
+    assert err.value.row == row and err.value.column == column
+
+
+def test_improvement_must_be_increase_or_decrease():
+    with pytest.raises(InputError, match="improvement"):
+        gaps.gap_series([1, 1], ["a", "b"], [1, 2], [3, 3], improvement="up")

@@ -1,0 +1,174 @@
+"""Pages about organizations and people."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pursuing_equity.accounts import rules, selectors, services
+from pursuing_equity.accounts.forms import (
+    InviteForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    RoleAssignForm,
+    add_service_errors,
+)
+from pursuing_equity.accounts.models import Organization, Role, RoleAssignment
+from pursuing_equity.accounts.rules import rule_required
+
+
+def _organization(request, slug: str, **kwargs) -> Organization:
+    return get_object_or_404(Organization, slug=slug)
+
+
+@rule_required(rules.can_list_organizations)
+def organization_list(request):
+    form = OrganizationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    organizations = selectors.organizations_for_table(
+        org_type=filters.get("org_type", ""),
+        region=filters.get("region", ""),
+        size=filters.get("size", ""),
+        q=filters.get("q", ""),
+    )
+    page = Paginator(organizations, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/organization_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": any(filters.values())},
+    )
+
+
+@rule_required(rules.can_create_organization)
+def organization_create(request):
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{organization.name} was added.")
+            return redirect("organization_detail", slug=organization.slug)
+    return render(request, "accounts/organization_form.html", {"form": form, "organization": None})
+
+
+@rule_required(rules.can_view_organization, get_object=_organization)
+def organization_detail(request, slug: str, obj: Organization):
+    return render(
+        request,
+        "accounts/organization_detail.html",
+        {
+            "organization": obj,
+            "members": selectors.organization_members(obj),
+            "can_edit": rules.can_edit_organization(request.user, obj),
+        },
+    )
+
+
+@rule_required(rules.can_edit_organization, get_object=_organization)
+def organization_edit(request, slug: str, obj: Organization):
+    form = OrganizationForm.for_organization(obj, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(actor=request.user, organization=obj, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your changes were saved.")
+            return redirect("organization_detail", slug=obj.slug)
+    return render(request, "accounts/organization_form.html", {"form": form, "organization": obj})
+
+
+@rule_required(rules.can_view_home)
+def organization_mine(request):
+    organizations = list(selectors.organizations_of_user(request.user))
+    if len(organizations) == 1:
+        return redirect("organization_detail", slug=organizations[0].slug)
+    return render(request, "accounts/organization_mine.html", {"organizations": organizations})
+
+
+def _people_page(request, *, invite_form=None, assign_form=None, status: int = 200):
+    role = request.GET.get("role", "")
+    if role not in Role.values and role != "none":
+        role = ""
+    page = Paginator(selectors.people_with_roles(role=role), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "page": page,
+            "role_filter": role,
+            "query": f"role={role}" if role else "",
+            "roles": Role.choices,
+            "invite_form": invite_form or InviteForm(prefix="invite"),
+            "assign_form": assign_form or RoleAssignForm(prefix="assign"),
+        },
+        status=status,
+    )
+
+
+@rule_required(rules.can_view_people)
+def people(request):
+    return _people_page(request)
+
+
+@require_POST
+@rule_required(rules.can_invite_person)
+def person_invite(request):
+    form = InviteForm(request.POST, prefix="invite")
+    if form.is_valid():
+        try:
+            person = services.person_invite(
+                actor=request.user, site_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{person.email} was invited; they will get an email to set a password."
+            )
+            return redirect("people")
+    return _people_page(request, invite_form=form, status=400)
+
+
+@require_POST
+@rule_required(rules.can_assign_role)
+def role_assign(request):
+    form = RoleAssignForm(request.POST, prefix="assign")
+    if form.is_valid():
+        try:
+            assignment = services.role_assign(
+                actor=request.user,
+                user=form.person,
+                role=form.cleaned_data["role"],
+                organization=form.cleaned_data["organization"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{assignment} — role given.")
+            return redirect("people")
+    return _people_page(request, assign_form=form, status=400)
+
+
+def _assignment(request, pk: int, **kwargs) -> RoleAssignment:
+    return get_object_or_404(RoleAssignment.objects.select_related("user", "organization"), pk=pk)
+
+
+@require_POST
+@rule_required(rules.can_assign_role, get_object=_assignment)
+def role_revoke(request, pk: int, obj: RoleAssignment):
+    label = str(obj)
+    try:
+        services.role_revoke(actor=request.user, assignment=obj)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{label} — role removed.")
+    return redirect("people")

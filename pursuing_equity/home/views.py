@@ -1,0 +1,99 @@
+"""Home pages per role, and the staff tools: audit log and outbox."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from pursuing_equity.accounts import rules
+from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.core.models import AuditEntry, CapturedEmail
+from pursuing_equity.home import selectors
+from pursuing_equity.home.forms import AuditFilterForm
+
+# The order of sections on a home page for a person with several roles: staff first.
+SECTION_ORDER = [
+    rules.STAFF,
+    rules.FACULTY,
+    rules.REVIEWER,
+    rules.SENIOR_LEADER,
+    rules.TEAM_MEMBER,
+    rules.COMMUNITY_PARTNER,
+    rules.FUNDER,
+]
+
+
+@rule_required(rules.can_view_home)
+def home(request):
+    user = request.user
+    roles = rules.roles_of(user)
+    sections = [role for role in SECTION_ORDER if role in roles]
+    day = selectors.today()
+    summary = selectors.cycle_summary(selectors.current_cycle(day), day)
+    context = {
+        "sections": sections,
+        "summary": summary,
+        "today": day,
+        "organizations": selectors.my_organizations(user),
+    }
+    if rules.can_view_staff_home(user):
+        context["staff"] = selectors.staff_home(summary)
+    return render(request, "home/home.html", context)
+
+
+@rule_required(rules.can_view_audit_log)
+def audit_log(request):
+    actions = list(
+        AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    )
+    object_types = list(
+        AuditEntry.objects.exclude(object_type="")
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
+    )
+    form = AuditFilterForm(request.GET or None, actions=actions, object_types=object_types)
+    entries = AuditEntry.objects.all()
+    filtered = False
+    if form.is_valid():
+        data = form.cleaned_data
+        filtered = any(data.values())
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        if data["actor"]:
+            entries = entries.filter(actor_label__icontains=data["actor"])
+        if data["object_type"]:
+            entries = entries.filter(object_type=data["object_type"])
+        if data["date_from"]:
+            entries = entries.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            entries = entries.filter(at__date__lte=data["date_to"])
+    elif form.is_bound:
+        entries = entries.none()
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "home/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": filtered},
+    )
+
+
+@rule_required(rules.can_view_audit_log)
+def audit_detail(request, pk: int):
+    entry = get_object_or_404(AuditEntry, pk=pk)
+    changes = [(key, entry.before.get(key), entry.after.get(key)) for key in entry.changed_keys]
+    return render(request, "home/audit_detail.html", {"entry": entry, "changes": changes})
+
+
+@rule_required(rules.can_view_outbox)
+def outbox(request):
+    page = Paginator(CapturedEmail.objects.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "home/outbox.html", {"page": page, "query": ""})
+
+
+@rule_required(rules.can_view_outbox)
+def outbox_detail(request, pk: int):
+    email = get_object_or_404(CapturedEmail, pk=pk)
+    return render(request, "home/outbox_detail.html", {"email": email})

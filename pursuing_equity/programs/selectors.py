@@ -1,0 +1,173 @@
+"""Reads of program cycles, shaped for the pages that show them (a fixed, small number of queries)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from pursuing_equity.programs import text as program_text
+from pursuing_equity.programs.dates import add_months, local_to_utc, months_of
+from pursuing_equity.programs.models import Activity, ActivityMonth, Cohort, Cycle
+
+
+def current_cycle(today: datetime.date | None = None) -> Cycle | None:
+    """The cycle running today; else the next one to start; else the latest that ended (1 query)."""
+    today = today or timezone.localdate()
+    cycles = list(Cycle.objects.order_by("starts_on"))
+    running = [c for c in cycles if c.starts_on <= today <= c.ends_on]
+    upcoming = [c for c in cycles if c.starts_on > today]
+    if running:
+        return running[-1]
+    if upcoming:
+        return upcoming[0]
+    return cycles[-1] if cycles else None
+
+
+@dataclass(frozen=True)
+class CalendarCell:
+    month: datetime.date
+    on: bool
+    in_person: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    activity: Activity
+    cells: list[CalendarCell]
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    year: int
+    months: list[datetime.date]
+
+
+@dataclass(frozen=True)
+class CohortCalendar:
+    """One cohort's grid: activities × months of the cycle, with in-person months marked."""
+
+    cohort: Cohort
+    months: list[datetime.date]
+    years: list[CalendarYear]
+    rows: list[CalendarRow]
+    current_month: datetime.date | None
+
+    @property
+    def has_in_person(self) -> bool:
+        return any(cell.in_person for row in self.rows for cell in row.cells)
+
+
+def cycle_calendar(cycle: Cycle, today: datetime.date | None = None) -> list[CohortCalendar]:
+    """Per cohort (in file order) its activity calendar (3 queries)."""
+    today = today or timezone.localdate()
+    months = months_of(cycle.starts_on, cycle.ends_on)
+    current = today.replace(day=1) if cycle.starts_on <= today <= cycle.ends_on else None
+    years: list[CalendarYear] = []
+    for month in months:
+        if not years or years[-1].year != month.year:
+            years.append(CalendarYear(month.year, []))
+        years[-1].months.append(month)
+
+    cohorts = list(cycle.cohorts.order_by("position"))
+    activities = list(cycle.activities.order_by("position"))
+    marks: dict[tuple[int, int], dict[datetime.date, bool]] = {}
+    for activity_id, cohort_id, month, in_person in ActivityMonth.objects.filter(
+        activity__cycle=cycle
+    ).values_list("activity_id", "cohort_id", "month", "in_person"):
+        marks.setdefault((cohort_id, activity_id), {})[month] = in_person
+
+    calendars = []
+    for cohort in cohorts:
+        rows = []
+        for activity in activities:
+            on = marks.get((cohort.pk, activity.pk))
+            if not on:
+                continue
+            cells = [
+                CalendarCell(month, month in on, on.get(month, False), month == current)
+                for month in months
+            ]
+            rows.append(CalendarRow(activity, cells))
+        calendars.append(CohortCalendar(cohort, months, years, rows, current))
+    return calendars
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    label: str
+    both: str | None
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class CohortSection:
+    cohort: Cohort
+    facts: dict
+    calendar: CohortCalendar
+    described: list[dict]
+
+
+@dataclass(frozen=True)
+class InformationalCall:
+    name: str
+    text: str
+    starts_utc: datetime.datetime
+    ends_utc: datetime.datetime
+
+
+@dataclass(frozen=True)
+class ProgramPage:
+    cycle: Cycle
+    document: dict
+    cohorts: list[CohortSection]
+    overview: list[OverviewRow]
+    call: InformationalCall
+    real_starts_on: datetime.date
+    real_ends_on: datetime.date
+
+
+def program_page(cycle: Cycle, today: datetime.date | None = None) -> ProgramPage:
+    """Everything the program page shows, from the cycle and its document (3 queries)."""
+    document = cycle.document
+    calendars = cycle_calendar(cycle, today)
+    activities = {a["key"]: a for a in document["activities"]}
+    sections = []
+    for calendar in calendars:
+        facts = document["cohorts"][calendar.cohort.key]
+        described = [activities[key] for key in facts.get("activity_descriptions", [])]
+        sections.append(CohortSection(calendar.cohort, facts, calendar, described))
+
+    overview = []
+    for row in document["overview_rows"]:
+        if "both" in row:
+            overview.append(
+                OverviewRow(row["label"], program_text.render(row["both"], document), [])
+            )
+            continue
+        cells = [
+            program_text.render(program_text.resolve(section.facts, row["cohort_field"]), document)
+            for section in sections
+        ]
+        overview.append(OverviewRow(row["label"], None, cells))
+
+    call = document["informational_call"]
+    zone = call["time_zone"]
+    informational_call = InformationalCall(
+        name=call["name"],
+        text=program_text.render("{call:informational_call}", document),
+        starts_utc=local_to_utc(datetime.datetime.fromisoformat(call["starts_at"]), zone),
+        ends_utc=local_to_utc(datetime.datetime.fromisoformat(call["ends_at"]), zone),
+    )
+    shift = cycle.date_shift_months
+    return ProgramPage(
+        cycle=cycle,
+        document=document,
+        cohorts=sections,
+        overview=overview,
+        call=informational_call,
+        real_starts_on=add_months(cycle.starts_on, -shift),
+        real_ends_on=add_months(cycle.ends_on.replace(day=1), -shift),
+    )
