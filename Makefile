@@ -29,7 +29,7 @@ chromium:
 
 demo: install
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v0
-	$(DEMO_ENV) $(PY) manage.py demo
+	$(DEMO_ENV) $(PY) manage.py demo --url http://$(HOST):$(PORT)
 	@echo "Serving http://$(HOST):$(PORT)/  (a background worker sends email; Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(DEMO_ENV) $(PY) manage.py db_worker --interval 1 >/dev/null 2>&1 & \

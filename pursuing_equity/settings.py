@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "pursuing_equity.core",
     "pursuing_equity.accounts",
     "pursuing_equity.programs",
+    "pursuing_equity.teams",
+    "pursuing_equity.applications",
+    "pursuing_equity.measures",
+    "pursuing_equity.events",
+    "pursuing_equity.reporting",
     "pursuing_equity.home",
 ]
 

@@ -5,6 +5,11 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("pursuing_equity.programs.urls")),
     path("", include("pursuing_equity.accounts.urls")),
+    path("", include("pursuing_equity.teams.urls")),
+    path("", include("pursuing_equity.applications.urls")),
+    path("", include("pursuing_equity.measures.urls")),
+    path("", include("pursuing_equity.events.urls")),
+    path("", include("pursuing_equity.reporting.urls")),
     path("", include("pursuing_equity.home.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

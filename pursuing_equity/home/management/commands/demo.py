@@ -8,6 +8,7 @@ happens in one transaction, so a failure leaves the database as it was.
 from __future__ import annotations
 
 import datetime
+from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
@@ -37,6 +38,11 @@ WHAT_THEY_SEE: dict[str | None, str] = {
     Role.FUNDER: "Their home and the program",
     None: "A home with no role yet (someone about to apply)",
 }
+
+
+# Later apps add their demo data here, in order: each module has
+# populate(*, cycle, organizations, today, out), idempotent, run inside the demo's transaction.
+DEMO_STEPS: tuple[str, ...] = ()
 
 
 class Command(BaseCommand):
@@ -74,6 +80,10 @@ class Command(BaseCommand):
             cycle = self._load_program(program, timezone.localdate())
             organizations = self._organizations(network)
             created = self._people(network, organizations)
+            for step in DEMO_STEPS:
+                import_module(step).populate(
+                    cycle=cycle, organizations=organizations, today=timezone.localdate(), out=self.stdout
+                )
         self.stdout.write(
             f"Demo ready: {cycle} (demo dates, shifted {cycle.date_shift_months:+d} months), "
             f"{len(network.organizations)} organizations, {len(network.people)} people "

@@ -1,0 +1,124 @@
+"""Teams taking part in a cycle, their members, and the Learning Network's small cohorts.
+
+A team is created when an application is accepted (applications app). Team membership is what the
+permission rules use to decide what a person may see of a team; the person's program-wide role
+(accounts.RoleAssignment) decides which home page and navigation they get, and team services keep
+the two in step.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from pursuing_equity.accounts.models import Organization
+from pursuing_equity.programs.models import Cohort, Cycle
+
+
+class SmallCohort(models.Model):
+    """A group of 4–5 Learning Network teams that meets for group coaching, with its coach."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="small_cohorts")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="small_cohorts")
+    name = models.CharField(max_length=100)
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coached_small_cohorts",
+    )
+
+    class Meta:
+        ordering = ["cycle", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "name"], name="small_cohort_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """An organization's team in one cohort of one cycle."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="teams")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="teams")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    small_cohort = models.ForeignKey(
+        SmallCohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams"
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coached_teams",
+        help_text="The faculty member who coaches this team one to one (Action Community).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "cohort", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "slug"], name="team_slug_unique_in_cycle"),
+            models.UniqueConstraint(
+                fields=["cycle", "organization"], name="one_team_per_organization_per_cycle"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    """A person on a team, with their part in it and the lenses they bring."""
+
+    class Part(models.TextChoices):
+        MEMBER = "member", "Team member"
+        SENIOR_LEADER = "senior_leader", "Senior leader"
+        ALTERNATE_LEADER = "alternate_leader", "Alternate senior leader"
+        COMMUNITY_PARTNER = "community_partner", "Community partner"
+
+    class Lens(models.TextChoices):
+        DATA = "data", "Data"
+        QI = "quality_improvement", "Quality improvement"
+        EQUITY = "equity", "Equity"
+        PATIENT_FACING = "patient_facing", "Patient-facing care"
+        EXECUTIVE = "executive", "Executive leadership"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+    )
+    part = models.CharField(max_length=30, choices=Part.choices, default=Part.MEMBER)
+    lenses = models.JSONField(default=list, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "part", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="team_member_once"),
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(part="senior_leader"),
+                name="one_senior_leader_per_team",
+            ),
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(part="alternate_leader"),
+                name="one_alternate_leader_per_team",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    part__in=["member", "senior_leader", "alternate_leader", "community_partner"]
+                ),
+                name="team_member_part_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_part_display()}, {self.team})"
