@@ -69,16 +69,22 @@ class Table:
                     f"{raw!r} is not a number", file=self.source, row=i + 1, column=name
                 ) from None
             if not math.isfinite(value):
-                raise InputError(f"{raw!r} is not a finite number", file=self.source, row=i + 1, column=name)
+                raise InputError(
+                    f"{raw!r} is not a finite number", file=self.source, row=i + 1, column=name
+                )
             if integer and value != int(value):
-                raise InputError(f"{raw!r} is not a whole number", file=self.source, row=i + 1, column=name)
+                raise InputError(
+                    f"{raw!r} is not a whole number", file=self.source, row=i + 1, column=name
+                )
             if non_negative and value < 0:
                 raise InputError(f"{raw!r} is negative", file=self.source, row=i + 1, column=name)
             out[i] = value
         return out
 
 
-def table_from_rows(header: Iterable[str], rows: Iterable[Iterable[str]], source: str | None = None) -> Table:
+def table_from_rows(
+    header: Iterable[str], rows: Iterable[Iterable[str]], source: str | None = None
+) -> Table:
     header = [h.strip() for h in header]
     data: list[list[str]] = [[] for _ in header]
     for r, row in enumerate(rows, start=1):

@@ -82,7 +82,10 @@ class Command(BaseCommand):
             created = self._people(network, organizations)
             for step in DEMO_STEPS:
                 import_module(step).populate(
-                    cycle=cycle, organizations=organizations, today=timezone.localdate(), out=self.stdout
+                    cycle=cycle,
+                    organizations=organizations,
+                    today=timezone.localdate(),
+                    out=self.stdout,
                 )
         self.stdout.write(
             f"Demo ready: {cycle} (demo dates, shifted {cycle.date_shift_months:+d} months), "
