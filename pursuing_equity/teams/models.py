@@ -47,7 +47,7 @@ class Team(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="teams")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in URLs: /teams/<slug>/.")
     small_cohort = models.ForeignKey(
         SmallCohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams"
     )
@@ -64,7 +64,6 @@ class Team(models.Model):
     class Meta:
         ordering = ["cycle", "cohort", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "slug"], name="team_slug_unique_in_cycle"),
             models.UniqueConstraint(
                 fields=["cycle", "organization"], name="one_team_per_organization_per_cycle"
             ),
