@@ -35,9 +35,11 @@ data, a run chart with Anhøj's rules (Anhøj J., Olesen A.V. 2014, PLoS ONE 9:e
 fewer: limits from a moving-range sigma of a handful of points are too unstable to judge
 against, while the run chart's rules need no sigma (the summary says which was used; 12 is
 this package's convention). ``signal`` is the chart's signal (:attr:`ChartResult.signal`:
-an Anhøj runs signal or a point outside the limits). The direction compares the size of the gap |d| at the
-first and the last period with data (to one decimal, as the summary prints it): narrowed,
-widened or unchanged. The gap **is closing** when it narrowed and the chart shows a signal.
+an Anhøj runs signal or a point outside the limits). The direction compares the size of the gap
+|d| at the start and at the end — each the mean of the first (last) k periods with data, with
+k = min(3, n // 2), so that one unusual period cannot decide the direction — to one decimal, as the
+summary prints it: narrowed, widened or unchanged. The gap **is closing** when it narrowed and the
+chart shows a signal.
 """
 
 from __future__ import annotations
@@ -145,7 +147,8 @@ class GroupGap:
     ``chart`` is the :class:`~equitystats.spc.ChartResult` of the difference series
     (``None`` when fewer than 2 periods have a gap), ``chart_type`` ``"i"`` or ``"run"``.
     ``direction`` is ``"narrowed"``, ``"widened"``, ``"unchanged"`` or ``"unknown"``;
-    ``first_gap``/``last_gap`` are the differences at the first and last period with data.
+    ``first_gap``/``last_gap`` are the mean differences over the first and last k periods with
+    data, k = min(3, n // 2).
     """
 
     group: str
@@ -406,7 +409,8 @@ def gap_series(
         first = last = math.nan
         direction = "unknown"
         if have.size >= 2:
-            first, last = float(d[have[0]]), float(d[have[-1]])
+            k = min(3, have.size // 2)
+            first, last = float(d[have[:k]].mean()), float(d[have[-k:]].mean())
             chart_type = "i" if have.size >= MIN_POINTS_I_CHART else "run"
             toward_zero = "decrease" if np.nanmean(d) > 0 else "increase"
             chart = spc.chart(

@@ -90,7 +90,7 @@ def test_summary_prints_the_sentences(tmp_path, capsys):
     )
     assert code == 0
     assert out == (
-        "The gap between Black and White patients narrowed from 20.0 to 5.0 points; "
+        "The gap between Black and White patients narrowed from 19.7 to 5.3 points; "
         "the change is a signal, not noise.\n"
     )
 

@@ -193,7 +193,7 @@ def test_a_gap_that_shifts_toward_zero_is_closing_on_an_i_chart():
     assert gap.chart.y == pytest.approx(gap.difference)
     assert gap.signal and gap.closing and gap.direction == "narrowed"
     assert gap.summary == (
-        "The gap between Black and White patients narrowed from 20.0 to 5.9 points; "
+        "The gap between Black and White patients narrowed from 20.0 to 6.6 points; "
         "the change is a signal, not noise."
     )
 
@@ -206,9 +206,7 @@ def test_a_gap_that_grows_is_widening_and_not_closing():
         "h"
     )
     assert gap.signal and not gap.closing and gap.direction == "widened"
-    assert gap.summary.startswith(
-        "The gap between Hispanic and White patients widened from 10.0 to"
-    )
+    assert gap.summary.startswith("The gap between Hispanic and White patients widened from 9.7 to")
     assert gap.summary.endswith("the change is a signal, not noise.")
 
 
@@ -218,7 +216,7 @@ def test_a_stable_gap_has_no_signal():
     gap = gaps.gap_series(p, g, x, n, reference="w", labels={"a": "Asian", "w": "White"}).group("a")
     assert gap.chart_type == "i" and not gap.signal and not gap.closing
     assert gap.summary == (
-        "The gap between Asian and White patients (10.0 points at the start, 12.0 points at "
+        "The gap between Asian and White patients (10.7 points at the start, 11.3 points at "
         "the end) has not changed beyond what chance explains (no signal)."
     )
 
@@ -293,3 +291,13 @@ def test_bad_input_raises_a_located_error(kwargs, message, row, column):
 def test_improvement_must_be_increase_or_decrease():
     with pytest.raises(InputError, match="improvement"):
         gaps.gap_series([1, 1], ["a", "b"], [1, 2], [3, 3], improvement="up")
+
+
+def test_one_unusual_last_period_does_not_decide_the_direction():
+    # A gap steady at about 20 points with an unusually small final month (5 points): the start
+    # and end are averaged over three periods, so the summary does not claim it narrowed to 5.
+    black = [0.50, 0.51, 0.49] * 4 + [0.65]
+    p, g, x, n = long_form({"b": black, "w": [0.70] * 13}, {"b": 1000, "w": 1000})
+    gap = gaps.gap_series(p, g, x, n, reference="w").group("b")
+    assert gap.first_gap == pytest.approx(-20.0)
+    assert gap.last_gap == pytest.approx(-(19 + 21 + 5) / 3)
