@@ -277,7 +277,7 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--fairlearn-rows", type=int, default=1_000_000)
+    parser.add_argument("--fairlearn-rows", type=int, default=250_000)
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--child", choices=("ours", "bare", "fairlearn"))
     parser.add_argument("--path", type=Path)
