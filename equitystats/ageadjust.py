@@ -43,6 +43,7 @@ from types import MappingProxyType
 import numpy as np
 from scipy.stats import gamma
 
+from equitystats._arrays import vector
 from equitystats.errors import InputError
 
 __all__ = [
@@ -127,17 +128,15 @@ class AgeAdjusted:
 def _check(
     values: Sequence[float] | np.ndarray, what: str, *, positive: bool = False
 ) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim != 1:
-        raise InputError(f"{what} must be a one-dimensional sequence")
-    bad = np.flatnonzero(~np.isfinite(arr))
-    if bad.size:
-        raise InputError(f"{what}: {arr[bad[0]]!r} is not a finite number", row=int(bad[0]) + 1)
-    bad = np.flatnonzero(arr <= 0 if positive else arr < 0)
-    if bad.size:
-        need = "greater than zero" if positive else "zero or more"
-        raise InputError(f"{what} must be {need}, got {arr[bad[0]]:g}", row=int(bad[0]) + 1)
-    return arr
+    need = "greater than zero" if positive else "zero or more"
+    return vector(
+        values,
+        what,
+        positive=positive,
+        not_1d="{what} must be a one-dimensional sequence",
+        not_finite="{what}: {value!r} is not a finite number",
+        out_of_range="{what} must be " + need + ", got {value:g}",
+    )
 
 
 def direct(

@@ -31,9 +31,10 @@ from types import MappingProxyType
 
 import numpy as np
 from scipy.special import xlogy
-from scipy.stats import norm
 
+from equitystats._arrays import vector
 from equitystats.errors import InputError
+from equitystats.intervals import Z95
 
 __all__ = [
     "ABSOLUTE_MEASURES",
@@ -49,9 +50,6 @@ __all__ = [
     "rate_difference",
     "rate_ratio",
 ]
-
-#: Two-sided 95 % normal quantile, z₀.₉₇₅.
-Z95 = float(norm.ppf(0.975))
 
 UNORDERED_MEASURES = (
     "range_difference",
@@ -183,15 +181,13 @@ def _log_ratio(ratio: float, log_gradient: np.ndarray, se: np.ndarray) -> Estima
 def _as_float_array(
     values: Sequence[float] | np.ndarray, what: str, *, positive_sum: bool = False
 ) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim != 1:
-        raise InputError(f"{what} must be a one-dimensional sequence")
-    bad = np.flatnonzero(~np.isfinite(arr))
-    if bad.size:
-        raise InputError(f"{what} must be finite numbers, got {arr[bad[0]]!r}", row=int(bad[0]) + 1)
-    neg = np.flatnonzero(arr < 0)
-    if neg.size:
-        raise InputError(f"{what} must not be negative, got {arr[neg[0]]!r}", row=int(neg[0]) + 1)
+    arr = vector(
+        values,
+        what,
+        not_1d="{what} must be a one-dimensional sequence",
+        not_finite="{what} must be finite numbers, got {value!r}",
+        out_of_range="{what} must not be negative, got {value!r}",
+    )
     if positive_sum and not arr.sum() > 0:
         raise InputError(f"{what} must add up to more than zero")
     return arr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 
 class InputError(ValueError):
     """Bad input, located as precisely as we can: file, 1-based data row, column.
@@ -24,9 +26,18 @@ class InputError(ValueError):
         self.column = column
         super().__init__(self.__str__())
 
-    def located(self, *, file: str | None = None) -> InputError:
-        """Return a copy that also names ``file`` (used by the CLI once it knows the path)."""
-        return InputError(self.message, file=file or self.file, row=self.row, column=self.column)
+    def located(
+        self, *, file: str | None = None, columns: Mapping[str, str | None] | None = None
+    ) -> InputError:
+        """Return a copy that also names ``file`` (used by the CLI once it knows the path).
+
+        ``columns`` renames the column: a library function names its arguments (``"y"``,
+        ``"numerator"``), the CLI the file's columns they were read from.
+        """
+        column = self.column
+        if columns is not None and column is not None:
+            column = columns.get(column, column)
+        return InputError(self.message, file=file or self.file, row=self.row, column=column)
 
     def __str__(self) -> str:
         where = []
@@ -37,3 +48,12 @@ class InputError(ValueError):
         if self.column is not None:
             where.append(f'column "{self.column}"')
         return (", ".join(where) + ": " if where else "") + self.message
+
+
+def missing_columns(
+    missing: Iterable[str], found: Iterable[str], *, file: str | None = None
+) -> InputError:
+    """The error for columns that are not in a table, listing the ones that are."""
+    have = ", ".join(found) or "none"
+    names = ", ".join(repr(m) for m in missing)
+    return InputError(f"missing column {names} (columns found: {have})", file=file)

@@ -49,10 +49,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
 
 from equitystats import spc
+from equitystats._arrays import first_appearance, readonly, vector
 from equitystats.errors import InputError
+from equitystats.intervals import Z95, wilson_score
 
 __all__ = [
     "GapAnalysis",
@@ -65,8 +66,6 @@ __all__ = [
     "wilson",
 ]
 
-#: Two-sided 95 % normal quantile, z₀.₉₇₅.
-Z95 = float(norm.ppf(0.975))
 #: Reference keywords.
 KEYWORDS = ("overall", "best", "largest")
 #: Fewest periods with data for an individuals chart; fewer get a run chart.
@@ -79,18 +78,9 @@ MIN_POINTS_I_CHART = 12
 
 def wilson(x: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for x / n without continuity correction (Wilson 1927;
-    Newcombe 1998 method 3): (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)). NaN for n = 0."""
-    x = np.asarray(x, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = x / n
-        half = z * np.sqrt(z * z + 4 * x * (1 - p))
-        den = 2 * (n + z * z)
-        low = (2 * x + z * z - half) / den
-        high = (2 * x + z * z + half) / den
-    bad = ~(n > 0)
-    low = np.where(bad, np.nan, np.clip(low, 0.0, 1.0))
-    high = np.where(bad, np.nan, np.clip(high, 0.0, 1.0))
+    Newcombe 1998 method 3): (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)). NaN for n = 0.
+    The limits of :func:`equitystats.intervals.wilson_score`."""
+    _, low, high = wilson_score(x, n, z)
     return low, high
 
 
@@ -130,12 +120,6 @@ def katz_ratio(
 
 # --------------------------------------------------------------------------------------
 # results
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a = np.asarray(a)
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,27 +190,15 @@ class GapAnalysis:
 
 
 def _numbers(values: Sequence[float] | np.ndarray, what: str, size: int) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim != 1 or arr.size != size:
-        raise InputError(f"{what} must be a sequence of {size} numbers (one per row)")
-    bad = np.flatnonzero(~np.isfinite(arr))
-    if bad.size:
-        raise InputError(
-            f"{arr[bad[0]]!r} is not a finite number", row=int(bad[0]) + 1, column=what
-        )
-    neg = np.flatnonzero(arr < 0)
-    if neg.size:
-        raise InputError(f"{arr[neg[0]]:g} is negative", row=int(neg[0]) + 1, column=what)
-    return arr
-
-
-def _first_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unique keys in order of first appearance, and each row's index into them."""
-    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    return uniq[order], rank[inverse]
+    return vector(
+        values,
+        what,
+        size=size,
+        column=what,
+        not_1d="{what} must be a sequence of {size} numbers (one per row)",
+        not_finite="{value!r} is not a finite number",
+        out_of_range="{value:g} is negative",
+    )
 
 
 def _unit(multiplier: float) -> str:
@@ -320,7 +292,7 @@ def gap_series(
         raise InputError(
             f"numerator {x[i]:g} is above its denominator {n[i]:g}", row=i + 1, column="numerator"
         )
-    names, g_idx = _first_order(grp)
+    names, g_idx, _ = first_appearance(grp)
     period_values, p_idx = np.unique(per, return_inverse=True)
     n_p, n_g = period_values.size, names.size
     cell = p_idx * n_g + g_idx
@@ -428,14 +400,14 @@ def gap_series(
             GroupGap(
                 group=name,
                 label=label,
-                rate=_readonly(rates[:, j].copy()),
-                reference_rate=_readonly(np.array(ref_rate, dtype=float)),
-                difference=_readonly(d),
-                diff_ci_low=_readonly(diff_lo[:, j] * m),
-                diff_ci_high=_readonly(diff_hi[:, j] * m),
-                ratio=_readonly(ratio[:, j].copy()),
-                ratio_ci_low=_readonly(ratio_lo[:, j].copy()),
-                ratio_ci_high=_readonly(ratio_hi[:, j].copy()),
+                rate=readonly(rates[:, j].copy()),
+                reference_rate=readonly(np.array(ref_rate, dtype=float)),
+                difference=readonly(d),
+                diff_ci_low=readonly(diff_lo[:, j] * m),
+                diff_ci_high=readonly(diff_hi[:, j] * m),
+                ratio=readonly(ratio[:, j].copy()),
+                ratio_ci_low=readonly(ratio_lo[:, j].copy()),
+                ratio_ci_high=readonly(ratio_hi[:, j].copy()),
                 chart=chart,
                 chart_type=chart_type,
                 signal=signal,
@@ -449,10 +421,10 @@ def gap_series(
             )
         )
     return GapAnalysis(
-        periods=_readonly(period_values.copy()),
+        periods=readonly(period_values.copy()),
         reference=ref_name,
         reference_label=ref_label,
-        reference_rate=_readonly(np.array(ref_rate, dtype=float)),
+        reference_rate=readonly(np.array(ref_rate, dtype=float)),
         improvement=improvement,
         multiplier=m,
         groups=tuple(out),

@@ -32,12 +32,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from equitystats import standards
+from equitystats._arrays import readonly
 from equitystats.errors import InputError
 from equitystats.stratify import (
-    Check,
     Plan,
     Source,
-    bad_flag,
+    aggregate,
     columns_of,
     label_of,
     numeric,
@@ -45,11 +45,8 @@ from equitystats.stratify import (
     open_data,
     open_file,
     parse_columns,
-    period_sql,
     period_text,
-    period_values,
-    quote,
-    raise_first,
+    select_columns,
 )
 
 DEFAULT_MAX_UNUSABLE = 0.15
@@ -162,14 +159,7 @@ def completeness(
         mapping, file = columns_of(data)
         names = parse_columns(list(strata) if isinstance(strata, Mapping) else strata)
         wanted = [period, *names] + ([weight] if weight is not None else [])
-        absent = [c for c in dict.fromkeys(wanted) if c not in mapping]
-        if absent:
-            have = ", ".join(mapping) or "none"
-            raise InputError(
-                f"missing column {', '.join(repr(m) for m in absent)} (columns found: {have})",
-                file=file,
-            )
-        columns = {c: mapping[c] for c in dict.fromkeys(wanted)}
+        columns = select_columns(mapping, wanted, file=file)
     source = open_data(columns, file=file)
     return _completeness(source, period, names, weight, max_unusable)
 
@@ -198,39 +188,23 @@ def _completeness(
     if not strata:
         raise source.error("name at least one stratum column")
     source.require(period, *strata, *([weight] if weight else []))
+    # One grouping set per stratum column, (period, column); the rows are checked in the same
+    # pass (see equitystats.stratify.aggregate).
     plan = Plan.make(strata, (), overall=False)
-    aliases = [f"__g{i}" for i in range(len(strata))]
-    parts = [
-        f"{period_sql(source, period)} AS __p",
-        *(f"{quote(c)} AS {a}" for c, a in zip(strata, aliases, strict=True)),
-    ]
-    checks = [Check(period, "__p IS NULL", "value is missing")]
+    weight_sql: list[str] = []
+    checks = []
     if weight is not None:
         spec = numeric(source, weight)
-        parts += [f"{spec.raw} AS __w_raw", f"{spec.value} AS __w_val"]
-        checks += numeric_checks("__w", spec, integer=False)
+        weight_sql = [f"{spec.raw} AS __w_raw", f"{spec.value} AS __w_val"]
+        checks = numeric_checks("__w", spec, integer=False)
         total = "CAST(SUM(__w_val) AS DOUBLE)"
     else:
         total = "CAST(COUNT(*) AS DOUBLE)"
-    projection = ", ".join(parts)
-    # The first set also groups by the row-check flag: validation in the same single pass.
-    set_sql = ", ".join(f"(__p, {a}{', __bad' if i == 0 else ''})" for i, a in enumerate(aliases))
-    sql = (
-        f"SELECT __p, {', '.join(aliases)}, __bad, GROUPING({', '.join(aliases)}) AS __gid, "  # noqa: S608 - identifiers quoted, literals escaped
-        f"{total} AS __n FROM (SELECT *, {bad_flag(checks)} AS __bad "
-        f"FROM (SELECT {projection} FROM {source.relation})) "
-        f"GROUP BY GROUPING SETS ({set_sql})"
+    grouped = aggregate(
+        source, plan, period=period, values=weight_sql, checks=checks, aggregates=f"{total} AS __n"
     )
-    result = source.arrow(sql)
-    if result.num_rows == 0:
-        raise source.error("has no data rows")
-    if pc.any(pc.equal(result.column("__bad"), True)).as_py():
-        raise_first(source, projection, checks)
-
-    gid = result.column("__gid").to_numpy()
-    text_period = result.schema.field("__p").type in (pa.string(), pa.large_string())
-    periods = period_values(result.column("__p").combine_chunks(), text_period)
-    period_keys, period_index = np.unique(periods, return_inverse=True)
+    result, gid = grouped.table, grouped.gid
+    period_keys, period_index = grouped.periods, grouped.period_index
     weights = result.column("__n").to_numpy()
     kinds = (*standards.MISSING_CODES, "known")
 
@@ -260,26 +234,20 @@ def _completeness(
         shares = np.where(n[:, None] > 0, counts / np.where(n > 0, n, 1)[:, None], np.nan)
     unusable = shares[:, :4].sum(axis=1)
     usable = (n > 0) & (unusable <= max_unusable + 1e-12)
-
-    def ro(a: np.ndarray) -> np.ndarray:
-        a = np.asarray(a)
-        a.setflags(write=False)
-        return a
-
     return Completeness(
-        period=ro(period_keys[p_idx[order]]),
-        stratifier=ro(np.concatenate(out_s)[order]),
-        n=ro(n),
-        known=ro(counts[:, 4].copy()),
-        unknown=ro(counts[:, 0].copy()),
-        declined=ro(counts[:, 1].copy()),
-        not_collected=ro(counts[:, 2].copy()),
-        missing=ro(counts[:, 3].copy()),
-        share_unknown=ro(shares[:, 0].copy()),
-        share_declined=ro(shares[:, 1].copy()),
-        share_not_collected=ro(shares[:, 2].copy()),
-        share_missing=ro(shares[:, 3].copy()),
-        share_unusable=ro(unusable),
-        usable=ro(usable),
+        period=readonly(period_keys[p_idx[order]]),
+        stratifier=readonly(np.concatenate(out_s)[order]),
+        n=readonly(n),
+        known=readonly(counts[:, 4].copy()),
+        unknown=readonly(counts[:, 0].copy()),
+        declined=readonly(counts[:, 1].copy()),
+        not_collected=readonly(counts[:, 2].copy()),
+        missing=readonly(counts[:, 3].copy()),
+        share_unknown=readonly(shares[:, 0].copy()),
+        share_declined=readonly(shares[:, 1].copy()),
+        share_not_collected=readonly(shares[:, 2].copy()),
+        share_missing=readonly(shares[:, 3].copy()),
+        share_unusable=readonly(unusable),
+        usable=readonly(usable),
         max_unusable=max_unusable,
     )

@@ -73,7 +73,7 @@ charts also need one calculation subgroup with at least two observations. Fewer 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +81,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from equitystats import runs as _runs
+from equitystats._arrays import first_appearance, first_row, readonly
 from equitystats.errors import InputError
 
 CHARTS = ("run", "i", "mr", "xbar", "s", "c", "u", "up", "p", "pp")
@@ -113,12 +114,6 @@ BASE_COLUMNS = (
 )
 IHI_COLUMNS = ("shift", "trend", "runs_too_few", "runs_too_many")
 NHS_COLUMNS = ("special_cause", "point_type")
-
-
-def _frozen(a: np.ndarray | None) -> np.ndarray | None:
-    if a is not None:
-        a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,7 +165,7 @@ class ChartResult:
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
             if isinstance(value, np.ndarray):
-                _frozen(value)
+                readonly(value)
 
     def __len__(self) -> int:
         return len(self.y)
@@ -308,25 +303,21 @@ def _positions(v: Sequence[int] | int | None, name: str) -> np.ndarray:
     return a.astype(np.int64)
 
 
-def _first_bad(mask: np.ndarray) -> int:
-    return int(np.flatnonzero(mask)[0]) + 1
-
-
 def _validate_counts(chart: str, y: np.ndarray, n: np.ndarray | None) -> None:
     if chart in COUNT_CHARTS:
         neg = y < 0
         if neg.any():
-            r = _first_bad(neg)
+            r = first_row(neg)
             raise InputError(f"negative count {y[r - 1]:g}", row=r, column="y")
     if n is not None:
         bad = n <= 0
         if bad.any():
-            r = _first_bad(bad)
+            r = first_row(bad)
             raise InputError(f"denominator must be positive, not {n[r - 1]:g}", row=r, column="n")
         if chart in PROPORTION_CHARTS:
             over = y > n
             if over.any():
-                r = _first_bad(over)
+                r = first_row(over)
                 raise InputError(
                     f"numerator {y[r - 1]:g} is above the denominator {n[r - 1]:g}",
                     row=r,
@@ -357,16 +348,11 @@ def _group(y: np.ndarray, n: np.ndarray | None, x: Any) -> _Groups:
             raise InputError(f"x has {labels_in.size} values but y has {size}", column="x")
         if labels_in.dtype == object:
             labels_in = labels_in.astype(str)
-        uniq, first, inv = np.unique(labels_in, return_index=True, return_inverse=True)
-        if uniq.size == size:
+        labels, codes, first = first_appearance(labels_in)
+        if labels.size == size:
             labels, codes = labels_in, None
         else:
-            order = np.argsort(first, kind="stable")
-            rank = np.empty_like(order)
-            rank[order] = np.arange(order.size)
-            codes = rank[inv.ravel()]
-            labels = uniq[order]
-            first_rows = first[order] + 1
+            first_rows = first + 1
     nan_y = np.isnan(y)
     if codes is None:
         return _Groups(
@@ -630,11 +616,8 @@ def chart(
     n_useful = np.zeros(count, dtype=np.int64)
     signs_all = np.zeros(count, dtype=np.int8)
     nhs_limits = rules == "nhs" and chart == "i"
-    bounds = np.flatnonzero(np.diff(parts)) + 1
-    for lo, hi in zip(
-        np.concatenate([[0], bounds]), np.concatenate([bounds, [count]]), strict=True
-    ):
-        sl = slice(int(lo), int(hi))
+    for sl in _part_slices(parts):
+        lo = sl.start
         k = int(parts[lo]) if count else 1
         if calc[sl].sum() < MIN_POINTS:
             raise InputError(
@@ -714,14 +697,19 @@ def chart(
     )
 
 
-def _dense(parts: np.ndarray, usable: np.ndarray):
-    """Yield (part slice, indices of usable points) per part."""
+def _part_slices(parts: np.ndarray) -> Iterator[slice]:
+    """Yield one slice per part: the runs of equal consecutive part numbers."""
     bounds = np.flatnonzero(np.diff(parts)) + 1
     starts = np.concatenate([[0], bounds])
     ends = np.concatenate([bounds, [parts.size]])
     for lo, hi in zip(starts, ends, strict=True):
-        idx = np.flatnonzero(usable[lo:hi]) + lo
-        yield slice(int(lo), int(hi)), idx
+        yield slice(int(lo), int(hi))
+
+
+def _dense(parts: np.ndarray, usable: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
+    """Yield (part slice, indices of usable points) per part."""
+    for sl in _part_slices(parts):
+        yield sl, np.flatnonzero(usable[sl]) + sl.start
 
 
 def _ihi_per_part(

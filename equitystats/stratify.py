@@ -41,7 +41,9 @@ import pyarrow.compute as pc
 from scipy import stats
 
 from equitystats import standards
-from equitystats.errors import InputError
+from equitystats._arrays import readonly
+from equitystats.errors import InputError, missing_columns
+from equitystats.intervals import wilson_score
 
 KINDS = ("proportion", "rate")
 OVERALL = "overall"
@@ -97,27 +99,15 @@ def wilson_interval(x: Any, n: Any, conf: float = 0.95) -> Interval:
     JASA 22:209–212; Newcombe RG (1998), Stat Med 17:857–872, method 3 (no continuity
     correction): limits (2x + z² ± z√(z² + 4x(1 − x/n))) / (2(n + z²)), z = Φ⁻¹((1 + conf)/2).
     For x = 81, n = 263 this gives 0.2553 to 0.3662 (Newcombe 1998, Table II).
-    Where n = 0 the estimate and limits are NaN.
+    Where n = 0 the estimate and limits are NaN. Computed by
+    :func:`equitystats.intervals.wilson_score` after checking 0 ≤ x ≤ n and ``conf``.
     """
     scalar = np.ndim(x) == 0 and np.ndim(n) == 0
     x_arr = _as_float(x, "x")
     n_arr = _as_float(n, "n")
     if (x_arr > n_arr).any():
         raise InputError("x must not exceed n")
-    z = _z(conf)
-    z2 = z * z
-    x_arr, n_arr = np.broadcast_arrays(x_arr, n_arr)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(n_arr > 0, x_arr / n_arr, np.nan)
-        denom = 2 * (n_arr + z2)
-        centre = (2 * x_arr + z2) / denom
-        half = z * np.sqrt(z2 + 4 * x_arr * (1 - p)) / denom
-        low = np.where(x_arr == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
-        high = np.where(x_arr == n_arr, 1.0, np.clip(centre + half, 0.0, 1.0))
-    empty = n_arr == 0
-    low = np.where(empty, np.nan, low)
-    high = np.where(empty, np.nan, high)
-    return Interval(*_shape(scalar, p, low, high))
+    return Interval(*_shape(scalar, *wilson_score(x_arr, n_arr, _z(conf))))
 
 
 def poisson_interval(x: Any, t: Any, conf: float = 0.95) -> Interval:
@@ -256,7 +246,7 @@ class StratifiedRates:
         if period is not None:
             mask &= self.period == period
         return StratifiedRates(
-            *(_readonly(getattr(self, c)[mask]) for c in self.COLUMNS),
+            *(readonly(getattr(self, c)[mask]) for c in self.COLUMNS),
             kind=self.kind,
             conf=self.conf,
         )
@@ -269,12 +259,6 @@ class StratifiedRates:
             | {"period": period_text(self.period[i])}
             for i in range(len(self))
         ]
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array = np.asarray(array)
-    array.setflags(write=False)
-    return array
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,10 +303,7 @@ class Source:
     def require(self, *names: str) -> None:
         missing = [n for n in dict.fromkeys(names) if n not in self.types]
         if missing:
-            have = ", ".join(self.types) or "none"
-            raise self.error(
-                f"missing column {', '.join(repr(m) for m in missing)} (columns found: {have})"
-            )
+            raise missing_columns(missing, self.types, file=self.file)
 
     def query(self, sql: str) -> duckdb.DuckDBPyConnection:
         """Run ``sql``; DuckDB errors (unreadable file, malformed CSV) become InputError."""
@@ -434,6 +415,18 @@ def columns_of(data: Any) -> tuple[Mapping[str, Any], str | None]:
     raise InputError(
         "data must be a mapping of column name to values, a Table, an Arrow table or a DataFrame"
     )
+
+
+def select_columns(
+    mapping: Mapping[str, Any], wanted: Sequence[str], *, file: str | None = None
+) -> dict[str, Any]:
+    """The ``wanted`` columns of ``mapping`` (from :func:`columns_of`), each once; InputError
+    naming the columns that are not there."""
+    names = list(dict.fromkeys(wanted))
+    missing = [c for c in names if c not in mapping]
+    if missing:
+        raise missing_columns(missing, mapping, file=file)
+    return {c: mapping[c] for c in names}
 
 
 # --------------------------------------------------------------------------------------------
@@ -727,6 +720,82 @@ class Plan:
 
 
 # --------------------------------------------------------------------------------------------
+# One pass: aggregate and validate (shared with equitystats.quality)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Grouped:
+    """The result of :func:`aggregate`.
+
+    ``table`` has the columns ``__p`` (period), ``__g0``, ``__g1``, … (the plan's stratum
+    columns, NULL where rolled up), ``__bad``, ``__gid`` (the GROUPING() bitmask, see
+    :meth:`Plan.gid`) and the aggregates; ``gid`` is ``__gid`` as numpy, ``periods`` the
+    distinct periods in order and ``period_index`` each row's index into them.
+    """
+
+    table: pa.Table
+    gid: np.ndarray
+    periods: np.ndarray
+    period_index: np.ndarray
+
+
+def aggregate(
+    source: Source,
+    plan: Plan,
+    *,
+    period: str,
+    values: Sequence[str],
+    checks: Sequence[Check],
+    aggregates: str,
+) -> Grouped:
+    """Aggregate ``source`` by period and each of ``plan``'s grouping sets in ONE DuckDB pass,
+    validating every row in the same pass.
+
+    The projection is the period as ``__p`` (:func:`period_sql`), the plan's stratum columns
+    as ``__g0``, ``__g1``, … and the SQL items ``values`` (e.g. ``"x" AS __x_raw``);
+    ``aggregates`` are the SQL select items computed per group (e.g.
+    ``CAST(SUM(__x_val) AS DOUBLE) AS __x``). Every row is checked — a missing period first,
+    then ``checks`` — and the first grouping set is also grouped by the resulting flag
+    (:func:`bad_flag`), so validation adds no aggregate to the other sets. Raises
+    :class:`~equitystats.errors.InputError` when there are no data rows, and the located error
+    of the first bad row (:func:`raise_first`) when any row is flagged.
+    """
+    gcols = plan.group_columns
+    aliases = [f"__g{i}" for i in range(len(gcols))]
+    projection = ", ".join(
+        [
+            f"{period_sql(source, period)} AS __p",
+            *(f"{quote(c)} AS {a}" for c, a in zip(gcols, aliases, strict=True)),
+            *values,
+        ]
+    )
+    checks = [Check(period, "__p IS NULL", "value is missing"), *checks]
+    set_sql = ", ".join(
+        "("
+        + ", ".join(["__p", *(aliases[gcols.index(c)] for c in s), *(["__bad"] if i == 0 else [])])
+        + ")"
+        for i, s in enumerate(plan.grouping_sets())
+    )
+    gid_sql = f"GROUPING({', '.join(aliases)})" if aliases else "0"
+    sql = (
+        f"SELECT __p, {''.join(a + ', ' for a in aliases)}__bad, {gid_sql} AS __gid, {aggregates} "  # noqa: S608 - identifiers quoted, literals escaped
+        f"FROM (SELECT *, {bad_flag(checks)} AS __bad "
+        f"FROM (SELECT {projection} FROM {source.relation})) "
+        f"GROUP BY GROUPING SETS ({set_sql})"
+    )
+    result = source.arrow(sql)
+    if result.num_rows == 0:
+        raise source.error("has no data rows")
+    if pc.any(pc.equal(result.column("__bad"), True)).as_py():
+        raise_first(source, projection, checks)
+    text_period = result.schema.field("__p").type in (pa.string(), pa.large_string())
+    periods = period_values(result.column("__p").combine_chunks(), text_period)
+    period_keys, period_index = np.unique(periods, return_inverse=True)
+    return Grouped(result, result.column("__gid").to_numpy(), period_keys, period_index)
+
+
+# --------------------------------------------------------------------------------------------
 # Entry points
 # --------------------------------------------------------------------------------------------
 
@@ -816,14 +885,7 @@ def from_counts(
         wanted = [period, numerator, denominator, *strata_names]
         crosses = parse_intersections(intersections)
         wanted += [c for cols in crosses for c in cols]
-        missing = [c for c in dict.fromkeys(wanted) if c not in mapping]
-        if missing:
-            have = ", ".join(mapping) or "none"
-            raise InputError(
-                f"missing column {', '.join(repr(m) for m in missing)} (columns found: {have})",
-                file=file,
-            )
-        columns = {c: mapping[c] for c in dict.fromkeys(wanted)}
+        columns = select_columns(mapping, wanted, file=file)
     source = open_data(columns, file=file)
     return _stratify(
         source,
@@ -857,22 +919,13 @@ def _stratify(
         raise source.error(f"normalize names columns that are not strata: {', '.join(unknown)}")
     x_spec = numeric(source, numerator)
     n_spec = numeric(source, denominator)
-    p_sql = period_sql(source, period)
-    gcols = plan.group_columns
-    aliases = [f"__g{i}" for i in range(len(gcols))]
-
-    projection = ", ".join(
-        [
-            f"{p_sql} AS __p",
-            *(f"{quote(c)} AS {a}" for c, a in zip(gcols, aliases, strict=True)),
-            f"{x_spec.raw} AS __x_raw",
-            f"{x_spec.value} AS __x_val",
-            f"{n_spec.raw} AS __n_raw",
-            f"{n_spec.value} AS __n_val",
-        ]
-    )
-    checks = [Check(period, "__p IS NULL", "value is missing")]
-    checks += numeric_checks("__x", x_spec, integer=True)
+    values = [
+        f"{x_spec.raw} AS __x_raw",
+        f"{x_spec.value} AS __x_val",
+        f"{n_spec.raw} AS __n_raw",
+        f"{n_spec.value} AS __n_val",
+    ]
+    checks = numeric_checks("__x", x_spec, integer=True)
     checks += numeric_checks("__n", n_spec, integer=kind == "proportion")
     if kind == "proportion":
         checks.append(
@@ -883,46 +936,30 @@ def _stratify(
                 other=denominator,
             )
         )
-
     # Grouping sets: (period, bad flag), then (period, columns...) for each stratifier.
-    sets = plan.grouping_sets()
-    set_sql = ", ".join(
-        "("
-        + ", ".join(["__p", *(aliases[gcols.index(c)] for c in s), *(["__bad"] if not s else [])])
-        + ")"
-        for s in sets
+    grouped = aggregate(
+        source,
+        plan,
+        period=period,
+        values=values,
+        checks=checks,
+        aggregates="CAST(SUM(__x_val) AS DOUBLE) AS __x, CAST(SUM(__n_val) AS DOUBLE) AS __n",
     )
-    gid_sql = f"GROUPING({', '.join(aliases)})" if aliases else "0"
-    sums = "CAST(SUM(__x_val) AS DOUBLE) AS __x, CAST(SUM(__n_val) AS DOUBLE) AS __n"
-    sql = (
-        f"SELECT __p, {''.join(a + ', ' for a in aliases)}__bad, {gid_sql} AS __gid, {sums} "  # noqa: S608 - identifiers quoted, literals escaped
-        f"FROM (SELECT *, {bad_flag(checks)} AS __bad "
-        f"FROM (SELECT {projection} FROM {source.relation})) "
-        f"GROUP BY GROUPING SETS ({set_sql})"
-    )
-    result = source.arrow(sql)
-    if result.num_rows == 0:
-        raise source.error("has no data rows")
-    if pc.any(pc.equal(result.column("__bad"), True)).as_py():
-        raise_first(source, projection, checks)
-    gid = result.column("__gid").to_numpy()
-    return _assemble(source, plan, result, gid, kind=kind, conf=conf, normalize=normalize)
+    return _assemble(source, plan, grouped, kind=kind, conf=conf, normalize=normalize)
 
 
 def _assemble(
     source: Source,
     plan: Plan,
-    result: pa.Table,
-    gid: np.ndarray,
+    grouped: Grouped,
     *,
     kind: str,
     conf: float,
     normalize: Mapping[str, str],
 ) -> StratifiedRates:
     gcols = plan.group_columns
-    text_period = result.schema.field("__p").type in (pa.string(), pa.large_string())
-    periods_all = period_values(result.column("__p").combine_chunks(), text_period)
-    period_keys, period_index = np.unique(periods_all, return_inverse=True)
+    result, gid = grouped.table, grouped.gid
+    period_keys, period_index = grouped.periods, grouped.period_index
     x_all = result.column("__x").to_numpy()
     n_all = result.column("__n").to_numpy()
     labels = {
@@ -962,15 +999,15 @@ def _assemble(
     n = np.concatenate(parts["n"])[order]
     rate, se, low, high = rate_statistics(x, n, kind=kind, conf=conf)
     return StratifiedRates(
-        period=_readonly(period_keys[p_idx[order]]),
-        stratifier=_readonly(np.concatenate(parts["s"])[order]),
-        group=_readonly(group[order]),
-        numerator=_readonly(x),
-        denominator=_readonly(n),
-        rate=_readonly(rate),
-        se=_readonly(se),
-        ci_low=_readonly(low),
-        ci_high=_readonly(high),
+        period=readonly(period_keys[p_idx[order]]),
+        stratifier=readonly(np.concatenate(parts["s"])[order]),
+        group=readonly(group[order]),
+        numerator=readonly(x),
+        denominator=readonly(n),
+        rate=readonly(rate),
+        se=readonly(se),
+        ci_low=readonly(low),
+        ci_high=readonly(high),
         kind=kind,
         conf=conf,
     )

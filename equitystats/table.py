@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from equitystats.errors import InputError
+from equitystats.errors import InputError, missing_columns
 
 MISSING = {"", "na", "nan", "null", "none"}
 
@@ -34,11 +34,7 @@ class Table:
     def require(self, *names: str) -> None:
         missing = [n for n in names if n not in self.columns]
         if missing:
-            have = ", ".join(self.columns) or "none"
-            raise InputError(
-                f"missing column {', '.join(repr(m) for m in missing)} (columns found: {have})",
-                file=self.source,
-            )
+            raise missing_columns(missing, self.columns, file=self.source)
 
     def text(self, name: str) -> tuple[str, ...]:
         self.require(name)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import math
 import sys
 
 import numpy as np
 
 from equitystats import ageadjust
+from equitystats.cli._common import (
+    conf_level,
+    labels,
+    positive_number,
+    read_table,
+    stripped,
+    write_rows,
+)
 from equitystats.errors import InputError
-from equitystats.table import read_csv
 
 EPILOG = """\
 input: one row per age group (and per --by group), with the number of events and the
@@ -36,26 +41,6 @@ example:
   equitystats age-adjust births.csv --age age --count cases --population births \\
       --standard std_pop --by birth_order --conf-level 0.9
 """
-
-
-def _conf_level(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 1")
-    return value
-
-
-def _multiplier(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} is not greater than zero")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -88,14 +73,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--multiplier",
-        type=_multiplier,
+        type=positive_number,
         default=1.0,
         metavar="M",
         help="multiply rates by M, e.g. 100000 for rates per 100,000 (default 1)",
     )
     p.add_argument(
         "--conf-level",
-        type=_conf_level,
+        type=conf_level,
         default=0.95,
         metavar="L",
         help="confidence level of the interval, between 0 and 1 (default 0.95)",
@@ -103,34 +88,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _fmt(x: float) -> str:
-    x = float(x)
-    if not math.isfinite(x):
-        return ""
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return repr(x)
-
-
 def run(args: argparse.Namespace) -> int:
-    table = read_csv(args.file)
-    source = table.source
     builtin = args.standard == "us2000"
     cols = [args.age, args.count, args.population]
     if not builtin:
         cols.append(args.standard)
     if args.by:
         cols.append(args.by)
-    table.require(*cols)
-    if table.n_rows == 0:
-        raise InputError("has no data rows", file=source)
+    table = read_table(args.file, *cols)
+    source = table.source
 
-    ages = np.asarray([a.strip() for a in table.text(args.age)], dtype=str)
-    empty = np.flatnonzero(ages == "")
-    if empty.size:
-        raise InputError(
-            "age group is missing", file=source, row=int(empty[0]) + 1, column=args.age
-        )
+    ages = labels(table, args.age, "age group")
     counts = table.numeric(args.count, non_negative=True)
     pops = table.numeric(args.population, non_negative=True)
     zero = np.flatnonzero(pops == 0)
@@ -141,11 +109,7 @@ def run(args: argparse.Namespace) -> int:
             row=int(zero[0]) + 1,
             column=args.population,
         )
-    by = (
-        np.asarray([b.strip() for b in table.text(args.by)], dtype=str)
-        if args.by
-        else np.full(ages.size, "", dtype=str)
-    )
+    by = stripped(table, args.by) if args.by else np.full(ages.size, "", dtype=str)
     keys, first, codes = np.unique(by, return_index=True, return_inverse=True)
 
     if builtin:
@@ -201,19 +165,16 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(exc.message + where, file=source, row=row) from None
         out_rows.append(
             ([str(keys[k])] if args.by else [])
-            + [str(idx.size)]
             + [
-                _fmt(v)
-                for v in (
-                    res.count,
-                    res.population,
-                    res.crude_rate,
-                    res.adjusted_rate,
-                    res.adjusted_se,
-                    res.ci_low,
-                    res.ci_high,
-                )
+                idx.size,
+                res.count,
+                res.population,
+                res.crude_rate,
+                res.adjusted_rate,
+                res.adjusted_se,
+                res.ci_low,
+                res.ci_high,
             ]
         )
-    csv.writer(sys.stdout, lineterminator="\n").writerows(out_rows)
+    write_rows(sys.stdout, out_rows)
     return 0

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from typing import Any
 
-import numpy as np
-
 from equitystats import spc
+from equitystats.cli._common import int_list, labels, positive_int, positive_number
+from equitystats.cli._common import write_csv as _write_csv
 from equitystats.errors import InputError
 from equitystats.table import read_csv
 
@@ -52,38 +51,6 @@ examples:
 COLUMN_ARGS = ("x", "y", "n")
 
 
-def _int_list(text: str) -> list[int]:
-    try:
-        values = [int(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a comma-separated list of whole numbers"
-        ) from None
-    if not values:
-        raise argparse.ArgumentTypeError("needs at least one position")
-    return values
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a positive number of points")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (np.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
-    return value
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "chart",
@@ -118,28 +85,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--freeze",
-        type=_positive_int,
+        type=positive_int,
         metavar="K",
         help="use only the first K points for the centre line and limits (the baseline); "
         "ignored with --part, as in qicharts2",
     )
     p.add_argument(
         "--part",
-        type=_int_list,
+        type=int_list,
         metavar="K[,K...]",
         help="1-based positions of the last point of each part before a break; each part "
         "gets its own centre line, limits and runs analysis",
     )
     p.add_argument(
         "--exclude",
-        type=_int_list,
+        type=int_list,
         metavar="I[,I...]",
         help="1-based positions left out of the calculations and runs rules but still "
         "plotted and tested against the limits",
     )
     p.add_argument(
         "--multiply",
-        type=_positive_float,
+        type=positive_number,
         default=1.0,
         metavar="M",
         help="multiply y, centre line and limits by M (e.g. 100 for percent, 1000 for "
@@ -176,10 +143,7 @@ def run(args: argparse.Namespace) -> int:
     names = {"x": args.x, "y": args.y, "n": args.n}
     table.require(*[c for c in names.values() if c])
 
-    x = np.asarray([v.strip() for v in table.text(args.x)], dtype=str)
-    empty = np.flatnonzero(x == "")
-    if empty.size:
-        raise InputError("x value is missing", file=source, row=int(empty[0]) + 1, column=args.x)
+    x = labels(table, args.x, "x value")
     counts = args.chart in spc.COUNT_CHARTS
     y = table.numeric(args.y, allow_missing=True, non_negative=counts)
     n = table.numeric(args.n, allow_missing=True, non_negative=True) if args.n else None
@@ -201,28 +165,13 @@ def run(args: argparse.Namespace) -> int:
             improvement=args.improvement,
         )
     except InputError as exc:
-        raise InputError(
-            exc.message, file=source, row=exc.row, column=names.get(exc.column or "", exc.column)
-        ) from None
+        raise exc.located(file=source, columns=names) from None
 
     write_csv(result, sys.stdout)
     return 0
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
 def write_csv(result: spc.ChartResult, out: Any) -> None:
-    """Write ``result.to_rows()`` as CSV (booleans true/false, missing values empty)."""
-    writer = csv.writer(out, lineterminator="\n")
-    columns = result.columns
-    writer.writerow(columns)
-    for row in result.to_rows():
-        writer.writerow([_cell(row[c]) for c in columns])
+    """Write ``result.to_rows()`` as CSV (booleans true/false, missing values empty; floats
+    by ``repr``, so whole ones keep their ``.0``)."""
+    _write_csv(out, result.columns, result.to_rows(), whole_as_int=False)

@@ -9,6 +9,7 @@ import sys
 import numpy as np
 
 from equitystats import disparity
+from equitystats.cli._common import labels
 from equitystats.errors import InputError
 from equitystats.table import read_csv
 
@@ -92,12 +93,7 @@ def run(args: argparse.Namespace) -> int:
         cols.append(args.order)
     table.require(*cols)
 
-    groups = np.asarray([g.strip() for g in table.text(args.group)], dtype=str)
-    empty = np.flatnonzero(groups == "")
-    if empty.size:
-        raise InputError(
-            "group name is missing", file=source, row=int(empty[0]) + 1, column=args.group
-        )
+    groups = labels(table, args.group, "group name")
     rates = table.numeric(args.rate, non_negative=True)
     ses = table.numeric(args.se, non_negative=True)
     pops = table.numeric(args.population, non_negative=True)

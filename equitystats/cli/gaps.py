@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import math
 import sys
 
 import numpy as np
 
 from equitystats import gaps
+from equitystats.cli._common import labels, number, positive_number, read_table, write_rows
 from equitystats.errors import InputError
-from equitystats.table import read_csv
 
 EPILOG = """\
 input: one row per period and group with the measure's numerator (events) and
@@ -47,16 +45,6 @@ examples:
   equitystats gaps readmits.csv --period month --group language --numerator readmitted \\
       --denominator discharges --reference best --improvement decrease --summary
 """
-
-
-def _multiplier(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -98,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--multiply",
-        type=_multiplier,
+        type=positive_number,
         default=100.0,
         metavar="M",
         help="scale of rates and differences (default 100: percent and percentage points)",
@@ -111,41 +99,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _fmt(x: float) -> str:
-    x = float(x)
-    if not math.isfinite(x):
-        return ""
-    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
-
-
-def _periods(text: tuple[str, ...]) -> np.ndarray:
+def _periods(text: np.ndarray) -> np.ndarray:
     """Numbers when every period is a number (so 2 sorts before 10), else the text."""
-    clean = [t.strip() for t in text]
     try:
-        numbers = np.array([float(t) for t in clean])
+        numbers = np.array([float(t) for t in text])
     except ValueError:
-        return np.asarray(clean, dtype=str)
-    return numbers if np.isfinite(numbers).all() else np.asarray(clean, dtype=str)
+        return text
+    return numbers if np.isfinite(numbers).all() else text
 
 
 def run(args: argparse.Namespace) -> int:
-    table = read_csv(args.file)
+    table = read_table(args.file, args.period, args.group, args.numerator, args.denominator)
     source = table.source
-    table.require(args.period, args.group, args.numerator, args.denominator)
-    if table.n_rows == 0:
-        raise InputError("has no data rows", file=source)
     names = {
         "period": args.period,
         "group": args.group,
         "numerator": args.numerator,
         "denominator": args.denominator,
     }
-    groups = np.asarray([g.strip() for g in table.text(args.group)], dtype=str)
-    periods_text = table.text(args.period)
-    for col, values in ((args.group, groups), (args.period, periods_text)):
-        empty = np.flatnonzero(np.asarray([v.strip() == "" for v in values]))
-        if empty.size:
-            raise InputError("value is missing", file=source, row=int(empty[0]) + 1, column=col)
+    groups = labels(table, args.group, "value")
+    periods = _periods(labels(table, args.period, "value"))
     num = table.numeric(args.numerator, non_negative=True)
     den = table.numeric(args.denominator, non_negative=True)
     over = np.flatnonzero(num > den)
@@ -160,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         result = gaps.gap_series(
-            _periods(periods_text),
+            periods,
             groups,
             num,
             den,
@@ -169,9 +142,7 @@ def run(args: argparse.Namespace) -> int:
             multiplier=args.multiply,
         )
     except InputError as exc:
-        raise InputError(
-            exc.message, file=source, row=exc.row, column=names.get(exc.column or "", exc.column)
-        ) from None
+        raise exc.located(file=source, columns=names) from None
 
     if args.summary:
         for sentence in result.summaries:
@@ -184,58 +155,57 @@ def run(args: argparse.Namespace) -> int:
 def write_csv(result: gaps.GapAnalysis, out) -> None:
     """The CSV described in the command's help."""
     m = result.multiplier
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "period",
-            "group",
-            "reference",
-            "rate",
-            "reference_rate",
-            "difference",
-            "diff_ci_low",
-            "diff_ci_high",
-            "ratio",
-            "ratio_ci_low",
-            "ratio_ci_high",
-            "chart",
-            "cl",
-            "lcl",
-            "ucl",
-            "sigma_signal",
-            "signal",
-            "closing",
-        ]
-    )
+    header = [
+        "period",
+        "group",
+        "reference",
+        "rate",
+        "reference_rate",
+        "difference",
+        "diff_ci_low",
+        "diff_ci_high",
+        "ratio",
+        "ratio_ci_low",
+        "ratio_ci_high",
+        "chart",
+        "cl",
+        "lcl",
+        "ucl",
+        "sigma_signal",
+        "signal",
+        "closing",
+    ]
     periods = [
-        _fmt(p) if isinstance(p, (int, float, np.number)) else str(p)
+        number(p) if isinstance(p, (int, float, np.number)) else str(p)
         for p in result.periods.tolist()
     ]
     nan = np.full(len(periods), np.nan)
+    rows: list[list[object]] = [header]
     for g in result.groups:
         chart = g.chart
         cl, lcl, ucl = (chart.cl, chart.lcl, chart.ucl) if chart is not None else (nan,) * 3
         sigma = chart.sigma_signal if chart is not None else np.zeros(len(periods), dtype=bool)
-        for t, period in enumerate(periods):
-            writer.writerow(
-                [
-                    period,
-                    g.group,
-                    result.reference,
-                    _fmt(g.rate[t] * m),
-                    _fmt(g.reference_rate[t] * m),
-                    _fmt(g.difference[t]),
-                    _fmt(g.diff_ci_low[t]),
-                    _fmt(g.diff_ci_high[t]),
-                    _fmt(g.ratio[t]),
-                    _fmt(g.ratio_ci_low[t]),
-                    _fmt(g.ratio_ci_high[t]),
-                    g.chart_type or "",
-                    _fmt(cl[t]),
-                    _fmt(lcl[t]),
-                    _fmt(ucl[t]),
-                    "true" if sigma[t] else "false",
-                    "true" if g.signal else "false",
-                    "true" if g.closing else "false",
-                ]
-            )
+        rows += [
+            [
+                period,
+                g.group,
+                result.reference,
+                g.rate[t] * m,
+                g.reference_rate[t] * m,
+                g.difference[t],
+                g.diff_ci_low[t],
+                g.diff_ci_high[t],
+                g.ratio[t],
+                g.ratio_ci_low[t],
+                g.ratio_ci_high[t],
+                g.chart_type or "",
+                cl[t],
+                lcl[t],
+                ucl[t],
+                bool(sigma[t]),
+                g.signal,
+                g.closing,
+            ]
+            for t, period in enumerate(periods)
+        ]
+    write_rows(out, rows)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from equitystats import quality, stratify
-from equitystats.cli.stratify import is_streamed, write_csv
+from equitystats.cli._common import is_streamed, write_csv
 from equitystats.errors import InputError
 from equitystats.table import read_csv
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import math
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
 
 from equitystats import standards, stratify
+from equitystats.cli._common import is_streamed, write_csv
 from equitystats.errors import InputError
 from equitystats.table import read_csv
 
@@ -129,17 +126,6 @@ def parse_normalize(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def is_streamed(path: str, extract: bool) -> bool:
-    """Whether FILE goes through DuckDB directly (extracts, and every Parquet file)."""
-    if extract:
-        return True
-    try:
-        with Path(path).open("rb") as handle:
-            return handle.read(4) == b"PAR1"
-    except OSError:
-        return False
-
-
 def run(args: argparse.Namespace) -> int:
     strata = stratify.parse_columns(args.strata)
     normalize = parse_normalize(args.normalize)
@@ -164,26 +150,3 @@ def run(args: argparse.Namespace) -> int:
         raise exc.located(file=args.file) from None
     write_csv(sys.stdout, stratify.StratifiedRates.COLUMNS, result.to_rows())
     return 0
-
-
-def cell(value: Any) -> str:
-    """A CSV cell: booleans true/false, missing (None/NaN) empty, whole floats as integers."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return ""
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    return str(value)
-
-
-def write_csv(stream: Any, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
-    """Write rows as CSV with :func:`cell` formatting."""
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell(row.get(c)) for c in columns])

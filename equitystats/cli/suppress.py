@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import math
 import sys
 
 import numpy as np
 
 from equitystats import suppress
+from equitystats._arrays import first_appearance
+from equitystats.cli._common import labels, positive_int, write_rows
 from equitystats.errors import InputError
-from equitystats.table import read_csv
+from equitystats.table import Table, read_csv
 
 EPILOG = """\
 input: one row per cell of a two-way table in long form: a --row label (e.g. group), a
@@ -46,16 +46,6 @@ examples:
 """
 
 
-def _threshold(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "suppress",
@@ -72,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--value", required=True, metavar="COL", help="column with the count")
     p.add_argument(
         "--threshold",
-        type=_threshold,
+        type=positive_int,
         default=suppress.DEFAULT_THRESHOLD,
         metavar="K",
         help="suppress counts from 1 to K (default 10, the CMS policy); K = 1 needs "
@@ -97,23 +87,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _fmt(x: float) -> str:
-    x = float(x)
-    if not math.isfinite(x):
-        return ""
-    return str(int(x)) if x.is_integer() else repr(x)
-
-
-def _labels(table, name: str) -> tuple[np.ndarray, np.ndarray]:
-    text = np.asarray([t.strip() for t in table.text(name)], dtype=str)
-    empty = np.flatnonzero(text == "")
-    if empty.size:
-        raise InputError("label is missing", file=table.source, row=int(empty[0]) + 1, column=name)
-    uniq, first, inverse = np.unique(text, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    return uniq[order], rank[inverse]
+def _labels(table: Table, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The column's labels in order of first appearance, and each row's index into them."""
+    names, index, _ = first_appearance(labels(table, name, "label"))
+    return names, index
 
 
 def run(args: argparse.Namespace) -> int:
@@ -140,8 +117,8 @@ def run(args: argparse.Namespace) -> int:
     if (counts > 1).any():
         row = int(np.flatnonzero(cell == uniq[counts > 1][0])[1]) + 1
         raise InputError(
-            f"{args.row} {row_names[r[row - 1]]!r} and {args.column} "
-            f"{col_names[c[row - 1]]!r} appear more than once",
+            f"{args.row} {str(row_names[r[row - 1]])!r} and {args.column} "
+            f"{str(col_names[c[row - 1]])!r} appear more than once",
             file=source,
             row=row,
             column=args.column,
@@ -169,21 +146,15 @@ def write_csv(
     thr = result.threshold
 
     def line(rname, cname, value, hidden, primary, total):
-        reason = ("primary" if primary else "complementary") if hidden else ""
         if not hidden:
-            shown = _fmt(value)
-        elif total:
+            count = int(value)  # a whole number: the counts are checked on input
+            return [rname, cname, count, False, "", count]
+        reason = "primary" if primary else "complementary"
+        if total:
             shown = suppress.label(thr, total=True)
         else:
             shown = suppress.label(thr, complementary=not primary)
-        return [
-            rname,
-            cname,
-            "" if hidden else _fmt(value),
-            "true" if hidden else "false",
-            reason,
-            shown,
-        ]
+        return [rname, cname, None, True, reason, shown]
 
     total = args.total_label
     rows = []
@@ -232,6 +203,5 @@ def write_csv(
                 True,
             )
         )
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([args.row, args.column, args.value, "suppressed", "reason", "display"])
-    writer.writerows(rows)
+    header = [args.row, args.column, args.value, "suppressed", "reason", "display"]
+    write_rows(out, [header, *rows])

@@ -1,0 +1,157 @@
+"""What the subcommands share: argparse value types, reading the input table, writing CSV.
+
+CSV conventions of every command: booleans are ``true``/``false``, missing values (``None``,
+NaN) are empty, whole numbers are written without a decimal point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from equitystats.errors import InputError
+from equitystats.table import Table, read_csv
+
+# --------------------------------------------------------------------------------------
+# argparse value types (a bad value is an argparse error: usage and exit code 2)
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def positive_number(text: str) -> float:
+    """A finite number greater than zero, e.g. a multiplier."""
+    value = _float(text)
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
+def conf_level(text: str) -> float:
+    """A confidence level, strictly between 0 and 1."""
+    value = _float(text)
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 1")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A whole number, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def int_list(text: str) -> list[int]:
+    """Comma-separated whole numbers (at least one), e.g. ``4,12``."""
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of whole numbers"
+        ) from None
+    if not values:
+        raise argparse.ArgumentTypeError("needs at least one position")
+    return values
+
+
+# --------------------------------------------------------------------------------------
+# input
+
+
+def read_table(path: str, *columns: str) -> Table:
+    """The CSV file at ``path``, which must have ``columns`` and at least one data row."""
+    table = read_csv(path)
+    table.require(*columns)
+    if table.n_rows == 0:
+        raise InputError("has no data rows", file=table.source)
+    return table
+
+
+def stripped(table: Table, column: str) -> np.ndarray:
+    """The text of ``column`` without surrounding white space, as a numpy string array."""
+    return np.asarray([v.strip() for v in table.text(column)], dtype=str)
+
+
+def labels(table: Table, column: str, what: str) -> np.ndarray:
+    """:func:`stripped` text of a column that must not have empty cells; the error for the
+    first empty one reads "``what`` is missing"."""
+    text = stripped(table, column)
+    empty = np.flatnonzero(text == "")
+    if empty.size:
+        raise InputError(
+            f"{what} is missing", file=table.source, row=int(empty[0]) + 1, column=column
+        )
+    return text
+
+
+def is_streamed(path: str, extract: bool) -> bool:
+    """Whether FILE goes through DuckDB directly (extracts, and every Parquet file)."""
+    if extract:
+        return True
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------------------
+# output
+
+
+def number(value: float) -> str:
+    """A number for CSV: empty when not finite, whole numbers (below 10¹⁵) without a
+    decimal point, other numbers by ``repr`` (shortest round-trip)."""
+    x = float(value)
+    if not math.isfinite(x):
+        return ""
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x)
+
+
+def cell(value: Any, *, whole_as_int: bool = True) -> str:
+    """A CSV cell: ``None`` empty, booleans ``true``/``false``, floats by :func:`number`
+    (by ``repr`` when not ``whole_as_int``), anything else by ``str``."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (float, np.floating)):
+        return number(value) if whole_as_int else repr(float(value))
+    return str(value)
+
+
+def write_rows(stream: Any, rows: Iterable[Sequence[Any]], *, whole_as_int: bool = True) -> None:
+    """Write rows (the header first) as CSV, each value formatted by :func:`cell`."""
+    writer = csv.writer(stream, lineterminator="\n")
+    for row in rows:
+        writer.writerow([cell(v, whole_as_int=whole_as_int) for v in row])
+
+
+def write_csv(
+    stream: Any,
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    whole_as_int: bool = True,
+) -> None:
+    """Write a header of ``columns`` and one line per mapping, formatted by :func:`cell`."""
+    lines = ([row.get(c) for c in columns] for row in rows)
+    write_rows(stream, itertools.chain([columns], lines), whole_as_int=whole_as_int)
