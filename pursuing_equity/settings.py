@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pursuing_equity.programs",
     "pursuing_equity.teams",
     "pursuing_equity.applications",
+    "pursuing_equity.review",
     "pursuing_equity.measures",
     "pursuing_equity.events",
     "pursuing_equity.reporting",

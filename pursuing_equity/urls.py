@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("pursuing_equity.accounts.urls")),
     path("", include("pursuing_equity.teams.urls")),
     path("", include("pursuing_equity.applications.urls")),
+    path("", include("pursuing_equity.review.urls")),
     path("", include("pursuing_equity.measures.urls")),
     path("", include("pursuing_equity.events.urls")),
     path("", include("pursuing_equity.reporting.urls")),

@@ -216,6 +216,23 @@ ACTIVITY = _strict(
     ],
 )
 
+CLOCK_TIME = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
+CALENDAR_RULE = _strict(
+    {
+        "weekday": {
+            "enum": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        },
+        "week": {"enum": [1, 2, 3, 4, -1]},
+        "start": CLOCK_TIME,
+        "end": CLOCK_TIME,
+        "duration_minutes": COUNT,
+        "in_person_during": KEY,
+        "in_person_day": COUNT,
+        "location": TEXT,
+    },
+    optional=["end", "duration_minutes", "in_person_during", "in_person_day", "location"],
+)
+
 SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Program cycle",
@@ -300,6 +317,19 @@ SCHEMA: dict = {
                     "cadence": TEXT,
                 }
             ),
+            "calendar": _strict(
+                {
+                    "source": SOURCE,
+                    "video_call": TEXT,
+                    "defaults": {
+                        "type": "object",
+                        "propertyNames": KEY,
+                        "additionalProperties": CALENDAR_RULE,
+                    },
+                    "forum_meetup": CALENDAR_RULE,
+                },
+                optional=["forum_meetup"],
+            ),
             "reporting": {
                 "type": "object",
                 "propertyNames": KEY,
@@ -331,8 +361,23 @@ SCHEMA: dict = {
                         "minItems": 1,
                         "items": _strict({"key": KEY, "name": TEXT, "guidance": TEXT}),
                     },
-                }
+                    "reviewers_per_application": {
+                        "type": "object",
+                        "propertyNames": KEY,
+                        "additionalProperties": COUNT,
+                    },
+                    "disagreement_spread": {"type": "number", "exclusiveMinimum": 0},
+                    "disagreement_sd": {"type": "number", "exclusiveMinimum": 0},
+                },
+                optional=["reviewers_per_application", "disagreement_spread", "disagreement_sd"],
             ),
+            "decision_letters": {
+                "type": "object",
+                "properties": {"source": SOURCE},
+                "required": ["source"],
+                "propertyNames": KEY,
+                "additionalProperties": _strict({"subject": TEXT, "body": TEXT}),
+            },
             "collaborative_assessment": _strict(
                 {
                     "source": SOURCE,
@@ -384,8 +429,10 @@ SCHEMA: dict = {
             "forum_meetup",
             "affinity_groups",
             "leadership_workgroup",
+            "calendar",
             "reporting",
             "review_rubric",
+            "decision_letters",
             "collaborative_assessment",
             "references",
             "glossary_sources",

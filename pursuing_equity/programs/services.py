@@ -164,16 +164,21 @@ def diff(before: Any, after: Any) -> list[Change]:
 # Writing.
 
 
-def program_load(*, path: str | Path, actor: Any = None, shift_months: int = 0) -> LoadResult:
+def program_load(
+    *, path: str | Path, actor: Any = None, shift_months: int = 0, slug: str | None = None
+) -> LoadResult:
     """Create or update the cycle described by the program file at ``path``.
 
     The file is validated first (every error listed in ProgramFileError, nothing written). With
     ``shift_months`` every date of the file moves by that many whole months (demo dates). Loading
     the same file again writes nothing; a changed file updates the cycle, its cohorts, activities
     and activity months, deletes what disappeared, and writes one audit entry with the changed
-    key paths and their before and after values.
+    key paths and their before and after values. ``slug`` loads the file as another cycle (the
+    demo's second, open call).
     """
     document = program_read(path)
+    if slug:
+        document = {**document, "slug": slug}
     if shift_months:
         document = shift_document(document, shift_months)
         errors = validate(document)

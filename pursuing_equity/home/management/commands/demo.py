@@ -42,7 +42,13 @@ WHAT_THEY_SEE: dict[str | None, str] = {
 
 # Later apps add their demo data here, in order: each module has
 # populate(*, cycle, organizations, today, out), idempotent, run inside the demo's transaction.
-DEMO_STEPS: tuple[str, ...] = ()
+DEMO_STEPS: tuple[str, ...] = (
+    "pursuing_equity.review.demo",
+    "pursuing_equity.teams.demo",
+    "pursuing_equity.measures.demo",
+    "pursuing_equity.reporting.demo",
+    "pursuing_equity.events.demo",
+)
 
 
 class Command(BaseCommand):

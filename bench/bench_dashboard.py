@@ -1,0 +1,190 @@
+"""Benchmark: a measure dashboard against the plain team home page, in the demo-sized network.
+
+Builds, in a throwaway SQLite database, the network the issue names: 50 teams, 5 measures each,
+18 months, 4 stratifiers (race and ethnicity, preferred language, sexual orientation, gender
+identity, with unknown/declined groups), written with ``bulk_create``. Then, with Django's test
+Client signed in as a team member, renders the team member's home page and one measure's
+dashboard, best of N each in the same run, and prints the ratio. Goal: dashboard < 10× home.
+
+The first (cold) dashboard render computes everything (suppression, charts, gaps, disparity,
+completeness); later renders reuse the cached result keyed by the current submission ids, as
+production does. Both numbers are printed; the goal applies to the best of N.
+
+Run: ``.venv/bin/python bench/bench_dashboard.py``
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TEAMS = 50
+MEASURES_PER_TEAM = 5
+MONTHS = 18
+STRATA = ("race_ethnicity", "language", "sexual_orientation", "gender_identity")
+REPEATS = 7
+GOAL = 10.0
+
+
+def setup_django(db_path: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pursuing_equity.settings")
+    os.environ.setdefault("PE_REQUIRE_MFA", "0")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = ["*"]
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # a throwaway database: no need to wait for the disk
+        cursor.execute("PRAGMA synchronous = OFF")
+        cursor.execute("PRAGMA journal_mode = MEMORY")
+    call_command("migrate", verbosity=0)
+
+
+def build_network() -> tuple:
+    """Organizations, teams, one member each, measures and their current counts."""
+    import numpy as np
+
+    from equitystats import synth
+    from pursuing_equity.accounts.models import Organization, Role, RoleAssignment, User
+    from pursuing_equity.measures.categories import MISSING_GROUPS
+    from pursuing_equity.measures.models import Measure, StratumCount, Submission, Upload
+    from pursuing_equity.programs.models import Cohort
+    from pursuing_equity.programs.tests.factories import load_cycle
+    from pursuing_equity.teams.models import Team, TeamMember
+
+    rng = np.random.default_rng(2024)
+    cycle = load_cycle()
+    cohorts = list(Cohort.objects.filter(cycle=cycle).order_by("position"))
+    orgs = Organization.objects.bulk_create(
+        Organization(name=f"Bench Health {i}", slug=f"bench-health-{i}", org_type="fqhc",
+                     city="Springfield", state="IL", census_region="Midwest", size="medium")
+        for i in range(TEAMS)
+    )  # fmt: skip
+    teams = Team.objects.bulk_create(
+        Team(cycle=cycle, cohort=cohorts[i % len(cohorts)], organization=org,
+             name=f"Bench team {i}", slug=f"bench-team-{i}")
+        for i, org in enumerate(orgs)
+    )  # fmt: skip
+    users = []
+    for i in range(len(orgs)):
+        user = User(email=f"member{i}@bench.example.org", full_name=f"Member {i}")
+        user.set_password("bench-password")
+        users.append(user)
+    users = User.objects.bulk_create(users)
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=u, role=Role.TEAM_MEMBER, organization=o) for u, o in zip(users, orgs, strict=True)
+    )  # fmt: skip
+    TeamMember.objects.bulk_create(
+        TeamMember(team=t, user=u, part="member") for t, u in zip(teams, users, strict=True)
+    )
+    areas = ["hypertension_control", "diabetes_a1c_control", "colorectal_cancer_screening",
+             "depression_screening", "well_child_visits"]  # fmt: skip
+    measures = Measure.objects.bulk_create(
+        Measure(team=t, name=f"Measure {k}", slug=f"measure-{k}", focus_area=areas[k],
+                numerator_definition="n", denominator_definition="d",
+                stratifiers=list(STRATA), reference_groups={"race_ethnicity": "white"})
+        for t in teams
+        for k in range(MEASURES_PER_TEAM)
+    )  # fmt: skip
+    uploads = Upload.objects.bulk_create(
+        Upload(measure=m, source="grid", status="confirmed", rows=[]) for m in measures
+    )
+    months = [datetime.date(2024 + (k // 12), k % 12 + 1, 1) for k in range(MONTHS)]
+    subs = Submission.objects.bulk_create(
+        Submission(measure=m, period=p, version=1, source="grid", upload=u, is_current=True)
+        for m, u in zip(measures, uploads, strict=True)
+        for p in months
+    )
+    counts = []
+    shares = {s: dict(synth.SHARES[s]) for s in STRATA}
+    for s in STRATA:
+        for code in MISSING_GROUPS:
+            shares[s][code] = 0.02
+    for j, sub in enumerate(subs):
+        total = int(rng.integers(400, 1500))
+        base = 0.45 + 0.2 * rng.random()
+        overall_num = 0
+        for s in STRATA:
+            groups = list(shares[s])
+            weights = np.array([shares[s][g] for g in groups], dtype=float)
+            dens = rng.multinomial(total, weights / weights.sum())
+            nums = rng.binomial(
+                dens, np.clip(base - 0.1 * (np.arange(len(groups)) % 3), 0.05, 0.95)
+            )
+            if s == STRATA[0]:
+                overall_num = int(nums.sum())
+            counts += [
+                StratumCount(submission=sub, stratifier=s, group=g, numerator=int(x), denominator=int(n))
+                for g, x, n in zip(groups, nums, dens, strict=True)
+            ]  # fmt: skip
+        counts.append(StratumCount(submission=sub, stratifier="overall", group="all",
+                                   numerator=overall_num, denominator=total))  # fmt: skip
+        if len(counts) > 50_000 or j == len(subs) - 1:
+            StratumCount.objects.bulk_create(counts, batch_size=5000)
+            counts = []
+    return teams[0], users[0], measures[0]
+
+
+def best_of(client, url: str, repeats: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return min(times), times
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="pe-bench-") as folder:
+        start = time.perf_counter()
+        setup_django(Path(folder) / "bench.sqlite3")
+        from django.core.cache import cache
+        from django.test import Client
+        from django.urls import reverse
+
+        from pursuing_equity.measures.models import StratumCount
+
+        team, user, measure = build_network()
+        print(
+            f"network: {TEAMS} teams × {MEASURES_PER_TEAM} measures × {MONTHS} months × "
+            f"{len(STRATA)} stratifiers = {StratumCount.objects.count():,} counts "
+            f"(built in {time.perf_counter() - start:.1f} s)"
+        )
+        client = Client(raise_request_exception=True)
+        client.force_login(user)
+        home = reverse("home")
+        dashboard = reverse(
+            "measure_dashboard", kwargs={"team_slug": team.slug, "measure_slug": measure.slug}
+        )
+        cache.clear()
+        client.get(home)  # warm the URL resolver and template loaders
+        cold_start = time.perf_counter()
+        assert client.get(dashboard).status_code == 200
+        cold = time.perf_counter() - cold_start
+        home_best, _ = best_of(client, home, REPEATS)
+        dash_best, _ = best_of(client, dashboard, REPEATS)
+        ratio = dash_best / home_best
+        print(f"team home page      best of {REPEATS}: {home_best * 1000:8.1f} ms")
+        print(f"measure dashboard   best of {REPEATS}: {dash_best * 1000:8.1f} ms "
+              f"(first, cold cache: {cold * 1000:.0f} ms)")  # fmt: skip
+        verdict = "PASS" if ratio < GOAL else "FAIL"
+        print(f"ratio dashboard / home = {ratio:.2f}× (goal < {GOAL:g}×): {verdict}")
+        return 0 if ratio < GOAL else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Journey: a team member reads their measure's equity dashboard; another Action Community team
+reads it suppressed; program staff look at the network view. Axe runs on every page reached.
+
+The member sees the charts drawn by vega-embed (an SVG appears), opens the table alternative,
+and downloads the data as CSV; the peer team sees "suppressed (fewer than 11)" and no small count.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from equitystats import suppress
+from pursuing_equity.measures.tests.dashboard_data import make_world
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"  # the factories' password
+LABEL = suppress.label()
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto(reverse("account_login"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("home")) + "$"))
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+def downloaded_rows(path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))))
+
+
+def small_counts(texts: list[str]) -> list[str]:
+    return [t for t in texts if t.strip().isdigit() and 1 <= int(t.strip()) <= 10]
+
+
+def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
+    page: Page, assert_accessible, settings
+):
+    settings.PE_REQUIRE_MFA = False
+    cache.clear()
+    world = make_world(months=8, totp=False)
+    measure = world.measure
+    dashboard_url = reverse(
+        "measure_dashboard", kwargs={"team_slug": measure.team.slug, "measure_slug": measure.slug}
+    )
+
+    # The team member reads the dashboard: charts render, the table opens, the CSV downloads.
+    sign_in(page, world.people["team_member"].email)
+    page.goto(dashboard_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(measure.name)
+    expect(page.locator("#overall-chart svg").first).to_be_visible()
+    expect(page.locator("#gaps-chart svg").first).to_be_visible()
+    expect(page.get_by_role("heading", name="What changed")).to_be_visible()
+    assert_accessible(page)
+
+    summary = page.locator("#overall-heading ~ details summary").first
+    table = page.locator("#overall-heading ~ details table").first
+    expect(table).to_be_hidden()
+    summary.click()
+    expect(table).to_be_visible()
+    assert small_counts(page.locator("#overall-heading ~ details td").all_inner_texts()) == []
+    assert_accessible(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile(r"Rates of every group and period")).click()
+    rows = downloaded_rows(download_info.value.path())
+    assert rows and not any(r["numerator"].startswith("suppressed") for r in rows)
+    assert small_counts([r["numerator"] for r in rows]), "the team sees its own small counts"
+    sign_out(page)
+
+    # Another Action Community team reads the same dashboard, suppressed.
+    sign_in(page, world.people["ac_peer"].email)
+    page.goto(dashboard_url)
+    expect(page.get_by_text("Shared view.")).to_be_visible()
+    expect(page.locator("#overall-chart svg").first).to_be_visible()
+    page.locator("#groups-heading ~ details summary").first.click()
+    cells = page.locator("#groups-heading ~ details td").all_inner_texts()
+    assert LABEL in cells
+    assert small_counts(cells) == []
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile(r"Rates of every group and period")).click()
+    rows = downloaded_rows(download_info.value.path())
+    assert small_counts([r["numerator"] for r in rows] + [r["denominator"] for r in rows]) == []
+    assert any(r["numerator"] == LABEL for r in rows)
+
+    # A Learning Network team in another small cohort is refused.
+    sign_out(page)
+    sign_in(page, world.people["ln_other_small_cohort"].email)
+    response = page.goto(
+        reverse(
+            "measure_dashboard",
+            kwargs={"team_slug": world.ln_measure.team.slug, "measure_slug": world.ln_measure.slug},
+        )
+    )
+    assert response.status == 403
+    assert world.ln_measure.name not in page.content()
+    assert_accessible(page)
+    sign_out(page)
+
+    # Program staff see every team's gap as small multiples, and filter them.
+    sign_in(page, world.people["staff"].email)
+    page.goto(reverse("measures_network"))
+    expect(page.locator("#network-chart svg").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Cohort").select_option("learning_network")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("status")).to_contain_text("1 measure shown")
+    assert_accessible(page)

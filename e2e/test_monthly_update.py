@@ -1,0 +1,98 @@
+"""Journey: a team member logs a PDSA cycle, writes and submits the monthly update with it; the
+senior leader reads it at home and writes a reflection; another Action Community team reads
+both. Axe runs on every page reached.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from pursuing_equity.reporting.tests import factories
+from pursuing_equity.reporting.tests.conftest import Network
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"  # the factories' password
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto(reverse("account_login"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("home")) + "$"))
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_member_submits_update_leader_reflects_other_team_reads(
+    page: Page, assert_accessible, settings, tmp_path
+):
+    settings.PE_REQUIRE_MFA = False
+    settings.MEDIA_ROOT = tmp_path
+    network = Network()
+    team = network.ac
+    period = factories.started_period(team, 1)
+    measure = factories.measure(team, name="Blood pressure control")
+    factories.counts(measure, period, {"black": (48, 100), "white": (66, 120), "asian": (40, 60)})
+
+    # A team member logs a PDSA cycle from the Updates page.
+    sign_in(page, network.member.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Updates").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Updates")
+    assert_accessible(page)
+    page.get_by_role("link", name=f"All of {team.name}’s updates and PDSA cycles").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Log a PDSA cycle").click()
+    page.get_by_label("Change idea").fill("Text reminders in Spanish")
+    page.get_by_label("Measure it should move").select_option(label="Blood pressure control")
+    page.get_by_label("Started on").fill(f"{period:%Y-%m}-05")
+    page.get_by_label("Prediction").fill("More follow-up visits within 30 days.")
+    page.get_by_label("Decision (act)").select_option("adapt")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Text reminders in Spanish")
+    assert_accessible(page)
+
+    # ... writes the update, links the cycle, and submits it.
+    page.goto(reverse("update_edit", args=[team.slug, f"{period:%Y-%m}"]))
+    page.get_by_label("Progress").fill("We started texting patients in Spanish.")
+    page.get_by_label("Challenges").fill("Some phone numbers were out of date.")
+    page.get_by_label("Learning").fill("Patients answer texts from their own clinic.")
+    page.get_by_label("Text reminders in Spanish").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit the monthly update").click()
+    expect(page.get_by_text("Submitted. Your senior leader has been emailed")).to_be_visible()
+    expect(page.locator(".vega-chart svg").first).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Blood pressure control"))).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    # The senior leader finds it at home and writes a reflection.
+    sign_in(page, network.leader.email)
+    expect(page.get_by_role("heading", name="Updates waiting for your reflection")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(f"{team.name} — {period:%B %Y}")).click()
+    expect(page.get_by_text("We started texting patients in Spanish.")).to_be_visible()
+    page.get_by_label("Your reflection").fill("Proud of this start; I will fix the phone lists.")
+    page.get_by_role("button", name="Send my reflection").click()
+    expect(page.get_by_text("Proud of this start")).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    # Another Action Community team reads the update, its PDSA cycle and the reflection.
+    sign_in(page, network.other_member.email)
+    page.goto(reverse("updates"))
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(f"{team.name} — Monthly update")).click()
+    expect(page.get_by_text("We started texting patients in Spanish.")).to_be_visible()
+    expect(page.get_by_role("link", name="Text reminders in Spanish")).to_be_visible()
+    expect(page.get_by_text("Proud of this start")).to_be_visible()
+    expect(page.get_by_role("button", name="Send my reflection")).to_have_count(0)
+    assert_accessible(page)

@@ -1,0 +1,117 @@
+"""Journey: a reviewer scores an Action Community application; staff decide "not selected for the
+Action Community", send the letter, then accept it to the Learning Network; the team appears with
+its members invited. Axe runs on every page the journey reaches.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from pursuing_equity.accounts.models import Role
+from pursuing_equity.accounts.tests.factories import person
+from pursuing_equity.programs.tests.factories import load_cycle
+from pursuing_equity.review import services
+from pursuing_equity.review.scoring import rubric_of
+from pursuing_equity.review.tests.factories import received
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"  # the factories' password
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto(reverse("account_login"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("home")) + "$"))
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_reviewer_scores_then_staff_move_to_learning_network_and_accept(
+    page: Page, assert_accessible, settings
+):
+    settings.PE_REQUIRE_MFA = False
+    cycle = load_cycle()
+    staff = person(Role.PROGRAM_STAFF, totp=False, email="staff@pursuingequity.example.org")
+    reviewer = person(Role.REVIEWER, totp=False, email="reviewer@reviewers.example.org")
+    application = received(cycle, "action_community", roster_size=3)
+    organization = application.organization.name
+    services.reviewer_assign(actor=staff, application=application, reviewer=reviewer)
+    rubric = rubric_of(cycle.document)
+
+    # The reviewer scores the application with the program file's rubric.
+    sign_in(page, reviewer.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My reviews").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My reviews")
+    assert_accessible(page)
+    page.get_by_role("link", name=organization).click()
+    expect(page.get_by_role("main")).to_contain_text("once you submit your own")
+    assert_accessible(page)
+    page.get_by_role("link", name="Score this application").click()
+    assert_accessible(page)
+    for criterion in rubric.criteria:
+        page.get_by_role("group", name=criterion.name).get_by_label("4 – Strong").check()
+    page.get_by_label("Comments on quality improvement capability shown by results").fill(
+        "Measurable results on no-shows."
+    )
+    page.get_by_role("button", name="Submit the review").click()
+    expect(page.get_by_role("main")).to_contain_text("Watch the team video before submitting")
+    assert_accessible(page)
+    page.get_by_label("I watched the team video").check()
+    page.get_by_role("button", name="Submit the review").click()
+    expect(page.get_by_role("main")).to_contain_text("Your review was submitted")
+    expect(page.get_by_role("main")).to_contain_text("Measurable results on no-shows.")
+    sign_out(page)
+
+    # Staff: the queue, then "not selected for the Action Community" with feedback.
+    sign_in(page, staff.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Review").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Review queue")
+    assert_accessible(page)
+    page.get_by_role("link", name=organization).click()
+    expect(page.get_by_role("main")).to_contain_text("Scores of 1 submitted review")
+    assert_accessible(page)
+    page.get_by_label(re.compile("^Not selected for the Action Community")).check()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Write the feedback the team will receive.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label(re.compile("^Not selected for the Action Community")).check()
+    page.get_by_label("Feedback to the team").fill("Build your data infrastructure first.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("main")).to_contain_text(
+        "Learning Network (applied for the Action Community)"
+    )
+
+    # The letter: previewed, then sent through the task queue.
+    page.get_by_role("link", name="preview and send").click()
+    expect(page.get_by_role("main")).to_contain_text("Build your data infrastructure first.")
+    assert_accessible(page)
+    mail.outbox.clear()
+    page.get_by_role("button", name="Send the letter").click()
+    expect(page.get_by_role("main")).to_contain_text("The letter was sent.")
+    assert any("offer to join the Learning Network" in m.subject for m in mail.outbox)
+
+    # Accept to the Learning Network: the team is created and its members invited.
+    page.get_by_label("Accept to the Learning Network").check()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("main")).to_contain_text("Accepted")
+    invited = {m.to[0] for m in mail.outbox if "invit" in m.subject.lower()}
+    assert invited == set(application.roster.values_list("email", flat=True))
+    page.get_by_role("link", name="members and leaders").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Learning Network")
+    expect(page.get_by_role("table", name="Team members").locator("tbody tr")).to_have_count(3)
+    expect(page.get_by_role("table", name="Team members")).to_contain_text("Invited")
+    assert_accessible(page)
+
+    page.goto(reverse("review_portfolio"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Portfolio")
+    assert_accessible(page)

@@ -1,0 +1,210 @@
+"""Reads of applications, shaped for the pages that show them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from pursuing_equity.applications import program
+from pursuing_equity.applications.models import (
+    Application,
+    ApplicationDocument,
+    Lens,
+    TeamVideo,
+)
+from pursuing_equity.applications.workflow import State
+from pursuing_equity.programs.models import Cohort, Cycle
+
+
+def deadline_of(application: Application) -> datetime.date:
+    """The application's deadline: a staff extension, else its chosen cohort's deadline."""
+    return application.deadline_override or application.cohort_choice.application_deadline
+
+
+def deadline_passed(application: Application, now: datetime.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return not program.is_open(deadline_of(application), application.cycle.time_zone, now)
+
+
+def open_cohorts(cycle: Cycle, now: datetime.datetime | None = None) -> list[Cohort]:
+    """The cycle's cohorts still taking applications (deadline at end of day, program time)."""
+    now = now or timezone.now()
+    return [
+        c
+        for c in cycle.cohorts.order_by("position")
+        if program.is_open(c.application_deadline, cycle.time_zone, now)
+    ]
+
+
+def open_calls(now: datetime.datetime | None = None) -> list[tuple[Cycle, list[Cohort]]]:
+    """Every cycle with at least one cohort taking applications, with those cohorts."""
+    now = now or timezone.now()
+    calls = []
+    cohorts = Cohort.objects.select_related("cycle").order_by("cycle__starts_on", "position")
+    by_cycle: dict[int, tuple[Cycle, list[Cohort]]] = {}
+    for cohort in cohorts:
+        if program.is_open(cohort.application_deadline, cohort.cycle.time_zone, now):
+            by_cycle.setdefault(cohort.cycle_id, (cohort.cycle, []))[1].append(cohort)
+    calls = list(by_cycle.values())
+    return calls
+
+
+def for_applicant(user) -> QuerySet[Application]:
+    """The applications a person started or confirmed membership of (the "My applications" list)."""
+    from django.db.models import Q
+
+    return (
+        Application.objects.filter(
+            Q(created_by=user)
+            | Q(roster__email__iexact=user.email, roster__confirmed_at__isnull=False)
+        )
+        .distinct()
+        .select_related("cycle", "organization", "cohort_choice", "current_cohort")
+        .order_by("-created_at")
+    )
+
+
+def with_everything(pk: int) -> Application:
+    """One application with what its pages show (fixed number of queries)."""
+    return (
+        Application.objects.select_related(
+            "cycle", "organization", "cohort_choice__cycle", "current_cohort__cycle", "created_by"
+        )
+        .prefetch_related(
+            "roster",
+            Prefetch(
+                "documents", queryset=ApplicationDocument.objects.order_by("kind", "-version")
+            ),
+            Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
+            "extensions",
+        )
+        .get(pk=pk)
+    )
+
+
+def current_documents(application: Application) -> dict[str, ApplicationDocument]:
+    """The latest version of each kind of document."""
+    latest: dict[str, ApplicationDocument] = {}
+    for document in application.documents.all():
+        if document.kind not in latest or document.version > latest[document.kind].version:
+            latest[document.kind] = document
+    return latest
+
+
+def current_video(application: Application) -> TeamVideo | None:
+    videos = list(application.videos.all())
+    return max(videos, key=lambda v: v.version) if videos else None
+
+
+@dataclass
+class Step:
+    key: str
+    label: str
+    url_name: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+
+STEP_LABELS = [
+    ("organization", "Organization", "application_organization"),
+    ("team", "Team", "application_team"),
+    ("readiness", "Readiness", "application_readiness"),
+    ("hopes", "Hopes", "application_hopes"),
+    ("documents", "Documents", "application_documents"),
+    ("video", "Team video", "application_video"),
+]
+
+
+def roster_problems(members: list[dict], rules: program.TeamRules, cohort_name: str) -> list[str]:
+    """What is wrong with a roster (``members``: dicts with email and lenses). Shared by the form,
+    the service and the submission check so the message is the same everywhere."""
+    problems = []
+    count = len(members)
+    if not rules.min_size <= count <= rules.max_size:
+        problems.append(
+            f"A team has {rules.min_size} to {rules.max_size} people; this roster has {count}."
+        )
+    seen: set[str] = set()
+    for member in members:
+        email = member["email"].strip().lower()
+        if email in seen:
+            problems.append(f"{email} is on the roster twice; each person appears once.")
+        seen.add(email)
+    if rules.executive_required and not any(
+        Lens.EXECUTIVE in member.get("lenses", []) for member in members
+    ):
+        problems.append(
+            f"The {cohort_name} requires an executive leader on the team: "
+            "mark at least one person with the executive leadership lens."
+        )
+    return problems
+
+
+def application_steps(application: Application) -> list[Step]:
+    """Every step of the form with what is still missing (prefetched application: no queries)."""
+    cohort = application.cohort_choice
+    steps = {key: Step(key, label, url) for key, label, url in STEP_LABELS}
+    if application.organization_id is None:
+        steps["organization"].problems.append("Fill in your organization's profile.")
+    roster = [{"email": m.email, "lenses": m.lenses} for m in application.roster.all()]
+    if not roster:
+        steps["team"].problems.append("Name the people on your team.")
+    else:
+        steps["team"].problems += roster_problems(roster, program.team_rules(cohort), cohort.name)
+    for name in (
+        "equity_work_so_far",
+        "qi_results",
+        "real_data",
+        "sogi_data",
+        "community_partnerships",
+    ):
+        if not getattr(application, name):
+            label = Application._meta.get_field(name).verbose_name
+            steps["readiness"].problems.append(f"Answer “{label}”.")
+    if not application.hopes.strip():
+        steps["hopes"].problems.append("Say what your team hopes to achieve.")
+    documents = current_documents(application)
+    for material in program.document_materials(cohort):
+        document = documents.get(material.key)
+        if document is None:
+            steps["documents"].problems.append(
+                f"Upload {material.name[0].lower()}{material.name[1:]}."
+            )
+        elif set(material.signatories) - set(document.signatories):
+            missing = ", ".join(sorted(set(material.signatories) - set(document.signatories)))
+            steps["documents"].problems.append(f"The letter must be signed by: {missing}.")
+    rules = program.video_rules(cohort)
+    if rules is None:
+        del steps["video"]
+    else:
+        video = current_video(application)
+        if video is None:
+            steps["video"].problems.append("Add your team video (a file or a link).")
+        elif not rules.min_seconds <= video.duration_seconds <= rules.max_seconds:
+            steps["video"].problems.append(
+                f"The video must last {rules.min_minutes} to {rules.max_minutes} minutes."
+            )
+    return list(steps.values())
+
+
+def is_complete(application: Application) -> bool:
+    return all(step.complete for step in application_steps(application))
+
+
+def applicant_status(application: Application) -> dict:
+    """What the applicant's status page may show: the applicant label and the public steps only."""
+    from pursuing_equity.applications.workflow import APPLICANT_STEPS, label_for
+
+    label = label_for(application.state, "applicant")
+    return {
+        "label": label,
+        "steps": APPLICANT_STEPS,
+        "current_index": APPLICANT_STEPS.index(label) if label in APPLICANT_STEPS else None,
+        "is_draft": application.state == State.DRAFT,
+    }

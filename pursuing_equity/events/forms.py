@@ -1,0 +1,211 @@
+"""Forms of the calendar and attendance pages. They validate input; services do the writing.
+
+Dates and times are entered in the program's time zone (Eastern) and turned into UTC here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from pursuing_equity.events import zoom
+from pursuing_equity.events.models import Event
+from pursuing_equity.events.selectors import Participant
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _aware(day: datetime.date, time: datetime.time, zone: str) -> datetime.datetime:
+    return datetime.datetime.combine(day, time, ZoneInfo(zone)).astimezone(datetime.UTC)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    start_date = forms.DateField(label="Date", widget=DATE)
+    start_time = forms.TimeField(label="Starts at (Eastern Time)", widget=TIME)
+    end_date = forms.DateField(
+        label="Ends on",
+        widget=DATE,
+        help_text="The same date, unless the event lasts several days.",
+    )
+    end_time = forms.TimeField(label="Ends at (Eastern Time)", widget=TIME)
+    modality = forms.ChoiceField(choices=Event.Modality.choices)
+    video_url = forms.URLField(
+        label="Video-call link", required=False, assume_scheme="https", max_length=200
+    )
+    location = forms.CharField(
+        max_length=200, required=False, help_text="For an in-person event: the city."
+    )
+    venue = forms.CharField(max_length=200, required=False)
+    optional = forms.BooleanField(required=False, label="Optional event")
+    cancelled = forms.BooleanField(required=False, label="Cancelled")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, event: Event, **kwargs):
+        self.zone = event.cycle.time_zone
+        zone = ZoneInfo(self.zone)
+        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": event.title,
+                "start_date": starts.date(),
+                "start_time": starts.time().replace(second=0, microsecond=0),
+                "end_date": ends.date(),
+                "end_time": ends.time().replace(second=0, microsecond=0),
+                "modality": event.modality,
+                "video_url": event.video_url,
+                "location": event.location,
+                "venue": event.venue,
+                "optional": event.optional,
+                "cancelled": event.cancelled,
+                "notes": event.notes,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        parts = ("start_date", "start_time", "end_date", "end_time")
+        if all(data.get(p) is not None for p in parts):
+            data["starts_at"] = _aware(data["start_date"], data["start_time"], self.zone)
+            data["ends_at"] = _aware(data["end_date"], data["end_time"], self.zone)
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("end_time", "The event must end after it starts.")
+        if data.get("modality") == Event.Modality.IN_PERSON and not data.get("location"):
+            self.add_error("location", "Say where an in-person event takes place.")
+        return data
+
+    def changes(self) -> dict:
+        names = ("title", "starts_at", "ends_at", "modality", "video_url", "location", "venue")
+        names += ("optional", "cancelled", "notes")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class StaffEventFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Activity", required=False)
+    month = forms.CharField(
+        label="Month",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}),
+        help_text="YYYY-MM",
+    )
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Every activity"), *kinds]
+
+    def clean_month(self) -> datetime.date | None:
+        text = self.cleaned_data["month"].strip()
+        if not text:
+            return None
+        try:
+            return datetime.datetime.strptime(text, "%Y-%m").date()
+        except ValueError:
+            raise ValidationError("Enter a month as YYYY-MM, e.g. 2023-05.") from None
+
+
+class SlotForm(forms.Form):
+    date = forms.DateField(widget=DATE)
+    start_time = forms.TimeField(label="Starts at (Eastern Time)", widget=TIME)
+    minutes = forms.TypedChoiceField(
+        label="Length",
+        coerce=int,
+        choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "60 minutes"), (90, "90 minutes")],
+        initial=60,
+    )
+    video_url = forms.URLField(
+        label="Video-call link", required=False, assume_scheme="https", max_length=200
+    )
+
+    def __init__(self, *args, zone: str, **kwargs):
+        self.zone = zone
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("start_time") and data.get("minutes"):
+            data["starts_at"] = _aware(data["date"], data["start_time"], self.zone)
+            data["ends_at"] = data["starts_at"] + datetime.timedelta(minutes=data["minutes"])
+        return data
+
+
+class BookForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, empty_label=None, label="For team")
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+class AttendanceForm(forms.Form):
+    """One "present" checkbox per expected person, labelled with their name and team."""
+
+    def __init__(self, *args, people: list[Participant], present: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        for person in people:
+            self.fields[f"present_{person.user_id}"] = forms.BooleanField(
+                required=False,
+                initial=person.user_id in present,
+                label=f"{person.name} ({person.team_name})",
+            )
+
+    def present_ids(self) -> set[int]:
+        return {p.user_id for p in self.people if self.cleaned_data.get(f"present_{p.user_id}")}
+
+
+class ZoomUploadForm(forms.Form):
+    report = forms.FileField(
+        label="Zoom participant report (CSV)",
+        help_text="In Zoom: Reports › Usage › the meeting's participants › Export (CSV).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_report(self):
+        upload = self.cleaned_data["report"]
+        if upload.size > zoom.MAX_BYTES:
+            raise ValidationError("The file is larger than 2 MB; is it a Zoom participant report?")
+        return upload
+
+
+class ZoomReviewForm(forms.Form):
+    """For each row that matched nobody by email: whom it is, or "not one of ours"."""
+
+    def __init__(self, *args, unmatched, people: list[Participant], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unmatched = unmatched
+        choices = [("", "Not one of the expected people (ignore)")] + [
+            (str(p.user_id), f"{p.name} ({p.team_name})") for p in people
+        ]
+        for match in unmatched:
+            row = match.row
+            label = row["name"] + (f" <{row['email']}>" if row["email"] else " (no email)")
+            self.fields[f"row_{match.index}"] = forms.ChoiceField(
+                label=f"Row {row['row']}: {label}, {row['minutes']} min",
+                choices=choices,
+                required=False,
+            )
+
+    def assignments(self) -> dict[int, int | None]:
+        return {
+            m.index: int(self.cleaned_data[f"row_{m.index}"] or 0) or None for m in self.unmatched
+        }
+
+
+class NoteForm(forms.Form):
+    subject = forms.CharField(max_length=150, initial="Your team's attendance")
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=5000)

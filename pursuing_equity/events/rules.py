@@ -1,0 +1,95 @@
+"""Who may do what with the calendar, coaching slots and attendance: pure functions
+``can_<verb>_<noun>(user, obj) -> bool``, applied in views through ``accounts.rules.rule_required``
+and tested as a roles × objects matrix (tests/test_rules.py).
+
+Affinity groups are private: only the group's members (their own calendar), its facilitators and
+program staff see an affinity event, and only facilitators and staff see who attended.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pursuing_equity.accounts.rules import (
+    FACULTY,
+    STAFF,
+    has_role,
+    is_program_staff,
+    organizations_of,
+)
+from pursuing_equity.events import selectors
+from pursuing_equity.events.models import CoachingBooking, CoachingSlot, Event
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def has_team(user) -> bool:
+    return _signed_in(user) and bool(selectors.groups_of(user).team_ids)
+
+
+def can_view_calendar(user, obj: Any = None) -> bool:
+    """My calendar and its feed: people of the teams' organizations (team services give every
+    team member a role at their organization), and staff and faculty. Read from the roles, which
+    every page has loaded already (the navigation asks this on every page)."""
+    return has_role(user, STAFF, FACULTY) or bool(organizations_of(user))
+
+
+def can_view_event(user, event: Event) -> bool:
+    if is_program_staff(user):
+        return True
+    if not _signed_in(user):
+        return False
+    if selectors.is_in_audience(user, event) or selectors.is_facilitator(user, event):
+        return True
+    # Faculty see the program's shared events, never an affinity group's unless they facilitate it.
+    return has_role(user, FACULTY) and not event.is_affinity
+
+
+def can_view_event_attendees(user, event: Event) -> bool:
+    """The list of who is expected and who came: staff and the event's facilitators; for events
+    other than affinity groups, faculty too."""
+    if is_program_staff(user) or selectors.is_facilitator(user, event):
+        return True
+    return has_role(user, FACULTY) and not event.is_affinity
+
+
+def can_take_attendance(user, event: Event) -> bool:
+    return is_program_staff(user) or selectors.is_facilitator(user, event)
+
+
+def can_manage_calendar(user, obj: Any = None) -> bool:
+    """Generate the calendar, list every event, edit any event."""
+    return is_program_staff(user)
+
+
+def can_view_attendance(user, obj: Any = None) -> bool:
+    """Attendance rates of every team (the "Attendance" page)."""
+    return has_role(user, STAFF, FACULTY)
+
+
+def can_send_attendance_note(user, team: Any = None) -> bool:
+    return is_program_staff(user)
+
+
+def can_publish_slot(user, obj: Any = None) -> bool:
+    """Coaches (faculty) publish 1:1 coaching slots; staff may too."""
+    return has_role(user, STAFF, FACULTY)
+
+
+def can_withdraw_slot(user, slot: CoachingSlot) -> bool:
+    return is_program_staff(user) or (_signed_in(user) and slot.coach_id == user.pk)
+
+
+def can_book_slot(user, obj: Any = None) -> bool:
+    """Members of an Action Community team book 1:1 coaching (the service checks the team)."""
+    return has_team(user)
+
+
+def can_cancel_booking(user, booking: CoachingBooking) -> bool:
+    if is_program_staff(user):
+        return True
+    if not _signed_in(user):
+        return False
+    return booking.slot.coach_id == user.pk or booking.team_id in selectors.groups_of(user).team_ids

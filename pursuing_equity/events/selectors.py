@@ -1,0 +1,413 @@
+"""Reads of the calendar and of attendance, shaped for the pages that show them.
+
+For the team page (teams app):
+
+* :func:`upcoming_for_team` ``(team, limit=5) -> list[EventSummary]``
+* :func:`attendance_summary_for_team` ``(team) -> TeamAttendance``
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from pursuing_equity.events import affinity
+from pursuing_equity.events.attendance import Trend, rate, trend
+from pursuing_equity.events.models import Attendance, CoachingBooking, CoachingSlot, Event
+from pursuing_equity.programs.models import ActivityMonth, Cycle
+from pursuing_equity.teams.models import Team, TeamMember
+
+LEADER_PARTS = (TeamMember.Part.SENIOR_LEADER, TeamMember.Part.ALTERNATE_LEADER)
+
+
+# --- who belongs to what ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The groups a person belongs to, as ids (what "my calendar" is made of)."""
+
+    team_ids: frozenset[int]
+    cohort_ids: frozenset[int]
+    small_cohort_ids: frozenset[int]
+    leader_cohort_ids: frozenset[int]
+    cycle_ids: frozenset[int]
+    affinity: frozenset[tuple[int, str]]
+
+
+def groups_of(user) -> Groups:
+    """(2 queries; cached on the user object for the request.)"""
+    cached = getattr(user, "_pe_event_groups", None)
+    if cached is not None:
+        return cached
+    rows = (
+        list(
+            TeamMember.objects.filter(user=user).values_list(
+                "team_id", "team__cohort_id", "team__small_cohort_id", "team__cycle_id", "part"
+            )
+        )
+        if getattr(user, "is_authenticated", False)
+        else []
+    )
+    groups = Groups(
+        team_ids=frozenset(r[0] for r in rows),
+        cohort_ids=frozenset(r[1] for r in rows),
+        small_cohort_ids=frozenset(r[2] for r in rows if r[2]),
+        leader_cohort_ids=frozenset(r[1] for r in rows if r[4] in LEADER_PARTS),
+        cycle_ids=frozenset(r[3] for r in rows),
+        affinity=frozenset(affinity.groups_of(user)) if rows else frozenset(),
+    )
+    if getattr(user, "is_authenticated", False):
+        user._pe_event_groups = groups
+    return groups
+
+
+def _audience_q(groups: Groups) -> Q:
+    A = Event.Audience
+    q = (
+        Q(audience=A.COHORT, cohort_id__in=groups.cohort_ids)
+        | Q(audience=A.SMALL_COHORT, small_cohort_id__in=groups.small_cohort_ids)
+        | Q(audience=A.TEAM, team_id__in=groups.team_ids)
+        | Q(audience=A.LEADERS, cohort_id__in=groups.leader_cohort_ids)
+        | Q(audience=A.CYCLE, cycle_id__in=groups.cycle_ids)
+    )
+    for cycle_id, key in groups.affinity:
+        q |= Q(audience=A.AFFINITY_GROUP, cycle_id=cycle_id, affinity_group=key)
+    return q
+
+
+def facilitated_q(user) -> Q:
+    return Q(pk__in=Event.facilitators.through.objects.filter(user=user).values("event_id"))
+
+
+def events_for_person(user) -> QuerySet[Event]:
+    """Every event of the groups ``user`` belongs to, and those they facilitate."""
+    if not getattr(user, "is_authenticated", False):
+        return Event.objects.none()
+    return Event.objects.filter(_audience_q(groups_of(user)) | facilitated_q(user))
+
+
+def is_in_audience(user, event: Event) -> bool:
+    """Whether ``event`` is one of ``user``'s groups' events (no query once groups are cached)."""
+    g = groups_of(user)
+    A = Event.Audience
+    return {
+        A.COHORT: lambda: event.cohort_id in g.cohort_ids,
+        A.SMALL_COHORT: lambda: event.small_cohort_id in g.small_cohort_ids,
+        A.TEAM: lambda: event.team_id in g.team_ids,
+        A.LEADERS: lambda: event.cohort_id in g.leader_cohort_ids,
+        A.CYCLE: lambda: event.cycle_id in g.cycle_ids,
+        A.AFFINITY_GROUP: lambda: (event.cycle_id, event.affinity_group) in g.affinity,
+    }[event.audience]()
+
+
+def is_facilitator(user, event: Event) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return event.facilitators.filter(pk=user.pk).exists()
+
+
+@dataclass(frozen=True)
+class Participant:
+    user_id: int
+    name: str
+    email: str
+    team_id: int | None
+    team_name: str
+
+
+def participants_of(event: Event) -> list[Participant]:
+    """The people expected at ``event``, by team then name (1–2 queries)."""
+    A = Event.Audience
+    members = TeamMember.objects.filter(team__cycle_id=event.cycle_id)
+    if event.audience == A.COHORT:
+        members = members.filter(team__cohort_id=event.cohort_id)
+    elif event.audience == A.SMALL_COHORT:
+        members = members.filter(team__small_cohort_id=event.small_cohort_id)
+    elif event.audience == A.TEAM:
+        members = members.filter(team_id=event.team_id)
+    elif event.audience == A.LEADERS:
+        members = members.filter(team__cohort_id=event.cohort_id, part__in=LEADER_PARTS)
+    elif event.audience == A.AFFINITY_GROUP:
+        members = members.filter(user_id__in=affinity.member_ids(event.cycle, event.affinity_group))
+    seen: set[int] = set()
+    people = []
+    for user_id, name, email, team_id, team_name in members.order_by(
+        "team__name", "user__full_name", "user__email"
+    ).values_list("user_id", "user__full_name", "user__email", "team_id", "team__name"):
+        if user_id not in seen:
+            seen.add(user_id)
+            people.append(Participant(user_id, name or email, email, team_id, team_name))
+    return people
+
+
+# --- calendars ------------------------------------------------------------------------------
+
+
+def _with_related(events: QuerySet[Event]) -> QuerySet[Event]:
+    return events.select_related("cohort", "small_cohort", "team", "activity")
+
+
+def my_calendar(user, *, past: bool = False, now: datetime.datetime | None = None) -> list[Event]:
+    """``user``'s events: upcoming (or, with ``past``, those that ended), soonest first (2–3 queries)."""
+    now = now or timezone.now()
+    events = _with_related(events_for_person(user))
+    if past:
+        return list(events.filter(ends_at__lt=now).order_by("-starts_at")[:200])
+    return list(events.filter(ends_at__gte=now).order_by("starts_at"))
+
+
+def feed_events(user) -> list[Event]:
+    """What a person's iCalendar feed holds: their events from 90 days ago on, cancelled included
+    (so that subscribed calendars remove them)."""
+    since = timezone.now() - datetime.timedelta(days=90)
+    return list(_with_related(events_for_person(user)).filter(ends_at__gte=since))
+
+
+def events_for_staff(
+    cycle: Cycle, *, kind: str = "", month: datetime.date | None = None
+) -> QuerySet[Event]:
+    events = _with_related(cycle.events.all()).order_by("starts_at", "title")
+    if kind:
+        events = events.filter(kind=kind)
+    if month:
+        zone = timezone.get_current_timezone()
+        start = datetime.datetime.combine(month, datetime.time(), zone)
+        following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        end = datetime.datetime.combine(following, datetime.time(), zone)
+        events = events.filter(starts_at__gte=start, starts_at__lt=end)
+    return events
+
+
+def events_to_take_attendance(user, cycle: Cycle, *, staff: bool) -> list[Event]:
+    """Events that have started, for which ``user`` takes attendance (staff: all), latest first."""
+    events = cycle.events.filter(starts_at__lte=timezone.now(), cancelled=False)
+    if not staff:
+        events = events.filter(facilitated_q(user))
+    return list(_with_related(events).order_by("-starts_at")[:100])
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """An event as the team page shows it. Times are aware datetimes (UTC); templates show them
+    in the program's time zone."""
+
+    pk: int
+    title: str
+    kind: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    modality: str
+    modality_label: str
+    where: str
+    video_url: str
+    optional: bool
+    url: str
+
+
+def summarize(event: Event) -> EventSummary:
+    return EventSummary(
+        pk=event.pk,
+        title=event.title,
+        kind=event.kind,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        modality=event.modality,
+        modality_label=event.get_modality_display(),
+        where=event.where,
+        video_url=event.video_url,
+        optional=event.optional,
+        url=reverse("event_detail", args=[event.pk]),
+    )
+
+
+def _team_events_q(team: Team) -> Q:
+    """The events of the team as a whole (not those of its leaders or of affinity groups)."""
+    A = Event.Audience
+    q = (
+        Q(audience=A.COHORT, cohort_id=team.cohort_id)
+        | Q(audience=A.TEAM, team_id=team.pk)
+        | Q(audience=A.CYCLE, cycle_id=team.cycle_id)
+    )
+    if team.small_cohort_id:
+        q |= Q(audience=A.SMALL_COHORT, small_cohort_id=team.small_cohort_id)
+    return q
+
+
+def upcoming_for_team(team: Team, limit: int = 5) -> list[EventSummary]:
+    """The team's next ``limit`` events (not cancelled), soonest first (1 query).
+
+    The team's events are those of its cohort, its small cohort, its 1:1 coaching and the
+    cycle-wide meet-up; affinity groups and the leadership workgroup belong to people, not teams,
+    and are left out (affinity membership is private).
+    """
+    events = (
+        Event.objects.filter(_team_events_q(team), cycle_id=team.cycle_id, cancelled=False)
+        .filter(ends_at__gte=timezone.now())
+        .order_by("starts_at")[:limit]
+    )
+    return [summarize(e) for e in events]
+
+
+def coaching_cohort_ids(cycle: Cycle) -> set[int]:
+    """The cohorts whose teams get 1:1 coaching (an activity for one team in the grid)."""
+    return set(
+        ActivityMonth.objects.filter(
+            activity__cycle=cycle, activity__audience="one_team"
+        ).values_list("cohort_id", flat=True)
+    )
+
+
+def open_slots(cycle: Cycle) -> list[CoachingSlot]:
+    """Coaching slots in the future that nobody has booked (1 query)."""
+    return list(
+        CoachingSlot.objects.filter(cycle=cycle, starts_at__gt=timezone.now())
+        .exclude(pk__in=CoachingBooking.objects.filter(cancelled_at__isnull=True).values("slot_id"))
+        .select_related("coach")
+        .order_by("starts_at")
+    )
+
+
+def slots_of_coach(user, cycle: Cycle) -> list[CoachingSlot]:
+    return list(
+        CoachingSlot.objects.filter(cycle=cycle, coach=user)
+        .prefetch_related("bookings__team")
+        .order_by("starts_at")
+    )
+
+
+def bookings_of_teams(team_ids: Iterable[int]) -> list[CoachingBooking]:
+    return list(
+        CoachingBooking.objects.filter(team_id__in=list(team_ids), cancelled_at__isnull=True)
+        .select_related("slot__coach", "team")
+        .order_by("slot__starts_at")
+    )
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonAttendance:
+    user_id: int
+    name: str
+    attended: int
+    expected: int
+
+    @property
+    def rate(self) -> float | None:
+        return rate(self.attended, self.expected)
+
+
+@dataclass(frozen=True)
+class TeamAttendance:
+    """A team's attendance over the events whose attendance was taken (optional and cancelled
+    events are not counted). ``rate`` is 0–1 or None when no event counted."""
+
+    team: Team
+    events_counted: int
+    attended: int
+    expected: int
+    event_rates: list[float]
+    trend: Trend
+    people: list[PersonAttendance]
+
+    @property
+    def rate(self) -> float | None:
+        return rate(self.attended, self.expected)
+
+    @property
+    def falling(self) -> bool:
+        return self.trend.falling
+
+
+def _counted_events(cycle_id: int) -> QuerySet[Event]:
+    return Event.objects.filter(
+        cycle_id=cycle_id, attendance_taken_at__isnull=False, cancelled=False, optional=False
+    )
+
+
+def _team_attendance(teams: list[Team]) -> list[TeamAttendance]:
+    """Attendance of ``teams`` (all of one cycle) in 3 queries."""
+    if not teams:
+        return []
+    cycle_id = teams[0].cycle_id
+    A = Event.Audience
+    events = list(
+        _counted_events(cycle_id)
+        .filter(audience__in=[A.COHORT, A.SMALL_COHORT, A.TEAM])
+        .order_by("starts_at")
+        .values("pk", "audience", "cohort_id", "small_cohort_id", "team_id")
+    )
+    members: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for team_id, user_id, name, email in (
+        TeamMember.objects.filter(team__in=teams)
+        .order_by("user__full_name", "user__email")
+        .values_list("team_id", "user_id", "user__full_name", "user__email")
+    ):
+        members[team_id].append((user_id, name or email))
+    present = set(
+        Attendance.objects.filter(event_id__in=[e["pk"] for e in events], present=True).values_list(
+            "event_id", "user_id"
+        )
+    )
+    result = []
+    for team in teams:
+        mine = [
+            e
+            for e in events
+            if (e["audience"] == A.COHORT and e["cohort_id"] == team.cohort_id)
+            or (e["audience"] == A.TEAM and e["team_id"] == team.pk)
+            or (
+                e["audience"] == A.SMALL_COHORT
+                and team.small_cohort_id
+                and e["small_cohort_id"] == team.small_cohort_id
+            )
+        ]
+        people = members[team.pk]
+        rates, attended_total = [], 0
+        per_person = defaultdict(int)
+        for event in mine:
+            here = [uid for uid, _ in people if (event["pk"], uid) in present]
+            for uid in here:
+                per_person[uid] += 1
+            attended_total += len(here)
+            if people:
+                rates.append(len(here) / len(people))
+        result.append(
+            TeamAttendance(
+                team=team,
+                events_counted=len(mine),
+                attended=attended_total,
+                expected=len(mine) * len(people),
+                event_rates=rates,
+                trend=trend(rates),
+                people=[
+                    PersonAttendance(uid, name, per_person[uid], len(mine)) for uid, name in people
+                ],
+            )
+        )
+    return result
+
+
+def attendance_summary_for_team(team: Team) -> TeamAttendance:
+    """The team's attendance: overall rate, per event, per person, and whether it is falling
+    (3 queries)."""
+    return _team_attendance([team])[0]
+
+
+def attendance_overview(cycle: Cycle) -> list[TeamAttendance]:
+    """Every team of ``cycle``, falling attendance first, then by rate (4 queries)."""
+    teams = list(Team.objects.filter(cycle=cycle).select_related("cohort").order_by("name"))
+    rows = _team_attendance(teams)
+    return sorted(rows, key=lambda r: (not r.falling, r.rate if r.rate is not None else 2))
+
+
+def event_attendance(event: Event) -> dict[int, Attendance]:
+    return {a.user_id: a for a in event.attendance.all()}

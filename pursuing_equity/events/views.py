@@ -1,0 +1,425 @@
+"""Pages of the calendar, 1:1 coaching and attendance, and the iCalendar feed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from pursuing_equity.accounts import rules as account_rules
+from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.events import ical, rules, selectors, services
+from pursuing_equity.events.forms import (
+    AttendanceForm,
+    BookForm,
+    EventForm,
+    NoteForm,
+    SlotForm,
+    StaffEventFilterForm,
+    ZoomReviewForm,
+    ZoomUploadForm,
+    add_service_errors,
+)
+from pursuing_equity.events.models import (
+    FORUM_MEETUP,
+    CalendarFeed,
+    CoachingBooking,
+    CoachingSlot,
+    Event,
+    ZoomImport,
+)
+from pursuing_equity.programs.selectors import current_cycle
+from pursuing_equity.teams.models import Team
+
+
+def _event(request, pk: int, **kwargs) -> Event:
+    return get_object_or_404(
+        Event.objects.select_related("cycle", "cohort", "small_cohort", "team"), pk=pk
+    )
+
+
+def _cycle_or_404():
+    cycle = current_cycle()
+    if cycle is None:
+        raise Http404("No program cycle is loaded.")
+    return cycle
+
+
+def _feed_url(request: HttpRequest, feed: CalendarFeed) -> str:
+    return request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+
+
+def _bookable_teams(user, cycle):
+    """The user's teams that can book 1:1 coaching (their cohort has coaching months)."""
+    return Team.objects.filter(
+        pk__in=selectors.groups_of(user).team_ids,
+        cycle=cycle,
+        cohort_id__in=selectors.coaching_cohort_ids(cycle),
+    ).order_by("name")
+
+
+# --- my calendar and its feed -----------------------------------------------------------------
+
+
+@rule_required(rules.can_view_calendar)
+def calendar_mine(request):
+    past = request.GET.get("past") == "1"
+    feed = services.feed_for(request.user)
+    return render(
+        request,
+        "events/calendar_mine.html",
+        {
+            "events": selectors.my_calendar(request.user, past=past),
+            "past": past,
+            "feed_url": _feed_url(request, feed),
+            "webcal_url": _feed_url(request, feed)
+            .replace("https://", "webcal://", 1)
+            .replace("http://", "webcal://", 1),
+            "can_manage": rules.can_manage_calendar(request.user),
+            "can_publish": rules.can_publish_slot(request.user),
+        },
+    )
+
+
+@require_POST
+@rule_required(rules.can_view_calendar)
+def feed_reset(request):
+    services.feed_token_reset(actor=request.user, user=request.user)
+    messages.success(
+        request,
+        "Your calendar has a new subscription address. The old one no longer works: "
+        "subscribe again with the new one.",
+    )
+    return redirect("calendar_mine")
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    """The private feed: no sign-in, the token is the key; an unknown token is a 404."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar.")
+    events = selectors.feed_events(feed.user)
+    cycle = current_cycle()
+    body = ical.calendar_document(
+        events,
+        name=f"Pursuing Equity — {feed.user.display_name}",
+        time_zone=cycle.time_zone if cycle else "America/New_York",
+        url_of=lambda e: request.build_absolute_uri(reverse("event_detail", args=[e.pk])),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="pursuing-equity.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- one event --------------------------------------------------------------------------------
+
+
+@rule_required(rules.can_view_event, get_object=_event)
+def event_detail(request, pk: int, obj: Event):
+    show_attendees = rules.can_view_event_attendees(request.user, obj)
+    people = selectors.participants_of(obj) if show_attendees else []
+    attendance = selectors.event_attendance(obj) if show_attendees else {}
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": obj,
+            "show_attendees": show_attendees,
+            "people": [(p, attendance.get(p.user_id)) for p in people],
+            "can_edit": rules.can_manage_calendar(request.user),
+            "can_take_attendance": rules.can_take_attendance(request.user, obj),
+            "facilitators": list(obj.facilitators.all()),
+        },
+    )
+
+
+@rule_required(rules.can_manage_calendar)
+def event_edit(request, pk: int):
+    event = _event(request, pk)
+    form = EventForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(actor=request.user, event=event, **form.changes())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The event was saved; its people were told of any change.")
+            return redirect("event_detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+# --- staff: the whole calendar ----------------------------------------------------------------
+
+
+@rule_required(rules.can_manage_calendar)
+def calendar_manage(request):
+    cycle = _cycle_or_404()
+    kinds = [(a.key, a.name) for a in cycle.activities.order_by("position")]
+    kinds.append((FORUM_MEETUP, "IHI Forum meet-up"))
+    form = StaffEventFilterForm(request.GET or None, kinds=kinds)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.events_for_staff(
+        cycle, kind=filters.get("kind", ""), month=filters.get("month")
+    )
+    return render(
+        request,
+        "events/calendar_manage.html",
+        {"cycle": cycle, "form": form, "events": list(events[:500]), "total": events.count()},
+    )
+
+
+@require_POST
+@rule_required(rules.can_manage_calendar)
+def calendar_generate(request):
+    cycle = _cycle_or_404()
+    result = services.calendar_generate(actor=request.user, cycle=cycle)
+    messages.success(request, f"Calendar generated from the program file: {result}.")
+    return redirect("calendar_manage")
+
+
+# --- 1:1 coaching -----------------------------------------------------------------------------
+
+
+def _can_use_coaching(user, obj=None) -> bool:
+    return rules.can_publish_slot(user) or rules.can_book_slot(user)
+
+
+@rule_required(_can_use_coaching)
+def coaching(request, *, slot_form=None, status: int = 200):
+    cycle = _cycle_or_404()
+    teams = _bookable_teams(request.user, cycle)
+    return render(
+        request,
+        "events/coaching.html",
+        {
+            "cycle": cycle,
+            "can_publish": rules.can_publish_slot(request.user),
+            "slot_form": slot_form or SlotForm(zone=cycle.time_zone),
+            "my_slots": selectors.slots_of_coach(request.user, cycle),
+            "teams": list(teams),
+            "book_form": BookForm(teams=teams) if teams else None,
+            "open_slots": selectors.open_slots(cycle) if teams else [],
+            "bookings": selectors.bookings_of_teams(t.pk for t in teams),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@rule_required(rules.can_publish_slot)
+def slot_publish(request):
+    cycle = _cycle_or_404()
+    form = SlotForm(request.POST, zone=cycle.time_zone)
+    if form.is_valid():
+        try:
+            services.coaching_slot_publish(
+                actor=request.user,
+                cycle=cycle,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                video_url=form.cleaned_data["video_url"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your slot is open for booking.")
+            return redirect("coaching")
+    return coaching(request, slot_form=form, status=400)
+
+
+def _slot(request, pk: int, **kwargs) -> CoachingSlot:
+    return get_object_or_404(CoachingSlot, pk=pk)
+
+
+@require_POST
+@rule_required(rules.can_withdraw_slot, get_object=_slot)
+def slot_withdraw(request, pk: int, obj: CoachingSlot):
+    try:
+        services.coaching_slot_withdraw(actor=request.user, slot=obj)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The slot was withdrawn.")
+    return redirect("coaching")
+
+
+@require_POST
+@rule_required(rules.can_book_slot, get_object=_slot)
+def slot_book(request, pk: int, obj: CoachingSlot):
+    teams = _bookable_teams(request.user, obj.cycle)
+    form = BookForm(request.POST, teams=teams)
+    if not form.is_valid():
+        messages.error(request, "Choose one of your Action Community teams to book for.")
+        return redirect("coaching")
+    try:
+        services.coaching_book(actor=request.user, slot=obj, team=form.cleaned_data["team"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Booked. The session is in your team's calendar.")
+    return redirect("coaching")
+
+
+def _booking(request, pk: int, **kwargs) -> CoachingBooking:
+    return get_object_or_404(CoachingBooking.objects.select_related("slot"), pk=pk)
+
+
+@require_POST
+@rule_required(rules.can_cancel_booking, get_object=_booking)
+def booking_cancel(request, pk: int, obj: CoachingBooking):
+    try:
+        services.coaching_cancel(actor=request.user, booking=obj)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The booking was cancelled; the slot is open again.")
+    return redirect("coaching")
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+@rule_required(rules.can_take_attendance, get_object=_event)
+def attendance_take(request, pk: int, obj: Event):
+    people = selectors.participants_of(obj)
+    present = {uid for uid, a in selectors.event_attendance(obj).items() if a.present}
+    form = AttendanceForm(request.POST or None, people=people, present=present)
+    upload_form = ZoomUploadForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.attendance_take(
+                actor=request.user, event=obj, present=form.present_ids()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Attendance saved: {count} of {len(people)} present.")
+            return redirect("event_detail", pk=obj.pk)
+    return render(
+        request,
+        "events/attendance_form.html",
+        {"event": obj, "form": form, "upload_form": upload_form, "people": people},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@rule_required(rules.can_take_attendance, get_object=_event)
+def zoom_upload(request, pk: int, obj: Event):
+    upload_form = ZoomUploadForm(request.POST, request.FILES)
+    if upload_form.is_valid():
+        report = upload_form.cleaned_data["report"]
+        try:
+            upload = services.zoom_import_create(
+                actor=request.user, event=obj, filename=report.name, data=report.read()
+            )
+        except ValidationError as error:
+            upload_form.add_error("report", error.messages)
+        else:
+            return redirect("zoom_review", pk=obj.pk, upload=upload.pk)
+    people = selectors.participants_of(obj)
+    present = {uid for uid, a in selectors.event_attendance(obj).items() if a.present}
+    return render(
+        request,
+        "events/attendance_form.html",
+        {
+            "event": obj,
+            "form": AttendanceForm(people=people, present=present),
+            "upload_form": upload_form,
+            "people": people,
+        },
+        status=400,
+    )
+
+
+@rule_required(rules.can_take_attendance, get_object=_event)
+def zoom_review(request, pk: int, upload: int, obj: Event):
+    report = get_object_or_404(ZoomImport, pk=upload, event=obj, confirmed_at__isnull=True)
+    matched, unmatched = services.zoom_matches(report)
+    people = selectors.participants_of(obj)
+    names = {p.user_id: p for p in people}
+    form = ZoomReviewForm(request.POST or None, unmatched=unmatched, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.zoom_import_confirm(
+                actor=request.user, upload=report, assignments=form.assignments()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Attendance saved from the Zoom report: {count} of {len(people)} present."
+            )
+            return redirect("event_detail", pk=obj.pk)
+    return render(
+        request,
+        "events/zoom_review.html",
+        {
+            "event": obj,
+            "report": report,
+            "matched": [(m, names[m.user_id]) for m in matched],
+            "form": form,
+            "absent": [p for p in people if p.user_id not in {m.user_id for m in matched}],
+        },
+    )
+
+
+@rule_required(rules.can_view_attendance)
+def attendance_overview(request):
+    cycle = _cycle_or_404()
+    rows = selectors.attendance_overview(cycle)
+    return render(
+        request,
+        "events/attendance_overview.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "falling": [r for r in rows if r.falling],
+            "to_take": selectors.events_to_take_attendance(
+                request.user, cycle, staff=account_rules.is_program_staff(request.user)
+            ),
+            "can_note": rules.can_send_attendance_note(request.user),
+        },
+    )
+
+
+def _team(request, slug: str, **kwargs) -> Team:
+    return get_object_or_404(Team.objects.select_related("cohort", "cycle"), slug=slug)
+
+
+@rule_required(rules.can_view_attendance, get_object=_team)
+def attendance_team(request, slug: str, obj: Team, *, note_form=None, status: int = 200):
+    return render(
+        request,
+        "events/attendance_team.html",
+        {
+            "team": obj,
+            "summary": selectors.attendance_summary_for_team(obj),
+            "can_note": rules.can_send_attendance_note(request.user, obj),
+            "note_form": note_form or NoteForm(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@rule_required(rules.can_send_attendance_note, get_object=_team)
+def attendance_note(request, slug: str, obj: Team):
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            sent = services.attendance_note_send(actor=request.user, team=obj, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Your note was sent to {sent} member{'s' if sent != 1 else ''}."
+            )
+            return redirect("attendance_team", slug=obj.slug)
+    return attendance_team(request, slug=slug, note_form=form, status=400)

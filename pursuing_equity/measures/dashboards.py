@@ -1,0 +1,1071 @@
+"""The equity dashboard of a measure and the network view, assembled from equitystats results.
+
+The web app never computes statistics itself: run and control charts come from
+:func:`equitystats.spc.chart`, gaps from :func:`equitystats.gaps.gap_series`, disparity measures
+from :func:`equitystats.disparity.measures`, completeness from
+:func:`equitystats.quality.completeness`, rates and intervals from
+:func:`equitystats.stratify.rate_statistics` and small-cell suppression from
+:func:`equitystats.suppress.suppress_counts`. This module decides what to feed them and shapes
+their results for the templates, the charts (:mod:`.charts`) and the exports (:mod:`.exports`).
+
+Suppression comes first. A person outside the team sees only *published* values: every count of
+1 to 10 is hidden, with complementary suppression so that no hidden count can be recovered
+from the totals (per stratifier, both numerators and denominators are patient counts), and every
+number shown — chart points, centre lines, gaps, disparity measures, completeness — is computed
+from published values only, so that no summary gives a hidden count away. Hidden points are left
+out of the charts (not plotted), and the tables and exports say "suppressed (fewer than 11)".
+
+Chart rules are the program's choice: the run chart with the IHI rules by default, and Shewhart
+limits (a p chart, read with the same IHI rules plus points outside the limits) once a series
+has at least :data:`CONTROL_LIMITS_MIN_POINTS` points: with fewer, limits estimated from a
+handful of points move too much to judge against (Provost & Murray, *The Health Care Data
+Guide*, 2011, recommend 20–25 subgroups to establish limits). A program file may set both under
+``[measures]`` (``chart_rules``, ``control_limits_min_points``).
+
+Speed: a dashboard makes a fixed number of queries (the measure with its team, the current
+submission ids, the aims, and — only when the cache is cold — the counts). Everything computed
+is cached per (measure settings, aims, current submission ids, viewer's suppression, stratifier):
+a new version of any period is a new submission id, so the key changes with the data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.core.cache import cache
+from django.db.models import Q
+
+from equitystats import disparity, gaps, quality, spc, standards, stratify, suppress
+from equitystats.errors import InputError
+from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
+from pursuing_equity.measures import periods as period_text
+from pursuing_equity.measures.categories import group_label
+from pursuing_equity.measures.models import ALL, OVERALL, Aim, Measure, Submission
+from pursuing_equity.measures.rules import can_view_unsuppressed_measures
+from pursuing_equity.measures.selectors import (
+    CountRow,
+    current_counts,
+    current_counts_by_measure,
+)
+from pursuing_equity.teams.models import Team
+
+#: Rule set of the run and control charts unless the program file chooses another.
+DEFAULT_CHART_RULES = "ihi"
+#: Points needed before Shewhart limits are drawn (see the module docstring).
+CONTROL_LIMITS_MIN_POINTS = 20
+#: Rates are shown in percent, gaps in percentage points.
+MULTIPLIER = 100.0
+CACHE_SECONDS = 24 * 3600
+CACHE_VERSION = 1
+
+DISPARITY_LABELS = {
+    "range_difference": "Range difference (points)",
+    "range_ratio": "Range ratio",
+    "index_of_disparity": "Index of disparity (%)",
+    "between_group_variance": "Between-group variance",
+    "theil_index": "Theil index",
+    "mean_log_deviation": "Mean log deviation",
+    "index_of_dissimilarity": "Index of dissimilarity",
+    "population_attributable_fraction": "Population attributable fraction",
+}
+
+
+@dataclass(frozen=True)
+class ChartSettings:
+    """The program's choices for charts and suppression."""
+
+    rules: str = DEFAULT_CHART_RULES
+    control_min_points: int = CONTROL_LIMITS_MIN_POINTS
+    threshold: int = suppress.DEFAULT_THRESHOLD
+
+
+def chart_settings(cycle) -> ChartSettings:
+    """The chart settings of a program cycle (``[measures]`` of its file), or the defaults."""
+    facts = ((getattr(cycle, "document", None) or {}).get("measures")) or {}
+    rules = facts.get("chart_rules", DEFAULT_CHART_RULES)
+    return ChartSettings(
+        rules=rules if rules in spc.RULES else DEFAULT_CHART_RULES,
+        control_min_points=int(facts.get("control_limits_min_points", CONTROL_LIMITS_MIN_POINTS)),
+        threshold=int(facts.get("suppression_threshold", suppress.DEFAULT_THRESHOLD)),
+    )
+
+
+def is_missing_group(stratifier: str, group: str) -> bool:
+    """Unknown, declined, not collected: not a population group, but a data-quality figure."""
+    return standards.missing_code(group, stratifier) is not None
+
+
+# ------------------------------------------------------------------------------------------------
+# Publication: what the viewer may see of the counts
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One group in one period as the viewer may see it (``None`` where hidden)."""
+
+    period: datetime.date
+    stratifier: str
+    group: str
+    numerator: int | None
+    denominator: int | None
+    numerator_label: str
+    denominator_label: str
+    rate: float | None  # percent
+    ci_low: float | None
+    ci_high: float | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.rate is None and (self.numerator is None or self.denominator is None)
+
+
+@dataclass(frozen=True)
+class Published:
+    """The counts of a measure as one viewer may see them: per stratifier, group and period."""
+
+    periods: tuple[datetime.date, ...]
+    suppressed: bool
+    threshold: int
+    overall: tuple[Cell, ...]  # one per period
+    cells: dict[str, dict[str, tuple[Cell, ...]]]  # stratifier → group → one per period
+
+    def stratifiers(self) -> tuple[str, ...]:
+        return tuple(self.cells)
+
+
+def _fmt_count(value: float) -> str:
+    return f"{int(value):,}"
+
+
+def _rates(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rate, _, low, high = stratify.rate_statistics(num, den)
+    return rate * MULTIPLIER, low * MULTIPLIER, high * MULTIPLIER
+
+
+def _num(value: float) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def publish(rows: Sequence[CountRow], *, suppressed: bool, threshold: int) -> Published:
+    """The cells a viewer may see: everything for the team, suppressed tables for others.
+
+    Each stratifier's table (periods × groups, numerators and denominators) is suppressed with
+    :func:`equitystats.suppress.suppress_counts` (denominators are patient counts, so they are
+    suppressed too). The per-period total is the margin every stratifier shares: it is published
+    only when no stratifier's protection had to hide it.
+    """
+    periods = tuple(sorted({r.period for r in rows}))
+    index = {p: i for i, p in enumerate(periods)}
+    tables: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = defaultdict(dict)
+    for r in rows:
+        groups = tables[r.stratifier]
+        if r.group not in groups:
+            groups[r.group] = (np.zeros(len(periods)), np.zeros(len(periods)))
+        num, den = groups[r.group]
+        num[index[r.period]] = r.numerator
+        den[index[r.period]] = r.denominator
+    overall_num, overall_den = tables.pop(OVERALL, {}).get(ALL, (None, None))
+    strata = {s: g for s, g in tables.items()}
+    if overall_num is None:  # no total row: the first stratifier's groups add up to it
+        first = next(iter(strata.values()), {})
+        overall_num = sum((v[0] for v in first.values()), np.zeros(len(periods)))
+        overall_den = sum((v[1] for v in first.values()), np.zeros(len(periods)))
+
+    cells: dict[str, dict[str, tuple[Cell, ...]]] = {}
+    total_hidden = np.zeros(len(periods), dtype=bool)
+    for stratifier, groups in strata.items():
+        names = list(groups)
+        num = np.column_stack([groups[g][0] for g in names])
+        den = np.column_stack([groups[g][1] for g in names])
+        rate, low, high = _rates(num, den)
+        if suppressed:
+            result = suppress.suppress_counts(
+                num, den, threshold=threshold, suppress_denominators=True
+            )
+            num_mask, den_mask = result.numerators.mask, result.denominators.mask
+            num_labels = result.numerators.labels("{:,.0f}")
+            den_labels = result.denominators.labels("{:,.0f}")
+            total_hidden |= result.numerators.row_totals_mask | result.denominators.row_totals_mask
+        else:
+            num_mask = den_mask = np.zeros(num.shape, dtype=bool)
+            num_labels = np.vectorize(_fmt_count, otypes=[object])(num)
+            den_labels = np.vectorize(_fmt_count, otypes=[object])(den)
+        per_group = {}
+        for j, group in enumerate(names):
+            out = []
+            for i, period in enumerate(periods):
+                hidden = bool(num_mask[i, j] or den_mask[i, j])
+                out.append(
+                    Cell(
+                        period=period,
+                        stratifier=stratifier,
+                        group=group,
+                        numerator=None if num_mask[i, j] else int(num[i, j]),
+                        denominator=None if den_mask[i, j] else int(den[i, j]),
+                        numerator_label=str(num_labels[i, j]),
+                        denominator_label=str(den_labels[i, j]),
+                        rate=None if hidden else _num(rate[i, j]),
+                        ci_low=None if hidden else _num(low[i, j]),
+                        ci_high=None if hidden else _num(high[i, j]),
+                    )
+                )
+            per_group[group] = tuple(out)
+        cells[stratifier] = per_group
+
+    if suppressed:
+        small = lambda v: (v >= 1) & (v <= threshold)  # noqa: E731
+        total_hidden |= small(overall_num) | small(overall_den)
+    rate, low, high = _rates(overall_num, overall_den)
+    overall = tuple(
+        Cell(
+            period=p,
+            stratifier=OVERALL,
+            group=ALL,
+            numerator=None if total_hidden[i] else int(overall_num[i]),
+            denominator=None if total_hidden[i] else int(overall_den[i]),
+            numerator_label=suppress.label(threshold, total=True)
+            if total_hidden[i]
+            else _fmt_count(overall_num[i]),
+            denominator_label=suppress.label(threshold, total=True)
+            if total_hidden[i]
+            else _fmt_count(overall_den[i]),
+            rate=None if total_hidden[i] else _num(rate[i]),
+            ci_low=None if total_hidden[i] else _num(low[i]),
+            ci_high=None if total_hidden[i] else _num(high[i]),
+        )
+        for i, p in enumerate(periods)
+    )
+    return Published(
+        periods=periods, suppressed=suppressed, threshold=threshold, overall=overall, cells=cells
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Run and control charts
+
+
+@dataclass(frozen=True)
+class SeriesChart:
+    """A run or control chart of one series, ready to plot (hidden points are left out)."""
+
+    title: str
+    chart_type: str  # "run", "p" or "" (too few points to chart)
+    signal: bool
+    signal_text: str
+    points: tuple[dict[str, Any], ...]
+    table: tuple[dict[str, Any], ...] = ()  # every period, hidden ones with their labels
+
+
+SIGNAL_WORDS = {
+    "sigma_signal": "a point outside the control limits",
+    "shift": "a shift (6 or more points in a row on one side of the centre line)",
+    "trend": "a trend (5 or more points in a row going up or down)",
+    "runs_too_few": "too few runs (the series stays on one side too long)",
+    "runs_too_many": "too many runs (the series alternates more than chance)",
+    "runs_signal": "a run chart signal (unusually long runs or too few crossings)",
+}
+
+
+def _signal_flags(result: spc.ChartResult) -> list[str]:
+    """Names of the rules that fired in the last part, in the order of :data:`SIGNAL_WORDS`."""
+    last = result.part == result.part[-1]
+    names = ["sigma_signal"]
+    names += (
+        ["shift", "trend", "runs_too_few", "runs_too_many"]
+        if result.rules == "ihi"
+        else ["runs_signal"]
+    )
+    fired = []
+    for name in names:
+        values = getattr(result, name)
+        if values is not None and bool(np.asarray(values)[last].any()):
+            fired.append(name)
+    return fired
+
+
+def series_chart(
+    title: str,
+    cells: Sequence[Cell],
+    *,
+    settings: ChartSettings,
+    frequency: str,
+) -> SeriesChart:
+    """The run chart (or p chart once there are enough points) of one group's or the total's rate."""
+    num = np.array([np.nan if c.rate is None else c.numerator for c in cells], dtype=float)
+    den = np.array([np.nan if c.rate is None else c.denominator for c in cells], dtype=float)
+    usable = int((~np.isnan(num) & (np.nan_to_num(den) > 0)).sum())
+    den = np.where(den > 0, den, np.nan)
+    chart_type = "p" if usable >= settings.control_min_points else "run"
+    try:
+        result = spc.chart(num, n=den, chart=chart_type, rules=settings.rules, multiply=MULTIPLIER)
+    except InputError:
+        result = None
+    points, table = [], []
+    for i, c in enumerate(cells):
+        if c.rate is None:
+            table.append(
+                {
+                    "period_label": period_text.label(c.period, frequency),
+                    "numerator": c.numerator_label,
+                    "denominator": c.denominator_label,
+                    "rate": None,
+                    "signal": "",
+                }
+            )
+            continue
+        point = {
+            "period": c.period.isoformat(),
+            "period_label": period_text.label(c.period, frequency),
+            "rate": round(c.rate, 2),
+            "numerator": c.numerator_label,
+            "denominator": c.denominator_label,
+            "ci_low": _round(c.ci_low),
+            "ci_high": _round(c.ci_high),
+        }
+        if result is not None:
+            point.update(
+                cl=_round(result.cl[i]),
+                lcl=_round(result.lcl[i]),
+                ucl=_round(result.ucl[i]),
+                signal=_point_signal(result, i),
+            )
+        else:
+            point.update(cl=None, lcl=None, ucl=None, signal="")
+        points.append(point)
+        table.append(point)
+    if result is None:
+        return SeriesChart(
+            title, "", False, "Too few periods to chart yet.", tuple(points), tuple(table)
+        )
+    fired = _signal_flags(result)
+    kind = "control chart (p chart)" if chart_type == "p" else "run chart"
+    if fired:
+        text = f"The {kind} shows {', '.join(SIGNAL_WORDS[f] for f in fired)}: a signal."
+    else:
+        text = f"The {kind} shows no signal: the variation is what chance explains."
+    return SeriesChart(title, chart_type, bool(fired), text, tuple(points), tuple(table))
+
+
+def _point_signal(result: spc.ChartResult, i: int) -> str:
+    names = ["sigma_signal"] + (["shift", "trend"] if result.rules == "ihi" else ["runs_signal"])
+    hits = [n for n in names if getattr(result, n) is not None and bool(getattr(result, n)[i])]
+    return ", ".join(SIGNAL_WORDS[n].split(" (")[0] for n in hits)
+
+
+def _round(value, digits: int = 2) -> float | None:
+    value = _num(value) if value is not None else None
+    return None if value is None else round(value, digits)
+
+
+# ------------------------------------------------------------------------------------------------
+# Gaps, disparity, completeness, aims
+
+
+@dataclass(frozen=True)
+class GapGroup:
+    group: str
+    label: str
+    summary: str
+    signal: bool
+    closing: bool
+    direction: str
+    first_gap: float | None
+    last_gap: float | None
+    chart_type: str
+    points: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class GapView:
+    stratifier: str
+    reference: str
+    reference_label: str
+    groups: tuple[GapGroup, ...]
+    note: str = ""
+
+
+def _known_groups(published: Published, stratifier: str) -> list[str]:
+    return [g for g in published.cells.get(stratifier, {}) if not is_missing_group(stratifier, g)]
+
+
+def gap_view(
+    measure: Measure,
+    published: Published,
+    stratifier: str,
+    reference: str,
+) -> GapView:
+    """Every group's gap against ``reference`` over time, from published cells only.
+
+    With the overall rate as reference and suppressed data, a period where any group's cell is
+    hidden has no gaps: the overall of the remaining groups would not be the overall.
+    """
+    groups = _known_groups(published, stratifier)
+    labels = {g: group_label(measure, stratifier, g) for g in groups}
+    ref_label = group_label(measure, stratifier, reference)
+    cells = published.cells.get(stratifier, {})
+    skip: set[datetime.date] = set()
+    if published.suppressed and reference == "overall":
+        skip = {c.period for g in groups for c in cells[g] if c.rate is None}
+    per, grp, num, den = [], [], [], []
+    for g in groups:
+        for c in cells[g]:
+            if c.rate is None or c.period in skip or not c.denominator:
+                continue
+            per.append(c.period.isoformat())
+            grp.append(g)
+            num.append(c.numerator)
+            den.append(c.denominator)
+    try:
+        analysis = gaps.gap_series(
+            per,
+            grp,
+            num,
+            den,
+            reference=reference,
+            improvement=measure.improvement,
+            multiplier=MULTIPLIER,
+            labels=labels,
+        )
+    except InputError as exc:
+        return GapView(stratifier, reference, ref_label, (), note=f"No gaps to show: {exc}.")
+    out = []
+    for g in analysis.groups:
+        points = []
+        for i, p in enumerate(analysis.periods):
+            d = g.difference[i]
+            if not math.isfinite(d):
+                continue
+            day = datetime.date.fromisoformat(str(p))
+            point = {
+                "period": str(p),
+                "period_label": period_text.label(day, measure.frequency),
+                "group": g.label,
+                "gap": round(float(d), 2),
+                "gap_low": _round(g.diff_ci_low[i]),
+                "gap_high": _round(g.diff_ci_high[i]),
+                "rate": _round(g.rate[i] * MULTIPLIER),
+                "reference_rate": _round(g.reference_rate[i] * MULTIPLIER),
+                "cl": None,
+                "signal": "",
+            }
+            if g.chart is not None:
+                point["cl"] = _round(g.chart.cl[i])
+                hit = bool(g.chart.sigma_signal[i]) or bool(g.chart.runs_signal[i])
+                point["signal"] = "signal" if hit else ""
+            points.append(point)
+        out.append(
+            GapGroup(
+                group=g.group,
+                label=g.label,
+                summary=g.summary,
+                signal=g.signal,
+                closing=g.closing,
+                direction=g.direction,
+                first_gap=_round(g.first_gap),
+                last_gap=_round(g.last_gap),
+                chart_type=g.chart_type or "",
+                points=tuple(points),
+            )
+        )
+    resolved = analysis.reference
+    note = ""
+    if skip:
+        note = (
+            f"{len(skip)} period(s) have no gaps because a group's counts are suppressed "
+            "and the overall rate cannot be shown without them."
+        )
+    return GapView(
+        stratifier, resolved, analysis.reference_label if resolved else ref_label, tuple(out), note
+    )
+
+
+@dataclass(frozen=True)
+class DisparityView:
+    period: datetime.date | None
+    period_label: str
+    reference_label: str
+    measures: tuple[dict[str, Any], ...]
+    pairs: tuple[dict[str, Any], ...]
+    note: str = ""
+
+
+def disparity_view(measure: Measure, published: Published, stratifier: str) -> DisparityView:
+    """Summary disparity measures of the latest period with at least two published groups."""
+    groups = _known_groups(published, stratifier)
+    cells = published.cells.get(stratifier, {})
+    reference = measure.reference_groups.get(stratifier, "overall")
+    reference = {"overall": "mean"}.get(reference, reference)
+    for i in range(len(published.periods) - 1, -1, -1):
+        row = [cells[g][i] for g in groups if cells[g][i].rate is not None]
+        row = [c for c in row if c.denominator]
+        if len(row) < 2:
+            continue
+        num = np.array([c.numerator for c in row], dtype=float)
+        den = np.array([c.denominator for c in row], dtype=float)
+        rate, se, _, _ = stratify.rate_statistics(num, den)
+        names = [c.group for c in row]
+        ref = reference if reference in (*names, "mean", "best", "largest") else "mean"
+        try:
+            result = disparity.measures(
+                names,
+                rate * MULTIPLIER,
+                se * MULTIPLIER,
+                den,
+                reference=ref,
+                higher_is_better=measure.improvement == "increase",
+            )
+        except InputError as exc:
+            return DisparityView(None, "", "", (), (), note=f"No disparity measures: {exc}.")
+        period = published.periods[i]
+        ref_name = result.reference.name
+        ref_label = (
+            "the population-weighted mean"
+            if ref_name == "mean"
+            else group_label(measure, stratifier, ref_name)
+        )
+        rows = []
+        for key, label in DISPARITY_LABELS.items():
+            est = result.measures[key].as_dict()
+            rows.append({"key": key, "label": label, **_rounded(est, 3)})
+        pairs = []
+        for pair in result.pairs:
+            pairs.append(
+                {
+                    "group": group_label(measure, stratifier, pair.group),
+                    "difference": _rounded(pair.difference.as_dict(), 2),
+                    "ratio": _rounded(pair.ratio.as_dict(), 3),
+                }
+            )
+        left_out = len(groups) - len(row)
+        note = ""
+        if left_out and published.suppressed:
+            note = f"{left_out} group(s) with suppressed counts are left out."
+        return DisparityView(
+            period,
+            period_text.label(period, measure.frequency),
+            ref_label,
+            tuple(rows),
+            tuple(pairs),
+            note,
+        )
+    return DisparityView(
+        None, "", "", (), (), note="No period has two groups with data to compare yet."
+    )
+
+
+def _rounded(est: dict[str, float | None], digits: int) -> dict[str, float | None]:
+    return {k: (None if v is None else round(v, digits)) for k, v in est.items()}
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    stratifier: str
+    stratifier_label: str
+    period: datetime.date
+    period_label: str
+    hidden: bool
+    n: float | None
+    share_unknown: float | None
+    share_declined: float | None
+    share_not_collected: float | None
+    share_unusable: float | None
+    usable: bool | None
+
+
+def quality_view(
+    measure: Measure, rows: Sequence[CountRow], published: Published
+) -> tuple[QualityRow, ...]:
+    """Share of unknown / declined / not collected per stratifier and period (one library call).
+
+    Weighted by the denominators (patients). With suppressed data a row is hidden when its total
+    or any of its missing-value groups is hidden: its shares would give the hidden count away.
+    The other rows show only published counts over the published total.
+    """
+    index = {p: i for i, p in enumerate(published.periods)}
+    keys: dict[tuple[str, int], int] = {}
+    period_ids, labels, weights = [], [], []
+    for r in rows:
+        if r.stratifier == OVERALL:
+            continue
+        key = keys.setdefault((r.stratifier, index[r.period]), len(keys))
+        period_ids.append(key)
+        # the library classifies the labels; a missing-value code stands for itself
+        labels.append(standards.missing_code(r.group, r.stratifier) or r.group)
+        weights.append(float(r.denominator))
+    hidden_rows = {
+        (stratifier, i)
+        for stratifier, groups in published.cells.items()
+        for group, cells in groups.items()
+        for i, c in enumerate(cells)
+        if c.denominator is None and is_missing_group(stratifier, group)
+    } | {
+        (stratifier, i)
+        for stratifier in published.cells
+        for i, c in enumerate(published.overall)
+        if c.denominator is None
+    }
+    keys_by_id = {v: k for k, v in keys.items()}
+    if not period_ids:
+        return ()
+    result = quality.completeness(
+        period=np.array(period_ids), strata={"group": labels}, weight=np.array(weights, float)
+    )
+    out = []
+    for j in range(len(result)):
+        stratifier, i = keys_by_id[int(result.period[j])]
+        period = published.periods[i]
+        hidden = published.suppressed and (stratifier, i) in hidden_rows
+
+        def share(name: str, j: int = j, hidden: bool = hidden) -> float | None:
+            return None if hidden else round(float(getattr(result, name)[j]) * 100, 1)
+
+        out.append(
+            QualityRow(
+                stratifier=stratifier,
+                stratifier_label=measure.stratifier_label(stratifier),
+                period=period,
+                period_label=period_text.label(period, measure.frequency),
+                hidden=hidden,
+                n=None if hidden else float(result.n[j]),
+                share_unknown=share("share_unknown"),
+                share_declined=share("share_declined"),
+                share_not_collected=share("share_not_collected"),
+                share_unusable=share("share_unusable"),
+                usable=None if hidden else bool(result.usable[j]),
+            )
+        )
+    out.sort(key=lambda r: (list(published.cells).index(r.stratifier), r.period))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class AimProgress:
+    text: str
+    baseline_gap: float
+    target_gap: float
+    target_date: datetime.date
+    latest_gap: float | None
+    latest_period_label: str
+    progress: float | None  # percent of the way from baseline to target (may exceed 0–100)
+    status: str
+    signal: bool
+    closing: bool
+
+
+def aim_progress(measure: Measure, aim: Aim, view: GapView, latest_label: str) -> AimProgress:
+    """Where the latest gap stands between the aim's baseline and target (computed, never typed)."""
+    baseline, target = float(aim.baseline_gap), float(aim.target_gap)
+    group = next((g for g in view.groups if g.group == aim.group), None)
+    latest = None if group is None or group.last_gap is None else abs(group.last_gap)
+    if latest is None:
+        return AimProgress(
+            aim.text, baseline, target, aim.target_date, None, "", None,
+            "No gap can be measured for this group yet.", False, False,
+        )  # fmt: skip
+    progress = (baseline - latest) / (baseline - target) * 100
+    if latest <= target:
+        status = (
+            f"Aim reached: the gap is {latest:.1f} points, at or below the target of {target:.1f}."
+        )
+    elif latest > baseline:
+        status = f"The gap ({latest:.1f} points) is wider than the baseline of {baseline:.1f}."
+    else:
+        status = (
+            f"The gap is {latest:.1f} points: {progress:.0f}% of the way from {baseline:.1f} "
+            f"to {target:.1f} points."
+        )
+    return AimProgress(
+        aim.text,
+        baseline,
+        target,
+        aim.target_date,
+        latest,
+        latest_label,
+        progress,
+        status,
+        group.signal,
+        group.closing,
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# The dashboard
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    measure_id: int
+    suppressed: bool
+    stratifier: str
+    stratifiers: tuple[tuple[str, str], ...]  # (key, label) of the stratifiers with data
+    periods: tuple[datetime.date, ...]
+    summary: tuple[str, ...]
+    overall: SeriesChart
+    groups: tuple[SeriesChart, ...]
+    gap: GapView
+    disparity: DisparityView
+    quality: tuple[QualityRow, ...]
+    aims: tuple[AimProgress, ...]
+    table: tuple[dict[str, Any], ...]  # every cell, for the table alternative and the exports
+    specs: dict[str, dict] = field(default_factory=dict)
+    annotations: tuple[tuple[datetime.date, str], ...] = ()
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.periods)
+
+
+def _table(measure: Measure, published: Published) -> tuple[dict[str, Any], ...]:
+    rows = []
+    labels: dict[tuple[str, str], tuple[str, str]] = {}
+    groups = [(OVERALL, ALL, published.overall)] + [
+        (s, g, cells) for s, by_group in published.cells.items() for g, cells in by_group.items()
+    ]
+    for stratifier, group, cells in groups:
+        if (stratifier, group) not in labels:
+            labels[stratifier, group] = (
+                measure.stratifier_label(stratifier),
+                group_label(measure, stratifier, group),
+            )
+        s_label, g_label = labels[stratifier, group]
+        for c in cells:
+            rows.append(
+                {
+                    "period": period_text.text(c.period, measure.frequency),
+                    "stratifier": stratifier,
+                    "stratifier_label": s_label,
+                    "group": group,
+                    "group_label": g_label,
+                    "numerator": c.numerator_label,
+                    "denominator": c.denominator_label,
+                    "rate": "" if c.rate is None else f"{c.rate:.1f}",
+                    "ci_low": "" if c.ci_low is None else f"{c.ci_low:.1f}",
+                    "ci_high": "" if c.ci_high is None else f"{c.ci_high:.1f}",
+                    "suppressed": c.rate is None and c.numerator is None,
+                }
+            )
+    return tuple(rows)
+
+
+def assemble(
+    measure: Measure,
+    rows: Sequence[CountRow],
+    *,
+    aims: Sequence[Aim],
+    suppressed: bool,
+    stratifier: str | None,
+    settings: ChartSettings,
+    annotations: Sequence[tuple[datetime.date, str]] = (),
+) -> Dashboard:
+    """Every panel of a measure's dashboard from its current counts (pure: no queries)."""
+    from pursuing_equity.measures import charts
+
+    published = publish(rows, suppressed=suppressed, threshold=settings.threshold)
+    present = [s for s in measure.stratifiers if s in published.cells]
+    present += [s for s in published.cells if s not in present]
+    if stratifier not in present:
+        stratifier = next((a.stratifier for a in aims if a.stratifier in present), None) or (
+            present[0] if present else ""
+        )
+    overall = series_chart(
+        f"{measure.name}: everyone", published.overall, settings=settings,
+        frequency=measure.frequency,
+    )  # fmt: skip
+    group_charts = tuple(
+        series_chart(
+            group_label(measure, stratifier, g),
+            published.cells[stratifier][g],
+            settings=settings,
+            frequency=measure.frequency,
+        )
+        for g in _known_groups(published, stratifier)
+    )
+    reference = measure.reference_groups.get(stratifier, "overall") if stratifier else "overall"
+    gap = (
+        gap_view(measure, published, stratifier, reference)
+        if stratifier
+        else GapView("", "", "", (), note="No stratified data yet.")
+    )
+    views = {(stratifier, reference): gap}
+    latest_label = (
+        period_text.label(published.periods[-1], measure.frequency) if published.periods else ""
+    )
+    progress = []
+    for aim in aims:
+        key = (aim.stratifier, aim.reference)
+        if key not in views:
+            views[key] = gap_view(measure, published, aim.stratifier, aim.reference)
+        progress.append(aim_progress(measure, aim, views[key], latest_label))
+    summary = [overall.signal_text and _overall_sentence(measure, overall)]
+    summary += [g.summary for g in gap.groups]
+    dashboard = Dashboard(
+        measure_id=measure.pk,
+        suppressed=suppressed,
+        stratifier=stratifier,
+        stratifiers=tuple((s, measure.stratifier_label(s)) for s in present),
+        periods=published.periods,
+        summary=tuple(s for s in summary if s),
+        overall=overall,
+        groups=group_charts,
+        gap=gap,
+        disparity=disparity_view(measure, published, stratifier)
+        if stratifier
+        else DisparityView(None, "", "", (), ()),
+        quality=quality_view(measure, rows, published),
+        aims=tuple(progress),
+        table=_table(measure, published),
+        annotations=tuple(annotations),
+    )
+    target = float(measure.target) if measure.target is not None else None
+    dashboard.specs.update(charts.dashboard_specs(dashboard, target=target))
+    return dashboard
+
+
+def _overall_sentence(measure: Measure, chart: SeriesChart) -> str:
+    if len(chart.points) < 2:
+        return f"{measure.name}: {chart.signal_text}"
+    first, last = chart.points[0], chart.points[-1]
+    return (
+        f"Overall, {measure.name} went from {first['rate']:.1f}% in {first['period_label']} to "
+        f"{last['rate']:.1f}% in {last['period_label']}. {chart.signal_text}"
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Selectors: the queries and the cache
+
+
+def measure_for_dashboard(team_slug: str, measure_slug: str) -> Measure:
+    """The measure with its team, cohort, small cohort and cycle (1 query); 404 if absent."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Measure.objects.select_related("team", "team__cohort", "team__small_cohort", "team__cycle"),
+        team__slug=team_slug,
+        slug=measure_slug,
+    )
+
+
+def _key(measure: Measure, aims: Iterable[Aim], versions: Iterable[int], *extra: Any) -> str:
+    parts = [
+        CACHE_VERSION,
+        measure.pk,
+        measure.updated_at.isoformat() if measure.updated_at else "",
+        sorted(versions),
+        [(a.pk, a.updated_at.isoformat() if a.updated_at else "") for a in aims],
+        *extra,
+    ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"measures:dashboard:{digest}"
+
+
+def current_versions(measure_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Ids of the current submissions of each measure (1 query): the cache keys' data part."""
+    out: dict[int, list[int]] = defaultdict(list)
+    rows = Submission.objects.filter(measure_id__in=list(measure_ids), is_current=True)
+    for measure_id, sub_id in rows.values_list("measure_id", "id"):
+        out[measure_id].append(sub_id)
+    return out
+
+
+def measure_dashboard(
+    measure: Measure,
+    user,
+    *,
+    stratifier: str | None = None,
+    annotations: Sequence[tuple[datetime.date, str]] = (),
+) -> Dashboard:
+    """The dashboard of ``measure`` as ``user`` may see it (suppressed unless on the team).
+
+    Queries: the current submission ids and the aims, plus the counts when the cache is cold.
+    """
+    suppressed = not can_view_unsuppressed_measures(user, measure.team)
+    settings = chart_settings(measure.team.cycle)
+    aims = list(Aim.objects.filter(measure=measure))
+    for aim in aims:
+        aim.measure = measure
+    versions = current_versions([measure.pk]).get(measure.pk, [])
+    key = _key(measure, aims, versions, suppressed, stratifier or "", settings, list(annotations))
+    dashboard = cache.get(key)
+    if dashboard is None:
+        rows = current_counts(measure) if versions else []
+        dashboard = assemble(
+            measure,
+            rows,
+            aims=aims,
+            suppressed=suppressed,
+            stratifier=stratifier,
+            settings=settings,
+            annotations=annotations,
+        )
+        cache.set(key, dashboard, CACHE_SECONDS)
+    return dashboard
+
+
+# ------------------------------------------------------------------------------------------------
+# The network view
+
+
+def visible_teams(user):
+    """The teams whose measures the network view may show ``user`` (the sharing rules apply)."""
+    teams = Team.objects.select_related("cohort", "cycle", "organization")
+    if is_program_staff(user):
+        return teams
+    if has_role(user, FACULTY):
+        return teams.filter(Q(coach=user) | Q(small_cohort__coach=user))
+    return teams.none()
+
+
+@dataclass(frozen=True)
+class NetworkPanel:
+    """One team's measure in the network view: its focal gap over time."""
+
+    measure_id: int
+    team: str
+    team_slug: str
+    measure: str
+    measure_slug: str
+    focus_area: str
+    focus_area_label: str
+    cohort: str
+    cohort_label: str
+    stratifier_label: str
+    group_label: str
+    reference_label: str
+    first_gap: float | None
+    last_gap: float | None
+    direction: str
+    signal: bool
+    closing: bool
+    summary: str
+    points: tuple[dict[str, Any], ...]
+
+    @property
+    def panel(self) -> str:
+        return f"{self.team} — {self.measure}"
+
+
+def _focal(measure: Measure, aims: Sequence[Aim], published: Published) -> NetworkPanel | None:
+    aim = aims[0] if aims else None
+    stratifier = (
+        aim.stratifier
+        if aim
+        else next(
+            (s for s in measure.stratifiers if s in published.cells),
+            next(iter(published.cells), ""),
+        )
+    )
+    if not stratifier:
+        return None
+    reference = aim.reference if aim else measure.reference_groups.get(stratifier, "overall")
+    view = gap_view(measure, published, stratifier, reference)
+    if not view.groups:
+        return None
+    if aim and any(g.group == aim.group for g in view.groups):
+        group = next(g for g in view.groups if g.group == aim.group)
+    else:
+        group = max(
+            view.groups,
+            key=lambda g: float(np.mean([abs(p["gap"]) for p in g.points])) if g.points else -1,
+        )
+    team = measure.team
+    return NetworkPanel(
+        measure_id=measure.pk,
+        team=team.name,
+        team_slug=team.slug,
+        measure=measure.name,
+        measure_slug=measure.slug,
+        focus_area=measure.focus_area,
+        focus_area_label=measure.focus_area_label,
+        cohort=team.cohort.key,
+        cohort_label=team.cohort.name,
+        stratifier_label=measure.stratifier_label(stratifier),
+        group_label=group.label,
+        reference_label=view.reference_label,
+        first_gap=group.first_gap,
+        last_gap=group.last_gap,
+        direction=group.direction,
+        signal=group.signal,
+        closing=group.closing,
+        summary=group.summary,
+        points=tuple({**p, "panel": f"{team.name} — {measure.name}"} for p in group.points),
+    )
+
+
+SIGNAL_FILTERS = {
+    "closing": ("Closing gap (narrowed, with a signal)", lambda p: p.closing),
+    "widening": ("Widening gap (with a signal)", lambda p: p.signal and p.direction == "widened"),
+    "signal": ("Any signal", lambda p: p.signal),
+    "none": ("No signal", lambda p: not p.signal),
+}
+
+
+def network_panels(
+    user,
+    *,
+    focus_area: str = "",
+    cohort: str = "",
+    signal: str = "",
+) -> list[NetworkPanel]:
+    """The focal gap of every measure the viewer may see, filtered (4 queries when cold).
+
+    Everyone looking at the network is outside the teams (staff, faculty), so every panel is
+    computed from suppressed counts. Panels are cached like dashboards.
+    """
+    measures = Measure.objects.select_related(
+        "team", "team__cohort", "team__small_cohort", "team__cycle"
+    ).filter(team__in=visible_teams(user))
+    if focus_area:
+        measures = measures.filter(focus_area=focus_area)
+    if cohort:
+        measures = measures.filter(team__cohort__key=cohort)
+    measures = list(measures.order_by("team__name", "name"))
+    ids = [m.pk for m in measures]
+    aims: dict[int, list[Aim]] = defaultdict(list)
+    for aim in Aim.objects.filter(measure_id__in=ids).order_by("target_date", "id"):
+        aims[aim.measure_id].append(aim)
+    versions = current_versions(ids)
+    keys = {}
+    for m in measures:
+        suppressed = not can_view_unsuppressed_measures(user, m.team)
+        keys[m.pk] = (
+            _key(
+                m,
+                aims[m.pk],
+                versions.get(m.pk, []),
+                "network",
+                suppressed,
+                chart_settings(m.team.cycle),
+            ),
+            suppressed,
+        )
+    cached = cache.get_many([k for k, _ in keys.values()])
+    missing = [m for m in measures if keys[m.pk][0] not in cached and versions.get(m.pk)]
+    counts = current_counts_by_measure([m.pk for m in missing]) if missing else {}
+    panels = []
+    for m in measures:
+        key, suppressed = keys[m.pk]
+        if key in cached:
+            panel = cached[key]
+        elif not versions.get(m.pk):
+            panel = None
+        else:
+            for aim in aims[m.pk]:
+                aim.measure = m
+            settings = chart_settings(m.team.cycle)
+            published = publish(counts[m.pk], suppressed=suppressed, threshold=settings.threshold)
+            panel = _focal(m, aims[m.pk], published)
+            cache.set(key, panel, CACHE_SECONDS)
+        if panel is not None:
+            panels.append(panel)
+    if signal in SIGNAL_FILTERS:
+        keep = SIGNAL_FILTERS[signal][1]
+        panels = [p for p in panels if keep(p)]
+    return panels

@@ -1,0 +1,151 @@
+"""Downloads of a dashboard: its data as CSV or XLSX, its charts as SVG or PNG.
+
+Everything here is built from an assembled :class:`~.dashboards.Dashboard`, which already holds
+only what the viewer may see: a person outside the team downloads the suppressed numbers, with
+"suppressed (fewer than 11)" in the cells, exactly as the page shows them. Images are rendered
+on the server by vl-convert (no network: ``allowed_base_urls=[]``) from the same Vega-Lite specs
+the browser renders.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import vl_convert
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+from pursuing_equity.measures.dashboards import Dashboard, NetworkPanel
+
+VL_VERSION = "6.4"  # the Vega-Lite version Altair 6.3 writes (altair.VEGALITE_VERSION)
+
+Table = tuple[list[str], list[list[Any]]]
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def tables(dashboard: Dashboard) -> dict[str, Table]:
+    """The dashboard's tables by name, with headers: what the CSV and XLSX downloads hold."""
+    rates = (
+        ["period", "stratifier", "stratifier_label", "group", "group_label", "numerator",
+         "denominator", "rate_percent", "ci_low", "ci_high"],
+        [
+            [r["period"], r["stratifier"], r["stratifier_label"], r["group"], r["group_label"],
+             r["numerator"], r["denominator"], r["rate"], r["ci_low"], r["ci_high"]]
+            for r in dashboard.table
+        ],
+    )  # fmt: skip
+    gap = dashboard.gap
+    gaps = (
+        ["stratifier", "group", "reference", "period", "gap_points", "ci_low", "ci_high",
+         "group_rate", "reference_rate", "signal"],
+        [
+            [gap.stratifier, g.label, gap.reference_label, p["period"], p["gap"], p["gap_low"],
+             p["gap_high"], p["rate"], p["reference_rate"], p["signal"]]
+            for g in gap.groups
+            for p in g.points
+        ],
+    )  # fmt: skip
+    d = dashboard.disparity
+    disparity = (
+        ["period", "measure", "value", "se", "ci_low", "ci_high"],
+        [[d.period_label, m["label"], m["value"], m["se"], m["ci_low"], m["ci_high"]]
+         for m in d.measures],
+    )  # fmt: skip
+    quality = (
+        ["stratifier", "period", "patients", "share_unknown", "share_declined",
+         "share_not_collected", "share_unusable", "usable"],
+        [
+            [q.stratifier_label, q.period_label,
+             "suppressed" if q.hidden else q.n,
+             *(("suppressed",) * 4 if q.hidden else (q.share_unknown, q.share_declined,
+                                                       q.share_not_collected, q.share_unusable)),
+             "suppressed" if q.hidden else _yes_no(q.usable)]
+            for q in dashboard.quality
+        ],
+    )  # fmt: skip
+    aims = (
+        ["aim", "baseline_gap", "target_gap", "target_date", "latest_gap", "progress_percent",
+         "status"],
+        [
+            [a.text, a.baseline_gap, a.target_gap, a.target_date.isoformat(), a.latest_gap,
+             None if a.progress is None else round(a.progress, 1), a.status]
+            for a in dashboard.aims
+        ],
+    )  # fmt: skip
+    return {"rates": rates, "gaps": gaps, "disparity": disparity, "quality": quality, "aims": aims}
+
+
+def network_table(panels: Sequence[NetworkPanel]) -> Table:
+    return (
+        ["team", "cohort", "focus_area", "measure", "stratifier", "group", "reference",
+         "first_gap", "last_gap", "direction", "signal", "closing"],
+        [[p.team, p.cohort_label, p.focus_area_label, p.measure, p.stratifier_label,
+          p.group_label, p.reference_label, p.first_gap, p.last_gap, p.direction,
+          _yes_no(p.signal), _yes_no(p.closing)] for p in panels],
+    )  # fmt: skip
+
+
+def _safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is written as text (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def csv_response(table: Table, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    header, rows = table
+    writer.writerow(header)
+    writer.writerows([_safe(v) for v in row] for row in rows)
+    return response
+
+
+def xlsx_response(sheets: dict[str, Table], filename: str) -> HttpResponse:
+    book = Workbook()
+    book.remove(book.active)
+    for name, (header, rows) in sheets.items():
+        sheet = book.create_sheet(title=name[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_safe(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def chart_image(spec: dict, fmt: str) -> bytes:
+    """The chart as SVG text (UTF-8) or a PNG, rendered without any network access."""
+    if fmt == "svg":
+        return vl_convert.vegalite_to_svg(
+            spec, vl_version=VL_VERSION, allowed_base_urls=[]
+        ).encode()
+    return vl_convert.vegalite_to_png(spec, vl_version=VL_VERSION, scale=2, allowed_base_urls=[])
+
+
+def image_response(spec: dict, fmt: str, filename: str) -> HttpResponse:
+    content_type = "image/svg+xml" if fmt == "svg" else "image/png"
+    response = HttpResponse(chart_image(spec, fmt), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

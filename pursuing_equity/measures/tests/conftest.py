@@ -1,0 +1,25 @@
+import pytest
+
+from pursuing_equity.measures.tests.factories import TeamFactory, measure, member
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory()
+
+
+@pytest.fixture
+def editor(team):
+    return member(team)
+
+
+@pytest.fixture
+def bp(team, editor):
+    """Blood pressure control, monthly, by race/ethnicity and language."""
+    return measure(team, editor)

@@ -1,0 +1,768 @@
+"""Reading and validating submitted data, completely, before anything is stored.
+
+Three ways in, one result: a :class:`Checked` holding the validated counts (``rows``) and EVERY
+problem found (``problems``), each located by row and column so the team can fix the file.
+
+* a counts file (CSV or .xlsx) in the layout of the measure's template (:func:`check_counts_file`);
+* a de-identified patient-level extract (CSV or Parquet), aggregated with
+  ``equitystats.stratify.from_extract`` — DuckDB streams the file, it is never loaded into Python
+  objects — and deleted afterwards (:func:`check_extract_file`);
+* counts typed into the grid (:func:`check_records` on the grid's rows).
+
+Row numbers are the file's own line numbers (the header is row 1), as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import dataclasses
+import datetime
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from equitystats import stratify
+from equitystats.errors import InputError
+from pursuing_equity.measures import categories, periods
+from pursuing_equity.measures.models import ALL, OVERALL, Measure
+
+COLUMNS: tuple[str, ...] = ("period", "stratifier", "group", "numerator", "denominator")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("group_name",)
+MAX_COUNTS_BYTES = 5 * 1024 * 1024
+MAX_COUNTS_ROWS = 50_000
+MAX_PROBLEMS = 500
+COUNTS_SUFFIXES = (".csv", ".xlsx")
+EXTRACT_SUFFIXES = (".csv", ".parquet", ".pq")
+SAVE_AS_UTF8 = (
+    "In Excel choose File › Save As › “CSV UTF-8 (Comma delimited) (*.csv)”; in other "
+    "programs choose the UTF-8 encoding when saving. Then upload the file again."
+)
+
+# Column names that hold direct identifiers (HIPAA Safe Harbor): refused in an extract.
+IDENTIFIER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pattern))
+    for label, pattern in (
+        ("a name", r"(^|_)(first|last|middle|full|given|family|patient|sur)?_?name(_|$)"),
+        ("a medical record number", r"(^|_)(mrn|medical_record(_number|_no)?|med_rec)(_|$)"),
+        ("a social security number", r"(^|_)(ssn|social_security(_number)?|sin)(_|$)"),
+        ("a date of birth", r"(^|_)(dob|birth_?date|date_of_birth|birthday)(_|$)"),
+        ("an address", r"(^|_)(address|street|addr\d*)(_|$)"),
+        ("a telephone number", r"(^|_)(phone|telephone|mobile|cell|fax)(_|number|_no|$)"),
+        ("an email address", r"(^|_)e_?mail(_|$)"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, where it is (row/column, when known) and what to do."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    letter: str | None = None
+
+    @property
+    def where(self) -> str:
+        parts = []
+        if self.row is not None:
+            parts.append(f"Row {self.row}")
+        if self.column is not None:
+            col = (
+                f"column {self.letter} ({self.column})" if self.letter else f"column {self.column}"
+            )
+            parts.append(col if parts else col.capitalize())
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+@dataclass
+class Checked:
+    """Validated counts (one dict per period × stratifier × group) and every problem found."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    more_problems: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, message: str, row: int | None = None, column: str | None = None, **kw) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.more_problems += 1
+            return
+        self.problems.append(Problem(message, row, column, kw.get("letter")))
+
+
+@dataclass(frozen=True)
+class Record:
+    """One filled row as typed: raw cell values by column, where they came from."""
+
+    row: int
+    cells: dict[str, Any]
+    letters: dict[str, str] = field(default_factory=dict)
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------------------------
+# Counts files
+# --------------------------------------------------------------------------------------------
+
+
+def _suffix(name: str) -> str:
+    return Path(name or "").suffix.lower()
+
+
+def check_counts_file(measure: Measure, name: str, data: bytes, *, today: datetime.date) -> Checked:
+    """Validate a counts file (CSV or .xlsx) completely; nothing is stored here."""
+    checked = Checked()
+    suffix = _suffix(name)
+    if not data:
+        checked.add("The file is empty. Download the template, fill it in and upload it again.")
+        return checked
+    if len(data) > MAX_COUNTS_BYTES:
+        checked.add(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; a counts file may be at most "
+            f"{MAX_COUNTS_BYTES // 1024 // 1024} MB. For patient-level data use the extract upload."
+        )
+        return checked
+    is_zip = data[:4] == b"PK\x03\x04"
+    if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        checked.add(
+            "This is an old Excel 97–2003 workbook (.xls). Save it as an Excel workbook (.xlsx) "
+            "or as CSV UTF-8, then upload it again."
+        )
+        return checked
+    if suffix not in COUNTS_SUFFIXES:
+        checked.add(
+            f"Wrong file type “{suffix or 'no extension'}”: upload the template as CSV (.csv) "
+            "or Excel (.xlsx). A patient-level extract goes through the extract upload."
+        )
+        return checked
+    if suffix == ".xlsx" and not is_zip:
+        checked.add("The file is named .xlsx but is not an Excel workbook. Save it again as .xlsx.")
+        return checked
+    if suffix == ".csv" and is_zip:
+        checked.add(
+            "The file is named .csv but is an Excel workbook. Rename it to .xlsx, or save it "
+            "as CSV UTF-8."
+        )
+        return checked
+    table = _read_xlsx(data, checked) if suffix == ".xlsx" else _read_csv(data, checked)
+    if table is None:
+        return checked
+    records = _records(table, checked)
+    if records is not None:
+        check_records(measure, records, checked, today=today)
+    return checked
+
+
+def _read_csv(data: bytes, checked: Checked) -> Iterator[tuple[int, list[Any]]] | None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        checked.add("The file is saved as UTF-16 (“Unicode Text”), not UTF-8. " + SAVE_AS_UTF8)
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        checked.add(
+            f"The file is not UTF-8 text: byte 0x{byte:02X} cannot be read (probably saved as "
+            f"Windows-1252 or Latin-1, e.g. an accented letter). " + SAVE_AS_UTF8,
+            row=row,
+        )
+        return None
+    if "\x00" in text:
+        checked.add("The file holds binary data (NUL bytes); it is not a CSV file.")
+        return None
+    first = text.split("\n", 1)[0]
+    delimiter = ","
+    if "," not in first:
+        delimiter = ";" if ";" in first else ("\t" if "\t" in first else ",")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        start = 1
+        try:
+            for cells in reader:
+                yield start, cells
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            reason = (
+                'a quotation mark (") opens a cell that is never closed'
+                if "end of data" in str(exc) or "EOF" in str(exc)
+                else str(exc)
+            )
+            checked.add(f"The CSV cannot be read here: {reason}.", row=start)
+
+    return rows()
+
+
+def _read_xlsx(data: bytes, checked: Checked) -> Iterator[tuple[int, list[Any]]] | None:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        checked.add(
+            f"The workbook cannot be opened ({type(exc).__name__}). Save it again as .xlsx."
+        )
+        return None
+    sheet = book["Counts"] if "Counts" in book.sheetnames else book.worksheets[0]
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, list(cells)
+        finally:
+            book.close()
+
+    return rows()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _records(table: Iterable[tuple[int, list[Any]]], checked: Checked) -> list[Record] | None:
+    """Header checked, then one Record per non-blank row (formula cells refused here)."""
+    header_row: list[Any] | None = None
+    index: dict[str, int] = {}
+    records: list[Record] = []
+    for number, cells in table:
+        if header_row is None:
+            if all(_blank(c) for c in cells):
+                continue
+            header_row = cells
+            names = [
+                str(c).strip().lower().lstrip("\ufeff") if c is not None else "" for c in cells
+            ]
+            for i, name in enumerate(names):
+                if name in index and name:
+                    checked.add(
+                        f"the column “{name}” appears twice (also column "
+                        f"{column_letter(index[name])})",
+                        row=number,
+                        column=name,
+                        letter=column_letter(i),
+                    )
+                elif name:
+                    index[name] = i
+            missing = [c for c in COLUMNS if c not in index]
+            for name in missing:
+                checked.add(
+                    f"the column “{name}” is missing. The header row must have the columns "
+                    f"{', '.join(COLUMNS)} — download the template for this measure.",
+                    row=number,
+                    column=name,
+                )
+            if missing or checked.problems:
+                return None
+            continue
+        if len(records) >= MAX_COUNTS_ROWS:
+            checked.add(f"The file has more than {MAX_COUNTS_ROWS} rows; split it by year.")
+            return None
+        if all(_blank(c) for c in cells):
+            continue
+        for i, value in enumerate(cells):
+            if isinstance(value, str) and value.strip().startswith("="):
+                checked.add(
+                    f"cell {column_letter(i)}{number} holds a formula ({value.strip()[:40]}); "
+                    "formulas are refused — type the number itself (copy, then Paste Values)",
+                    row=number,
+                    column=_name_at(index, i),
+                    letter=column_letter(i),
+                )
+        values = {name: (cells[i] if i < len(cells) else None) for name, i in index.items()}
+        letters = {name: column_letter(i) for name, i in index.items()}
+        records.append(Record(number, values, letters))
+    if header_row is None:
+        if not checked.problems:
+            checked.add("The file is empty. Download the template, fill it in and upload it again.")
+        return None
+    return records
+
+
+def _name_at(index: dict[str, int], i: int) -> str | None:
+    return next((name for name, j in index.items() if j == i), None)
+
+
+# --------------------------------------------------------------------------------------------
+# Rows, whatever their origin
+# --------------------------------------------------------------------------------------------
+
+
+def _count(value: Any) -> tuple[int | None, str | None]:
+    """A count from a cell, or the reason it is not one."""
+    if isinstance(value, bool):
+        return None, f"{value!r} is not a number"
+    if isinstance(value, int):
+        return (value, None) if value >= 0 else (None, f"{value} is negative; counts start at 0")
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None, "is not a finite number"
+        if value < 0:
+            return None, f"{value:g} is negative; counts start at 0"
+        if not value.is_integer():
+            return None, f"{value:g} is not a whole number; counts are whole patients"
+        return int(value), None
+    raw = str(value).strip()
+    if isinstance(value, str) and raw.startswith("="):
+        return None, None  # reported as a formula already
+    try:
+        number = float(raw)
+    except ValueError:
+        return None, f"“{raw}” is not a number"
+    if number != number or number in (float("inf"), float("-inf")):
+        return None, f"“{raw}” is not a finite number"
+    if number < 0:
+        return None, f"{raw} is negative; counts start at 0"
+    if not number.is_integer():
+        return None, f"{raw} is not a whole number; counts are whole patients"
+    return int(number), None
+
+
+def _stratifier_key(measure: Measure, raw: Any) -> str | None:
+    text = "" if raw is None else str(raw).strip()
+    allowed = [OVERALL, *measure.stratifiers]
+    lowered = text.lower().replace(" ", "_")
+    for key in allowed:
+        if lowered == key or text.lower() == measure.stratifier_label(key).lower():
+            return key
+    return None
+
+
+def check_records(
+    measure: Measure,
+    records: list[Record],
+    checked: Checked | None = None,
+    *,
+    today: datetime.date,
+) -> Checked:
+    """Every check on filled rows: periods, stratifiers, groups, counts, duplicates, totals."""
+    checked = checked or Checked()
+    frequency = measure.frequency
+    current = periods.start_of(today, frequency)
+    seen: dict[tuple[datetime.date, str, str], int] = {}
+    good: list[tuple[Record, datetime.date, str, str, int, int]] = []
+    filled = 0
+    for rec in records:
+        cells, row = rec.cells, rec.row
+
+        def add(message: str, column: str, rec=rec) -> None:
+            checked.add(message, row=rec.row, column=column, letter=rec.letters.get(column))
+
+        num_raw, den_raw = cells.get("numerator"), cells.get("denominator")
+        formula = any(isinstance(v, str) and v.strip().startswith("=") for v in cells.values())
+        if _blank(num_raw) and _blank(den_raw) and not formula:
+            continue  # a template row left blank: nothing to report for this group
+        filled += 1
+        ok = True
+        try:
+            period = periods.parse(cells.get("period"), frequency)
+            if period > current:
+                add(f"{periods.text(period, frequency)} is in the future", "period")
+                ok = False
+        except periods.PeriodError as exc:
+            add(str(exc), "period")
+            ok = False
+            period = None
+        strat_raw = cells.get("stratifier")
+        stratifier = _stratifier_key(measure, strat_raw)
+        group = None
+        if stratifier is None:
+            shown = "" if strat_raw is None else str(strat_raw).strip()
+            add(
+                (
+                    f"“{shown}” is not a stratifier of this measure"
+                    if shown
+                    else "the stratifier is missing"
+                )
+                + f"; use one of {', '.join([OVERALL, *measure.stratifiers])}",
+                "stratifier",
+            )
+            ok = False
+        else:
+            raw_group = cells.get("group")
+            text = "" if raw_group is None else str(raw_group).strip()
+            group = categories.group_code(measure, stratifier, text)
+            if group is None:
+                if stratifier == OVERALL:
+                    message = f"the overall row's group must be “{ALL}”, not “{text}”"
+                elif not text:
+                    message = f"the group is missing; use one of {categories.allowed_text(measure, stratifier)}"
+                else:
+                    message = (
+                        f"“{text}” is not a category of {stratifier}; use one of "
+                        f"{categories.allowed_text(measure, stratifier)}"
+                    )
+                add(message, "group")
+                ok = False
+        counts: dict[str, int | None] = {}
+        for name, raw in (("numerator", num_raw), ("denominator", den_raw)):
+            if _blank(raw):
+                other = "denominator" if name == "numerator" else "numerator"
+                add(f"the {name} is missing (the {other} is filled in)", name)
+                counts[name] = None
+                continue
+            value, error = _count(raw)
+            if error:
+                add(error, name)
+            counts[name] = value
+        if counts["numerator"] is None or counts["denominator"] is None:
+            ok = False
+        elif counts["numerator"] > counts["denominator"]:
+            add(
+                f"the numerator {counts['numerator']} is greater than the denominator "
+                f"{counts['denominator']}",
+                "numerator",
+            )
+            ok = False
+        if period is not None and group is not None:
+            key = (period, stratifier, group)
+            if key in seen:
+                add(
+                    f"duplicates row {seen[key]}: the same period, stratifier and group "
+                    f"({periods.text(period, frequency)}, {stratifier}, {group}) appear twice",
+                    "group",
+                )
+                ok = False
+            else:
+                seen[key] = row
+        if ok:
+            good.append(
+                (rec, period, stratifier, group, counts["numerator"], counts["denominator"])
+            )
+    if filled == 0 and not checked.problems:
+        checked.add(
+            "No counts are filled in: every row's numerator and denominator are blank. "
+            "Fill in the counts of at least one period."
+        )
+    if checked.problems:
+        return checked
+    checked.rows = _with_totals(measure, good, checked)
+    return checked
+
+
+def _with_totals(measure: Measure, good: list, checked: Checked) -> list[dict[str, Any]]:
+    """Check that each stratifier's groups add up to the overall, and add the overall if absent."""
+    by_period: dict[datetime.date, list] = defaultdict(list)
+    for item in good:
+        by_period[item[1]].append(item)
+    rows: list[dict[str, Any]] = []
+    for period in sorted(by_period):
+        items = by_period[period]
+        overall = next((i for i in items if i[2] == OVERALL), None)
+        sums: dict[str, list[int]] = {}
+        first_row: dict[str, Record] = {}
+        for rec, _, strat, _, x, n in items:
+            if strat == OVERALL:
+                continue
+            total = sums.setdefault(strat, [0, 0])
+            total[0] += x
+            total[1] += n
+            first_row.setdefault(strat, rec)
+        label = periods.text(period, measure.frequency)
+        if overall is not None:
+            rec = overall[0]
+            for strat, (x, n) in sums.items():
+                for name, value, expected in (
+                    ("numerator", x, overall[4]),
+                    ("denominator", n, overall[5]),
+                ):
+                    if value != expected:
+                        checked.add(
+                            f"the {strat} rows of {label} add up to a {name} of {value}, but the "
+                            f"overall row says {expected}; every patient belongs to one group "
+                            "(count those without an answer as unknown, declined or not_collected)",
+                            row=rec.row,
+                            column=name,
+                            letter=rec.letters.get(name),
+                        )
+            totals = (overall[4], overall[5])
+        elif sums:
+            strats = list(sums)
+            reference = strats[0]
+            for strat in strats[1:]:
+                if sums[strat] != sums[reference]:
+                    rec = first_row[strat]
+                    checked.add(
+                        f"the {strat} rows of {label} add up to {sums[strat][0]}/{sums[strat][1]} "
+                        f"but the {reference} rows to {sums[reference][0]}/{sums[reference][1]}; "
+                        "each stratifier must count the same patients (add an overall row to "
+                        "say what the total is)",
+                        row=rec.row,
+                        column="denominator",
+                        letter=rec.letters.get("denominator"),
+                    )
+            totals = tuple(sums[reference])
+        rows.append(_row(period, OVERALL, ALL, *totals))
+        rows.extend(_row(period, i[2], i[3], i[4], i[5]) for i in items if i[2] != OVERALL)
+    return rows if not checked.problems else []
+
+
+def _row(period: datetime.date, stratifier: str, group: str, x: int, n: int) -> dict[str, Any]:
+    return {
+        "period": period.isoformat(),
+        "stratifier": stratifier,
+        "group": group,
+        "numerator": int(x),
+        "denominator": int(n),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Patient-level extracts
+# --------------------------------------------------------------------------------------------
+
+PERIOD_COLUMNS = ("period", "month", "quarter")
+
+
+def identifier_kind(column: str) -> str | None:
+    """What direct identifier a column's name suggests, or None."""
+    name = re.sub(r"[^a-z0-9]+", "_", column.strip().lower()).strip("_")
+    for label, pattern in IDENTIFIER_PATTERNS:
+        if pattern.search(name):
+            return label
+    return None
+
+
+def check_extract_file(measure: Measure, path: Path, name: str, *, today: datetime.date) -> Checked:
+    """Validate and aggregate a patient-level extract on disk (the caller deletes the file)."""
+    checked = Checked()
+    suffix = _suffix(name)
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if size == 0:
+        checked.add("The file is empty.")
+        return checked
+    parquet = head == b"PAR1"
+    if suffix not in EXTRACT_SUFFIXES or (suffix in (".parquet", ".pq") and not parquet):
+        checked.add(
+            f"Wrong file type “{suffix or 'no extension'}”: upload the extract as CSV (.csv) or "
+            "Parquet (.parquet), one row per patient and period."
+        )
+        return checked
+    if not parquet and not _utf8_file(path, checked):
+        return checked
+    try:
+        source = stratify.open_file(path)
+    except InputError as exc:
+        checked.add(f"The file cannot be read: {exc.message}")
+        return checked
+    columns = list(source.types)
+    for i, column in enumerate(columns):
+        kind = identifier_kind(column)
+        if kind:
+            checked.add(
+                f"the column “{column}” looks like {kind}, a direct identifier. Extracts must be "
+                "de-identified: remove the column and upload again (the file was deleted).",
+                row=1,
+                column=column,
+                letter=column_letter(i),
+            )
+    period_column = next((c for c in columns if c.lower() in PERIOD_COLUMNS), None)
+    if period_column is None:
+        checked.add("the column “period” (or “month”) is missing", row=1, column="period")
+    for column in ("numerator", "denominator", *measure.stratifiers):
+        if column not in source.types:
+            checked.add(
+                f"the column “{column}” is missing (columns found: {', '.join(columns)})",
+                row=1,
+                column=column,
+            )
+    if checked.problems:
+        return checked
+    _row_problems(source, period_column, checked, parquet=parquet)
+    if checked.problems:
+        return checked
+    try:
+        rates = stratify.from_extract(
+            path,
+            period=period_column,
+            strata=list(measure.stratifiers),
+            numerator="numerator",
+            denominator="denominator",
+        )
+    except InputError as exc:
+        checked.add(exc.message, row=_file_row(exc.row, parquet), column=exc.column)
+        return checked
+    _aggregate(measure, source, rates, checked, period_column, parquet=parquet, today=today)
+    return checked
+
+
+def _file_row(row: int | None, parquet: bool) -> int | None:
+    """A data row as the line number people see: CSV lines count the header."""
+    if row is None:
+        return None
+    return row if parquet else row + 1
+
+
+def _utf8_file(path: Path, checked: Checked) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                checked.add(
+                    f"The file is not UTF-8 text: byte 0x{chunk[exc.start]:02X} cannot be read. "
+                    + SAVE_AS_UTF8,
+                    row=line + chunk[: exc.start].count(b"\n"),
+                )
+                return False
+            line += chunk.count(b"\n")
+    return True
+
+
+def _row_problems(source: stratify.Source, period_column: str, checked: Checked, *, parquet: bool):
+    """Count each kind of bad row in one pass; report the first row of each kind and how many."""
+    x_spec = stratify.numeric(source, "numerator")
+    n_spec = stratify.numeric(source, "denominator")
+    projection = ", ".join(
+        [
+            f"{stratify.period_sql(source, period_column)} AS __p",
+            f"{x_spec.raw} AS __x_raw",
+            f"{x_spec.value} AS __x_val",
+            f"{n_spec.raw} AS __n_raw",
+            f"{n_spec.value} AS __n_val",
+        ]
+    )
+    checks = [stratify.Check(period_column, "__p IS NULL", "the period is missing")]
+    checks += stratify.numeric_checks("__x", x_spec, integer=True)
+    checks += stratify.numeric_checks("__n", n_spec, integer=True)
+    checks.append(
+        stratify.Check(
+            "numerator",
+            "__x_val > __n_val",
+            "the numerator {raw} is greater than the denominator {other}",
+            other="denominator",
+        )
+    )
+    counts_sql = ", ".join(f"COUNT(*) FILTER (WHERE COALESCE(({c.sql}), false))" for c in checks)
+    sql = f"SELECT {counts_sql} FROM (SELECT {projection} FROM {source.relation})"  # noqa: S608 - identifiers quoted by equitystats
+    try:
+        found = source.query(sql).fetchall()[0]
+    except InputError as exc:
+        checked.add(f"The file cannot be read: {exc.message}")
+        return
+    for check, count in zip(checks, found, strict=True):
+        if not count:
+            continue
+        located = stratify.first_bad_row(_fork(source), projection, [check])
+        row = located[0] if located else None
+        raw = stratify.cell(_fork(source), row, stratify.quote(check.column)) if row else None
+        other = (
+            stratify.cell(_fork(source), row, stratify.quote(check.other))
+            if row and check.other
+            else None
+        )
+        message = check.message.format(raw=raw, other=other)
+        if count > 1:
+            message += f" (and {count - 1} more row{'s' if count > 2 else ''} like this)"
+        checked.add(message, row=_file_row(row, parquet), column=check.column)
+
+
+def _aggregate(
+    measure: Measure,
+    source: stratify.Source,
+    rates: stratify.StratifiedRates,
+    checked: Checked,
+    period_column: str,
+    *,
+    parquet: bool,
+    today: datetime.date,
+) -> None:
+    """Map periods and raw labels to the measure's periods and groups; sum into rows."""
+    frequency = measure.frequency
+    current = periods.start_of(today, frequency)
+    period_map: dict[str, datetime.date | None] = {}
+    for value in {stratify.period_text(p) for p in rates.period}:
+        try:
+            day = datetime.date.fromisoformat(value[:10])
+            period_map[value] = periods.start_of(day, frequency)
+        except ValueError:
+            try:
+                period_map[value] = periods.parse(value, frequency)
+            except periods.PeriodError as exc:
+                period_map[value] = None
+                checked.add(
+                    str(exc),
+                    row=_locate(source, period_column, value, parquet),
+                    column=period_column,
+                )
+    for value, day in period_map.items():
+        if day is not None and day > current:
+            checked.add(
+                f"{periods.text(day, frequency)} is in the future",
+                row=_locate(source, period_column, value, parquet),
+                column=period_column,
+            )
+    group_map: dict[tuple[str, str], str | None] = {}
+    for strat, label in {
+        (str(s), str(g)) for s, g in zip(rates.stratifier, rates.group, strict=True)
+    }:
+        if strat == OVERALL:
+            group_map[(strat, label)] = ALL
+            continue
+        code = categories.group_code(measure, strat, label)
+        group_map[(strat, label)] = code
+        if code is None:
+            checked.add(
+                f"“{label}” is not a category of {strat}; use one of "
+                f"{categories.allowed_text(measure, strat)}",
+                row=_locate(source, strat, label, parquet),
+                column=strat,
+            )
+    if checked.problems:
+        return
+    sums: dict[tuple[datetime.date, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for p, s, g, x, n in zip(
+        rates.period, rates.stratifier, rates.group, rates.numerator, rates.denominator, strict=True
+    ):
+        key = (period_map[stratify.period_text(p)], str(s), group_map[(str(s), str(g))])
+        sums[key][0] += int(x)
+        sums[key][1] += int(n)
+    order = {key: i for i, key in enumerate([OVERALL, *measure.stratifiers])}
+    checked.rows = [
+        _row(p, s, g, x, n)
+        for (p, s, g), (x, n) in sorted(
+            sums.items(), key=lambda kv: (kv[0][0], order[kv[0][1]], kv[0][2])
+        )
+    ]
+
+
+def _fork(source: stratify.Source) -> stratify.Source:
+    """The same source on its own cursor: a located search may leave its result unfinished."""
+    return dataclasses.replace(source, con=source.con.cursor())
+
+
+def _locate(source: stratify.Source, column: str, value: str, parquet: bool) -> int | None:
+    check = stratify.Check(
+        column,
+        f"CAST({stratify.quote(column)} AS VARCHAR) = '{value.replace(chr(39), chr(39) * 2)}'",
+        "",
+    )
+    located = stratify.first_bad_row(_fork(source), stratify.quote(column), [check])
+    return _file_row(located[0], parquet) if located else None

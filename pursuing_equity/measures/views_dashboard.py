@@ -1,0 +1,160 @@
+"""The equity dashboard of a measure, its downloads, and the network view.
+
+Who sees what is decided by :mod:`pursuing_equity.measures.rules`; what they see (suppressed or
+not) by :func:`pursuing_equity.measures.dashboards.measure_dashboard`. Every page works without
+JavaScript: the charts' data are tables in ``<details>``, the downloads are links.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from equitystats import suppress
+from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.measures import charts, exports
+from pursuing_equity.measures.dashboards import (
+    SIGNAL_FILTERS,
+    chart_settings,
+    measure_dashboard,
+    measure_for_dashboard,
+    network_panels,
+)
+from pursuing_equity.measures.models import FocusArea, Measure
+from pursuing_equity.measures.rules import can_view_measure, can_view_network
+from pursuing_equity.programs.models import Cohort
+
+CHARTS = {"overall": "overall", "groups": "by group", "gaps": "gaps"}
+CSV_TABLES = {
+    "rates": "Rates of every group and period, with 95% intervals",
+    "gaps": "Gaps over time",
+    "disparity": "Disparity measures",
+    "quality": "Data completeness",
+    "aims": "Progress toward the aims",
+}
+TABLES = tuple(CSV_TABLES)
+
+
+def get_measure(request, team_slug: str, measure_slug: str, **kwargs) -> Measure:
+    return measure_for_dashboard(team_slug, measure_slug)
+
+
+class StratifierForm(forms.Form):
+    stratifier = forms.ChoiceField(label="Show the groups of", required=False)
+
+    def __init__(self, *args, measure: Measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stratifier"].choices = [
+            (key, measure.stratifier_label(key)) for key in measure.stratifiers
+        ]
+
+
+def _dashboard(request, measure: Measure):
+    form = StratifierForm(request.GET or None, measure=measure)
+    chosen = form.cleaned_data["stratifier"] if form.is_valid() else None
+    return form, measure_dashboard(measure, request.user, stratifier=chosen or None)
+
+
+@rule_required(can_view_measure, get_object=get_measure)
+def measure_dashboard_view(request, team_slug: str, measure_slug: str, obj: Measure):
+    form, dashboard = _dashboard(request, obj)
+    query = f"?stratifier={dashboard.stratifier}" if dashboard.stratifier else ""
+    quality_latest = {}
+    for row in dashboard.quality:
+        quality_latest[row.stratifier] = row
+    return render(
+        request,
+        "measures/dashboard.html",
+        {
+            "measure": obj,
+            "team": obj.team,
+            "form": form,
+            "dashboard": dashboard,
+            "query": query,
+            "chart_names": CHARTS,
+            "quality_latest": list(quality_latest.values()),
+            "min_points": chart_settings(obj.team.cycle).control_min_points,
+            "hidden_groups": [c.title for c in dashboard.groups if not c.points],
+            "group_rows": [r for r in dashboard.table if r["stratifier"] == dashboard.stratifier],
+            "stratifier_label": dict(dashboard.stratifiers).get(dashboard.stratifier, ""),
+            "suppressed_label": suppress.label(chart_settings(obj.team.cycle).threshold),
+            "settings_rules": chart_settings(obj.team.cycle).rules,
+            "csv_tables": CSV_TABLES.items(),
+        },
+    )
+
+
+def _filename(measure: Measure, what: str, ext: str) -> str:
+    return f"{slugify(measure.team.slug)}-{slugify(measure.slug)}-{what}.{ext}"
+
+
+@rule_required(can_view_measure, get_object=get_measure)
+def measure_dashboard_export(request, team_slug: str, measure_slug: str, fmt: str, obj: Measure):
+    """The dashboard's data: one table as CSV (``?table=``), or every table as an XLSX workbook."""
+    _, dashboard = _dashboard(request, obj)
+    tables = exports.tables(dashboard)
+    if fmt == "xlsx":
+        return exports.xlsx_response(tables, _filename(obj, "dashboard", "xlsx"))
+    if fmt != "csv":
+        raise Http404("Downloads are CSV or XLSX.")
+    name = request.GET.get("table", "rates")
+    if name not in TABLES:
+        raise Http404("No such table.")
+    return exports.csv_response(tables[name], _filename(obj, name, "csv"))
+
+
+@rule_required(can_view_measure, get_object=get_measure)
+def measure_chart_image(
+    request, team_slug: str, measure_slug: str, chart: str, fmt: str, obj: Measure
+):
+    """One chart of the dashboard as SVG or PNG, drawn from the same spec the page renders."""
+    if fmt not in ("svg", "png") or chart not in CHARTS:
+        raise Http404("Charts download as SVG or PNG.")
+    _, dashboard = _dashboard(request, obj)
+    spec = dashboard.specs.get(chart)
+    if spec is None:
+        raise Http404("This chart has no data yet.")
+    return exports.image_response(spec, fmt, _filename(obj, chart, fmt))
+
+
+class NetworkFilterForm(forms.Form):
+    focus_area = forms.ChoiceField(label="Clinical area", required=False)
+    cohort = forms.ChoiceField(label="Cohort", required=False)
+    signal = forms.ChoiceField(label="Signal", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].choices = [("", "Every area"), *FocusArea.choices]
+        cohorts = dict(Cohort.objects.order_by("position").values_list("key", "name"))
+        self.fields["cohort"].choices = [("", "Every cohort"), *cohorts.items()]
+        self.fields["signal"].choices = [
+            ("", "Any"),
+            *((key, label) for key, (label, _) in SIGNAL_FILTERS.items()),
+        ]
+
+
+@rule_required(can_view_network)
+def network_view(request):
+    form = NetworkFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    panels = network_panels(
+        request.user,
+        focus_area=filters.get("focus_area", ""),
+        cohort=filters.get("cohort", ""),
+        signal=filters.get("signal", ""),
+    )
+    if request.GET.get("format") == "csv" and form.is_valid():
+        return exports.csv_response(exports.network_table(panels), "network-gaps.csv")
+    return render(
+        request,
+        "measures/network.html",
+        {
+            "form": form,
+            "panels": panels,
+            "spec": charts.network_spec(panels),
+            "query": request.GET.urlencode(),
+            "closing": sum(p.closing for p in panels),
+        },
+    )

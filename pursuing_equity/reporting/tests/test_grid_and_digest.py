@@ -1,0 +1,76 @@
+"""The staff and faculty grid (submitted, late, missing, reflected) and the monthly PDF digest."""
+
+import pytest
+from django.urls import reverse
+
+from pursuing_equity.reporting import selectors, services
+from pursuing_equity.reporting.tests import factories
+
+
+@pytest.fixture
+def reports(network):
+    on_time = factories.started_period(network.ac, 3)
+    late = factories.started_period(network.ac, 2)
+    factories.update(
+        network.ac,
+        network.member,
+        on_time,
+        submit=True,
+        now=factories.on_due_day(network.ac, on_time),
+        progress="On-time progress",
+    )
+    update = factories.update(network.ac, network.member, late, submit=True)
+    services.reflection_write(actor=network.alternate, update=update, text="Keep going.")
+    return on_time, late
+
+
+@pytest.mark.django_db
+def test_the_grid_says_submitted_late_missing_and_reflected(network, reports):
+    on_time, late = reports
+    grid = {g.cohort.key: g for g in selectors.submission_grid(factories.cycle())}
+    row = next(r for r in grid["action_community"].rows if r.team == network.ac)
+    cells = {c.start: c for c in row.cells}
+    assert cells[on_time].state_label == "Submitted on time"
+    assert cells[on_time].reflection_label == "Leader reflection overdue"
+    assert cells[late].state_label == "Submitted late"
+    assert cells[late].reflection_label == "Leader reflected"
+    other = next(r for r in grid["action_community"].rows if r.team == network.ac_other)
+    assert {c.state for c in other.cells} <= {"missing", "open"}
+    assert "missing" in {c.state for c in other.cells}
+    assert grid["learning_network"].rule.every_months == 3
+
+
+@pytest.mark.django_db
+def test_staff_and_faculty_see_the_grid_others_do_not(client, network, reports):
+    url = reverse("submission_grid")
+    for person in (network.staff, network.faculty):
+        client.force_login(person)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "Submitted late" in page.text and "Leader reflection overdue" in page.text
+    for person in (network.member, network.leader, network.applicant):
+        client.force_login(person)
+        assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_digest_is_one_pdf_of_the_months_updates(client, network, reports):
+    on_time, _ = reports
+    client.force_login(network.staff)
+    response = client.get(reverse("update_digest"), {"month": f"{on_time:%Y-%m}"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    digest = selectors.digest_updates(factories.cycle(), on_time)
+    assert [u.progress for u in digest] == ["On-time progress"]
+
+
+@pytest.mark.django_db
+def test_a_bad_digest_month_is_answered_on_the_page(client, network):
+    client.force_login(network.faculty)
+    response = client.get(reverse("update_digest"), {"month": "2099-13"})
+    assert response.status_code == 400 and "Please choose a month" in response.text
+    client.force_login(network.member)
+    assert client.get(reverse("update_digest"), {"month": "2023-01"}).status_code == 403

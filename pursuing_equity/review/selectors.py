@@ -1,0 +1,385 @@
+"""Reads of review, one per screen, each a fixed number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from pursuing_equity.accounts.geography import REGION_CHOICES
+from pursuing_equity.accounts.models import Organization, Role, User
+from pursuing_equity.applications.models import Application, ApplicationDocument, TeamVideo
+from pursuing_equity.applications.selectors import application_steps
+from pursuing_equity.applications.workflow import State, label_for
+from pursuing_equity.programs.models import Cycle
+from pursuing_equity.review import clocks
+from pursuing_equity.review.models import ReviewerAssignment
+from pursuing_equity.review.scoring import ScoreSummary, rubric_of, summarize
+from pursuing_equity.review.services import OPEN, letters_due, reviewers_needed
+
+# --- one application's facts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    ok: bool
+    detail: str
+    blocking: bool = True
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The eligibility screen: the application form's completeness checks (team size and roles,
+    the signed letters, the video, from the program file) and, for information, who confirmed."""
+
+    checks: tuple[Check, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(c.ok for c in self.checks if c.blocking)
+
+
+def eligibility(application: Application) -> Screen:
+    """The screen of a prefetched application (roster, documents, videos): no queries."""
+    checks = [
+        Check(step.label, step.complete, " ".join(step.problems) or "Complete")
+        for step in application_steps(application)
+    ]
+    roster = list(application.roster.all())
+    confirmed = sum(m.confirmed_at is not None for m in roster)
+    checks.append(
+        Check(
+            "Members confirmed",
+            bool(roster) and confirmed == len(roster),
+            f"{confirmed} of {len(roster)} confirmed their membership",
+            blocking=False,
+        )
+    )
+    return Screen(tuple(checks))
+
+
+def received_on(application: Application) -> datetime.date | None:
+    """When the current cohort received it: the move into it, else the submission (local date).
+
+    Uses ``cohort_moves`` (prefetched for lists)."""
+    moves = [
+        m for m in application.cohort_moves.all() if m.to_cohort_id == application.current_cohort_id
+    ]
+    moment = moves[-1].moved_at if moves else application.submitted_at
+    return timezone.localdate(moment) if moment else None
+
+
+def response_clock(application: Application, today: datetime.date) -> clocks.Clock | None:
+    """Days left to answer, while the application awaits its decision in its current cohort."""
+    received = received_on(application)
+    if application.state not in OPEN or received is None:
+        return None
+    cohort = application.current_cohort
+    due = clocks.response_due(
+        received_on=received,
+        response_within_days=cohort.response_within_days,
+        decisions_by=cohort.decisions_by,
+    )
+    return clocks.clock(due, today)
+
+
+def current_assignments(application: Application) -> list[ReviewerAssignment]:
+    """Assignments in the application's current cohort (prefetched ``reviewer_assignments``)."""
+    return [
+        a
+        for a in application.reviewer_assignments.all()
+        if a.cohort_id == application.current_cohort_id
+    ]
+
+
+def submitted_reviews(application: Application):
+    reviews = []
+    for assignment in current_assignments(application):
+        review = getattr(assignment, "review", None)
+        if review is not None and review.submitted_at is not None:
+            reviews.append(review)
+    return reviews
+
+
+def score_summary(application: Application) -> ScoreSummary:
+    rubric = rubric_of(application.cycle.document)
+    return summarize(rubric, [r.scores for r in submitted_reviews(application)])
+
+
+def _with_review_facts(qs: QuerySet[Application]) -> QuerySet[Application]:
+    return qs.select_related(
+        "cycle",
+        "organization",
+        "created_by",
+        "cohort_choice__cycle",
+        "current_cohort__cycle",
+        "team",
+    ).prefetch_related(
+        "roster",
+        Prefetch("documents", queryset=ApplicationDocument.objects.order_by("kind", "-version")),
+        Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
+        Prefetch(
+            "reviewer_assignments",
+            queryset=ReviewerAssignment.objects.select_related("reviewer", "review", "cohort"),
+        ),
+        "cohort_moves__from_cohort",
+        "decision_letters",
+    )
+
+
+# --- the queue --------------------------------------------------------------------------------
+
+STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    "open": tuple(OPEN),
+    "received": (State.SUBMITTED,),
+    "under_review": (State.UNDER_REVIEW,),
+    "waitlisted": (State.WAITLISTED,),
+    "accepted": (State.ACCEPTED,),
+    "declined": (State.DECLINED,),
+    "decided": (State.ACCEPTED, State.DECLINED),
+    "withdrawn": (State.WITHDRAWN,),
+    "all": tuple(s for s in State.values if s != State.DRAFT),
+}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    status: str
+    screen: Screen
+    received: datetime.date | None
+    days_since_receipt: int | None
+    clock: clocks.Clock | None
+    reviews_submitted: int
+    reviewers_assigned: int
+    reviewers_needed: int
+    summary: ScoreSummary
+    letters_unsent: tuple[str, ...]
+
+
+def review_queue(
+    *,
+    cycle: Cycle,
+    today: datetime.date | None = None,
+    cohort: str = "",
+    status: str = "open",
+    org_type: str = "",
+    region: str = "",
+    complete: str = "",
+    min_days: int | None = None,
+    pks: Iterable[int] | None = None,
+) -> list[QueueRow]:
+    """The staff queue of ``cycle``'s applications with every filter (8 queries, any number of rows).
+
+    ``complete`` is "yes", "no" or "" (both); ``min_days`` keeps applications received at least
+    that many days ago. Rows are ordered by the response clock (overdue first), then by receipt.
+    """
+    today = today or timezone.localdate()
+    qs = Application.objects.filter(cycle=cycle, state__in=STATUS_FILTERS.get(status, OPEN))
+    if cohort:
+        qs = qs.filter(current_cohort__key=cohort)
+    if org_type:
+        qs = qs.filter(organization__org_type=org_type)
+    if region:
+        qs = qs.filter(organization__census_region=region)
+    if pks is not None:
+        qs = qs.filter(pk__in=list(pks))
+    rows = []
+    for application in _with_review_facts(qs).order_by("submitted_at", "pk"):
+        screen = eligibility(application)
+        if complete == "yes" and not screen.complete or complete == "no" and screen.complete:
+            continue
+        received = received_on(application)
+        since = clocks.days_since(received, today) if received else None
+        if min_days is not None and (since is None or since < min_days):
+            continue
+        assignments = current_assignments(application)
+        sent = {letter.kind for letter in application.decision_letters.all()}
+        rows.append(
+            QueueRow(
+                application=application,
+                status=label_for(application.state, "staff"),
+                screen=screen,
+                received=received,
+                days_since_receipt=since,
+                clock=response_clock(application, today),
+                reviews_submitted=len(submitted_reviews(application)),
+                reviewers_assigned=len(assignments),
+                reviewers_needed=reviewers_needed(application.current_cohort),
+                summary=score_summary(application),
+                letters_unsent=tuple(k for k in letters_due(application) if k not in sent),
+            )
+        )
+    far = datetime.date.max
+    rows.sort(key=lambda r: (r.clock.due if r.clock else far, r.received or far))
+    return rows
+
+
+def review_application(pk: int) -> Application:
+    """One application with everything its review page shows (fixed number of queries)."""
+    return _with_review_facts(Application.objects.filter(pk=pk)).get()
+
+
+def reviewers_for(application: Application) -> list[tuple[User, bool]]:
+    """Every reviewer, with whether they declared a conflict with the application's organization."""
+    reviewers = list(
+        User.objects.filter(role_assignments__role=Role.REVIEWER, is_active=True)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+    conflicted = set(
+        application.organization.conflicts_of_interest.values_list("reviewer_id", flat=True)
+    )
+    return [(r, r.pk in conflicted) for r in reviewers]
+
+
+def assignments_of(reviewer: User) -> QuerySet[ReviewerAssignment]:
+    """A reviewer's assignments, newest cycle first, with their review and the application."""
+    return (
+        ReviewerAssignment.objects.filter(reviewer=reviewer)
+        .select_related(
+            "application__organization", "application__current_cohort", "cohort", "review"
+        )
+        .order_by("-application__cycle__starts_on", "application__organization__name")
+    )
+
+
+def applicant_organizations(cycle: Cycle) -> QuerySet[Organization]:
+    """Organizations with a received application in ``cycle`` (for declaring conflicts)."""
+    return (
+        Organization.objects.filter(applications__cycle=cycle)
+        .exclude(applications__state=State.DRAFT)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def waitlists(cycle: Cycle) -> dict[str, list[Application]]:
+    """Each cohort's waitlist, in rank order."""
+    result: dict[str, list[Application]] = {}
+    for application in (
+        Application.objects.filter(cycle=cycle, state=State.WAITLISTED)
+        .select_related("organization", "current_cohort")
+        .order_by("current_cohort__position", "waitlist_rank", "pk")
+    ):
+        result.setdefault(application.current_cohort.name, []).append(application)
+    return result
+
+
+def cohort_seats(cycle: Cycle) -> list[dict]:
+    """Per cohort: capacity, accepted, waitlisted (2 queries)."""
+    counts = Counter(
+        Application.objects.filter(
+            cycle=cycle, state__in=[State.ACCEPTED, State.WAITLISTED]
+        ).values_list("current_cohort_id", "state")
+    )
+    return [
+        {
+            "cohort": c,
+            "capacity": c.capacity,
+            "accepted": counts[(c.pk, State.ACCEPTED)],
+            "waitlisted": counts[(c.pk, State.WAITLISTED)],
+            "left": max(c.capacity - counts[(c.pk, State.ACCEPTED)], 0),
+        }
+        for c in cycle.cohorts.order_by("position")
+    ]
+
+
+# --- the digest -------------------------------------------------------------------------------
+
+
+def digest_items(cycle: Cycle, today: datetime.date, within_days: int = 7) -> list[QueueRow]:
+    """Open applications overdue or due within ``within_days`` days, most urgent first."""
+    rows = review_queue(cycle=cycle, today=today, status="open")
+    return [r for r in rows if r.clock is not None and r.clock.days_left <= within_days]
+
+
+# --- the portfolio ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    label: str
+    applicants: int
+    applicant_share: float
+    selected: int
+    selected_share: float
+
+
+@dataclass(frozen=True)
+class PortfolioTable:
+    key: str
+    title: str
+    rows: tuple[PortfolioRow, ...]
+    applicants_total: int
+    selected_total: int
+    note: str = ""
+
+
+def _table(key, title, labels, applicants, selected, a_total, s_total, note="") -> PortfolioTable:
+    rows = tuple(
+        PortfolioRow(
+            label=label,
+            applicants=applicants[value],
+            applicant_share=applicants[value] / a_total if a_total else 0.0,
+            selected=selected[value],
+            selected_share=selected[value] / s_total if s_total else 0.0,
+        )
+        for value, label in labels
+    )
+    return PortfolioTable(key, title, rows, a_total, s_total, note)
+
+
+def portfolio(cycle: Cycle, cohort: str = "") -> list[PortfolioTable]:
+    """Applicants (received) versus selected (accepted) by organization type, census region, size
+    and populations served (1 query). Populations overlap: an organization counts once in each of
+    the populations it serves, so shares are of organizations and add up to more than 100%."""
+    qs = Application.objects.filter(cycle=cycle).exclude(state__in=[State.DRAFT, State.WITHDRAWN])
+    if cohort:
+        qs = qs.filter(current_cohort__key=cohort)
+    facts = list(
+        qs.filter(organization__isnull=False).values_list(
+            "state",
+            "organization__org_type",
+            "organization__census_region",
+            "organization__size",
+            "organization__populations_served",
+        )
+    )
+    selected = [f for f in facts if f[0] == State.ACCEPTED]
+    a_total, s_total = len(facts), len(selected)
+    tables = []
+    for index, key, title, labels in (
+        (1, "org_type", "Organization type", Organization.Type.choices),
+        (2, "region", "Census region", REGION_CHOICES),
+        (3, "size", "Size", Organization.Size.choices),
+    ):
+        tables.append(
+            _table(
+                key,
+                title,
+                labels,
+                Counter(f[index] for f in facts),
+                Counter(f[index] for f in selected),
+                a_total,
+                s_total,
+            )
+        )
+    tables.append(
+        _table(
+            "populations",
+            "Populations served",
+            Organization.Population.choices,
+            Counter(p for f in facts for p in set(f[4] or [])),
+            Counter(p for f in selected for p in set(f[4] or [])),
+            a_total,
+            s_total,
+            note="An organization serves several populations, so the shares add up to more than 100%.",
+        )
+    )
+    return tables

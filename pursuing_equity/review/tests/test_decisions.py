@@ -1,0 +1,120 @@
+"""Decisions through the workflow: capacity and the ranked waitlist, batches, the move from the
+Action Community to the Learning Network, declines with a reason."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from pursuing_equity.applications.models import Application
+from pursuing_equity.core.models import AuditEntry
+from pursuing_equity.review import services
+from pursuing_equity.review.models import CohortMove
+from pursuing_equity.review.tests.factories import received
+
+
+def small_capacity(cycle, key, capacity):
+    cycle.cohorts.filter(key=key).update(capacity=capacity)
+
+
+def test_accepting_a_full_cohort_is_refused(cycle, staff_user):
+    small_capacity(cycle, "action_community", 1)
+    first, second = received(cycle), received(cycle)
+    services.decision_record(actor=staff_user, application=first, decision="accept")
+    with pytest.raises(ValidationError, match="full"):
+        services.decision_record(actor=staff_user, application=second, decision="accept")
+    second.refresh_from_db()
+    assert second.state == "submitted"
+
+
+def test_batch_accept_fills_the_places_then_ranks_the_waitlist(cycle, staff_user):
+    small_capacity(cycle, "action_community", 2)
+    apps = [received(cycle) for _ in range(4)]
+    result = services.decisions_batch(actor=staff_user, applications=apps, decision="accept")
+    assert [a.pk for a in result.done] == [apps[0].pk, apps[1].pk]
+    assert [(a.pk, rank) for a, rank in result.waitlisted] == [(apps[2].pk, 1), (apps[3].pk, 2)]
+    states = dict(Application.objects.values_list("pk", "state"))
+    assert [states[a.pk] for a in apps] == ["accepted", "accepted", "waitlisted", "waitlisted"]
+
+
+def test_leaving_the_waitlist_closes_the_gap(cycle, staff_user):
+    small_capacity(cycle, "action_community", 1)
+    apps = [received(cycle) for _ in range(4)]
+    services.decisions_batch(actor=staff_user, applications=apps, decision="accept")
+    services.decision_record(
+        actor=staff_user, application=apps[1], decision="decline", reason="Withdrew interest"
+    )
+    ranks = dict(Application.objects.filter(state="waitlisted").values_list("pk", "waitlist_rank"))
+    assert ranks == {apps[2].pk: 1, apps[3].pk: 2}
+    services.waitlist_move(
+        actor=staff_user, application=Application.objects.get(pk=apps[3].pk), rank=1
+    )
+    ranks = dict(Application.objects.filter(state="waitlisted").values_list("pk", "waitlist_rank"))
+    assert ranks == {apps[3].pk: 1, apps[2].pk: 2}
+
+
+def test_batch_refuses_what_does_not_apply_and_goes_ahead_with_the_rest(cycle, staff_user):
+    ln = received(cycle, "learning_network")
+    ac = received(cycle)
+    result = services.decisions_batch(
+        actor=staff_user,
+        applications=[ln, ac],
+        decision="not_selected_for_action_community",
+        feedback="Build the data first.",
+    )
+    assert [a.pk for a in result.done] == [ac.pk]
+    assert result.refused[0][0].pk == ln.pk
+    assert "no other cohort" in result.refused[0][1]
+
+
+def test_not_selected_moves_the_same_application_to_learning_network_review(cycle, staff_user):
+    application = received(cycle)
+    services.decision_record(
+        actor=staff_user,
+        application=application,
+        decision="not_selected_for_action_community",
+        feedback="Strong heart; build the data infrastructure first.",
+    )
+    application.refresh_from_db()
+    assert application.current_cohort.key == "learning_network"
+    assert application.cohort_choice.key == "action_community"
+    assert application.state == "under_review"
+    assert Application.objects.count() == 1  # no resubmission
+    move = CohortMove.objects.get(application=application)
+    assert (move.from_cohort.key, move.to_cohort.key) == ("action_community", "learning_network")
+    services.decision_record(actor=staff_user, application=application, decision="accept")
+    application.refresh_from_db()
+    assert application.state == "accepted"
+    assert application.team.cohort.key == "learning_network"
+    assert (
+        AuditEntry.objects.filter(
+            action__in=["application.not_selected_for_action_community", "application.accept"]
+        ).count()
+        == 2
+    )
+
+
+def test_not_selected_needs_feedback_and_decline_needs_a_reason(cycle, staff_user):
+    application = received(cycle)
+    with pytest.raises(ValidationError):
+        services.decision_record(
+            actor=staff_user, application=application, decision="not_selected_for_action_community"
+        )
+    with pytest.raises(ValidationError):
+        services.decision_record(actor=staff_user, application=application, decision="decline")
+    services.decision_record(
+        actor=staff_user, application=application, decision="decline", reason="Incomplete letters"
+    )
+    application.refresh_from_db()
+    assert (application.state, application.decline_reason) == ("declined", "Incomplete letters")
+
+
+def test_accepting_creates_the_team_and_invites_the_roster(cycle, staff_user):
+    application = received(cycle, roster_size=3)
+    mail.outbox.clear()
+    services.decision_record(actor=staff_user, application=application, decision="accept")
+    application.refresh_from_db()
+    team = application.team
+    assert team.cohort.key == "action_community"
+    assert team.members.count() == 3
+    invited = sorted(m.to[0] for m in mail.outbox)
+    assert invited == sorted(application.roster.values_list("email", flat=True))

@@ -1,0 +1,483 @@
+"""Pages of review and decision: the staff queue, one application, scoring, letters, portfolio."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pursuing_equity.accounts.forms import add_service_errors
+from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.applications import program
+from pursuing_equity.applications.models import Application
+from pursuing_equity.applications.selectors import current_documents, current_video
+from pursuing_equity.applications.workflow import State, available, label_for
+from pursuing_equity.programs.models import Cycle
+from pursuing_equity.programs.selectors import current_cycle
+from pursuing_equity.review import rules, selectors, services
+from pursuing_equity.review.forms import (
+    SEND_LETTERS,
+    AssignForm,
+    BatchDecisionForm,
+    ConflictForm,
+    DecisionForm,
+    LeadersForm,
+    QueueFilterForm,
+    RankForm,
+    ReviewForm,
+)
+from pursuing_equity.review.letters import DECLINE as DECLINE_LETTER
+from pursuing_equity.review.models import ReviewerAssignment
+from pursuing_equity.review.scoring import rubric_of
+from pursuing_equity.teams.models import Team
+from pursuing_equity.teams.services import leaders_required, team_leaders_name
+
+
+def _application(request, pk: int, **kwargs) -> Application:
+    return get_object_or_404(Application.objects.exclude(state=State.DRAFT), pk=pk)
+
+
+def _team(request, slug: str, **kwargs) -> Team:
+    return get_object_or_404(Team.objects.select_related("cohort", "cycle"), slug=slug)
+
+
+def _queue_cycle(form: QueueFilterForm) -> Cycle | None:
+    if form.is_valid() and form.cleaned_data.get("cycle"):
+        return form.cleaned_data["cycle"]
+    return current_cycle()
+
+
+def _letter_label(kind: str, application: Application) -> str:
+    if kind.endswith("_not_selected"):
+        return "Not selected, with feedback and the offer of the Learning Network"
+    if kind == DECLINE_LETTER:
+        return "Decline"
+    return f"Acceptance to the {application.current_cohort.name}"
+
+
+# --- the queue --------------------------------------------------------------------------------
+
+
+@rule_required(rules.can_view_review_queue)
+def review_queue(request):
+    form = QueueFilterForm(request.GET or None)
+    cycle = _queue_cycle(form)
+    form = QueueFilterForm(request.GET or None, cycle=cycle)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = []
+    if cycle is not None:
+        rows = selectors.review_queue(
+            cycle=cycle,
+            cohort=filters.get("cohort", ""),
+            status=filters.get("status") or "open",
+            org_type=filters.get("org_type", ""),
+            region=filters.get("region", ""),
+            complete=filters.get("complete", ""),
+            min_days=filters.get("min_days"),
+        )
+    batch = BatchDecisionForm(prefix="batch", pks=[r.application.pk for r in rows])
+    status = 200
+    if request.method == "POST" and cycle is not None:
+        batch = BatchDecisionForm(
+            request.POST,
+            prefix="batch",
+            pks=Application.objects.filter(cycle=cycle).values_list("pk", flat=True),
+        )
+        if batch.is_valid():
+            return _batch_apply(request, batch)
+        status = 400
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "form": form,
+            "cycle": cycle,
+            "rows": rows,
+            "batch": batch,
+            "seats": selectors.cohort_seats(cycle) if cycle else [],
+            "waitlists": selectors.waitlists(cycle) if cycle else {},
+            "query": request.GET.urlencode(),
+        },
+        status=status,
+    )
+
+
+def _batch_apply(request, batch: BatchDecisionForm):
+    data = batch.cleaned_data
+    pks = [int(pk) for pk in data["applications"]]
+    chosen = {
+        a.pk: a
+        for a in Application.objects.select_related("current_cohort", "organization").filter(
+            pk__in=pks
+        )
+    }
+    applications = [chosen[pk] for pk in pks if pk in chosen]
+    back = f"{reverse('review_queue')}?{request.GET.urlencode()}"
+    if data["decision"] == SEND_LETTERS:
+        sent = 0
+        for row in selectors.review_queue(cycle=applications[0].cycle, status="all", pks=pks):
+            for kind in row.letters_unsent:
+                services.letter_send(actor=request.user, application=row.application, kind=kind)
+                sent += 1
+        messages.success(request, f"{sent} decision letter{'s' if sent != 1 else ''} sent.")
+        return redirect(back)
+    result = services.decisions_batch(
+        actor=request.user,
+        applications=applications,
+        decision=data["decision"],
+        feedback=data.get("feedback", ""),
+        reason=data.get("reason", ""),
+    )
+    if result.done:
+        names = ", ".join(str(a.organization) for a in result.done)
+        messages.success(request, f"Decided ({len(result.done)}): {names}.")
+    if result.waitlisted:
+        names = ", ".join(f"{a.organization} (rank {rank})" for a, rank in result.waitlisted)
+        messages.warning(request, f"The cohort is full; put on the waitlist instead: {names}.")
+    for application, why in result.refused:
+        messages.error(request, f"{application.organization}: {why}")
+    return redirect(back)
+
+
+# --- one application --------------------------------------------------------------------------
+
+
+def _decision_choices(user, application: Application) -> list[tuple[str, str]]:
+    fallback = program.fallback_cohort_key(application.current_cohort)
+    choices = []
+    for t in available(user, application):
+        if t.name == services.ACCEPT:
+            choices.append((t.name, f"Accept to the {application.current_cohort.name}"))
+        elif t.name == services.NOT_SELECTED and fallback:
+            choices.append(
+                (
+                    t.name,
+                    "Not selected for the Action Community: move to Learning Network review, with feedback",
+                )
+            )
+        elif t.name == services.WAITLIST:
+            choices.append((t.name, "Put on the waitlist"))
+        elif t.name == services.DECLINE:
+            choices.append((t.name, "Decline, with a reason"))
+    return choices
+
+
+def _application_page(request, application: Application, *, status: int = 200, **forms):
+    user = request.user
+    staff = rules.can_decide_application(user, application)
+    assignments = selectors.current_assignments(application)
+    mine = next((a for a in assignments if a.reviewer_id == user.pk), None)
+    see_others = rules.can_view_other_reviews(user, application)
+    reviews = [
+        (a, getattr(a, "review", None))
+        for a in assignments
+        if see_others or a.reviewer_id == user.pk
+    ]
+    sent = {letter.kind: letter for letter in application.decision_letters.all()}
+    letters = [
+        {"kind": k, "label": _letter_label(k, application), "sent": sent.get(k)}
+        for k in services.letters_due(application)
+    ]
+    context = {
+        "application": application,
+        "status": label_for(application.state, "staff" if staff else "reviewer"),
+        "staff": staff,
+        "screen": selectors.eligibility(application),
+        "documents": current_documents(application),
+        "video": current_video(application),
+        "rubric": rubric_of(application.cycle.document),
+        "reviews": reviews,
+        "see_others": see_others,
+        "summary": selectors.score_summary(application) if staff else None,
+        "mine": mine,
+        "can_score": rules.can_score_application(user, application),
+        "clock": selectors.response_clock(application, timezone.localdate()),
+        "received": selectors.received_on(application),
+        "needed": services.reviewers_needed(application.current_cohort),
+        "moves": list(application.cohort_moves.all()),
+        "letters": letters,
+    }
+    if staff:
+        context.update(
+            reviewers=selectors.reviewers_for(application),
+            assign_form=forms.get("assign_form") or AssignForm(),
+            decision_form=forms.get("decision_form")
+            or DecisionForm(choices=_decision_choices(user, application)),
+            rank_form=forms.get("rank_form")
+            or RankForm(initial={"rank": application.waitlist_rank}),
+        )
+    return render(request, "review/application.html", context, status=status)
+
+
+@rule_required(rules.can_view_application_for_review, get_object=_application)
+def review_application(request, pk: int, obj: Application):
+    return _application_page(request, selectors.review_application(obj.pk))
+
+
+@require_POST
+@rule_required(rules.can_assign_reviewer, get_object=_application)
+def review_assign(request, pk: int, obj: Application):
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reviewer_assign(
+                actor=request.user, application=obj, reviewer=form.cleaned_data["reviewer"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['reviewer']} was assigned.")
+            return redirect("review_application", pk=obj.pk)
+    return _application_page(
+        request, selectors.review_application(obj.pk), assign_form=form, status=400
+    )
+
+
+def _assignment(request, pk: int, **kwargs) -> ReviewerAssignment:
+    return get_object_or_404(ReviewerAssignment.objects.select_related("application"), pk=pk)
+
+
+@require_POST
+@rule_required(
+    lambda user, assignment: rules.can_assign_reviewer(user, assignment.application),
+    get_object=_assignment,
+)
+def review_unassign(request, pk: int, obj: ReviewerAssignment):
+    try:
+        services.reviewer_unassign(actor=request.user, assignment=obj)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{obj.reviewer} no longer reviews this application.")
+    return redirect("review_application", pk=obj.application_id)
+
+
+@require_POST
+@rule_required(rules.can_decide_application, get_object=_application)
+def review_decide(request, pk: int, obj: Application):
+    form = DecisionForm(request.POST, choices=_decision_choices(request.user, obj))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_record(
+                actor=request.user,
+                application=obj,
+                decision=data["decision"],
+                feedback=data.get("feedback", ""),
+                reason=data.get("reason", ""),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The decision was recorded. Send the letter below.")
+            return redirect("review_application", pk=obj.pk)
+    return _application_page(
+        request, selectors.review_application(obj.pk), decision_form=form, status=400
+    )
+
+
+@require_POST
+@rule_required(rules.can_decide_application, get_object=_application)
+def review_rank(request, pk: int, obj: Application):
+    form = RankForm(request.POST)
+    if form.is_valid():
+        try:
+            services.waitlist_move(
+                actor=request.user, application=obj, rank=form.cleaned_data["rank"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The waitlist was reordered.")
+            return redirect("review_application", pk=obj.pk)
+    return _application_page(
+        request, selectors.review_application(obj.pk), rank_form=form, status=400
+    )
+
+
+# --- scoring ----------------------------------------------------------------------------------
+
+
+@rule_required(rules.can_score_application, get_object=_application)
+def review_score(request, pk: int, obj: Application):
+    application = selectors.review_application(obj.pk)
+    assignment = next(
+        a for a in selectors.current_assignments(application) if a.reviewer_id == request.user.pk
+    )
+    review = getattr(assignment, "review", None)
+    if review is not None and review.submitted:
+        messages.info(request, "You submitted this review; here it is with the others.")
+        return redirect("review_application", pk=obj.pk)
+    rubric = rubric_of(application.cycle.document)
+    form = ReviewForm(
+        request.POST or None,
+        rubric=rubric,
+        cohort=application.current_cohort,
+        initial=ReviewForm.initial_from(review),
+    )
+    status = 200
+    if request.method == "POST":
+        submit = "submit" in request.POST
+        if form.is_valid():
+            try:
+                services.review_save(
+                    actor=request.user, assignment=assignment, submit=submit, **form.service_data()
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                if submit:
+                    messages.success(
+                        request, "Your review was submitted. You can now read the other reviews."
+                    )
+                    return redirect("review_application", pk=obj.pk)
+                messages.success(request, "Your scores were saved as a draft.")
+                return redirect("review_score", pk=obj.pk)
+        status = 400
+    return render(
+        request,
+        "review/score.html",
+        {
+            "application": application,
+            "form": form,
+            "rubric": rubric,
+            "video": current_video(application),
+        },
+        status=status,
+    )
+
+
+# --- reviewers: assignments and conflicts -----------------------------------------------------
+
+
+def _assigned_page(request, conflict_form=None, status=200):
+    cycle = current_cycle()
+    organizations = selectors.applicant_organizations(cycle) if cycle else None
+    return render(
+        request,
+        "review/assigned.html",
+        {
+            "assignments": selectors.assignments_of(request.user),
+            "conflicts": request.user.conflicts_of_interest.select_related("organization"),
+            "conflict_form": conflict_form or ConflictForm(organizations=organizations),
+        },
+        status=status,
+    )
+
+
+@rule_required(rules.can_view_assigned_reviews)
+def review_assigned(request):
+    return _assigned_page(request)
+
+
+@require_POST
+@rule_required(rules.can_declare_conflict)
+def review_conflict_declare(request):
+    from pursuing_equity.accounts.models import Organization
+
+    form = ConflictForm(request.POST, organizations=Organization.objects.all())
+    if form.is_valid():
+        try:
+            services.conflict_declare(
+                actor=request.user,
+                organization=form.cleaned_data["organization"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Your conflict of interest with {form.cleaned_data['organization']} was recorded; "
+                "you will not be assigned its applications.",
+            )
+            return redirect("review_assigned")
+    return _assigned_page(request, conflict_form=form, status=400)
+
+
+# --- letters ----------------------------------------------------------------------------------
+
+
+@rule_required(rules.can_send_decision_letter, get_object=_application)
+def review_letter(request, pk: int, kind: str, obj: Application):
+    application = selectors.review_application(obj.pk)
+    if kind not in services.letters_due(application):
+        raise Http404("No decision calls for this letter.")
+    sent = next((x for x in application.decision_letters.all() if x.kind == kind), None)
+    if request.method == "POST" and sent is None:
+        try:
+            services.letter_send(actor=request.user, application=application, kind=kind)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The letter was sent.")
+        return redirect("review_application", pk=obj.pk)
+    letter = sent or services.letter_compose(application, kind)
+    return render(
+        request,
+        "review/letter.html",
+        {
+            "application": application,
+            "kind": kind,
+            "label": _letter_label(kind, application),
+            "letter": letter,
+            "sent": sent,
+            "recipients": sent.recipients if sent else services.letter_recipients(application),
+        },
+    )
+
+
+# --- portfolio --------------------------------------------------------------------------------
+
+
+@rule_required(rules.can_view_portfolio)
+def review_portfolio(request):
+    form = QueueFilterForm(request.GET or None)
+    cycle = _queue_cycle(form)
+    form = QueueFilterForm(request.GET or None, cycle=cycle)
+    cohort = form.cleaned_data.get("cohort", "") if form.is_valid() else ""
+    return render(
+        request,
+        "review/portfolio.html",
+        {
+            "form": form,
+            "cycle": cycle,
+            "tables": selectors.portfolio(cycle, cohort) if cycle else [],
+        },
+    )
+
+
+# --- a team's leaders -------------------------------------------------------------------------
+
+
+@rule_required(rules.can_name_team_leaders, get_object=_team)
+def team_leaders(request, slug: str, obj: Team):
+    _, alternates = leaders_required(obj)
+    form = LeadersForm(request.POST or None, team=obj, alternate_required=bool(alternates))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                team_leaders_name(
+                    actor=request.user,
+                    team=obj,
+                    senior_leader=form.cleaned_data["senior_leader"],
+                    alternate=form.cleaned_data.get("alternate"),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "The team's leaders were saved.")
+                return redirect("team_leaders", slug=obj.slug)
+        status = 400
+    members = obj.members.select_related("user").order_by("part", "user__full_name")
+    return render(
+        request,
+        "review/team_leaders.html",
+        {"team": obj, "form": form, "members": members, "alternate_required": bool(alternates)},
+        status=status,
+    )

@@ -1,0 +1,206 @@
+"""Writes about teams: creating a team from an accepted application, naming its leaders.
+
+Team membership (TeamMember) decides what a person may see of a team; the person's roles
+(accounts.RoleAssignment at the team's organization) decide their home page and navigation. These
+services keep the two in step: every team member holds the team member (or community partner)
+role at the organization, and the senior leader and the alternate hold the senior leader role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from pursuing_equity.accounts.models import Role, RoleAssignment, User
+from pursuing_equity.accounts.services import person_invite, role_assign, role_revoke
+from pursuing_equity.core.services import audit_record
+from pursuing_equity.teams.models import Team, TeamMember
+
+Part = TeamMember.Part
+LEADER_PARTS = (Part.SENIOR_LEADER, Part.ALTERNATE_LEADER)
+
+
+def _team_slug(team: Team) -> str:
+    """The organization's slug; with the cycle's year, then a number, when that is taken."""
+    base = team.organization.slug[:180]
+    candidates = [base, f"{base}-{team.cycle.starts_on:%Y}"]
+    taken = set(Team.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    for candidate in candidates:
+        if candidate not in taken:
+            return candidate
+    n = 2
+    while f"{candidates[1]}-{n}" in taken:
+        n += 1
+    return f"{candidates[1]}-{n}"
+
+
+def _hold_role(*, actor: Any, user: User, role: str, organization) -> None:
+    if not RoleAssignment.objects.filter(user=user, role=role, organization=organization).exists():
+        role_assign(actor=actor, user=user, role=role, organization=organization)
+
+
+@transaction.atomic
+def team_create_from_application(*, actor: Any, application) -> Team:
+    """The team of an accepted application, in the cohort where it was accepted.
+
+    Each person on the roster becomes a team member: someone without an account is invited
+    (``accounts.services.person_invite`` emails a link to set a password); someone with an account
+    gets the role at the organization. Community partners on the roster join as community partners.
+    Running it again for the same application returns its team unchanged.
+    """
+    if application.team_id:
+        return application.team
+    if application.state != "accepted":
+        raise ValidationError("Only an accepted application becomes a team.")
+    organization = application.organization
+    team = Team(
+        cycle=application.cycle,
+        cohort=application.current_cohort,
+        organization=organization,
+        name=organization.name,
+    )
+    team.slug = _team_slug(team)
+    team.full_clean()
+    team.save()
+
+    roster = list(application.roster.order_by("position", "pk"))
+    existing = {
+        u.email.lower(): u for u in User.objects.filter(email__in=[m.email.lower() for m in roster])
+    }
+    invited = []
+    for member in roster:
+        role = Role.COMMUNITY_PARTNER if member.community_partner else Role.TEAM_MEMBER
+        user = existing.get(member.email.lower())
+        if user is None:
+            user = person_invite(
+                actor=actor,
+                email=member.email,
+                full_name=member.full_name,
+                role=role,
+                organization=organization,
+            )
+            invited.append(user.email)
+        else:
+            _hold_role(actor=actor, user=user, role=role, organization=organization)
+        if not user.title and member.title:
+            user.title = member.title
+            user.save(update_fields=["title"])
+        row = TeamMember(
+            team=team,
+            user=user,
+            part=Part.COMMUNITY_PARTNER if member.community_partner else Part.MEMBER,
+            lenses=list(member.lenses),
+        )
+        row.full_clean()
+        row.save()
+
+    application.team = team
+    application.save(update_fields=["team"])
+    audit_record(
+        actor=actor,
+        action="team.create",
+        obj=team,
+        after={
+            "application": application.pk,
+            "cohort": team.cohort.key,
+            "organization": organization.slug,
+            "members": [m.email.lower() for m in roster],
+            "invited": invited,
+        },
+    )
+    return team
+
+
+def leaders_required(team: Team) -> tuple[int, int]:
+    """(senior leaders, alternates) the program file asks of this team's cohort; (0, 0) if none.
+
+    The leadership workgroup's cohort (the Action Community) names one senior leader and one
+    alternate (``leadership_workgroup`` in the program file).
+    """
+    workgroup = team.cycle.document.get("leadership_workgroup") or {}
+    if workgroup.get("cohort") != team.cohort.key:
+        return (0, 0)
+    return (
+        int(workgroup.get("senior_leaders_per_team", 1)),
+        int(workgroup.get("alternate_senior_leaders_per_team", 0)),
+    )
+
+
+@transaction.atomic
+def team_leaders_name(
+    *, actor: Any, team: Team, senior_leader: User, alternate: User | None
+) -> Team:
+    """Name the team's senior leader and alternate (both required where the program asks).
+
+    Both must be on the team and be two different people. Whoever held either part before goes
+    back to being a team member; the senior leader role at the organization follows the parts.
+    """
+    members = {
+        m.user_id: m
+        for m in TeamMember.objects.select_for_update().select_related("user").filter(team=team)
+    }
+    errors: dict[str, str] = {}
+    if senior_leader is None or senior_leader.pk not in members:
+        errors["senior_leader"] = "Choose a member of the team."
+    if alternate is not None and alternate.pk not in members:
+        errors["alternate"] = "Choose a member of the team."
+    if alternate is not None and senior_leader is not None and alternate.pk == senior_leader.pk:
+        errors["alternate"] = "The alternate must be someone other than the senior leader."
+    _, alternates_needed = leaders_required(team)
+    if alternates_needed and alternate is None:
+        errors["alternate"] = (
+            f"The {team.cohort.name} asks every team to name an alternate senior leader."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    before = {m.part: m.user.email for m in members.values() if m.part in LEADER_PARTS}
+    wanted = {senior_leader.pk: Part.SENIOR_LEADER}
+    if alternate is not None:
+        wanted[alternate.pk] = Part.ALTERNATE_LEADER
+    # Step down first: each team has at most one senior leader and one alternate at any moment.
+    for member in members.values():
+        if member.part in LEADER_PARTS and wanted.get(member.user_id) != member.part:
+            member.part = Part.MEMBER
+            member.save(update_fields=["part"])
+    for user_id, part in wanted.items():
+        member = members[user_id]
+        if member.part != part:
+            member.part = part
+            member.full_clean()
+            member.save(update_fields=["part"])
+
+    organization = team.organization
+    for member in members.values():
+        leads = (
+            member.part in LEADER_PARTS
+            or TeamMember.objects.filter(
+                user_id=member.user_id, team__organization=organization, part__in=LEADER_PARTS
+            )
+            .exclude(team=team)
+            .exists()
+        )
+        held = RoleAssignment.objects.filter(
+            user_id=member.user_id, role=Role.SENIOR_LEADER, organization=organization
+        ).first()
+        if leads and held is None:
+            role_assign(
+                actor=actor, user=member.user, role=Role.SENIOR_LEADER, organization=organization
+            )
+        elif not leads and held is not None:
+            role_revoke(actor=actor, assignment=held)
+
+    after = {
+        Part.SENIOR_LEADER: senior_leader.email,
+        **({Part.ALTERNATE_LEADER: alternate.email} if alternate else {}),
+    }
+    audit_record(
+        actor=actor,
+        action="team.leaders",
+        obj=team,
+        before={str(k): v for k, v in before.items()},
+        after={str(k): v for k, v in after.items()},
+    )
+    return team

@@ -1,0 +1,374 @@
+"""Team pages, the cohort builder, affinity groups and the leadership workgroup."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from pursuing_equity.accounts.rules import is_program_staff, rule_required
+from pursuing_equity.programs.selectors import current_cycle
+from pursuing_equity.teams import cohorts, groups
+from pursuing_equity.teams import rules as team_rules
+from pursuing_equity.teams.forms import (
+    AffinityChoiceForm,
+    ApartForm,
+    BuildForm,
+    CoachForm,
+    FacilitatorForm,
+    MoveForm,
+    PinForm,
+)
+from pursuing_equity.teams.models import AffinityGroup, KeepApart, Team, TeamMember
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's errors next to the fields they name (others at the top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _cycle_or_404():
+    cycle = current_cycle()
+    if cycle is None:
+        raise Http404("No program cycle is loaded yet.")
+    return cycle
+
+
+# --- teams -----------------------------------------------------------------------------------
+
+
+def _team(request, slug):
+    return get_object_or_404(
+        Team.objects.select_related(
+            "cohort__cycle", "organization", "small_cohort__coach", "coach", "cycle"
+        ),
+        slug=slug,
+    )
+
+
+@rule_required(team_rules.can_list_teams)
+def team_list(request):
+    cycle = current_cycle()
+    teams = (
+        list(
+            Team.objects.filter(cycle=cycle)
+            .select_related("cohort__cycle", "organization", "small_cohort__coach", "coach")
+            .order_by("cohort__position", "small_cohort__pk", "name")
+        )
+        if cycle
+        else []
+    )
+    rows = [(team, team_rules.can_view_team(request.user, team)) for team in teams]
+    return render(request, "teams/team_list.html", {"cycle": cycle, "rows": rows})
+
+
+def _optional_url(names: tuple[str, ...], slug: str) -> str | None:
+    """A link to another app's page for the team (the first name that exists), if any."""
+    for name in names:
+        try:
+            return reverse(name, args=[slug])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _team_events(team: Team):
+    """Upcoming events and attendance from the events app (None when it offers neither)."""
+    try:
+        from pursuing_equity.events import selectors as events
+    except ImportError:
+        return None, None
+    upcoming = getattr(events, "upcoming_for_team", None)
+    attendance = getattr(events, "attendance_summary_for_team", None)
+    return (
+        upcoming(team, 5) if upcoming else None,
+        attendance(team) if attendance else None,
+    )
+
+
+@rule_required(team_rules.can_view_team, get_object=_team)
+def team_detail(request, slug, obj: Team):
+    team = obj
+    members = list(
+        TeamMember.objects.filter(team=team)
+        .select_related("user")
+        .order_by("part", "user__full_name")
+    )
+    peers = (
+        list(
+            Team.objects.filter(small_cohort_id=team.small_cohort_id)
+            .exclude(pk=team.pk)
+            .order_by("name")
+        )
+        if team.small_cohort_id
+        else []
+    )
+    upcoming, attendance = _team_events(team)
+    is_member = any(m.user_id == request.user.pk for m in members)
+    cycle = team.cycle
+    return render(
+        request,
+        "teams/team_detail.html",
+        {
+            "team": team,
+            "members": members,
+            "peers": [(p, team_rules.can_view_team(request.user, p)) for p in peers],
+            "upcoming": upcoming,
+            "attendance": attendance,
+            "measures_url": _optional_url(("team_measures", "measure_list"), team.slug),
+            "updates_url": _optional_url(("team_updates",), team.slug),
+            "sees_people": is_member
+            or team_rules.is_coach_of(request.user, team)
+            or is_program_staff(request.user),
+            "affinity_link": is_member and groups.is_affinity_participant(request.user, cycle),
+            "workgroup_link": team_rules.can_view_leadership_workgroup(request.user, cycle)
+            and team.cohort.key == (cycle.document.get("leadership_workgroup") or {}).get("cohort"),
+        },
+    )
+
+
+# --- the cohort builder ----------------------------------------------------------------------
+
+
+def _builder_cohort():
+    cycle = current_cycle()
+    return cycle, (cohorts.builder_cohort(cycle) if cycle else None)
+
+
+def _render_builder(request, cohort, status: int = 200, **bound):
+    if cohort is None:
+        return render(request, "teams/cohort_builder.html", {"cohort": None}, status=status)
+    page = cohorts.builder_page(cohort)
+    counts = cohorts.cohort_count_choices(cohort)
+    current = len(page.cohorts) if len(page.cohorts) in counts else (counts[0] if counts else None)
+    forms = {
+        "build_form": BuildForm(
+            initial=BuildForm.initial_from(page.preferences, current),
+            counts=counts,
+            teams=len(page.teams),
+        ),
+        "move_form": MoveForm(cohort=cohort),
+        "pin_form": PinForm(cohort=cohort),
+        "apart_form": ApartForm(cohort=cohort),
+        "coach_form": CoachForm(cohort=cohort),
+    }
+    forms.update(bound)
+    return render(
+        request,
+        "teams/cohort_builder.html",
+        {"cohort": cohort, "page": page, "enough_teams": bool(counts), **forms},
+        status=status,
+    )
+
+
+@rule_required(team_rules.can_build_cohorts)
+def cohort_builder(request):
+    _, cohort = _builder_cohort()
+    if request.method != "POST" or cohort is None:
+        return _render_builder(request, cohort)
+    counts = cohorts.cohort_count_choices(cohort)
+    form = BuildForm(request.POST, counts=counts, teams=Team.objects.filter(cohort=cohort).count())
+    if form.is_valid():
+        try:
+            run = cohorts.cohort_build_request(
+                actor=request.user,
+                cohort=cohort,
+                preferences=form.preferences(),
+                cohort_count=form.cleaned_data["cohort_count"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            run.refresh_from_db()
+            if run.status == run.Status.FAILED:
+                messages.error(request, f"The solver could not build cohorts: {run.error}")
+            elif run.status == run.Status.DONE:
+                messages.success(request, "The small cohorts were rebuilt.")
+            else:
+                messages.info(request, "The solver is working on it. Reload this page in a minute.")
+            return redirect("cohort_builder")
+    return _render_builder(request, cohort, build_form=form)
+
+
+def _builder_post(request, form_class, key: str, apply, success: str):
+    _, cohort = _builder_cohort()
+    if cohort is None:
+        raise Http404("There is no cohort to build.")
+    form = form_class(request.POST, cohort=cohort)
+    if form.is_valid():
+        try:
+            apply(form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("cohort_builder")
+    return _render_builder(request, cohort, **{key: form})
+
+
+@require_POST
+@rule_required(team_rules.can_build_cohorts)
+def cohort_move(request):
+    return _builder_post(
+        request,
+        MoveForm,
+        "move_form",
+        lambda d: cohorts.team_move(
+            actor=request.user, team=d["team"], small_cohort=d["small_cohort"]
+        ),
+        "The team was moved.",
+    )
+
+
+@require_POST
+@rule_required(team_rules.can_build_cohorts)
+def cohort_pin(request):
+    return _builder_post(
+        request,
+        PinForm,
+        "pin_form",
+        lambda d: cohorts.cohort_pin_set(
+            actor=request.user, team=d["team"], small_cohort=d["small_cohort"]
+        ),
+        "The pin was saved; it counts from the next run.",
+    )
+
+
+@require_POST
+@rule_required(team_rules.can_build_cohorts)
+def cohort_apart(request):
+    return _builder_post(
+        request,
+        ApartForm,
+        "apart_form",
+        lambda d: cohorts.keep_apart_add(actor=request.user, team=d["team"], other=d["other"]),
+        "The two teams will be kept apart from the next run.",
+    )
+
+
+@require_POST
+@rule_required(team_rules.can_build_cohorts)
+def cohort_apart_remove(request, pk: int):
+    pair = get_object_or_404(KeepApart, pk=pk)
+    cohorts.keep_apart_remove(actor=request.user, pair=pair)
+    messages.success(request, "The two teams may be grouped together again.")
+    return redirect("cohort_builder")
+
+
+@require_POST
+@rule_required(team_rules.can_build_cohorts)
+def cohort_coach(request):
+    return _builder_post(
+        request,
+        CoachForm,
+        "coach_form",
+        lambda d: cohorts.small_cohort_coach_set(
+            actor=request.user, small_cohort=d["small_cohort"], coach=d["coach"]
+        ),
+        "The coach was saved.",
+    )
+
+
+# --- affinity groups and the leadership workgroup --------------------------------------------
+
+
+@rule_required(team_rules.can_view_affinity_groups)
+def affinity_groups(request):
+    cycle = _cycle_or_404()
+    group_list = groups.affinity_groups_ensure(cycle=cycle)
+    can_choose = team_rules.can_choose_affinity_group(request.user, cycle)
+    mine = groups.my_affinity_choice(request.user, cycle) if can_choose else None
+    initial = {"choice": (mine.group.key if mine.group else groups.NOT_SAY)} if mine else {}
+    form = AffinityChoiceForm(initial=initial, groups=group_list) if can_choose else None
+    if request.method == "POST" and can_choose:
+        form = AffinityChoiceForm(request.POST, groups=group_list)
+        if form.is_valid():
+            try:
+                groups.affinity_choose(
+                    actor=request.user, cycle=cycle, choice=form.cleaned_data["choice"]
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    "Your choice was saved. Only you, the group's "
+                    "facilitators and program staff can see it.",
+                )
+                return redirect("affinity_groups")
+    visible = [(g, team_rules.can_view_affinity_members(request.user, g)) for g in group_list]
+    return render(
+        request,
+        "teams/affinity_groups.html",
+        {
+            "cycle": cycle,
+            "groups": visible,
+            "description": groups.affinity_description(cycle),
+            "form": form,
+            "mine": mine,
+        },
+    )
+
+
+def _affinity_group(request, key):
+    cycle = _cycle_or_404()
+    groups.affinity_groups_ensure(cycle=cycle)
+    return get_object_or_404(AffinityGroup, cycle=cycle, key=key)
+
+
+@rule_required(team_rules.can_view_affinity_members, get_object=_affinity_group)
+def affinity_group_members(request, key, obj: AffinityGroup):
+    group = obj
+    can_manage = team_rules.can_manage_affinity_facilitators(request.user, group)
+    form = FacilitatorForm() if can_manage else None
+    if request.method == "POST" and can_manage:
+        remove = request.POST.get("remove")
+        if remove:
+            person = group.facilitators.filter(pk=remove).first()
+            if person:
+                groups.affinity_facilitator_remove(actor=request.user, group=group, user=person)
+                messages.success(request, f"{person} no longer facilitates {group}.")
+            return redirect("affinity_group_members", key=group.key)
+        form = FacilitatorForm(request.POST)
+        if form.is_valid():
+            try:
+                groups.affinity_facilitator_add(
+                    actor=request.user, group=group, user=form.cleaned_data["user"]
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The facilitator was added.")
+                return redirect("affinity_group_members", key=group.key)
+    return render(
+        request,
+        "teams/affinity_group_members.html",
+        {
+            "group": group,
+            "members": groups.affinity_members(group),
+            "facilitators": list(group.facilitators.order_by("full_name")),
+            "form": form,
+        },
+    )
+
+
+@rule_required(team_rules.can_view_leadership_workgroup, get_object=lambda r: _cycle_or_404())
+def leadership_workgroup(request, obj):
+    cycle = obj
+    facts = cycle.document.get("leadership_workgroup") or {}
+    activity = next(
+        (a for a in cycle.document.get("activities", []) if a["key"] == facts.get("activity")),
+        None,
+    )
+    return render(
+        request,
+        "teams/leadership_workgroup.html",
+        {"cycle": cycle, "members": groups.leadership_workgroup(cycle), "activity": activity},
+    )
