@@ -67,14 +67,6 @@ class CycleSummary:
         return [d for d in self.deadlines if d.kind in {"call", "applications", "decisions"}]
 
 
-def current_cycle(day: datetime.date) -> Cycle | None:
-    """The earliest cycle that has not ended (its call may still be open), else the latest one."""
-    return (
-        Cycle.objects.filter(ends_on__gte=day).order_by("starts_on").first()
-        or Cycle.objects.order_by("-starts_on").first()
-    )
-
-
 def _parse_date(value: Any) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()

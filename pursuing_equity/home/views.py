@@ -10,6 +10,7 @@ from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.models import AuditEntry, CapturedEmail
 from pursuing_equity.home import selectors
 from pursuing_equity.home.forms import AuditFilterForm
+from pursuing_equity.programs.selectors import current_cycle
 
 # The order of sections on a home page for a person with several roles: staff first.
 SECTION_ORDER = [
@@ -29,7 +30,7 @@ def home(request):
     roles = rules.roles_of(user)
     sections = [role for role in SECTION_ORDER if role in roles]
     day = selectors.today()
-    summary = selectors.cycle_summary(selectors.current_cycle(day), day)
+    summary = selectors.cycle_summary(current_cycle(day), day)
     context = {
         "sections": sections,
         "summary": summary,
