@@ -72,8 +72,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 
 from equitystats.errors import InputError
 
@@ -92,6 +92,11 @@ DEFAULT_THRESHOLD = 10
 
 #: Numerical tolerance for the LP audit (HiGHS works to about 1e-7).
 _TOL = 1e-6
+
+_UNBOUNDED = (
+    highspy.HighsModelStatus.kUnbounded,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
 
 
 def label(
@@ -277,58 +282,79 @@ def _complement(system: _System, mask: np.ndarray) -> None:
             changed = True
 
 
-def _lp(system: _System, mask: np.ndarray) -> tuple[np.ndarray, dict]:
-    """The attacker's linear programme over the suppressed entries (see module docstring)."""
-    var = np.flatnonzero(mask)
-    col = np.full(system.values.size, -1)
-    col[var] = np.arange(var.size)
-    v = system.values
-    rows_eq, b_eq = [], []
-    for line in system.lines:
-        sign = np.ones(line.size)
-        sign[-1] = -1.0
-        hid = mask[line]
-        if not hid.any():
-            continue
-        row = np.zeros(var.size)
-        row[col[line[hid]]] = sign[hid]
-        rows_eq.append(row)
-        b_eq.append(-float(np.dot(sign[~hid], v[line[~hid]])))
-    lower = system.lo[var].astype(float)
-    upper = system.hi[var].astype(float)
-    rows_ub, b_ub = [], []
-    for a, b in system.pairs:
-        ha, hb = mask[a], mask[b]
-        if ha and hb:
-            row = np.zeros(var.size)
-            row[col[a]], row[col[b]] = 1.0, -1.0
-            rows_ub.append(row)
-            b_ub.append(0.0)
-        elif ha:
-            upper[col[a]] = min(upper[col[a]], v[b])
-        elif hb:
-            lower[col[b]] = max(lower[col[b]], v[a])
-    kw = {
-        "A_eq": np.array(rows_eq) if rows_eq else None,
-        "b_eq": np.array(b_eq) if b_eq else None,
-        "A_ub": np.array(rows_ub) if rows_ub else None,
-        "b_ub": np.array(b_ub) if b_ub else None,
-        "bounds": list(zip(lower, [None if math.isinf(u) else u for u in upper], strict=True)),
-        "method": "highs",
-    }
-    return var, kw
+class _Attack:
+    """The attacker's linear programme over the suppressed entries (see module docstring).
 
+    One HiGHS model per mask (Huangfu Q., Hall J.A.J. 2018, "Parallelizing the dual revised
+    simplex method", Mathematical Programming Computation 10:119-142); each bound is found by
+    changing one objective coefficient and re-solving from the previous basis, which is far
+    cheaper than building a new programme per bound.
+    """
 
-def _optimise(var: np.ndarray, kw: dict, k: int, sense: float) -> tuple[float, np.ndarray | None]:
-    """Minimise (sense=1) or maximise (sense=-1) variable k; returns (optimum, solution)."""
-    c = np.zeros(var.size)
-    c[k] = sense
-    res = linprog(c, **kw)
-    if res.status == 3:  # unbounded: only possible upwards
-        return (math.inf if sense < 0 else -math.inf), None
-    if res.status != 0:  # pragma: no cover - the true table is always feasible
-        raise RuntimeError(f"suppression audit LP failed: {res.message}")
-    return float(res.x[k]), res.x
+    def __init__(self, system: _System, mask: np.ndarray) -> None:
+        var = np.flatnonzero(mask)
+        col = np.full(system.values.size, -1)
+        col[var] = np.arange(var.size)
+        v = system.values
+        starts, index, value, row_lo, row_hi = [0], [], [], [], []
+
+        def add_row(cols: np.ndarray, coef: np.ndarray, low: float, high: float) -> None:
+            index.extend(cols.tolist())
+            value.extend(coef.tolist())
+            starts.append(len(index))
+            row_lo.append(low)
+            row_hi.append(high)
+
+        for line in system.lines:
+            sign = np.ones(line.size)
+            sign[-1] = -1.0
+            hid = mask[line]
+            if not hid.any():
+                continue
+            rhs = -float(np.dot(sign[~hid], v[line[~hid]]))
+            add_row(col[line[hid]], sign[hid], rhs, rhs)
+        lower = system.lo[var].astype(float)
+        upper = system.hi[var].astype(float)
+        for a, b in system.pairs:
+            ha, hb = mask[a], mask[b]
+            if ha and hb:
+                add_row(np.array([col[a], col[b]]), np.array([1.0, -1.0]), -highspy.kHighsInf, 0.0)
+            elif ha:
+                upper[col[a]] = min(upper[col[a]], v[b])
+            elif hb:
+                lower[col[b]] = max(lower[col[b]], v[a])
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = var.size, len(row_lo)
+        lp.col_cost_ = np.zeros(var.size)
+        lp.col_lower_ = lower
+        lp.col_upper_ = np.where(np.isinf(upper), highspy.kHighsInf, upper)
+        lp.row_lower_, lp.row_upper_ = np.array(row_lo), np.array(row_hi)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(value, dtype=float)
+        # The base class: highspy.Highs() prints a banner on stdout before any option is set.
+        self._highs = highspy._Highs()
+        self._highs.setOptionValue("output_flag", False)
+        self._highs.passModel(lp)
+        self._objective = -1
+        self.var = var
+
+    def optimise(self, k: int, sense: float) -> tuple[float, np.ndarray | None]:
+        """Minimise (sense=1) or maximise (sense=-1) variable k; returns (optimum, solution)."""
+        highs = self._highs
+        if self._objective >= 0:
+            highs.changeColCost(self._objective, 0.0)
+        highs.changeColCost(k, sense)
+        self._objective = k
+        highs.run()
+        status = highs.getModelStatus()
+        if status in _UNBOUNDED:  # only possible upwards: the true table is feasible
+            return (math.inf if sense < 0 else -math.inf), None
+        if status != highspy.HighsModelStatus.kOptimal:  # pragma: no cover - always feasible
+            raise RuntimeError(f"suppression audit LP failed: {highs.modelStatusToString(status)}")
+        x = np.asarray(highs.getSolution().col_value)
+        return float(x[k]), x
 
 
 def _unprotected(system: _System, mask: np.ndarray, certified: np.ndarray) -> list[int]:
@@ -339,7 +365,8 @@ def _unprotected(system: _System, mask: np.ndarray, certified: np.ndarray) -> li
     certifies many entries. Suppressing more only relaxes the programme, so certificates stay
     valid as the mask grows.
     """
-    var, kw = _lp(system, mask)
+    attack = _Attack(system, mask)
+    var = attack.var
     truth = system.values[var]
     ok = certified[var].copy()
     bad = []
@@ -347,7 +374,7 @@ def _unprotected(system: _System, mask: np.ndarray, certified: np.ndarray) -> li
         if ok[k]:
             continue
         for sense in (-1.0, 1.0):
-            _, x = _optimise(var, kw, k, sense)
+            _, x = attack.optimise(k, sense)
             if x is None:
                 ok[k] = True
             else:
@@ -705,10 +732,10 @@ def feasible_ranges(table: SuppressedTable) -> tuple[np.ndarray, np.ndarray]:
         hi=hi,
     )
     mask = aug_m.ravel()
-    var, kw = _lp(system, mask)
+    attack = _Attack(system, mask)
     low = aug_v.ravel().copy()
     high = low.copy()
-    for k, e in enumerate(var):
-        low[e] = _optimise(var, kw, k, 1.0)[0]
-        high[e] = _optimise(var, kw, k, -1.0)[0]
+    for k, e in enumerate(attack.var):
+        low[e] = attack.optimise(k, 1.0)[0]
+        high[e] = attack.optimise(k, -1.0)[0]
     return low.reshape(aug_v.shape)[:m, :n], high.reshape(aug_v.shape)[:m, :n]
