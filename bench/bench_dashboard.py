@@ -7,8 +7,14 @@ Client signed in as a team member, renders the team member's home page and one m
 dashboard, best of N each in the same run, and prints the ratio. Goal: dashboard < 10× home.
 
 The first (cold) dashboard render computes everything (suppression, charts, gaps, disparity,
-completeness); later renders reuse the cached result keyed by the current submission ids, as
-production does. Both numbers are printed; the goal applies to the best of N.
+completeness) and stores it; a fresh process then reads the stored result from the database, and
+later renders reuse the per-process cache, as production does. All three are printed; the goal
+applies to the best of N.
+
+Then the network view, as a faculty member coaching 10 teams (50 measures): their dashboards and
+panels are computed ahead (``dashboards.precompute``, what the task does after each upload and the
+demo does for every measure; timed), and the first render of a fresh process reads the stored
+panels. Goal: under :data:`NETWORK_GOAL` seconds.
 
 Run: ``.venv/bin/python bench/bench_dashboard.py``
 """
@@ -31,6 +37,8 @@ MONTHS = 18
 STRATA = ("race_ethnicity", "language", "sexual_orientation", "gender_identity")
 REPEATS = 7
 GOAL = 10.0
+COACHED_TEAMS = 10
+NETWORK_GOAL = 2.0
 
 
 def setup_django(db_path: Path) -> None:
@@ -172,18 +180,51 @@ def main() -> int:
         )
         cache.clear()
         client.get(home)  # warm the URL resolver and template loaders
-        cold_start = time.perf_counter()
-        assert client.get(dashboard).status_code == 200
-        cold = time.perf_counter() - cold_start
+        cold, _ = best_of(client, dashboard, 1)
+        cache.clear()  # a fresh process: only the database is shared
+        stored, _ = best_of(client, dashboard, 1)
         home_best, _ = best_of(client, home, REPEATS)
         dash_best, _ = best_of(client, dashboard, REPEATS)
         ratio = dash_best / home_best
         print(f"team home page      best of {REPEATS}: {home_best * 1000:8.1f} ms")
         print(f"measure dashboard   best of {REPEATS}: {dash_best * 1000:8.1f} ms "
-              f"(first, cold cache: {cold * 1000:.0f} ms)")  # fmt: skip
+              f"(first, nothing stored: {cold * 1000:.0f} ms; "
+              f"first in a fresh process, stored: {stored * 1000:.0f} ms)")  # fmt: skip
         verdict = "PASS" if ratio < GOAL else "FAIL"
         print(f"ratio dashboard / home = {ratio:.2f}× (goal < {GOAL:g}×): {verdict}")
-        return 0 if ratio < GOAL else 1
+        network_ok = bench_network(client)
+        return 0 if ratio < GOAL and network_ok else 1
+
+
+def bench_network(client) -> bool:
+    """The network view of a coach of 10 teams, from stored panels (see the module docstring)."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from pursuing_equity.accounts.models import Role, RoleAssignment, User
+    from pursuing_equity.measures import dashboards
+    from pursuing_equity.measures.models import Measure
+    from pursuing_equity.teams.models import Team
+
+    coach = User.objects.create(email="coach@bench.example.org", full_name="Bench Coach")
+    RoleAssignment.objects.create(user=coach, role=Role.FACULTY)
+    teams = list(Team.objects.order_by("pk")[:COACHED_TEAMS])
+    Team.objects.filter(pk__in=[t.pk for t in teams]).update(coach=coach)
+    ids = list(Measure.objects.filter(team__in=teams).values_list("pk", flat=True))
+    start = time.perf_counter()
+    dashboards.precompute(ids)
+    ahead = time.perf_counter() - start
+    client.force_login(coach)
+    cache.clear()  # a fresh process
+    first, _ = best_of(client, reverse("measures_network"), 1)
+    best, _ = best_of(client, reverse("measures_network"), REPEATS)
+    ok = first < NETWORK_GOAL
+    print(f"network view ({len(ids)} measures) computed ahead in {ahead:.1f} s "
+          f"({ahead / len(ids) * 1000:.0f} ms a measure)")  # fmt: skip
+    print(f"network view        first render {first * 1000:8.1f} ms, best of {REPEATS}: "
+          f"{best * 1000:.1f} ms (goal: first < {NETWORK_GOAL:g} s): "
+          f"{'PASS' if ok else 'FAIL'}")  # fmt: skip
+    return ok
 
 
 if __name__ == "__main__":

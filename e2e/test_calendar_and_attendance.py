@@ -1,6 +1,6 @@
 """Journey: a participant opens "my calendar", copies the private subscription address and the
-feed it gives parses as iCalendar with Eastern times; a coach takes attendance for a call.
-Axe on every page."""
+feed it gives parses as iCalendar with Eastern times; a coach takes attendance for a call; staff
+set every month's date of an activity at once and name a team's 1:1 coach. Axe on every page."""
 
 from __future__ import annotations
 
@@ -126,6 +126,26 @@ def test_staff_and_coach_pages_of_the_calendar_are_accessible(
     page.get_by_label("Venue").fill("Community room")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The event was saved")).to_be_visible()
+
+    # Every month's all-team call at once: move the first one to 11:30.
+    page.goto(reverse("calendar_manage"))
+    page.get_by_role("link", name="Set the dates of an activity").click()
+    page.get_by_label("Activity", exact=True).select_option(label="All-Team Virtual Meetings")
+    page.get_by_role("button", name="Show its events").click()
+    assert_accessible(page)
+    page.locator("input[type=time][name^=start_]").first.fill("11:30")
+    page.get_by_role("button", name="Save all dates").click()
+    expect(page.get_by_text(re.compile(r"Learning Network: 1 event moved"))).to_be_visible()
+    assert_accessible(page)
+
+    # 1:1 coaches: the second Action Community team gets its coach.
+    ac_team = program.ac_teams[1]
+    page.goto(reverse("team_coaches"))
+    assert_accessible(page)
+    page.get_by_label(f"1:1 coach for {ac_team.name}").select_option(label="Otto Othercoach")
+    page.get_by_role("button", name=f"Save the coach of {ac_team.name}").click()
+    expect(page.get_by_text(f"{ac_team.name}: Otto Othercoach is the 1:1 coach.")).to_be_visible()
+    assert_accessible(page)
     page.goto(reverse("attendance_team", args=[program.ln_teams[0].slug]))
     assert_accessible(page)
     sign_out(page)

@@ -1,4 +1,5 @@
-"""Journey: a team member reads their measure's equity dashboard; another Action Community team
+"""Journey: a team member reads their measure's equity dashboard, with the team's PDSA cycle
+marked on it; another Action Community team finds it among the measures shared with them and
 reads it suppressed; program staff look at the network view. Axe runs on every page reached.
 
 The member sees the charts drawn by vega-embed (an SVG appears), opens the table alternative,
@@ -8,6 +9,7 @@ and downloads the data as CSV; the peer team sees "suppressed (fewer than 11)" a
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from pathlib import Path
@@ -18,7 +20,9 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from equitystats import suppress
+from pursuing_equity.measures.selectors import current_counts
 from pursuing_equity.measures.tests.dashboard_data import make_world
+from pursuing_equity.reporting.services import pdsa_cycle_save
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +57,11 @@ def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
     cache.clear()
     world = make_world(months=8, totp=False)
     measure = world.measure
+    started = sorted({r.period for r in current_counts(measure)})[3] + datetime.timedelta(days=4)
+    pdsa_cycle_save(
+        actor=world.people["team_member"], team=world.ac_team, measure=measure,
+        change_idea="Text reminders in Spanish", started_on=started,
+    )  # fmt: skip
     dashboard_url = reverse(
         "measure_dashboard", kwargs={"team_slug": measure.team.slug, "measure_slug": measure.slug}
     )
@@ -64,6 +73,8 @@ def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
     expect(page.locator("#overall-chart svg").first).to_be_visible()
     expect(page.locator("#gaps-chart svg").first).to_be_visible()
     expect(page.get_by_role("heading", name="What changed")).to_be_visible()
+    changes = page.get_by_role("table", name="PDSA cycles marked on the charts")
+    expect(changes).to_contain_text("PDSA: Text reminders in Spanish")
     assert_accessible(page)
 
     summary = page.locator("#overall-heading ~ details summary").first
@@ -81,9 +92,15 @@ def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
     assert small_counts([r["numerator"] for r in rows]), "the team sees its own small counts"
     sign_out(page)
 
-    # Another Action Community team reads the same dashboard, suppressed.
+    # Another Action Community team finds it among the measures shared with them, suppressed.
     sign_in(page, world.people["ac_peer"].email)
-    page.goto(dashboard_url)
+    page.goto(reverse("measures_shared"))
+    expect(
+        page.get_by_role("heading", name=re.compile(re.escape(world.ac_team.name)))
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=measure.name).click()
+    expect(page).to_have_url(re.compile(re.escape(dashboard_url) + "$"))
     expect(page.get_by_text("Shared view.")).to_be_visible()
     expect(page.locator("#overall-chart svg").first).to_be_visible()
     page.locator("#groups-heading ~ details summary").first.click()

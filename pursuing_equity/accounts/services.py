@@ -226,6 +226,42 @@ def person_invite(
 
 
 @transaction.atomic
+def person_create(
+    *,
+    actor: User | None,
+    email: str,
+    full_name: str,
+    password_hash: str,
+    pronouns: str = "",
+    title: str = "",
+    actor_label: str | None = None,
+    note: str = "",
+) -> User:
+    """Create a person who can sign in at once: a verified, primary email and a password.
+
+    ``password_hash`` is already hashed (``make_password``), so that a caller creating many
+    people — the demo — hashes one password once. People who join for real are invited
+    (:func:`person_invite`) and choose their own password instead.
+    """
+    from allauth.account.models import EmailAddress
+
+    user = User(email=email, full_name=full_name, pronouns=pronouns, title=title)
+    user.password = password_hash
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    audit_record(
+        actor=actor,
+        actor_label=actor_label,
+        action="person.create",
+        obj=user,
+        after={"email": user.email, "full_name": user.full_name, "title": user.title},
+        note=note,
+    )
+    return user
+
+
+@transaction.atomic
 def email_verify_after_password_reset(*, user: User) -> bool:
     """Mark an invited person's only address verified once they set a password from the emailed link.
 

@@ -118,6 +118,12 @@ def _coaching(cycle: Cycle, today: datetime.date) -> tuple[int, int]:
             cycle=cycle, cohort_id__in=selectors.coaching_cohort_ids(cycle)
         ).order_by("slug")[:3]
     )
-    for slot, team in zip(slots[::2], teams, strict=False):
-        services.coaching_book(actor=None, slot=slot, team=team)
-    return len(slots), min(len(teams), len(slots[::2]))
+    booked = 0
+    for team in teams:
+        # A team with a 1:1 coach books that coach's first slot still open.
+        slot = next((s for s in slots if team.coach_id in (None, s.coach_id)), None)
+        if slot is not None:
+            services.coaching_book(actor=None, slot=slot, team=team)
+            slots.remove(slot)
+            booked += 1
+    return len(slots) + booked, booked

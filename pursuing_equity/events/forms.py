@@ -95,6 +95,78 @@ class EventForm(forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
+class BulkDatesForm(forms.Form):
+    """A date, a start and an end time (Eastern) for each event of one activity and audience.
+
+    Each row stays in its month of the program's grid (a generated event's month; otherwise the
+    month it is in now); an event of several days keeps its number of days.
+    """
+
+    def __init__(self, *args, events: list[Event], zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone, self.rows = zone, []
+        local = ZoneInfo(zone)
+        for event in events:
+            starts, ends = event.starts_at.astimezone(local), event.ends_at.astimezone(local)
+            month = _grid_month(event, starts.date())
+            label = f"{month:%B %Y}"
+            self.fields[f"date_{event.pk}"] = forms.DateField(
+                label=f"Date in {label}", widget=DATE, initial=starts.date()
+            )
+            self.fields[f"start_{event.pk}"] = forms.TimeField(
+                label=f"Starts at, {label}",
+                widget=TIME,
+                initial=starts.time().replace(second=0, microsecond=0),
+            )
+            self.fields[f"end_{event.pk}"] = forms.TimeField(
+                label=f"Ends at, {label}",
+                widget=TIME,
+                initial=ends.time().replace(second=0, microsecond=0),
+            )
+            self.rows.append((event, month, (ends.date() - starts.date()).days))
+
+    def clean(self):
+        data = super().clean()
+        self.times: list[tuple[Event, datetime.datetime, datetime.datetime]] = []
+        for event, month, days in self.rows:
+            day = data.get(f"date_{event.pk}")
+            start, end = data.get(f"start_{event.pk}"), data.get(f"end_{event.pk}")
+            if day is None or start is None or end is None:
+                continue
+            if (day.year, day.month) != (month.year, month.month):
+                self.add_error(f"date_{event.pk}", f"Choose a date in {month:%B %Y}.")
+                continue
+            starts_at = _aware(day, start, self.zone)
+            ends_at = _aware(day + datetime.timedelta(days=days), end, self.zone)
+            if ends_at <= starts_at:
+                self.add_error(f"end_{event.pk}", "The event must end after it starts.")
+                continue
+            self.times.append((event, starts_at, ends_at))
+        return data
+
+    def grid(self):
+        """(event, month, date field, start field, end field) for each row, for the template."""
+        return [
+            (
+                event,
+                month,
+                self[f"date_{event.pk}"],
+                self[f"start_{event.pk}"],
+                self[f"end_{event.pk}"],
+            )
+            for event, month, _ in self.rows
+        ]
+
+
+def _grid_month(event: Event, local_day: datetime.date) -> datetime.date:
+    """The month of the program's grid an event belongs to (its generated key ends with it)."""
+    tail = event.generated_key.rsplit("/", 1)[-1] if event.generated_key else ""
+    try:
+        return datetime.datetime.strptime(tail, "%Y-%m").date()
+    except ValueError:
+        return local_day.replace(day=1)
+
+
 class StaffEventFilterForm(forms.Form):
     kind = forms.ChoiceField(label="Activity", required=False)
     month = forms.CharField(

@@ -45,8 +45,10 @@ class Event(models.Model):
     cohort = models.ForeignKey(
         Cohort, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
+    # RESTRICT, not CASCADE: a small cohort with events (and their attendance) cannot be deleted
+    # on its own (the cohort builder retires it instead); deleting the whole cycle still works.
     small_cohort = models.ForeignKey(
-        SmallCohort, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        SmallCohort, null=True, blank=True, on_delete=models.RESTRICT, related_name="events"
     )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="events"

@@ -20,8 +20,9 @@ from django.utils import timezone
 from pursuing_equity.events import affinity
 from pursuing_equity.events.attendance import Trend, rate, trend
 from pursuing_equity.events.models import Attendance, CoachingBooking, CoachingSlot, Event
-from pursuing_equity.programs.models import ActivityMonth, Cycle
+from pursuing_equity.programs.models import Cycle
 from pursuing_equity.teams.models import Team, TeamMember
+from pursuing_equity.teams.services import one_to_one_cohort_ids
 
 LEADER_PARTS = (TeamMember.Part.SENIOR_LEADER, TeamMember.Part.ALTERNATE_LEADER)
 
@@ -185,6 +186,50 @@ def events_for_staff(
     return events
 
 
+@dataclass(frozen=True)
+class ActivityAudience:
+    """The events of one activity for one audience (a cohort, a small cohort, a team …)."""
+
+    key: str
+    label: str
+    events: list[Event]
+
+
+def audience_key(event: Event) -> str:
+    """Which group of people an event is for, as a short text (used in the bulk dates URL)."""
+    target = event.small_cohort_id or event.team_id or event.affinity_group or event.cohort_id
+    return f"{event.audience}-{target or event.cycle_id}"
+
+
+def activity_audiences(cycle: Cycle, activity) -> list[ActivityAudience]:
+    """The events of ``activity`` grouped by audience, each group in date order (1 query)."""
+    names = {
+        g["key"]: g["name"] for g in cycle.document.get("affinity_groups", {}).get("groups", [])
+    }
+    groups: dict[str, ActivityAudience] = {}
+    events = (
+        Event.objects.filter(cycle=cycle, activity=activity)
+        .select_related("cohort", "small_cohort", "team")
+        .order_by("starts_at", "pk")
+    )
+    for event in events:
+        key = audience_key(event)
+        if key not in groups:
+            if event.small_cohort_id:
+                label = event.small_cohort.name
+            elif event.team_id:
+                label = event.team.name
+            elif event.affinity_group:
+                label = names.get(event.affinity_group, event.affinity_group)
+            elif event.audience == Event.Audience.LEADERS:
+                label = f"Leadership workgroup ({event.cohort.name})"
+            else:
+                label = event.cohort.name if event.cohort_id else "Everyone in the program"
+            groups[key] = ActivityAudience(key, label, [])
+        groups[key].events.append(event)
+    return sorted(groups.values(), key=lambda g: g.label)
+
+
 def events_to_take_attendance(user, cycle: Cycle, *, staff: bool) -> list[Event]:
     """Events that have started, for which ``user`` takes attendance (staff: all), latest first."""
     events = cycle.events.filter(starts_at__lte=timezone.now(), cancelled=False)
@@ -257,17 +302,16 @@ def upcoming_for_team(team: Team, limit: int = 5) -> list[EventSummary]:
 
 def coaching_cohort_ids(cycle: Cycle) -> set[int]:
     """The cohorts whose teams get 1:1 coaching (an activity for one team in the grid)."""
-    return set(
-        ActivityMonth.objects.filter(
-            activity__cycle=cycle, activity__audience="one_team"
-        ).values_list("cohort_id", flat=True)
-    )
+    return one_to_one_cohort_ids(cycle)
 
 
-def open_slots(cycle: Cycle) -> list[CoachingSlot]:
-    """Coaching slots in the future that nobody has booked (1 query)."""
+def open_slots(cycle: Cycle, teams: Iterable[Team] = ()) -> list[CoachingSlot]:
+    """Coaching slots in the future that nobody has booked (1 query). For ``teams`` that all have
+    a 1:1 coach, only their coaches' slots (a team books its own coach)."""
+    coaches = {team.coach_id for team in teams}
+    only = {"coach_id__in": coaches} if coaches and None not in coaches else {}
     return list(
-        CoachingSlot.objects.filter(cycle=cycle, starts_at__gt=timezone.now())
+        CoachingSlot.objects.filter(cycle=cycle, starts_at__gt=timezone.now(), **only)
         .exclude(pk__in=CoachingBooking.objects.filter(cancelled_at__isnull=True).values("slot_id"))
         .select_related("coach")
         .order_by("starts_at")

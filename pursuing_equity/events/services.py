@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,7 +34,7 @@ from pursuing_equity.events.models import (
     ZoomImport,
 )
 from pursuing_equity.programs.dates import format_month, parse_month
-from pursuing_equity.programs.models import ActivityMonth, Cycle
+from pursuing_equity.programs.models import Activity, ActivityMonth, Cycle
 from pursuing_equity.teams.models import SmallCohort, Team
 
 A = Event.Audience
@@ -102,7 +102,7 @@ def calendar_plan(cycle: Cycle) -> dict[str, Planned]:
     activities = {a.key: a for a in cycle.activities.all()}
     rules = _rules(cycle, activities)
     small_cohorts: dict[int, list[SmallCohort]] = {}
-    for sc in SmallCohort.objects.filter(cycle=cycle).order_by("name"):
+    for sc in SmallCohort.objects.filter(cycle=cycle, in_use=True).order_by("name"):
         small_cohorts.setdefault(sc.cohort_id, []).append(sc)
     teams: dict[int, list[Team]] = {}
     for team in Team.objects.filter(cycle=cycle).order_by("name"):
@@ -193,6 +193,8 @@ def calendar_plan(cycle: Cycle) -> dict[str, Planned]:
                 "ends_at": ends_at,
                 "modality": M.IN_PERSON,
                 "location": rule.location or meetup["name"],
+                "venue": meetup.get("venue", ""),
+                "notes": meetup.get("details", ""),
                 "optional": bool(meetup.get("optional")),
                 "cohort": None,
             },
@@ -359,6 +361,37 @@ def event_update(*, actor: Any, event: Event, **changes: Any) -> Event:
     return event
 
 
+@transaction.atomic
+def activity_dates_set(
+    *,
+    actor: Any,
+    activity: Activity,
+    times: Sequence[tuple[Event, datetime.datetime, datetime.datetime]],
+) -> int:
+    """Set the date and time of many events of one activity at once (the bulk dates page).
+
+    One transaction: if one event cannot take its new time, none changes. Each event that moves
+    is changed as a single edit would change it (kept as edited by calendar generation, audited,
+    its people emailed); one more audit entry records the whole change. Returns how many moved.
+    """
+    moved = []
+    for event, starts_at, ends_at in times:
+        if event.activity_id != activity.pk:
+            raise ValidationError(f"{event.title} is not an event of {activity.name}.")
+        if (event.starts_at, event.ends_at) == (starts_at, ends_at):
+            continue
+        event_update(actor=actor, event=event, starts_at=starts_at, ends_at=ends_at)
+        moved.append(event.pk)
+    audit_record(
+        actor=actor,
+        action="calendar.activity_dates",
+        obj=activity,
+        after={"events": moved, "rows": len(times)},
+        note=f"{len(moved)} of {len(times)} events of {activity.name} moved.",
+    )
+    return len(moved)
+
+
 # --- 1:1 coaching -----------------------------------------------------------------------------
 
 
@@ -421,6 +454,10 @@ def coaching_book(*, actor: Any, slot: CoachingSlot, team: Team) -> CoachingBook
         slot.cycle
     ):
         raise ValidationError("1:1 coaching is for Action Community teams of this cycle.")
+    if team.coach_id and slot.coach_id != team.coach_id:
+        raise ValidationError(
+            f"{team.name} books the slots of its 1:1 coach, {team.coach.display_name}."
+        )
     if slot.starts_at <= timezone.now():
         raise ValidationError("This slot has already started.")
     if slot.bookings.filter(cancelled_at__isnull=True).exists():

@@ -8,6 +8,7 @@ urlpatterns = [
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("calendar/manage/", views.calendar_manage, name="calendar_manage"),
     path("calendar/manage/generate/", views.calendar_generate, name="calendar_generate"),
+    path("calendar/manage/dates/", views.activity_dates, name="activity_dates"),
     path("calendar/events/<int:pk>/", views.event_detail, name="event_detail"),
     path("calendar/events/<int:pk>/edit/", views.event_edit, name="event_edit"),
     path("calendar/events/<int:pk>/attendance/", views.attendance_take, name="attendance_take"),

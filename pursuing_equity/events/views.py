@@ -15,6 +15,7 @@ from pursuing_equity.events import ical, rules, selectors, services
 from pursuing_equity.events.forms import (
     AttendanceForm,
     BookForm,
+    BulkDatesForm,
     EventForm,
     NoteForm,
     SlotForm,
@@ -54,11 +55,15 @@ def _feed_url(request: HttpRequest, feed: CalendarFeed) -> str:
 
 def _bookable_teams(user, cycle):
     """The user's teams that can book 1:1 coaching (their cohort has coaching months)."""
-    return Team.objects.filter(
-        pk__in=selectors.groups_of(user).team_ids,
-        cycle=cycle,
-        cohort_id__in=selectors.coaching_cohort_ids(cycle),
-    ).order_by("name")
+    return (
+        Team.objects.filter(
+            pk__in=selectors.groups_of(user).team_ids,
+            cycle=cycle,
+            cohort_id__in=selectors.coaching_cohort_ids(cycle),
+        )
+        .select_related("coach")
+        .order_by("name")
+    )
 
 
 # --- my calendar and its feed -----------------------------------------------------------------
@@ -183,6 +188,50 @@ def calendar_generate(request):
     return redirect("calendar_manage")
 
 
+@rule_required(rules.can_manage_calendar)
+def activity_dates(request):
+    """Set the date and time of every month's event of one activity for one audience at once."""
+    cycle = _cycle_or_404()
+    activities = list(cycle.activities.order_by("position"))
+    activity = next((a for a in activities if a.key == request.GET.get("activity")), None)
+    audiences = selectors.activity_audiences(cycle, activity) if activity else []
+    chosen = next((a for a in audiences if a.key == request.GET.get("audience")), None)
+    if len(audiences) == 1:
+        chosen = audiences[0]
+    form, status = None, 200
+    if chosen is not None:
+        form = BulkDatesForm(request.POST or None, events=chosen.events, zone=cycle.time_zone)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    moved = services.activity_dates_set(
+                        actor=request.user, activity=activity, times=form.times
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(
+                        request,
+                        f"{activity.name} — {chosen.label}: {moved} event{'s' if moved != 1 else ''}"
+                        " moved; the people affected were emailed.",
+                    )
+                    return redirect(request.get_full_path())
+            status = 400
+    return render(
+        request,
+        "events/activity_dates.html",
+        {
+            "cycle": cycle,
+            "activities": activities,
+            "activity": activity,
+            "audiences": audiences,
+            "chosen": chosen,
+            "form": form,
+        },
+        status=status,
+    )
+
+
 # --- 1:1 coaching -----------------------------------------------------------------------------
 
 
@@ -193,7 +242,7 @@ def _can_use_coaching(user, obj=None) -> bool:
 @rule_required(_can_use_coaching)
 def coaching(request, *, slot_form=None, status: int = 200):
     cycle = _cycle_or_404()
-    teams = _bookable_teams(request.user, cycle)
+    teams = list(_bookable_teams(request.user, cycle))
     return render(
         request,
         "events/coaching.html",
@@ -202,9 +251,9 @@ def coaching(request, *, slot_form=None, status: int = 200):
             "can_publish": rules.can_publish_slot(request.user),
             "slot_form": slot_form or SlotForm(zone=cycle.time_zone),
             "my_slots": selectors.slots_of_coach(request.user, cycle),
-            "teams": list(teams),
-            "book_form": BookForm(teams=teams) if teams else None,
-            "open_slots": selectors.open_slots(cycle) if teams else [],
+            "teams": teams,
+            "book_form": BookForm(teams=_bookable_teams(request.user, cycle)) if teams else None,
+            "open_slots": selectors.open_slots(cycle, teams) if teams else [],
             "bookings": selectors.bookings_of_teams(t.pk for t in teams),
         },
         status=status,

@@ -20,6 +20,9 @@ from pursuing_equity.accounts.models import OrganizationSize, OrganizationType, 
 
 DEFAULT_SEED = 2023
 DEMO_PASSWORD = "equity-demo-2023"  # noqa: S105 — the one shared password of the fictional demo people
+#: Who the audit log says created the demo's data, and the note on each demo person.
+DEMO_ACTOR_LABEL = "demo"
+DEMO_PERSON_NOTE = "Fictional demo person."
 STAFF_DOMAIN = "pursuingequity.example.org"
 
 T = OrganizationType

@@ -22,20 +22,30 @@ handful of points move too much to judge against (Provost & Murray, *The Health 
 Guide*, 2011, recommend 20–25 subgroups to establish limits). A program file may set both under
 ``[measures]`` (``chart_rules``, ``control_limits_min_points``).
 
-Speed: a dashboard makes a fixed number of queries (the measure with its team, the current
-submission ids, the aims, and — only when the cache is cold — the counts). Everything computed
-is cached per (measure settings, aims, current submission ids, viewer's suppression, stratifier):
-a new version of any period is a new submission id, so the key changes with the data.
+Speed: the suppression of a shared view is audited by linear programming and takes a fraction
+of a second per measure, so results are computed ahead and stored in the database
+(:mod:`.results`, shared by the web server and the task worker, kept across restarts): when data
+are confirmed or restored, the task :func:`.tasks.dashboard_precompute` runs :func:`precompute`
+(the counts as published outside the team, the shared and the team's dashboards, the network
+panel). Each stored result carries its key — the current submission ids (a new version of any
+period is a new id), the aims, the measure's definition and the program's chart settings — and a
+page uses it only when the key still matches, else computes and stores it again. Decoded results
+are also kept per process in Django's cache. The PDSA annotations and the chart specs are added
+on the way out (:func:`dress`), so a new PDSA cycle does not invalidate anything. A dashboard
+makes a fixed number of queries (the measure with its team, the current submission ids, the
+aims, the stored result, and — only when that is stale — the counts).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache as cache_function
 from typing import Any
 
 import numpy as np
@@ -46,9 +56,15 @@ from equitystats import disparity, gaps, quality, spc, standards, stratify, supp
 from equitystats.errors import InputError
 from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
 from pursuing_equity.measures import periods as period_text
+from pursuing_equity.measures import results
 from pursuing_equity.measures.categories import group_label
 from pursuing_equity.measures.models import ALL, OVERALL, Aim, Measure, Submission
-from pursuing_equity.measures.rules import can_view_unsuppressed_measures
+from pursuing_equity.measures.rules import (
+    can_view_team_measures,
+    can_view_unsuppressed_measures,
+    is_team_member,
+    memberships,
+)
 from pursuing_equity.measures.selectors import (
     CountRow,
     current_counts,
@@ -63,7 +79,7 @@ CONTROL_LIMITS_MIN_POINTS = 20
 #: Rates are shown in percent, gaps in percentage points.
 MULTIPLIER = 100.0
 CACHE_SECONDS = 24 * 3600
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 DISPARITY_LABELS = {
     "range_difference": "Range difference (points)",
@@ -754,7 +770,7 @@ def _table(measure: Measure, published: Published) -> tuple[dict[str, Any], ...]
     return tuple(rows)
 
 
-def assemble(
+def compute(
     measure: Measure,
     rows: Sequence[CountRow],
     *,
@@ -762,12 +778,13 @@ def assemble(
     suppressed: bool,
     stratifier: str | None,
     settings: ChartSettings,
-    annotations: Sequence[tuple[datetime.date, str]] = (),
+    published: Published | None = None,
 ) -> Dashboard:
-    """Every panel of a measure's dashboard from its current counts (pure: no queries)."""
-    from pursuing_equity.measures import charts
-
-    published = publish(rows, suppressed=suppressed, threshold=settings.threshold)
+    """Every panel of a measure's dashboard from its counts, without chart specs or annotations
+    (pure: no queries). ``published``: the counts as the viewer may see them, when already known
+    (they must come from ``rows`` with the same ``suppressed`` and threshold)."""
+    if published is None:
+        published = publish(rows, suppressed=suppressed, threshold=settings.threshold)
     present = [s for s in measure.stratifiers if s in published.cells]
     present += [s for s in published.cells if s not in present]
     if stratifier not in present:
@@ -821,11 +838,40 @@ def assemble(
         quality=quality_view(measure, rows, published),
         aims=tuple(progress),
         table=_table(measure, published),
-        annotations=tuple(annotations),
     )
-    target = float(measure.target) if measure.target is not None else None
-    dashboard.specs.update(charts.dashboard_specs(dashboard, target=target))
     return dashboard
+
+
+def dress(
+    dashboard: Dashboard,
+    measure: Measure,
+    annotations: Sequence[tuple[datetime.date, str]] = (),
+) -> Dashboard:
+    """The dashboard with its Vega-Lite specs and the changes tested (PDSA cycles) marked on its
+    timeline: about a millisecond, so it is done on the way out, never stored."""
+    from pursuing_equity.measures import charts
+
+    dressed = replace(dashboard, annotations=tuple(annotations), specs={})
+    target = float(measure.target) if measure.target is not None else None
+    dressed.specs.update(charts.dashboard_specs(dressed, target=target))
+    return dressed
+
+
+def assemble(
+    measure: Measure,
+    rows: Sequence[CountRow],
+    *,
+    aims: Sequence[Aim],
+    suppressed: bool,
+    stratifier: str | None,
+    settings: ChartSettings,
+    annotations: Sequence[tuple[datetime.date, str]] = (),
+) -> Dashboard:
+    """Every panel of a measure's dashboard from its current counts, charts included (pure)."""
+    dashboard = compute(
+        measure, rows, aims=aims, suppressed=suppressed, stratifier=stratifier, settings=settings
+    )
+    return dress(dashboard, measure, annotations)
 
 
 def _overall_sentence(measure: Measure, chart: SeriesChart) -> str:
@@ -854,16 +900,41 @@ def measure_for_dashboard(team_slug: str, measure_slug: str) -> Measure:
 
 
 def _key(measure: Measure, aims: Iterable[Aim], versions: Iterable[int], *extra: Any) -> str:
+    """The digest a stored result was computed for: data, aims, definition and ``extra``."""
     parts = [
         CACHE_VERSION,
+        _schema(),
         measure.pk,
         measure.updated_at.isoformat() if measure.updated_at else "",
         sorted(versions),
         [(a.pk, a.updated_at.isoformat() if a.updated_at else "") for a in aims],
         *extra,
     ]
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return f"measures:dashboard:{digest}"
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _published_key(measure: Measure, versions: Iterable[int], settings: ChartSettings) -> str:
+    """Published counts depend on the data and the settings only (an aim changes nothing)."""
+    parts = [CACHE_VERSION, _schema(), "published", measure.pk, sorted(versions), settings]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@cache_function
+def _schema() -> str:
+    return results.fingerprint(Dashboard, Published, NetworkPanel)
+
+
+def _local(key: str) -> str:
+    """The per-process cache's key of a decoded result."""
+    return f"measures:dashboard:{key}"
+
+
+SHARED, TEAM = "shared", "team"
+
+
+def _variant(suppressed: bool, stratifier: str = "") -> str:
+    base = SHARED if suppressed else TEAM
+    return f"{base}:{stratifier}" if stratifier else base
 
 
 def current_versions(measure_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -875,6 +946,39 @@ def current_versions(measure_ids: Iterable[int]) -> dict[int, list[int]]:
     return out
 
 
+def _aims_of(measures: Sequence[Measure]) -> dict[int, list[Aim]]:
+    """The aims of each measure, oldest target first, linked to their measure (1 query)."""
+    by_id = {m.pk: m for m in measures}
+    out: dict[int, list[Aim]] = {pk: [] for pk in by_id}
+    for aim in Aim.objects.filter(measure_id__in=list(by_id)).order_by("target_date", "id"):
+        aim.measure = by_id[aim.measure_id]
+        out[aim.measure_id].append(aim)
+    return out
+
+
+def _shared_published(
+    measures: Sequence[Measure],
+    versions: Mapping[int, list[int]],
+    counts: Mapping[int, Sequence[CountRow]],
+) -> dict[int, Published]:
+    """The counts of ``measures`` as published outside their teams: the stored ones where still
+    current (1 query), the others suppressed now and stored (the costly step)."""
+    keys = {
+        m.pk: _published_key(m, versions.get(m.pk, []), chart_settings(m.team.cycle))
+        for m in measures
+    }
+    stored = results.load(results.Kind.PUBLISHED, {pk: (SHARED, k) for pk, k in keys.items()})
+    out = {pk: results.decode(Published, data) for pk, data in stored.items()}
+    fresh = []
+    for m in measures:
+        if m.pk not in out:
+            threshold = chart_settings(m.team.cycle).threshold
+            out[m.pk] = publish(counts[m.pk], suppressed=True, threshold=threshold)
+            fresh.append((m.pk, SHARED, keys[m.pk], results.encode(out[m.pk])))
+    results.save(results.Kind.PUBLISHED, fresh)
+    return out
+
+
 def measure_dashboard(
     measure: Measure,
     user,
@@ -882,31 +986,53 @@ def measure_dashboard(
     stratifier: str | None = None,
     annotations: Sequence[tuple[datetime.date, str]] = (),
 ) -> Dashboard:
-    """The dashboard of ``measure`` as ``user`` may see it (suppressed unless on the team).
+    """The dashboard of ``measure`` as ``user`` may see it (suppressed unless on the team), with
+    ``annotations`` (the PDSA cycles) on its charts.
 
-    Queries: the current submission ids and the aims, plus the counts when the cache is cold.
+    Queries: the current submission ids and the aims; the stored result unless this process has
+    it already; and, only when the stored result is stale, the counts (and, for a shared view,
+    the stored published counts) before storing the new result.
     """
     suppressed = not can_view_unsuppressed_measures(user, measure.team)
     settings = chart_settings(measure.team.cycle)
-    aims = list(Aim.objects.filter(measure=measure))
-    for aim in aims:
-        aim.measure = measure
+    aims = _aims_of([measure])[measure.pk]
     versions = current_versions([measure.pk]).get(measure.pk, [])
-    key = _key(measure, aims, versions, suppressed, stratifier or "", settings, list(annotations))
-    dashboard = cache.get(key)
+    variant = _variant(suppressed, stratifier or "")
+    key = _key(measure, aims, versions, results.Kind.DASHBOARD, variant, settings)
+    notes = tuple(annotations)
+    dressed_key = f"{_local(key)}:{hashlib.sha256(repr(notes).encode()).hexdigest()[:16]}"
+    dressed = cache.get(dressed_key)
+    if dressed is not None:
+        return dressed
+    dashboard = cache.get(_local(key))
     if dashboard is None:
-        rows = current_counts(measure) if versions else []
-        dashboard = assemble(
-            measure,
-            rows,
-            aims=aims,
-            suppressed=suppressed,
-            stratifier=stratifier,
-            settings=settings,
-            annotations=annotations,
-        )
-        cache.set(key, dashboard, CACHE_SECONDS)
-    return dashboard
+        stored = results.load(results.Kind.DASHBOARD, {measure.pk: (variant, key)})
+        if measure.pk in stored:
+            dashboard = results.decode(Dashboard, stored[measure.pk])
+        else:
+            rows = current_counts(measure) if versions else []
+            published = (
+                _shared_published([measure], {measure.pk: versions}, {measure.pk: rows})[measure.pk]
+                if suppressed
+                else None
+            )
+            dashboard = compute(
+                measure,
+                rows,
+                aims=aims,
+                suppressed=suppressed,
+                stratifier=stratifier,
+                settings=settings,
+                published=published,
+            )
+            results.save(
+                results.Kind.DASHBOARD,
+                [(measure.pk, variant, key, results.encode(dashboard))],
+            )
+        cache.set(_local(key), dashboard, CACHE_SECONDS)
+    dressed = dress(dashboard, measure, notes)
+    cache.set(dressed_key, dressed, CACHE_SECONDS)
+    return dressed
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1007,6 +1133,17 @@ SIGNAL_FILTERS = {
 }
 
 
+def _panel_key(
+    measure: Measure, aims: Sequence[Aim], versions: Iterable[int], suppressed: bool,
+    settings: ChartSettings,
+) -> str:  # fmt: skip
+    team = measure.team
+    return _key(
+        measure, aims, versions, results.Kind.PANEL, _variant(suppressed), settings,
+        team.name, team.slug, team.cohort.key, team.cohort.name,
+    )  # fmt: skip
+
+
 def network_panels(
     user,
     *,
@@ -1014,10 +1151,12 @@ def network_panels(
     cohort: str = "",
     signal: str = "",
 ) -> list[NetworkPanel]:
-    """The focal gap of every measure the viewer may see, filtered (4 queries when cold).
+    """The focal gap of every measure the viewer may see, filtered.
 
     Everyone looking at the network is outside the teams (staff, faculty), so every panel is
-    computed from suppressed counts. Panels are cached like dashboards.
+    computed from suppressed counts. Queries: the measures, their aims and current submission
+    ids, and the stored panels (4); only for panels not stored for the current key, the counts
+    and the stored published counts, before storing the new panels.
     """
     measures = Measure.objects.select_related(
         "team", "team__cohort", "team__small_cohort", "team__cycle"
@@ -1028,44 +1167,223 @@ def network_panels(
         measures = measures.filter(team__cohort__key=cohort)
     measures = list(measures.order_by("team__name", "name"))
     ids = [m.pk for m in measures]
-    aims: dict[int, list[Aim]] = defaultdict(list)
-    for aim in Aim.objects.filter(measure_id__in=ids).order_by("target_date", "id"):
-        aims[aim.measure_id].append(aim)
+    aims = _aims_of(measures)
     versions = current_versions(ids)
-    keys = {}
+    keys: dict[int, tuple[str, str, bool]] = {}
     for m in measures:
         suppressed = not can_view_unsuppressed_measures(user, m.team)
-        keys[m.pk] = (
-            _key(
-                m,
-                aims[m.pk],
-                versions.get(m.pk, []),
-                "network",
-                suppressed,
-                chart_settings(m.team.cycle),
-            ),
-            suppressed,
+        key = _panel_key(
+            m, aims[m.pk], versions.get(m.pk, []), suppressed, chart_settings(m.team.cycle)
         )
-    cached = cache.get_many([k for k, _ in keys.values()])
-    missing = [m for m in measures if keys[m.pk][0] not in cached and versions.get(m.pk)]
-    counts = current_counts_by_measure([m.pk for m in missing]) if missing else {}
-    panels = []
-    for m in measures:
-        key, suppressed = keys[m.pk]
-        if key in cached:
-            panel = cached[key]
-        elif not versions.get(m.pk):
-            panel = None
-        else:
-            for aim in aims[m.pk]:
-                aim.measure = m
-            settings = chart_settings(m.team.cycle)
-            published = publish(counts[m.pk], suppressed=suppressed, threshold=settings.threshold)
-            panel = _focal(m, aims[m.pk], published)
-            cache.set(key, panel, CACHE_SECONDS)
-        if panel is not None:
-            panels.append(panel)
+        keys[m.pk] = (_variant(suppressed), key, suppressed)
+    local = cache.get_many([_local(key) for _, key, _ in keys.values()])
+    found: dict[int, NetworkPanel | None] = {
+        pk: local[_local(key)] for pk, (_, key, _) in keys.items() if _local(key) in local
+    }
+    wanted = {pk: (variant, key) for pk, (variant, key, _) in keys.items() if pk not in found}
+    stored = results.load(results.Kind.PANEL, wanted)
+    fresh = {pk: results.decode(NetworkPanel, data["panel"]) for pk, data in stored.items()}
+    missing = [m for m in measures if m.pk not in found and m.pk not in fresh]
+    if missing:
+        fresh.update(_compute_panels(missing, aims, versions, {pk: keys[pk] for pk in keys}))
+    cache.set_many({_local(keys[pk][1]): panel for pk, panel in fresh.items()}, CACHE_SECONDS)
+    found.update(fresh)
+    panels = [found[m.pk] for m in measures if found[m.pk] is not None]
     if signal in SIGNAL_FILTERS:
         keep = SIGNAL_FILTERS[signal][1]
         panels = [p for p in panels if keep(p)]
     return panels
+
+
+def _compute_panels(
+    measures: Sequence[Measure],
+    aims: Mapping[int, Sequence[Aim]],
+    versions: Mapping[int, list[int]],
+    keys: Mapping[int, tuple[str, str, bool]],
+) -> dict[int, NetworkPanel | None]:
+    """Compute and store the panels of ``measures`` (``keys``: variant, key, suppressed)."""
+    with_data = [m for m in measures if versions.get(m.pk)]
+    counts = current_counts_by_measure([m.pk for m in with_data]) if with_data else {}
+    shared = _shared_published([m for m in with_data if keys[m.pk][2]], versions, counts)
+    out: dict[int, NetworkPanel | None] = {}
+    for m in measures:
+        variant, key, suppressed = keys[m.pk]
+        if m.pk not in counts:
+            out[m.pk] = None
+            continue
+        published = shared.get(m.pk) or publish(
+            counts[m.pk], suppressed=False, threshold=chart_settings(m.team.cycle).threshold
+        )
+        out[m.pk] = _focal(m, aims[m.pk], published)
+    results.save(
+        results.Kind.PANEL,
+        [(pk, keys[pk][0], keys[pk][1], {"panel": results.encode(p)}) for pk, p in out.items()],
+    )
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Computing ahead: what the task stores after new data, and what the demo stores for everything
+
+PRECOMPUTE_BATCH = 20
+
+Stored = tuple[int, str, str, Any]  # measure id, variant, key, data: one row for results.save
+
+
+def precompute(measure_ids: Iterable[int]) -> int:
+    """Compute and store, for each measure, what its first readers ask for: the counts as
+    published outside the team, the shared and the team's dashboards (default stratifier) and
+    the network panel. Returns how many measures were computed.
+
+    Batches of :data:`PRECOMPUTE_BATCH` measures, 4 queries and 3 upserts each.
+    """
+    ids = sorted(set(measure_ids))
+    for start in range(0, len(ids), PRECOMPUTE_BATCH):
+        jobs = _precompute_jobs(ids[start : start + PRECOMPUTE_BATCH])
+        _store_precomputed(map(_precompute_one, jobs))
+    return len(ids)
+
+
+def _precompute_jobs(ids: list[int]) -> list[tuple[Measure, list[Aim], list[int], list[CountRow]]]:
+    """What computing the measures needs, read in 4 queries."""
+    measures = list(
+        Measure.objects.select_related(
+            "team", "team__cohort", "team__small_cohort", "team__cycle"
+        ).filter(pk__in=ids)
+    )
+    aims = _aims_of(measures)
+    versions = current_versions(ids)
+    counts = current_counts_by_measure(ids)
+    return [(m, aims[m.pk], versions.get(m.pk, []), counts[m.pk]) for m in measures]
+
+
+def _precompute_one(
+    job: tuple[Measure, list[Aim], list[int], list[CountRow]],
+) -> dict[str, list[Stored]]:
+    """The stored rows of one measure, by kind (pure: no queries)."""
+    m, aims, versions, rows = job
+    settings = chart_settings(m.team.cycle)
+    shared = publish(rows, suppressed=True, threshold=settings.threshold)
+    out: dict[str, list[Stored]] = {
+        results.Kind.PUBLISHED: [
+            (m.pk, SHARED, _published_key(m, versions, settings), results.encode(shared))
+        ],
+        results.Kind.DASHBOARD: [],
+    }
+    for suppressed in (True, False):
+        variant = _variant(suppressed)
+        dashboard = compute(
+            m,
+            rows,
+            aims=aims,
+            suppressed=suppressed,
+            stratifier=None,
+            settings=settings,
+            published=shared if suppressed else None,
+        )
+        key = _key(m, aims, versions, results.Kind.DASHBOARD, variant, settings)
+        out[results.Kind.DASHBOARD].append((m.pk, variant, key, results.encode(dashboard)))
+    panel = _focal(m, aims, shared) if versions else None
+    key = _panel_key(m, aims, versions, True, settings)
+    out[results.Kind.PANEL] = [(m.pk, SHARED, key, {"panel": results.encode(panel)})]
+    return out
+
+
+def _store_precomputed(computed: Iterable[dict[str, list[Stored]]]) -> None:
+    by_kind: dict[str, list[Stored]] = defaultdict(list)
+    for rows in computed:
+        for kind, items in rows.items():
+            by_kind[kind] += items
+    for kind, items in by_kind.items():
+        results.save(kind, items)
+
+
+# ------------------------------------------------------------------------------------------------
+# As of a date: the charts a monthly update embeds
+
+
+def published_until(
+    published: Published, as_of: datetime.date, present: set[tuple[str, str]]
+) -> Published:
+    """``published`` cut after the last period that began by ``as_of``, keeping the groups in
+    ``present`` (those with counts by then).
+
+    This equals publishing the counts cut at ``as_of``: :func:`equitystats.suppress.suppress_counts`
+    protects each period's line (its groups and its total) with no relation across periods, so
+    the cells hidden in one period never depend on another (``test_published_until_*``).
+    """
+    k = bisect.bisect_right(published.periods, as_of)
+    cells = {}
+    for stratifier, groups in published.cells.items():
+        kept = {g: c[:k] for g, c in groups.items() if (stratifier, g) in present}
+        if kept:
+            cells[stratifier] = kept
+    return replace(
+        published, periods=published.periods[:k], overall=published.overall[:k], cells=cells
+    )
+
+
+def dashboards_as_of(
+    measures: Sequence[Measure],
+    as_of: datetime.date,
+    *,
+    annotations: Mapping[int, Sequence[tuple[datetime.date, str]]] | None = None,
+) -> list[Dashboard]:
+    """The dashboards of ``measures`` (with their teams and cycles) as they stood on ``as_of``:
+    only the periods that had begun by then, in the shared (suppressed) view — what a reader
+    outside the team may see — with the program's chart rules and each measure's
+    ``annotations`` dated by then. A monthly update embeds these.
+
+    The costly suppression is reused from the stored published counts (see
+    :func:`published_until`); the rest (charts, gaps, disparity, completeness) is computed for
+    the shorter series. 4 queries, plus storing published counts that were not current.
+    """
+    measures = list(measures)
+    ids = [m.pk for m in measures]
+    aims = _aims_of(measures)
+    versions = current_versions(ids)
+    counts = current_counts_by_measure(ids)
+    shared = _shared_published(measures, versions, counts)
+    out = []
+    for m in measures:
+        rows = [r for r in counts[m.pk] if r.period <= as_of]
+        present = {(r.stratifier, r.group) for r in rows}
+        dashboard = compute(
+            m,
+            rows,
+            aims=aims[m.pk],
+            suppressed=True,
+            stratifier=None,
+            settings=chart_settings(m.team.cycle),
+            published=published_until(shared[m.pk], as_of, present),
+        )
+        notes = [(d, text) for d, text in (annotations or {}).get(m.pk, ()) if d <= as_of]
+        out.append(dress(dashboard, m, notes))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Measures shared with a person
+
+
+def shared_measures(user) -> list[Measure]:
+    """Measures of other teams that the sharing rules let ``user`` see, by team and name, with
+    their teams (2 queries besides the person's memberships and roles).
+
+    The teams are narrowed in the query to those the rules could admit (program staff: all;
+    otherwise the cycles of the person's teams and the teams they coach); the rules
+    (:mod:`.rules`) then decide each team, so this list never disagrees with the dashboards.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    teams = Team.objects.select_related("cohort", "small_cohort", "cycle")
+    if not is_program_staff(user):
+        cycles = {m.cycle_id for m in memberships(user)}
+        teams = teams.filter(Q(cycle_id__in=cycles) | Q(coach=user) | Q(small_cohort__coach=user))
+    visible = {
+        t.pk: t for t in teams if not is_team_member(user, t) and can_view_team_measures(user, t)
+    }
+    found = list(Measure.objects.filter(team_id__in=list(visible)).order_by("name"))
+    for m in found:
+        m.team = visible[m.team_id]
+    return sorted(found, key=lambda m: (m.team.name, m.name))

@@ -7,7 +7,8 @@ SOGI completeness (many unknown / declined / not collected). Language and SOGI g
 month's totals at random (a multivariate hypergeometric draw), so every stratifier adds up to
 the overall. Some teams set aims; some periods have a corrected second version. Deterministic
 (fixed seed) and quick (bulk inserts); does nothing when the cycle's teams already have measures
-or when there are no teams.
+or when there are no teams. Every measure's dashboards and network panel are computed and stored
+at the end (:func:`.dashboards.precompute`), so no demo page computes them on first view.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db import connection
 
 from equitystats import synth
 from pursuing_equity.core.services import audit_record
-from pursuing_equity.measures import periods
+from pursuing_equity.measures import dashboards, periods
 from pursuing_equity.measures.models import (
     ALL,
     OVERALL,
@@ -237,6 +238,10 @@ def populate(*, cycle, organizations=None, today: datetime.date, out) -> None:
         if _rest[3] % 3 != 1 and measure.name == "Blood pressure control"
     ]
     Aim.objects.bulk_create(aims)
+    # The dashboards and the network view read stored results (the suppression behind a shared
+    # view takes a fraction of a second per measure): compute them all now, as the task does
+    # after an upload, so the first page is as quick as the next.
+    dashboards.precompute([m.pk for m in measures])
     audit_record(
         actor=None,
         actor_label="demo",

@@ -343,3 +343,40 @@ class StratumCount(models.Model):
         return (
             f"{self.submission} {self.stratifier}={self.group}: {self.numerator}/{self.denominator}"
         )
+
+
+class DashboardResult(models.Model):
+    """A computed result of one measure, stored so that every process shares it (the web server
+    and the task worker) and it survives restarts: a dashboard, a network panel, or the counts
+    as published outside the team. Derived data, not a record: :mod:`.dashboards` recomputes it
+    whenever ``key`` (a digest of the current versions, the aims, the measure's definition and
+    the program's chart settings) no longer matches, so it is never audited or edited."""
+
+    class Kind(models.TextChoices):
+        DASHBOARD = "dashboard", "Dashboard"
+        PANEL = "panel", "Network panel"
+        PUBLISHED = "published", "Published counts"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # who sees it ("shared" or "team") and, for dashboards, the stratifier asked for
+    variant = models.CharField(max_length=120, blank=True)
+    key = models.CharField(max_length=64)
+    # JSON text, not a JSONField: PostgreSQL's jsonb reorders object keys, and the order of the
+    # groups and stratifiers is part of the result; nothing ever queries inside it.
+    data = models.TextField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "kind", "variant"], name="dashboard_result_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["dashboard", "panel", "published"]),
+                name="dashboard_result_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.kind} {self.variant}"

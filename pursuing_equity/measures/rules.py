@@ -2,34 +2,45 @@
 
 The sharing rules follow the seed: Action Community teams share "data on changes tested with
 other Action Community teams" (so they see each other's measures); Learning Network teams share
-and learn in their small cohort of 4–5 teams (so they see that small cohort's measures); faculty
-see the teams they coach (one to one, ``Team.coach``, or as the coach of the team's small
-cohort); program staff see every team; senior leaders and community partners see their own team
-like any other team member.
+and learn in their small cohort of 4–5 teams (so they see that small cohort's measures). How far
+each cohort shares is the program's choice, ``[measures.sharing]`` in the program file (see
+:func:`sharing_scope`), with those two as the defaults. Faculty see the teams they coach (one to
+one, ``Team.coach``, or as the coach of the team's small cohort); program staff see every team;
+senior leaders and community partners see their own team like any other team member.
 
 Everything anyone outside the team sees passes small-cell suppression first: only the team's
 own members see unsuppressed numbers (:func:`can_view_unsuppressed_measures`). Staff and faculty
 are outside the team too.
 
 The functions read the person's team memberships once per request (cached on the user object,
-as :mod:`pursuing_equity.accounts.rules` caches roles) and the team's own fields, and take no
-other decisions from the database.
+as :mod:`pursuing_equity.accounts.rules` caches roles), together with the sharing scope of each
+membership's cohort from its cycle's program file, and the team's own fields; they take no other
+decisions from the database.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pursuing_equity.accounts.rules import FACULTY, STAFF, has_role, is_program_staff
 
-#: How far a cohort's teams share their measures with other teams of the same cycle:
-#: ``"cohort"`` — every team of the cohort; ``"small_cohort"`` — the teams of their small cohort.
-#: A cohort not listed shares with nobody outside the team.
-SHARING_SCOPE: dict[str, str] = {
+#: How far a cohort's teams share their measures with other teams of the same cycle when the
+#: program file does not say (``[measures.sharing]``, whose values programs.schema.SHARING_SCOPES
+#: lists): ``"cohort"`` — every team of the cohort; ``"small_cohort"`` — the teams of their small
+#: cohort; ``"team"`` — nobody outside the team, as for any cohort not listed here.
+DEFAULT_SHARING_SCOPE: dict[str, str] = {
     "action_community": "cohort",
     "learning_network": "small_cohort",
 }
+
+
+def sharing_scope(sharing: Mapping[str, Any] | None, cohort_key: str) -> str:
+    """How far ``cohort_key``'s teams share: the program file's ``[measures.sharing]`` table
+    (``sharing``, None when the file has none), else the default."""
+    scope = sharing.get(cohort_key) if isinstance(sharing, Mapping) else None
+    return scope or DEFAULT_SHARING_SCOPE.get(cohort_key, "team")
 
 
 @dataclass(frozen=True)
@@ -40,19 +51,28 @@ class Membership:
     cycle_id: int
     cohort_key: str
     small_cohort_id: int | None
+    sharing: str  # the cohort's sharing scope in this cycle (see sharing_scope)
 
 
 def memberships(user) -> tuple[Membership, ...]:
-    """The person's team memberships, read once per request and cached on the user object."""
+    """The person's team memberships with their cohorts' sharing scopes (1 query: the scopes
+    come from the cycle's program file in the same query), cached on the user object."""
     if not getattr(user, "is_authenticated", False):
         return ()
-    cached = getattr(user, "_pe_team_cache", None)
+    cached = getattr(user, "_pe_sharing_cache", None)
     if cached is None:
         rows = user.team_memberships.values_list(
-            "team_id", "team__cycle_id", "team__cohort__key", "team__small_cohort_id"
+            "team_id",
+            "team__cycle_id",
+            "team__cohort__key",
+            "team__small_cohort_id",
+            "team__cycle__document__measures__sharing",
         )
-        cached = tuple(Membership(*row) for row in rows)
-        user._pe_team_cache = cached
+        cached = tuple(
+            Membership(team, cycle, cohort_key, small, sharing_scope(sharing, cohort_key))
+            for team, cycle, cohort_key, small, sharing in rows
+        )
+        user._pe_sharing_cache = cached
     return cached
 
 
@@ -73,9 +93,10 @@ def coaches_team(user, team) -> bool:
 
 def _peer_of(membership: Membership, team) -> bool:
     """Does the sharing scope of ``membership``'s cohort include ``team``?"""
+    # Same cycle, so the membership's scope is the one of ``team``'s own program file.
     if membership.cycle_id != team.cycle_id or membership.cohort_key != team.cohort.key:
         return False
-    scope = SHARING_SCOPE.get(membership.cohort_key)
+    scope = membership.sharing
     if scope == "cohort":
         return True
     if scope == "small_cohort":

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from pursuing_equity.core.services import audit_record, model_snapshot
-from pursuing_equity.measures import categories
+from pursuing_equity.measures import categories, tasks
 from pursuing_equity.measures.models import (
     OVERALL,
     Aim,
@@ -282,7 +282,14 @@ def submission_confirm(*, upload: Upload, actor) -> list[Submission]:
         obj=upload,
         after={"periods": list(by_period), "versions": [s.version for s in created]},
     )
+    _precompute(upload.measure_id)
     return created
+
+
+def _precompute(measure_id: int) -> None:
+    """Queue the dashboards of the measure for computing. The database task backend stores the
+    task in this transaction, so the worker picks it up only once the new data are committed."""
+    tasks.dashboard_precompute.enqueue(measure_id)
 
 
 def _new_version(
@@ -354,4 +361,59 @@ def submission_restore(*, submission: Submission, actor) -> Submission:
             "from_version": submission.version,
         },
     )
+    _precompute(submission.measure_id)
     return new
+
+
+#: Pending uploads (validated, never confirmed nor discarded) are deleted after this many days.
+PENDING_UPLOAD_DAYS = 7
+
+
+@transaction.atomic
+def uploads_clean_pending(
+    *,
+    older_than_days: int = PENDING_UPLOAD_DAYS,
+    actor=None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Delete the pending uploads older than ``older_than_days`` days, with their files, and
+    record them in one audit entry. Returns how many were deleted. Nothing of a pending upload
+    was ever current, so no submitted data changes."""
+    if older_than_days < 1:
+        raise ValidationError("Keep pending uploads for at least one day.")
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=older_than_days)
+    stale = list(
+        Upload.objects.select_for_update()
+        .filter(status=Upload.Status.PENDING, created_at__lt=cutoff)
+        .select_related("measure__team")
+        .order_by("id")
+    )
+    if not stale:
+        return 0
+    files = [u.file.name for u in stale if u.file]
+    listed = [
+        {
+            "id": u.pk,
+            "team": u.measure.team.slug,
+            "measure": u.measure.slug,
+            "source": u.source,
+            "file": u.original_name,
+            "uploaded": u.created_at.isoformat(),
+        }
+        for u in stale
+    ]
+    Upload.objects.filter(pk__in=[u.pk for u in stale]).delete()
+    storage = Upload._meta.get_field("file").storage
+    transaction.on_commit(lambda: _delete_files(storage, files))
+    audit_record(
+        actor=actor,
+        actor_label=None if actor else "clean_pending_uploads",
+        action="measures.uploads_clean_pending",
+        after={"older_than_days": older_than_days, "deleted": len(stale), "uploads": listed},
+    )
+    return len(stale)
+
+
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)

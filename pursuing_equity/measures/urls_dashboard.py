@@ -8,6 +8,7 @@ M = "teams/<slug:team_slug>/measures/<slug:measure_slug>"
 
 urlpatterns = [
     path("measures/network/", views.network_view, name="measures_network"),
+    path("measures/shared/", views.shared_measures_view, name="measures_shared"),
     path(f"{M}/", views.measure_dashboard_view, name="measure_dashboard"),
     path(
         f"{M}/dashboard.<str:fmt>", views.measure_dashboard_export, name="measure_dashboard_export"

@@ -13,14 +13,15 @@ from django.shortcuts import render
 from django.utils.text import slugify
 
 from equitystats import suppress
-from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.measures import charts, exports
+from pursuing_equity.accounts.rules import can_view_home, rule_required
+from pursuing_equity.measures import annotations, charts, exports
 from pursuing_equity.measures.dashboards import (
     SIGNAL_FILTERS,
     chart_settings,
     measure_dashboard,
     measure_for_dashboard,
     network_panels,
+    shared_measures,
 )
 from pursuing_equity.measures.models import FocusArea, Measure
 from pursuing_equity.measures.rules import can_view_measure, can_view_network
@@ -54,7 +55,13 @@ class StratifierForm(forms.Form):
 def _dashboard(request, measure: Measure):
     form = StratifierForm(request.GET or None, measure=measure)
     chosen = form.cleaned_data["stratifier"] if form.is_valid() else None
-    return form, measure_dashboard(measure, request.user, stratifier=chosen or None)
+    dashboard = measure_dashboard(
+        measure,
+        request.user,
+        stratifier=chosen or None,
+        annotations=annotations.for_measure(measure),
+    )
+    return form, dashboard
 
 
 @rule_required(can_view_measure, get_object=get_measure)
@@ -157,4 +164,18 @@ def network_view(request):
             "query": request.GET.urlencode(),
             "closing": sum(p.closing for p in panels),
         },
+    )
+
+
+@rule_required(can_view_home)
+def shared_measures_view(request):
+    """Every measure of other teams the sharing rules let the person see, each to its dashboard."""
+    measures = shared_measures(request.user)
+    teams: dict[int, dict] = {}
+    for m in measures:
+        teams.setdefault(m.team_id, {"team": m.team, "measures": []})["measures"].append(m)
+    return render(
+        request,
+        "measures/shared.html",
+        {"teams": list(teams.values()), "count": len(measures)},
     )

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from equitystats.spc import RULES as CHART_RULES
 from pursuing_equity.programs import text as program_text
 from pursuing_equity.programs.dates import is_month, month_end, parse_month
 
@@ -233,6 +234,41 @@ CALENDAR_RULE = _strict(
     optional=["end", "duration_minutes", "in_person_during", "in_person_day", "location"],
 )
 
+#: How far a cohort's teams share their measures with the other teams of the cycle:
+#: every team of the cohort, the teams of their own small cohort, or nobody outside the team.
+SHARING_SCOPES = {
+    "cohort": "every team of the cohort",
+    "small_cohort": "the teams of the same small cohort",
+    "team": "nobody outside the team",
+}
+#: The run chart rule sets of equitystats.spc.RULES, named for people.
+CHART_RULE_NAMES = {
+    "anhoej": "the Anhøj rules (longest run and number of crossings)",
+    "ihi": "the IHI run chart rules (shift, trend, too few or too many runs, astronomical point)",
+    "nhs": "the NHS Making Data Count rules",
+}
+#: Fewer points than this cannot carry control limits: limits from a handful of points move too
+#: much to judge against (Provost & Murray, *The Health Care Data Guide*, 2011, recommend 20–25
+#: subgroups); 8 is our floor, below which even a shift of the run chart rules barely fits.
+CONTROL_LIMITS_FLOOR = 8
+#: ``[measures]``: the run chart rules (equitystats.spc.RULES), the points before control limits,
+#: the suppression threshold (the largest count hidden outside the team: 10 shows nothing below
+#: 11) and, per cohort, the sharing scope (SHARING_SCOPES). Every key has a default.
+MEASURES = _strict(
+    {
+        "source": SOURCE,
+        "chart_rules": {"enum": list(CHART_RULES)},
+        "control_limits_min_points": {"type": "integer", "minimum": CONTROL_LIMITS_FLOOR},
+        "suppression_threshold": COUNT,
+        "sharing": {
+            "type": "object",
+            "propertyNames": KEY,
+            "additionalProperties": {"enum": list(SHARING_SCOPES)},
+        },
+    },
+    optional=["chart_rules", "control_limits_min_points", "suppression_threshold", "sharing"],
+)
+
 SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Program cycle",
@@ -287,7 +323,15 @@ SCHEMA: dict = {
                 ),
             },
             "forum_meetup": _strict(
-                {"name": TEXT, "month": MONTH, "optional": {"type": "boolean"}}
+                {
+                    "name": TEXT,
+                    "month": MONTH,
+                    "optional": {"type": "boolean"},
+                    "source": SOURCE,
+                    "venue": TEXT,
+                    "details": TEXT,
+                },
+                optional=["source", "venue", "details"],
             ),
             "cohorts": {
                 "type": "object",
@@ -345,10 +389,19 @@ SCHEMA: dict = {
                         },
                         "every_months": COUNT,
                         "senior_leader_reply": {"type": "boolean"},
+                        "reminder_days_before": {"type": "integer", "minimum": 0, "maximum": 27},
+                        "reflection_grace_days": {"type": "integer", "minimum": 1, "maximum": 90},
                     },
-                    optional=["due_day_of_following_month", "every_months", "senior_leader_reply"],
+                    optional=[
+                        "due_day_of_following_month",
+                        "every_months",
+                        "senior_leader_reply",
+                        "reminder_days_before",
+                        "reflection_grace_days",
+                    ],
                 ),
             },
+            "measures": MEASURES,
             "review_rubric": _strict(
                 {
                     "source": SOURCE,
@@ -431,6 +484,7 @@ SCHEMA: dict = {
             "leadership_workgroup",
             "calendar",
             "reporting",
+            "measures",
             "review_rubric",
             "decision_letters",
             "collaborative_assessment",
@@ -648,8 +702,22 @@ def _semantic_errors(document: Mapping) -> list[ProgramError]:
             )
         )
     reporting = _get(document, "reporting")
-    for cohort_key in reporting if isinstance(reporting, Mapping) else ():
+    for cohort_key, facts in reporting.items() if isinstance(reporting, Mapping) else ():
         refer(cohort_key, f"reporting.{cohort_key}")
+        if (
+            isinstance(facts, Mapping)
+            and "reflection_grace_days" in facts
+            and facts.get("senior_leader_reply") is not True
+        ):
+            add(
+                ProgramError(
+                    f"reporting.{cohort_key}.reflection_grace_days",
+                    "applies only to a cohort whose senior leaders reply (senior_leader_reply = true)",
+                )
+            )
+    sharing = _get(document, "measures", "sharing")
+    for cohort_key in sharing if isinstance(sharing, Mapping) else ():
+        refer(cohort_key, f"measures.sharing.{cohort_key}")
     rubric_cohorts = _get(document, "review_rubric", "cohorts")
     for index, cohort_key in enumerate(rubric_cohorts if isinstance(rubric_cohorts, list) else []):
         refer(cohort_key, f"review_rubric.cohorts.{index}")
@@ -662,6 +730,7 @@ def _semantic_errors(document: Mapping) -> list[ProgramError]:
     errors.extend(_overview_errors(document, cohorts))
     errors.extend(_call_errors(document, start))
     errors.extend(_rubric_errors(document))
+    errors.extend(_sharing_errors(document, activities))
     errors.extend(_assessment_errors(document))
     for path, value in program_text.strings(document):
         for problem in program_text.check(value, document):
@@ -793,6 +862,32 @@ def _rubric_errors(document: Mapping) -> list[ProgramError]:
             )
         ]
     return []
+
+
+def _sharing_errors(document: Mapping, activities: list) -> list[ProgramError]:
+    """Sharing with the small cohort needs a cohort that meets in small cohorts: one that a
+    ``small_groups`` activity with group sizes is scheduled for (the cohort builder's rule)."""
+    sharing = _get(document, "measures", "sharing")
+    if not isinstance(sharing, Mapping):
+        return []
+    in_small_groups = {
+        cohort_key
+        for activity in activities
+        if isinstance(activity, Mapping)
+        and activity.get("audience") == "small_groups"
+        and "group_size_min" in activity
+        and isinstance(activity.get("schedule"), Mapping)
+        for cohort_key in activity["schedule"]
+    }
+    return [
+        ProgramError(
+            f"measures.sharing.{cohort_key}",
+            f"{cohort_key!r} does not meet in small cohorts (no small_groups activity with "
+            "group_size_min is scheduled for it), so it cannot share with a small cohort",
+        )
+        for cohort_key, scope in sharing.items()
+        if scope == "small_cohort" and cohort_key not in in_small_groups
+    ]
 
 
 def _assessment_errors(document: Mapping) -> list[ProgramError]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pursuing_equity.programs import text as program_text
 from pursuing_equity.programs.dates import add_months, local_to_utc, months_of
 from pursuing_equity.programs.models import Activity, ActivityMonth, Cohort, Cycle
+from pursuing_equity.programs.schema import CHART_RULE_NAMES
 
 
 def current_cycle(today: datetime.date | None = None) -> Cycle | None:
@@ -127,6 +128,44 @@ class ProgramPage:
     call: InformationalCall
     real_starts_on: datetime.date
     real_ends_on: datetime.date
+    data_sharing: tuple[str, ...] = ()
+
+
+#: What each sharing scope of ``[measures.sharing]`` means for a cohort's teams, in plain words.
+SHARING_SENTENCES = {
+    "cohort": "{name} teams see each other’s measures.",
+    "small_cohort": "{name} teams see the measures of the other teams in their small cohort.",
+    "team": "{name} teams do not see other teams’ measures, and other teams do not see theirs.",
+}
+
+
+def data_sharing(document: dict, cohorts: list[Cohort]) -> tuple[str, ...]:
+    """The ``[measures]`` table of a program file in plain sentences (none without the table)."""
+    facts = document.get("measures")
+    if not facts:
+        return ()
+    sentences = [
+        SHARING_SENTENCES[facts["sharing"][c.key]].format(name=c.name)
+        for c in cohorts
+        if c.key in facts.get("sharing", {})
+    ]
+    if "sharing" in facts:
+        sentences.append("Faculty see the teams they coach, and program staff see every team.")
+    if "suppression_threshold" in facts:
+        threshold = facts["suppression_threshold"]
+        sentences.append(
+            f"Outside your team, every count from 1 to {threshold} is hidden "
+            f"(“suppressed (fewer than {threshold + 1})”), together with any count that would "
+            "give a hidden one away; only your own team sees its exact numbers."
+        )
+    if "chart_rules" in facts:
+        sentences.append(f"Run charts are read with {CHART_RULE_NAMES[facts['chart_rules']]}.")
+    if "control_limits_min_points" in facts:
+        sentences.append(
+            "Control limits are drawn once a measure has "
+            f"{facts['control_limits_min_points']} data points."
+        )
+    return tuple(sentences)
 
 
 def program_page(cycle: Cycle, today: datetime.date | None = None) -> ProgramPage:
@@ -170,4 +209,5 @@ def program_page(cycle: Cycle, today: datetime.date | None = None) -> ProgramPag
         call=informational_call,
         real_starts_on=add_months(cycle.starts_on, -shift),
         real_ends_on=add_months(cycle.ends_on.replace(day=1), -shift),
+        data_sharing=data_sharing(document, [section.cohort for section in sections]),
     )

@@ -3,59 +3,108 @@ the progress-score history, and their static SVG for the PDF digest.
 
 A snapshot is a list of JSON-able entries, one per chart::
 
-    {"measure_id": 3, "title": "…", "spec": {Vega-Lite}, "columns": ["Period", …],
-     "rows": [["2023-03", …], …], "note": "…"}
+    {"measure_id": 3, "chart": "overall" | "gaps", "title": "…", "spec": {Vega-Lite},
+     "columns": ["Period", …], "rows": [["Mar 2023", …], …], "note": "…"}
 
-``spec`` renders in the browser (vega-embed) and to SVG for the digest (vl-convert); ``columns``
-and ``rows`` are the chart's table alternative. Everything in a snapshot is shared beyond the
-team (other Action Community teams read submitted updates), so the counts pass the same
-small-cell suppression as any view of a team's data from outside (``equitystats.suppress``).
+The charts are the measure dashboard's own (:func:`measures.dashboards.dashboards_as_of`): the
+run or control chart of everyone and the gap chart, computed from the periods that had begun by
+the submission day, with the program's chart rules and the team's PDSA cycles marked on the
+timeline. Everything in a snapshot is shared beyond the team (other Action Community teams read
+submitted updates), so it is the shared view, with the same small-cell suppression as any view
+of a team's data from outside. ``spec`` renders in the browser (vega-embed) and to SVG for the
+digest (vl-convert); ``columns`` and ``rows`` are the chart's table alternative.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 from typing import Any
 
-from equitystats.suppress import suppress_counts
-from pursuing_equity.measures import selectors as measure_selectors
-from pursuing_equity.measures.categories import group_label
-from pursuing_equity.measures.models import ALL, OVERALL, Measure
-
-SUPPRESSED = "suppressed (small numbers)"
+from equitystats import suppress
+from pursuing_equity.measures import dashboards
+from pursuing_equity.measures.models import Measure
+from pursuing_equity.reporting import selectors
 
 
-def _stratified_table(measure: Measure, as_of: datetime.date) -> tuple[list[dict], str]:
-    """Periods up to ``as_of`` × groups of the measure's first stratifier, with suppression."""
-    counts = [r for r in measure_selectors.current_counts(measure) if r.period <= as_of]
-    stratifier = next((s for s in measure.stratifiers if s != OVERALL), OVERALL)
-    periods = sorted({r.period for r in counts})
-    groups = sorted({r.group for r in counts if r.stratifier == stratifier})
-    label = measure.stratifier_label(stratifier)
-    if not periods or not groups:
-        return [], label
-    cell = {(r.period, r.group): r for r in counts if r.stratifier == stratifier}
-    numerators = [[cell[p, g].numerator if (p, g) in cell else 0 for g in groups] for p in periods]
-    denominators = [
-        [cell[p, g].denominator if (p, g) in cell else 0 for g in groups] for p in periods
-    ]
-    shown = suppress_counts(numerators, denominators, multiplier=100.0)
-    rows = []
-    for i, period in enumerate(periods):
-        for j, group in enumerate(groups):
-            if (period, group) not in cell:
-                continue
-            rate = shown.rates[i][j]
-            hidden = bool(shown.rate_mask[i][j]) or math.isnan(rate)
-            rows.append(
-                {
-                    "period": period.isoformat(),
-                    "group": group_label(measure, stratifier, group) if group != ALL else "All",
-                    "rate": None if hidden else round(float(rate), 1),
-                }
-            )
-    return rows, label
+def _overall_entry(measure: Measure, dashboard: dashboards.Dashboard, hidden: str) -> dict:
+    chart = dashboard.overall
+    return {
+        "measure_id": measure.pk,
+        "chart": "overall",
+        "title": chart.title,
+        "spec": dashboard.specs["overall"],
+        "columns": ["Period", "Numerator", "Denominator", "Rate (%)", "Signal"],
+        "rows": [
+            [
+                r["period_label"],
+                r["numerator"],
+                r["denominator"],
+                hidden if r["rate"] is None else r["rate"],
+                r["signal"] or "—",
+            ]
+            for r in chart.table
+        ],
+        "note": chart.signal_text,
+    }
+
+
+def _gap_entry(measure: Measure, dashboard: dashboards.Dashboard) -> dict:
+    gap = dashboard.gap
+    label = dict(dashboard.stratifiers).get(dashboard.stratifier, "")
+    left_out = [c.title for c in dashboard.groups if not c.points]
+    note = " ".join(g.summary for g in gap.groups)
+    if gap.note:
+        note = f"{note} {gap.note}".strip()
+    if left_out:
+        note += f" Not shown (counts suppressed): {', '.join(left_out)}."
+    return {
+        "measure_id": measure.pk,
+        "chart": "gaps",
+        "title": f"{measure.name}: gaps against {gap.reference_label} ({label.lower()})",
+        "spec": dashboard.specs["gaps"],
+        "columns": [
+            "Group",
+            "Period",
+            "Gap (points)",
+            "95% interval",
+            "Group rate (%)",
+            "Reference rate (%)",
+            "Signal",
+        ],
+        "rows": [
+            [
+                g.label,
+                p["period_label"],
+                p["gap"],
+                f"{p['gap_low']} to {p['gap_high']}",
+                p["rate"],
+                p["reference_rate"],
+                p["signal"] or "—",
+            ]
+            for g in gap.groups
+            for p in g.points
+        ],
+        "note": note.strip(),
+    }
+
+
+def snapshot(team, as_of: datetime.date) -> list[dict[str, Any]]:
+    """The charts of every measure of ``team`` as of ``as_of``, for a submitted update."""
+    measures = list(
+        Measure.objects.filter(team=team)
+        .select_related("team", "team__cohort", "team__small_cohort", "team__cycle")
+        .order_by("name")
+    )
+    notes = {m.pk: selectors.pdsa_annotations(m) for m in measures}
+    hidden = suppress.label(dashboards.chart_settings(team.cycle).threshold)
+    entries = []
+    views = dashboards.dashboards_as_of(measures, as_of, annotations=notes)
+    for measure, dashboard in zip(measures, views, strict=True):
+        if "overall" in dashboard.specs:
+            entries.append(_overall_entry(measure, dashboard, hidden))
+        if "gaps" in dashboard.specs:
+            entries.append(_gap_entry(measure, dashboard))
+    return entries
 
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -100,44 +149,6 @@ def line_spec(
             ],
         },
     }
-
-
-def measure_chart(measure: Measure, as_of: datetime.date) -> dict[str, Any] | None:
-    """One measure's rate by group and period up to ``as_of``, or None when it has no data."""
-    rows, stratifier_label = _stratified_table(measure, as_of)
-    if not rows:
-        return None
-    title = f"{measure.name}: rate by {stratifier_label.lower()}"
-    spec = line_spec(
-        [r for r in rows if r["rate"] is not None],
-        x="period",
-        y="rate",
-        series="group",
-        title=title,
-        y_title="Rate (%)",
-        y_domain=(0, 100),
-    )
-    return {
-        "measure_id": measure.pk,
-        "title": title,
-        "spec": spec,
-        "columns": ["Period", stratifier_label, "Rate (%)"],
-        "rows": [
-            [r["period"][:7], r["group"], SUPPRESSED if r["rate"] is None else r["rate"]]
-            for r in rows
-        ],
-        "note": "Counts of 1 to 10 and the rates they allow to be recovered are suppressed.",
-    }
-
-
-def snapshot(team, as_of: datetime.date) -> list[dict[str, Any]]:
-    """The charts of every measure of ``team`` as of ``as_of``, for a submitted update."""
-    entries = []
-    for measure in Measure.objects.filter(team=team).order_by("name"):
-        entry = measure_chart(measure, as_of)
-        if entry is not None:
-            entries.append(entry)
-    return entries
 
 
 def progress_chart(rows: list[dict[str, Any]], scale_min: float, scale_max: float) -> dict:

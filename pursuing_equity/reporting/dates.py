@@ -7,8 +7,11 @@ A period is named by its first day. It is due on a day of the month after it end
 whose program file names no due day is due at the end of the following month.
 
 The senior leader's reflection on an update is due when the team's next update is due (one
-period after the update's own due day), and never sooner than :data:`REFLECTION_GRACE_DAYS` after
-the update was submitted, so a late update still leaves the leader time to reply.
+period after the update's own due day), and never sooner than ``reflection_grace_days`` after
+the update was submitted, so a late update still leaves the leader time to reply. The team is
+reminded ``reminder_days_before`` the due day. Both are in the program file's ``[reporting]``
+table per cohort, with :data:`REFLECTION_GRACE_DAYS` and :data:`REMINDER_DAYS_BEFORE` as defaults;
+:func:`rule_from_document` reads them.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from pursuing_equity.programs.dates import add_months, month_end, months_of, par
 
 UTC = datetime.UTC
 
-#: The least time a senior leader gets to reply to an update, counted from its submission.
+#: The least time a senior leader gets to reply to an update, counted from its submission
+#: (unless the program file says ``reflection_grace_days``).
 REFLECTION_GRACE_DAYS = 7
-#: How many days before the due day the team gets its reminder.
+#: How many days before the due day the team gets its reminder (unless the program file says
+#: ``reminder_days_before``).
 REMINDER_DAYS_BEFORE = 3
 
 
@@ -37,6 +42,8 @@ class ReportingRule:
     every_months: int
     due_day: int | None
     leader_reply: bool
+    reminder_days_before: int = REMINDER_DAYS_BEFORE
+    reflection_grace_days: int = REFLECTION_GRACE_DAYS
 
     @property
     def is_monthly_update(self) -> bool:
@@ -58,6 +65,8 @@ def rule_from_document(document: Mapping[str, Any], cohort_key: str) -> Reportin
         every_months=every,
         due_day=facts.get("due_day_of_following_month"),
         leader_reply=bool(facts.get("senior_leader_reply", False)),
+        reminder_days_before=int(facts.get("reminder_days_before", REMINDER_DAYS_BEFORE)),
+        reflection_grace_days=int(facts.get("reflection_grace_days", REFLECTION_GRACE_DAYS)),
     )
 
 
@@ -131,12 +140,15 @@ def reminder_day(due_on: datetime.date, days_before: int = REMINDER_DAYS_BEFORE)
 
 
 def reflection_due_date(
-    update_due_on: datetime.date, submitted_on: datetime.date, every_months: int
+    update_due_on: datetime.date,
+    submitted_on: datetime.date,
+    every_months: int,
+    grace_days: int = REFLECTION_GRACE_DAYS,
 ) -> datetime.date:
     """When the senior leader's reflection on an update is due (see the module docstring)."""
     return max(
         add_months(update_due_on, every_months),
-        submitted_on + datetime.timedelta(days=REFLECTION_GRACE_DAYS),
+        submitted_on + datetime.timedelta(days=grace_days),
     )
 
 

@@ -4,9 +4,10 @@ measures, progress scores by the teams and by faculty, a few faculty comments, a
 Network's periodic reflections.
 
 Deterministic (the same pattern for the same teams) and idempotent: it does nothing when the
-cycle's teams already have updates, or when there are no teams. The charts embedded in the
-latest update of the first Action Community teams are computed as of its submission day, like a real
-submission; older demo updates have none, which their pages say.
+cycle's teams already have updates, or when there are no teams. Every Action Community update
+embeds its team's charts as of its submission day, like a real submission (built from the
+dashboards the measures step stored, so quickly); the Learning Network's reflections have none,
+which their pages say.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from pursuing_equity.reporting.models import (
 from pursuing_equity.teams.models import Team, TeamMember
 
 ACTOR_LABEL = "demo"
-CHARTED_TEAMS = 3
 
 TEXTS = {
     "progress": [
@@ -147,9 +147,7 @@ def _updates(team, rule, index, writers, leaders, faculty, cycles, today, counts
             counts["missing"] += 1
             continue
         submitted_at = _at(due + datetime.timedelta(days=4 if late else -2), 15, zone)
-        # Charts take seconds per team (suppression is audited by linear programming): only the
-        # latest update of the first Action Community teams gets them, to keep the demo quick.
-        with_charts = 0 <= index < CHARTED_TEAMS and number == len(starts) - 1
+        with_charts = rule.is_monthly_update
         text = {
             key: values[(number + max(index, 0)) % len(values)] for key, values in TEXTS.items()
         }
@@ -175,7 +173,9 @@ def _updates(team, rule, index, writers, leaders, faculty, cycles, today, counts
         counts["updates"] += 1
         counts["late"] += int(update.late)
         if rule.leader_reply and leaders:
-            reflection_due = dates.reflection_due_date(due, submitted_at.date(), rule.every_months)
+            reflection_due = dates.reflection_due_date(
+                due, submitted_at.date(), rule.every_months, rule.reflection_grace_days
+            )
             overdue_one = index == 1 and number == len(starts) - 3 and reflection_due < today
             if not overdue_one and submitted_at.date() + datetime.timedelta(days=5) < today:
                 leader = leaders[number % len(leaders)]

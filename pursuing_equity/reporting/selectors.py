@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from pursuing_equity.measures.rules import SHARING_SCOPE, memberships
+from pursuing_equity.measures.rules import memberships
 from pursuing_equity.programs.dates import add_months
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.reporting import dates, rules
@@ -93,6 +93,7 @@ def period_status(
                 update.due_on,
                 dates.local_day(update.submitted_at, zone),
                 rule.every_months,
+                rule.reflection_grace_days,
             )
             if rules.has_reflection(update):
                 reflection = "reflected"
@@ -126,16 +127,31 @@ def started_periods(cycle: Cycle, rule: dates.ReportingRule, today: datetime.dat
 
 def team_periods(team: Team, now: datetime.datetime | None = None) -> list[PeriodStatus]:
     """The team's started periods, newest first, with their updates (1 query)."""
+    return teams_periods([team], now)[team.pk]
+
+
+def teams_periods(
+    teams: list[Team], now: datetime.datetime | None = None, latest: int | None = None
+) -> dict[int, list[PeriodStatus]]:
+    """Per team (by id), its started periods newest first (the ``latest`` ones), with their
+    updates: 1 query however many teams (their cohort and cycle must be loaded with them)."""
     now = now or timezone.now()
-    rule = dates.rule_from_document(team.cycle.document, team.cohort.key)
-    if rule is None:
-        return []
-    today = dates.local_day(now, team.cycle.time_zone)
-    updates = {u.period_start: u for u in _update_queryset().filter(team=team)}
-    return [
-        period_status(team, rule, start, updates.get(start), now)
-        for start in reversed(started_periods(team.cycle, rule, today))
-    ]
+    updates = {
+        (u.team_id, u.period_start): u
+        for u in _update_queryset().filter(team__in=[t.pk for t in teams])
+    }
+    result: dict[int, list[PeriodStatus]] = {}
+    for team in teams:
+        rule = dates.rule_from_document(team.cycle.document, team.cohort.key)
+        if rule is None:
+            result[team.pk] = []
+            continue
+        today = dates.local_day(now, team.cycle.time_zone)
+        starts = list(reversed(started_periods(team.cycle, rule, today)))[:latest]
+        result[team.pk] = [
+            period_status(team, rule, start, updates.get((team.pk, start)), now) for start in starts
+        ]
+    return result
 
 
 def update_for(team: Team, period_start: datetime.date) -> Update | None:
@@ -230,10 +246,9 @@ def shared_updates(user, limit: int = 20) -> list[Update]:
     if not rules.has_role(user, rules.STAFF, rules.FACULTY):
         scope = Q(pk__in=[])
         for m in memberships(user):
-            sharing = SHARING_SCOPE.get(m.cohort_key)
-            if sharing == "cohort":
+            if m.sharing == "cohort":
                 scope |= Q(team__cycle_id=m.cycle_id, team__cohort__key=m.cohort_key)
-            elif sharing == "small_cohort" and m.small_cohort_id is not None:
+            elif m.sharing == "small_cohort" and m.small_cohort_id is not None:
                 scope |= Q(team__small_cohort_id=m.small_cohort_id)
         own = [m.team_id for m in memberships(user)]
         qs = qs.filter(scope).exclude(team_id__in=own)
@@ -344,7 +359,7 @@ class Reminder:
 def reminders_due(now: datetime.datetime | None = None) -> list[Reminder]:
     """Every reminder the daily command should send now (some may have been sent already).
 
-    - due soon: from :data:`dates.REMINDER_DAYS_BEFORE` days before the due day to the due day,
+    - due soon: from the cohort's ``reminder_days_before`` (the program file) to the due day,
       to the people who write the update, if it is not submitted;
     - update overdue: after the due day, to the same people, for the latest overdue period only
       (the one whose due day passed less than a period ago), so a late start does not flood them;
@@ -382,7 +397,8 @@ def reminders_due(now: datetime.datetime | None = None) -> list[Reminder]:
             status = period_status(team, rule, start, updates.get((team.pk, start)), now)
             recent = add_months(status.due_on, rule.every_months) > today
             context = {"status": status, "team": team, "rule": rule}
-            if status.state in {"open", "draft"} and dates.reminder_day(status.due_on) <= today:
+            reminder_day = dates.reminder_day(status.due_on, rule.reminder_days_before)
+            if status.state in {"open", "draft"} and reminder_day <= today:
                 reminders.append(Reminder("due_soon", team, start, writers, context))
             elif status.state == "missing" and recent:
                 reminders.append(Reminder("update_overdue", team, start, writers, context))

@@ -79,10 +79,9 @@ def _errors_to_form(form, error: ValidationError) -> None:
 @rule_required(rules.can_view_reporting)
 def updates_index(request):
     user = request.user
-    teams = [
-        {"team": team, "periods": selectors.team_periods(team)[:3]}
-        for team in selectors.my_teams(user)
-    ]
+    mine = selectors.my_teams(user)
+    periods = selectors.teams_periods(mine, latest=3)
+    teams = [{"team": team, "periods": periods[team.pk]} for team in mine]
     return render(
         request,
         "reporting/index.html",

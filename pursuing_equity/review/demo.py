@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from pursuing_equity.accounts.models import Organization, Role, RoleAssignment, User
+from pursuing_equity.accounts.services import person_create
 from pursuing_equity.applications import program
 from pursuing_equity.applications.models import (
     Application,
@@ -36,17 +37,17 @@ from pursuing_equity.applications.models import (
     RosterMember,
     TeamVideo,
 )
-from pursuing_equity.applications.tests.files import pdf_bytes
+from pursuing_equity.applications.sample_files import pdf_bytes
 from pursuing_equity.home.demo import (
+    DEMO_ACTOR_LABEL,
     DEMO_PASSWORD,
+    DEMO_PERSON_NOTE,
     FAMILY_NAMES,
     GIVEN_NAMES,
     LEADER_TITLES,
     PRONOUNS,
     TEAM_TITLES,
-    DemoPerson,
 )
-from pursuing_equity.home.management.commands.demo import _person_create
 from pursuing_equity.programs.dates import month_index
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.programs.services import program_load
@@ -211,9 +212,15 @@ class _People:
                     break
             title = self.rng.choice(LEADER_TITLES if index < 2 else TEAM_TITLES)
             result.append(
-                _person_create(
-                    person=DemoPerson(name, email, self.rng.choice(PRONOUNS), title, None),
-                    password=self.password,
+                person_create(
+                    actor=None,
+                    actor_label=DEMO_ACTOR_LABEL,
+                    note=DEMO_PERSON_NOTE,
+                    email=email,
+                    full_name=name,
+                    pronouns=self.rng.choice(PRONOUNS),
+                    title=title,
+                    password_hash=self.password,
                 )
             )
         return result

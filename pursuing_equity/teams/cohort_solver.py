@@ -28,16 +28,23 @@ A set-partitioning integer program over every admissible cohort ``S`` (a column,
    is exact because every admissible column is enumerated and priced in one vectorised pass
    (Desrosiers & Lübbecke, "A primer in column generation", in *Column Generation*, Springer
    2005, 1–32). The relaxation is tightened with subset-row cuts on triples of teams (Jepsen,
-   Petersen, Spoorendonk & Pisinger, Oper. Res. 56 (2008) 497–511), re-pricing after each round.
-   At convergence the LP value ``z_LP`` bounds every integer solution.
+   Petersen, Spoorendonk & Pisinger, Oper. Res. 56 (2008) 497–511) and, once no triple is
+   violated, the same cuts on five teams (at most one cohort holds three of them), re-pricing after
+   each round and dropping from the master the columns that can no longer matter. The LP value
+   ``z_LP`` bounds every integer solution. Cutting stops as soon as few columns
+   (:data:`ENUMERATE_COLUMNS`) remain candidates (step 3), since enumerating them is then cheaper.
 3. With the final duals, any integer solution is worth at most ``z_LP + Σ rc(S) x_S`` with every
    reduced cost ``rc(S) ≤ 0``, so a solution better than ``z_H`` uses only columns with
-   ``rc(S) ≥ z_H − z_LP``. The integer program over exactly those columns (HiGHS through
-   ``scipy.optimize.milp``, relative gap 0) therefore returns a proven optimum — the reduced-cost
-   column enumeration of Baldacci, Christofides & Mingozzi, "An exact algorithm for the vehicle
-   routing problem based on the set partitioning formulation with additional cuts", Math.
-   Program. 115 (2008) 351–385. If the time limit stops it first, its dual bound (or ``z_LP``)
-   is reported with the gap.
+   ``rc(S) ≥ z_H − z_LP`` — the reduced-cost column enumeration of Baldacci, Christofides &
+   Mingozzi, "An exact algorithm for the vehicle routing problem based on the set partitioning
+   formulation with additional cuts", Math. Program. 115 (2008) 351–385. Every assignment of
+   those columns that could beat the incumbent is enumerated depth first (:class:`_Enumeration`),
+   pruned by the same dual bound tightened by the cuts it leaves slack; the best one found is a
+   proven optimum. (Columns are sets of teams, so interchangeable cohorts need no symmetry
+   breaking: each partition is met once.) If the time limit stops the search first, ``z_LP`` is
+   reported as the bound with the gap. The integer program over every column (HiGHS through
+   ``scipy.optimize.milp``) is used only when the local search found no assignment that keeps
+   every pair apart.
 
 Large method (more teams)
 -------------------------
@@ -66,6 +73,10 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linp
 from scipy.sparse import csc_array, csr_array
 
 EXACT_MAX_TEAMS = 45
+PRICED_PER_ROUND = 400  # columns added to the master per pricing round
+# Cuts tighten the LP until this few columns could be part of a better assignment: the
+# enumeration of those is then quicker than more cuts.
+ENUMERATE_COLUMNS = 6000
 TOLERANCE = 1e-7
 
 Kind = Literal["category", "ordinal", "set"]
@@ -510,58 +521,172 @@ def _exact(inst: _Instance, incumbent: np.ndarray, time_limit: float) -> tuple:
     hits: list[np.ndarray] = []  # per cut, the columns it covers (computed once)
     masks = _masks(members)
     incidence = _incidence(members, n)
-    deadline = time.monotonic() + time_limit / 2
-    history: list[float] = []
+    started = time.monotonic()
+    deadline = started + time_limit / 2
     while True:
         res = _master(members, values, active, hits, rhs, n)
         lp_value = -res.fun
         reduced = _reduced(incidence, values, res, hits, n)
+        priced = reduced[active]
         reduced[active] = -np.inf
         new = np.flatnonzero(reduced > TOLERANCE)
         if new.size:
-            active = np.concatenate([active, new[np.argsort(-reduced[new])][: 50 * n]])
+            active = np.concatenate([active, new[np.argsort(-reduced[new])][:PRICED_PER_ROUND]])
             continue
-        history.append(lp_value)
-        stalled = len(history) > 3 and history[-4] - lp_value < 1e-3 * (lp_value - incumbent_value)
-        if lp_value - incumbent_value < TOLERANCE or stalled or time.monotonic() > deadline:
+        threshold = incumbent_value - lp_value - 1e-6
+        candidates = int((reduced >= threshold).sum() + (priced >= threshold).sum())
+        if candidates <= ENUMERATE_COLUMNS or time.monotonic() > deadline:
             break
         violated = _violated_triples(members[active], res.x, triples, n)
-        if not violated.size:
+        if not len(violated):
+            violated = _violated_fives(masks[active], res.x, n)
+        if not len(violated):
             break
         cuts += list(violated)
         hits += [np.flatnonzero(_hits(masks, cut)) for cut in violated]
+        # Keep the master small: columns that cannot be part of a better assignment leave it
+        # (pricing brings back any that the new cuts make attractive again).
+        active = active[(priced >= threshold) | (res.x > TOLERANCE)]
     reduced = _reduced(incidence, values, res, hits, n)
+    if incumbent_value == -np.inf:
+        return _exact_without_incumbent(inst, members, values, reduced, res, hits, lp_value, rhs)
+    # Every assignment better than the incumbent uses only columns whose reduced cost is at least
+    # z_H − z_LP (module docstring, step 3); enumerate those assignments.
     candidates = np.flatnonzero(reduced >= incumbent_value - lp_value - 1e-6)
+    duals = -res.ineqlin.marginals if hits else np.zeros(0)
+    binding = np.flatnonzero(duals > TOLERANCE)
+    search = _Enumeration(
+        masks=masks[candidates],
+        values=values[candidates],
+        cost=np.maximum(-reduced[candidates], 0.0),
+        cuts=[cuts[c] for c in binding],
+        cut_duals=duals[binding],
+        n=n,
+        k=k,
+        sizes=(min(inst.sizes), max(inst.sizes)),
+        lp_value=lp_value,
+        best=incumbent_value,
+        deadline=started + time_limit,
+    )
+    chosen = search.run()
+    group = incumbent.copy()
+    if chosen is not None:
+        for g, c in enumerate(candidates[chosen]):
+            group[members[c][members[c] >= 0]] = g
+    best = max(incumbent_value, search.best)
+    bound = best if search.finished else lp_value
+    return group, bound, lp_value, search.finished, len(values)
+
+
+class _Enumeration:
+    """Every assignment that can beat the incumbent, pruned by the LP's dual bound.
+
+    With the final duals, an assignment of columns ``S`` is worth exactly
+    ``z_LP − Σ cost(S) − Σ μ_c`` over the cuts ``c`` it leaves slack (``cost`` is the negated
+    reduced cost, ≥ 0; ``μ_c`` ≥ 0 the cut's dual; every cut is met at most once). A partial
+    assignment therefore caps every completion: its costs so far, the duals of cuts no later
+    cohort can meet any more, and, for every team not yet placed, the cheapest column that could
+    still hold it. Depth-first over the team with the fewest columns left, cheapest first; the
+    search narrows as better assignments are found. This is the reduced-cost enumeration of
+    Baldacci, Christofides & Mingozzi (2008), with the bound of their route enumeration.
+    """
+
+    def __init__(
+        self,
+        *,
+        masks: np.ndarray,
+        values: np.ndarray,
+        cost: np.ndarray,
+        cuts: list[np.ndarray],
+        cut_duals: np.ndarray,
+        n: int,
+        k: int,
+        sizes: tuple[int, int],
+        lp_value: float,
+        best: float,
+        deadline: float,
+    ):
+        self.masks, self.values, self.cost = masks, values, cost
+        self.n, self.k, self.sizes = n, k, sizes
+        self.lp_value, self.best, self.deadline = lp_value, best, deadline
+        self.cut_masks = np.array(
+            [sum(1 << int(t) for t in cut) for cut in cuts], dtype=np.uint64
+        ).reshape(-1)
+        # A cut holds at most one cohort with a majority of its teams.
+        self.cut_need = np.array([len(cut) // 2 + 1 for cut in cuts], dtype=np.int64)
+        self.cut_duals = cut_duals
+        self.holds = (masks[None, :] >> np.arange(n, dtype=np.uint64)[:, None]) & np.uint64(1)
+        self.holds = self.holds.astype(bool)  # teams × columns
+        self.bits = np.arange(n, dtype=np.uint64)
+        self.full = np.uint64((1 << n) - 1)
+        self.chosen: np.ndarray | None = None
+        self.finished = True
+
+    def run(self) -> np.ndarray | None:
+        self._visit(
+            np.uint64(0),
+            0.0,
+            np.ones(len(self.cost), dtype=bool),
+            np.zeros(len(self.cut_duals), dtype=bool),
+            [],
+        )
+        return self.chosen
+
+    def _visit(self, covered, spent: float, alive, met, path: list[int]) -> None:
+        if not self.finished:
+            return
+        if time.monotonic() > self.deadline:
+            self.finished = False
+            return
+        if covered == self.full:
+            if len(path) == self.k:
+                value = float(self.values[path].sum())
+                if value > self.best + TOLERANCE:
+                    self.best, self.chosen = value, np.array(path)
+            return
+        left = self.k - len(path)
+        placed = int(np.bitwise_count(covered))
+        if not left * self.sizes[0] <= self.n - placed <= left * self.sizes[1]:
+            return
+        lost = np.bitwise_count(covered & self.cut_masks) >= self.cut_need
+        penalty = float(self.cut_duals[lost & ~met].sum())
+        budget = self.lp_value - self.best - spent - penalty + 1e-9
+        ok = alive & ((self.masks & covered) == 0) & (self.cost <= budget)
+        open_ = ~((covered >> self.bits) & np.uint64(1)).astype(bool)
+        holds = self.holds[open_][:, ok]
+        count = holds.sum(axis=1)
+        if not count.all():
+            return
+        cost = self.cost[ok]
+        cheapest = np.where(holds, cost[None, :], np.inf).min(axis=1)
+        if max(cheapest.max(), cheapest.sum() / self.sizes[1]) > budget:
+            return
+        columns = np.flatnonzero(ok)[holds[int(np.argmin(count))]]
+        for c in columns[np.argsort(self.cost[columns], kind="stable")]:
+            now = met | (np.bitwise_count(self.masks[c] & self.cut_masks) >= self.cut_need)
+            self._visit(covered | self.masks[c], spent + self.cost[c], ok, now, [*path, c])
+
+
+def _exact_without_incumbent(inst, members, values, reduced, res, hits, lp_value, rhs) -> tuple:
+    """No assignment keeps every pair apart yet: the integer program over every column finds one
+    (and its optimum) or proves there is none."""
+    n = len(inst.keys)
+    candidates = np.arange(len(values))
     constraints = [LinearConstraint(_matrix(members, n, candidates), rhs, rhs)]
-    if hits:
-        # The cuts that bind keep the integer program's relaxation as tight as the LP's.
-        binding = [h for h, d in zip(hits, res.ineqlin.marginals, strict=True) if d < -TOLERANCE]
-        if binding:
-            constraints.append(
-                LinearConstraint(_cut_rows(binding, candidates, len(values)), -np.inf, 1)
-            )
     res = milp(
-        -values[candidates],
-        integrality=np.ones(len(candidates)),
+        -values,
+        integrality=np.ones(len(values)),
         bounds=Bounds(0, 1),
         constraints=constraints,
-        options={
-            "time_limit": max(1.0, deadline + time_limit / 2 - time.monotonic()),
-            "mip_rel_gap": 0.0,
-        },
+        options={"time_limit": 60.0, "mip_rel_gap": 0.0},
     )
-    if res.x is None and incumbent_value == -np.inf:
+    if res.x is None:
         raise CohortProblemError("The pins and keep-apart pairs cannot all be honoured.")
-    group = incumbent.copy()
+    group = np.full(n, -1)
+    for g, c in enumerate(np.flatnonzero(res.x > 0.5)):
+        group[members[c][members[c] >= 0]] = g
     optimal = res.status == 0
-    restricted = res.get("mip_dual_bound")
-    bound = max(incumbent_value, lp_value if restricted is None else min(lp_value, -restricted))
-    if res.x is not None and -res.fun > incumbent_value + TOLERANCE:
-        for g, c in enumerate(candidates[np.flatnonzero(res.x > 0.5)]):
-            group[members[c][members[c] >= 0]] = g
-    if optimal:
-        # Every better assignment would use only the candidates: the best of them is optimal.
-        bound = max(incumbent_value, -res.fun)
+    bound = -res.fun if optimal else lp_value
     return group, bound, lp_value, optimal, len(values)
 
 
@@ -612,9 +737,9 @@ def _masks(members: np.ndarray) -> np.ndarray:
 
 
 def _hits(masks: np.ndarray, cut: np.ndarray) -> np.ndarray:
-    """Which cohorts hold at least two teams of the triple ``cut``."""
+    """Which cohorts hold a majority of the teams of ``cut`` (two of three, three of five)."""
     wanted = np.uint64(sum(1 << int(t) for t in cut))
-    return np.bitwise_count(masks & wanted) >= 2
+    return np.bitwise_count(masks & wanted) >= len(cut) // 2 + 1
 
 
 def _reduced(incidence, values, res, hits, n) -> np.ndarray:
@@ -640,6 +765,25 @@ def _violated_triples(members, x, triples, n, most: int = 60) -> np.ndarray:
     violation = ((count >= 2) * x[used][:, None]).sum(axis=0)
     order = np.argsort(-violation)[:most]
     return triples[order[violation[order] > 1 + 1e-6]]
+
+
+def _violated_fives(masks, x, n, most: int = 60) -> np.ndarray:
+    """The same cuts on five teams: at most one cohort holds three of them (two would need six).
+    Only fractional cohorts can take part in a violation, so only their teams are combined."""
+    fractional = np.flatnonzero((x > TOLERANCE) & (x < 1 - TOLERANCE))
+    if fractional.size < 2:
+        return np.zeros((0, 5), dtype=np.int32)
+    union = int(np.bitwise_or.reduce(masks[fractional]))
+    teams = [t for t in range(n) if union >> t & 1]
+    if len(teams) < 5:
+        return np.zeros((0, 5), dtype=np.int32)
+    fives = np.array(list(itertools.combinations(teams, 5)), dtype=np.int32)
+    five_masks = np.bitwise_or.reduce(np.left_shift(np.uint64(1), fives.astype(np.uint64)), axis=1)
+    violation = np.zeros(len(fives))
+    for c in fractional:
+        violation += (np.bitwise_count(five_masks & masks[c]) >= 3) * x[c]
+    order = np.argsort(-violation)[:most]
+    return fives[order[violation[order] > 1 + 1e-6]]
 
 
 def _incidence(members: np.ndarray, n: int) -> csr_array:

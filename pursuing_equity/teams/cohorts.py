@@ -2,7 +2,7 @@
 
 The optimisation itself is :mod:`pursuing_equity.teams.cohort_solver` (no Django). This module
 turns teams into the solver's input, runs it in the background (``cohort_build`` task: 40 teams
-take tens of seconds), writes the result into SmallCohort and Team, and holds every change staff
+usually take a second or two, now and then tens of seconds), writes the result into SmallCohort and Team, and holds every change staff
 make by hand. Every write is a service (``<noun>_<verb>``, keyword-only, in a transaction, audited).
 
 Which cohort is split, and into groups of how many teams, is read from the program file: the
@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.tasks import task
 from django.utils import timezone
 
@@ -27,7 +28,9 @@ from pursuing_equity.teams import cohort_solver as solver
 from pursuing_equity.teams.models import CohortPin, CohortRun, KeepApart, SmallCohort, Team
 
 WEIGHT_MAX = 5
-SOLVER_SECONDS = 300.0  # in the background; 40 teams usually need well under a minute
+# In the background: 40 teams are proven optimal in about a second, a few take tens of seconds
+# (bench/bench_cohorts.py), so the page does not wait for the solver.
+SOLVER_SECONDS = 300.0
 
 # How each factor is read from an organization, and how a sentence speaks of its values.
 _REGIONS = ("Northeast", "Midwest", "South", "West", "Territories")
@@ -148,8 +151,13 @@ def team_features(team: Team) -> solver.TeamFeatures:
 
 
 def small_cohorts_of(cohort: Cohort) -> list[SmallCohort]:
-    """The cohort's small cohorts in the builder's order (their numbers are their positions)."""
-    return list(SmallCohort.objects.filter(cohort=cohort).select_related("coach").order_by("pk"))
+    """The cohort's small cohorts in use, in the builder's order (their numbers are their
+    positions); retired ones (kept for their history) are left out."""
+    return list(
+        SmallCohort.objects.filter(cohort=cohort, in_use=True)
+        .select_related("coach")
+        .order_by("pk")
+    )
 
 
 def _teams_of(cohort: Cohort) -> list[Team]:
@@ -297,11 +305,22 @@ def cohort_run_fail(*, run: CohortRun, error: str) -> CohortRun:
 def cohort_run_apply(*, run: CohortRun, solution: solver.CohortSolution) -> CohortRun:
     """Write the solver's assignment: small cohort N holds the teams the solver put in cohort N.
 
-    Missing small cohorts are created ("Small cohort 3"); surplus ones (when staff ask for fewer
-    cohorts) are removed with their pins. Coaches stay with their small cohort.
+    Missing small cohorts are taken from the retired ones first, then created ("Small cohort
+    3"). Surplus ones (when staff ask for fewer cohorts) are deleted if nothing refers to them;
+    one with a history — events on the calendar, and so their attendance — is never deleted but
+    retired: kept, without teams, out of the builder and of future calendars. Coaches stay with
+    their small cohort.
     """
     cohort = run.cohort
     existing = small_cohorts_of(cohort)
+    retired = list(SmallCohort.objects.filter(cohort=cohort, in_use=False).order_by("pk"))
+    while len(existing) < len(solution.cohorts) and retired:
+        small = retired.pop(0)
+        small.in_use = True
+        small.full_clean()
+        small.save(update_fields=["in_use"])
+        existing.append(small)
+        audit_record(actor=run.requested_by, action="small_cohort.reuse", obj=small)
     taken = set(SmallCohort.objects.filter(cycle=cohort.cycle).values_list("name", flat=True))
     number = 1
     while len(existing) < len(solution.cohorts):
@@ -320,9 +339,11 @@ def cohort_run_apply(*, run: CohortRun, solution: solver.CohortSolution) -> Coho
         team.small_cohort = existing[index]
         team.full_clean()
         team.save(update_fields=["small_cohort"])
-    for surplus in existing[len(solution.cohorts) :]:
-        audit_record(actor=run.requested_by, action="small_cohort.delete", obj=surplus)
-        surplus.delete()
+    kept = [
+        small.name
+        for small in existing[len(solution.cohorts) :]
+        if not _small_cohort_remove(actor=run.requested_by, small_cohort=small)
+    ]
     run.status = CohortRun.Status.DONE
     run.finished_at = timezone.now()
     run.result = {
@@ -334,6 +355,7 @@ def cohort_run_apply(*, run: CohortRun, solution: solver.CohortSolution) -> Coho
         "method": solution.method,
         "seconds": round(solution.seconds, 2),
         "lp_bound": solution.lp_bound,
+        "retired": kept,
     }
     run.full_clean()
     run.save()
@@ -350,15 +372,45 @@ def cohort_run_apply(*, run: CohortRun, solution: solver.CohortSolution) -> Coho
     return run
 
 
+def _small_cohort_remove(*, actor: Any, small_cohort: SmallCohort) -> bool:
+    """Delete a small cohort the builder no longer needs, or retire it if anything refers to it
+    (its events are RESTRICTed: their attendance must outlive the cohort). True if deleted."""
+    try:
+        with transaction.atomic():
+            audit_record(actor=actor, action="small_cohort.delete", obj=small_cohort)
+            small_cohort.delete()
+        return True
+    except (ProtectedError, RestrictedError):
+        small_cohort.in_use = False
+        small_cohort.full_clean()
+        small_cohort.save(update_fields=["in_use"])
+        CohortPin.objects.filter(small_cohort=small_cohort).delete()
+        audit_record(
+            actor=actor,
+            action="small_cohort.retire",
+            obj=small_cohort,
+            note="Kept without teams: it has events on the calendar.",
+        )
+        return False
+
+
 def _builder_team(team: Team, cohort: Cohort) -> None:
     if team.cohort_id != cohort.pk:
         raise ValidationError({"team": f"{team} is not in the {cohort}."})
+
+
+def _in_use(small_cohort: SmallCohort) -> None:
+    if not small_cohort.in_use:
+        raise ValidationError(
+            {"small_cohort": f"{small_cohort} is retired: choose a small cohort in use."}
+        )
 
 
 @transaction.atomic
 def team_move(*, actor: Any, team: Team, small_cohort: SmallCohort) -> Team:
     """Move one team to another small cohort by hand (its pin, if any, moves with it)."""
     _builder_team(team, small_cohort.cohort)
+    _in_use(small_cohort)
     rules = small_cohort_rules(small_cohort.cycle)
     if team.small_cohort_id == small_cohort.pk:
         raise ValidationError({"small_cohort": f"{team} is already in {small_cohort}."})
@@ -394,6 +446,7 @@ def cohort_pin_set(*, actor: Any, team: Team, small_cohort: SmallCohort | None) 
             audit_record(actor=actor, action="team.unpin", obj=team, before=before)
         return None
     _builder_team(team, small_cohort.cohort)
+    _in_use(small_cohort)
     rules = small_cohort_rules(small_cohort.cycle)
     others = CohortPin.objects.filter(small_cohort=small_cohort).exclude(team=team).count()
     if others >= rules.max_size:

@@ -10,7 +10,7 @@ assignment was proven optimal.
 from __future__ import annotations
 
 from pursuing_equity.accounts.models import Role, User
-from pursuing_equity.teams import cohorts, groups
+from pursuing_equity.teams import cohorts, groups, services
 from pursuing_equity.teams.models import AffinityMembership, SmallCohort, Team
 
 DEMO_SOLVER_SECONDS = 10.0
@@ -41,11 +41,23 @@ def populate(*, cycle, organizations, today, out) -> None:
             cohorts.small_cohort_coach_set(
                 actor=None, small_cohort=small, coach=faculty[i % len(faculty)]
             )
+    coached = _one_to_one_coaches(cycle, faculty)
     chosen = _affinity(cycle, faculty)
     out.write(
         f"Small cohorts: {SmallCohort.objects.filter(cohort=cohort).count()}{built}, with coaches; "
-        f"affinity choices: {chosen}."
+        f"1:1 coaches for {coached} teams; affinity choices: {chosen}."
     )
+
+
+def _one_to_one_coaches(cycle, faculty: list[User]) -> int:
+    """Each Action Community team without a 1:1 coach gets one, in turn among the faculty."""
+    teams = Team.objects.filter(
+        cycle=cycle, cohort_id__in=services.one_to_one_cohort_ids(cycle)
+    ).order_by("slug")
+    for i, team in enumerate(teams):
+        if team.coach_id is None and faculty:
+            services.team_coach_assign(actor=None, team=team, coach=faculty[i % len(faculty)])
+    return teams.filter(coach__isnull=False).count()
 
 
 def _affinity(cycle, faculty: list[User]) -> int:

@@ -72,9 +72,9 @@ class MoveForm(forms.Form):
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(cohort=cohort).order_by("name")
-        self.fields["small_cohort"].queryset = SmallCohort.objects.filter(cohort=cohort).order_by(
-            "pk"
-        )
+        self.fields["small_cohort"].queryset = SmallCohort.objects.filter(
+            cohort=cohort, in_use=True
+        ).order_by("pk")
 
 
 class PinForm(MoveForm):
@@ -113,9 +113,23 @@ class CoachForm(forms.Form):
 
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["small_cohort"].queryset = SmallCohort.objects.filter(cohort=cohort).order_by(
-            "pk"
-        )
+        self.fields["small_cohort"].queryset = SmallCohort.objects.filter(
+            cohort=cohort, in_use=True
+        ).order_by("pk")
+        self.fields["coach"].queryset = faculty()
+
+
+class TeamCoachForm(forms.Form):
+    """One team's 1:1 coach (a row of the coaches page)."""
+
+    team = _TeamChoice(queryset=Team.objects.none(), widget=forms.HiddenInput)
+    coach = _PersonChoice(
+        queryset=User.objects.none(), label="1:1 coach", required=False, empty_label="No coach yet"
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
         self.fields["coach"].queryset = faculty()
 
 

@@ -29,6 +29,13 @@ class SmallCohort(models.Model):
         on_delete=models.SET_NULL,
         related_name="coached_small_cohorts",
     )
+    in_use = models.BooleanField(
+        default=True,
+        help_text=(
+            "False: the builder needed fewer small cohorts, but this one is kept, without teams, "
+            "because it has a history (events on the calendar, attendance)."
+        ),
+    )
 
     class Meta:
         ordering = ["cycle", "name"]

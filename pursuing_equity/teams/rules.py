@@ -94,3 +94,8 @@ def can_view_leadership_workgroup(user, cycle) -> bool:
     if has_role(user, STAFF, FACULTY):
         return True
     return cycle is not None and is_workgroup_leader(user, cycle)
+
+
+def can_assign_coaches(user, obj: Any = None) -> bool:
+    """The 1:1 coaches page: program staff name each Action Community team's coach."""
+    return is_program_staff(user)

@@ -16,6 +16,7 @@ from django.db import transaction
 from pursuing_equity.accounts.models import Role, RoleAssignment, User
 from pursuing_equity.accounts.services import person_invite, role_assign, role_revoke
 from pursuing_equity.core.services import audit_record
+from pursuing_equity.programs.models import ActivityMonth, Cycle
 from pursuing_equity.teams.models import Team, TeamMember
 
 Part = TeamMember.Part
@@ -202,5 +203,51 @@ def team_leaders_name(
         obj=team,
         before={str(k): v for k, v in before.items()},
         after={str(k): v for k, v in after.items()},
+    )
+    return team
+
+
+# --- 1:1 coaches ------------------------------------------------------------------------------
+
+
+def one_to_one_cohort_ids(cycle: Cycle) -> set[int]:
+    """The cohorts whose teams get 1:1 coaching: those with an activity for one team in the
+    program file's grid (the seed: "1:1 Coaching Sessions" for the Action Community)."""
+    return set(
+        ActivityMonth.objects.filter(
+            activity__cycle=cycle, activity__audience="one_team"
+        ).values_list("cohort_id", flat=True)
+    )
+
+
+@transaction.atomic
+def team_coach_assign(*, actor: Any, team: Team, coach: User | None) -> Team:
+    """Name the faculty member who coaches ``team`` one to one (None: no coach yet).
+
+    Only teams of a cohort with 1:1 coaching sessions have such a coach, and only a person with
+    the faculty / coach role can be one. The coach leads the team's 1:1 sessions on the calendar
+    (from the next calendar generation) and the team books the coach's slots.
+    """
+    if team.cohort_id not in one_to_one_cohort_ids(team.cycle):
+        raise ValidationError(
+            {"team": f"{team} is not in a cohort with 1:1 coaching ({team.cohort})."}
+        )
+    if (
+        coach is not None
+        and not RoleAssignment.objects.filter(user=coach, role=Role.FACULTY).exists()
+    ):
+        raise ValidationError({"coach": f"{coach.display_name} is not on the faculty."})
+    if team.coach_id == (coach.pk if coach else None):
+        return team
+    before = {"coach": team.coach_id}
+    team.coach = coach
+    team.full_clean()
+    team.save(update_fields=["coach"])
+    audit_record(
+        actor=actor,
+        action="team.coach",
+        obj=team,
+        before=before,
+        after={"coach": coach.pk if coach else None},
     )
     return team

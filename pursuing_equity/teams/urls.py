@@ -4,6 +4,7 @@ from pursuing_equity.teams import views
 
 urlpatterns = [
     path("teams/", views.team_list, name="team_list"),
+    path("coaches/", views.team_coaches, name="team_coaches"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
     path("cohorts/builder/", views.cohort_builder, name="cohort_builder"),
     path("cohorts/builder/move/", views.cohort_move, name="cohort_move"),

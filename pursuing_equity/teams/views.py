@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import is_program_staff, rule_required
 from pursuing_equity.programs.selectors import current_cycle
-from pursuing_equity.teams import cohorts, groups
+from pursuing_equity.teams import cohorts, groups, services
 from pursuing_equity.teams import rules as team_rules
 from pursuing_equity.teams.forms import (
     AffinityChoiceForm,
@@ -21,6 +21,7 @@ from pursuing_equity.teams.forms import (
     FacilitatorForm,
     MoveForm,
     PinForm,
+    TeamCoachForm,
 )
 from pursuing_equity.teams.models import AffinityGroup, KeepApart, Team, TeamMember
 
@@ -66,7 +67,16 @@ def team_list(request):
         else []
     )
     rows = [(team, team_rules.can_view_team(request.user, team)) for team in teams]
-    return render(request, "teams/team_list.html", {"cycle": cycle, "rows": rows})
+    return render(
+        request,
+        "teams/team_list.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "coached": [team for team in teams if team_rules.is_coach_of(request.user, team)],
+            "can_assign_coaches": team_rules.can_assign_coaches(request.user),
+        },
+    )
 
 
 def _optional_url(names: tuple[str, ...], slug: str) -> str | None:
@@ -122,7 +132,6 @@ def team_detail(request, slug, obj: Team):
             "peers": [(p, team_rules.can_view_team(request.user, p)) for p in peers],
             "upcoming": upcoming,
             "attendance": attendance,
-            "measures_url": _optional_url(("team_measures", "measure_list"), team.slug),
             "updates_url": _optional_url(("team_updates",), team.slug),
             "sees_people": is_member
             or team_rules.is_coach_of(request.user, team)
@@ -131,6 +140,55 @@ def team_detail(request, slug, obj: Team):
             "workgroup_link": team_rules.can_view_leadership_workgroup(request.user, cycle)
             and team.cohort.key == (cycle.document.get("leadership_workgroup") or {}).get("cohort"),
         },
+    )
+
+
+# --- 1:1 coaches ------------------------------------------------------------------------------
+
+
+def _coached_teams(cycle):
+    return Team.objects.filter(
+        cycle=cycle, cohort_id__in=services.one_to_one_cohort_ids(cycle)
+    ).order_by("cohort__position", "name")
+
+
+@rule_required(team_rules.can_assign_coaches)
+def team_coaches(request):
+    """Program staff name each Action Community team's 1:1 coach (one form per team)."""
+    cycle = _cycle_or_404()
+    teams = _coached_teams(cycle)
+    failed = None
+    if request.method == "POST":
+        form = TeamCoachForm(request.POST, teams=teams)
+        if form.is_valid():
+            team, coach = form.cleaned_data["team"], form.cleaned_data["coach"]
+            try:
+                services.team_coach_assign(actor=request.user, team=team, coach=coach)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"{team.name}: "
+                    + (f"{coach.display_name} is the 1:1 coach." if coach else "no 1:1 coach now."),
+                )
+                return redirect("team_coaches")
+        failed = form
+    rows = []
+    for team in teams.select_related("coach", "organization", "cohort"):
+        if failed is not None and failed.data.get("team") == str(team.pk):
+            form = failed
+        else:
+            form = TeamCoachForm(
+                teams=teams, initial={"team": team.pk, "coach": team.coach_id}, prefix=None
+            )
+        form.auto_id = f"id_team{team.pk}_%s"
+        rows.append((team, form))
+    return render(
+        request,
+        "teams/team_coaches.html",
+        {"cycle": cycle, "rows": rows, "has_errors": failed is not None},
+        status=400 if failed is not None else 200,
     )
 
 
@@ -190,7 +248,17 @@ def cohort_builder(request):
             if run.status == run.Status.FAILED:
                 messages.error(request, f"The solver could not build cohorts: {run.error}")
             elif run.status == run.Status.DONE:
-                messages.success(request, "The small cohorts were rebuilt.")
+                retired = run.result.get("retired")
+                messages.success(
+                    request,
+                    "The small cohorts were rebuilt."
+                    + (
+                        f" Kept but no longer in use, for their calendar history: "
+                        f"{', '.join(retired)}."
+                        if retired
+                        else ""
+                    ),
+                )
             else:
                 messages.info(request, "The solver is working on it. Reload this page in a minute.")
             return redirect("cohort_builder")

@@ -146,6 +146,11 @@ def test_the_optional_ihi_forum_meetup_is_in_december_2023(generated):
     assert meetup.optional
     assert meetup.modality == Event.Modality.IN_PERSON
     assert format_month(meetup.starts_at.astimezone(ET).date()) == "2023-12"
+    # Venue and details are the program file's, like every other fact of the calendar.
+    facts = generated.cycle.document["forum_meetup"]
+    assert meetup.venue == facts["venue"] and meetup.venue
+    assert meetup.notes == facts["details"] and meetup.notes
+    assert meetup.location == generated.cycle.document["calendar"]["forum_meetup"]["location"]
 
 
 def test_coaches_facilitate_their_small_cohorts_and_teams(generated):

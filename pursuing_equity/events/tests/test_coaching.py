@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from pursuing_equity.events import selectors
 from pursuing_equity.events.models import CoachingBooking, CoachingSlot, Event
 from pursuing_equity.events.services import (
     calendar_generate,
@@ -58,14 +59,28 @@ def test_a_slot_in_the_past_is_refused(program):
 
 def test_booking_puts_the_session_in_the_teams_calendar_and_emails_them(program):
     team = program.ac_teams[0]
-    slot = future_slot(program.cycle, program.other_coach)
+    slot = future_slot(program.cycle, program.coach)
     mail.outbox.clear()
     booking = coaching_book(actor=program.members_of(team)[0], slot=slot, team=team)
     event = booking.event
     assert (event.team, event.starts_at, event.ends_at) == (team, slot.starts_at, slot.ends_at)
-    assert list(event.facilitators.all()) == [program.other_coach]
+    assert list(event.facilitators.all()) == [program.coach]
     recipients = {m.to[0] for m in mail.outbox}
-    assert {u.email for u in program.members_of(team)} | {program.other_coach.email} == recipients
+    assert {u.email for u in program.members_of(team)} | {program.coach.email} == recipients
+
+
+def test_a_team_with_a_coach_books_only_its_coachs_slots(program):
+    team = program.ac_teams[0]  # coached one to one by program.coach
+    other = future_slot(program.cycle, program.other_coach)
+    own = future_slot(program.cycle, program.coach, days=11)
+    with pytest.raises(ValidationError, match="its 1:1 coach, Cora Coach"):
+        coaching_book(actor=program.members_of(team)[0], slot=other, team=team)
+    assert not CoachingBooking.objects.exists()
+    assert selectors.open_slots(program.cycle, [team]) == [own]
+    team.coach = None
+    assert selectors.open_slots(program.cycle, [team]) == [other, own]
+    team.save()
+    assert coaching_book(actor=program.members_of(team)[0], slot=other, team=team).slot == other
 
 
 def test_booking_moves_the_generated_session_of_that_month(program):

@@ -59,7 +59,7 @@ def test_a_learning_network_team_without_small_cohort_shares_with_nobody(world):
     world.ln_a_peer.small_cohort = None
     world.ln_a_peer.save()
     lonely = world.people["ln_small_cohort_peer"]
-    lonely._pe_team_cache = None
+    lonely._pe_sharing_cache = None
     assert not can_view_team_measures(lonely, world.ln_a)
 
 

@@ -9,7 +9,13 @@ from collections import defaultdict
 import pytest
 
 from pursuing_equity.measures import demo
-from pursuing_equity.measures.models import Aim, Measure, StratumCount, Submission
+from pursuing_equity.measures.models import (
+    Aim,
+    DashboardResult,
+    Measure,
+    StratumCount,
+    Submission,
+)
 from pursuing_equity.measures.selectors import current_counts
 from pursuing_equity.measures.tests.factories import TeamFactory, cycle
 
@@ -47,6 +53,16 @@ def test_every_team_gets_two_to_five_measures_with_nine_months_or_more():
                     assert sum(r.numerator for r in group_rows) == overall.numerator
     assert Aim.objects.exists()
     assert Submission.objects.filter(is_current=False).exists()  # corrected periods keep version 1
+    # every measure's dashboards and network panel are stored, so no first page computes them
+    stored = DashboardResult.objects.values_list("measure_id", "kind", "variant")
+    assert sorted(stored) == sorted(
+        (m, kind, variant)
+        for m in Measure.objects.values_list("pk", flat=True)
+        for kind, variant in (
+            ("published", "shared"), ("dashboard", "shared"), ("dashboard", "team"),
+            ("panel", "shared"),
+        )
+    )  # fmt: skip
     again = io.StringIO()
     demo.populate(cycle=teams[0].cycle, organizations={}, today=TODAY, out=again)
     assert "already there" in again.getvalue()

@@ -116,6 +116,43 @@ def test_reminders_come_three_days_before_the_due_day():
     assert dates.reminder_day(D(2024, 1, 2)) == D(2023, 12, 30)
 
 
+def test_the_program_file_sets_the_reminder_and_reflection_offsets():
+    rule = dates.rule_from_document(program_document(), "action_community")
+    assert (rule.reminder_days_before, rule.reflection_grace_days) == (3, 7)
+
+
+def test_offsets_the_file_leaves_out_are_the_defaults():
+    document = {"reporting": {"x": {"kind": "monthly_update", "cadence": "monthly"}}}
+    rule = dates.rule_from_document(document, "x")
+    assert (rule.reminder_days_before, rule.reflection_grace_days) == (
+        dates.REMINDER_DAYS_BEFORE,
+        dates.REFLECTION_GRACE_DAYS,
+    )
+
+
+def test_offsets_from_the_file_move_the_reminder_and_the_reflection_due_day():
+    document = program_document()
+    document["reporting"]["action_community"].update(
+        reminder_days_before=6, reflection_grace_days=21
+    )
+    rule = dates.rule_from_document(document, "action_community")
+    assert (rule.reminder_days_before, rule.reflection_grace_days) == (6, 21)
+    due = dates.due_date(D(2023, 12, 1), rule.every_months, rule.due_day)
+    assert due == D(2024, 1, 10)
+    assert dates.reminder_day(due, rule.reminder_days_before) == D(2024, 1, 4)
+    assert dates.reminder_day(D(2024, 3, 2), 0) == D(2024, 3, 2)
+    # On time (2024-01-09): 21 days later, 2024-01-30, is before the next due day.
+    assert dates.reflection_due_date(due, D(2024, 1, 9), 1, rule.reflection_grace_days) == D(
+        2024, 2, 10
+    )
+    # Late (2024-02-01): 21 days later, 2024-02-22, is after the next due day.
+    assert dates.reflection_due_date(due, D(2024, 2, 1), 1, rule.reflection_grace_days) == D(
+        2024, 2, 22
+    )
+    # The same late update with the default week: the next due day wins.
+    assert dates.reflection_due_date(due, D(2024, 2, 1), 1) == D(2024, 2, 10)
+
+
 def test_period_labels():
     assert dates.period_label(D(2023, 3, 1), 1) == "March 2023"
     assert dates.period_label(D(2023, 1, 1), 3) == "January – March 2023"

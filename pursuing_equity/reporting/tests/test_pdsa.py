@@ -112,3 +112,31 @@ def test_who_sees_and_edits_cycles(client, network):
     assert client.get(edit).status_code == 403
     client.force_login(network.ln_member)
     assert client.get(edit).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_cycles_appear_on_the_measure_dashboard_charts_and_table(client, network):
+    measure = factories.measure(network.ac)
+    for months_ago in (3, 2, 1):
+        factories.counts(
+            measure,
+            factories.started_period(network.ac, months_ago),
+            {"black": (40, 100), "white": (60, 100)},
+        )
+    started = factories.started_period(network.ac, 2) + datetime.timedelta(days=5)
+    services.pdsa_cycle_save(
+        actor=network.member, team=network.ac, change_idea="Text reminders in Spanish",
+        started_on=started, measure=measure, decision="adapt",
+    )  # fmt: skip
+    url = reverse("measure_dashboard", args=[network.ac.slug, measure.slug])
+    for viewer in (network.member, network.other_member):  # the team, and a peer team
+        client.force_login(viewer)
+        page = client.get(url)
+        dashboard = page.context["dashboard"]
+        assert dashboard.annotations == ((started, "PDSA: Text reminders in Spanish (adapt)"),)
+        for chart in ("overall", "gaps"):
+            assert dashboard.specs[chart]["datasets"]["annotations"] == [
+                {"period": started.isoformat(), "change": "PDSA: Text reminders in Spanish (adapt)"}
+            ]
+        assert "PDSA cycles marked on the charts" in page.text  # the table alternative
+        assert "PDSA: Text reminders in Spanish (adapt)" in page.text

@@ -112,3 +112,45 @@ def test_a_bad_moment_is_refused():
 
     with pytest.raises(CommandError, match="not an ISO date"):
         call_command("send_reporting_reminders", at="yesterday")
+
+
+def set_reporting(cycle, cohort_key: str, **facts) -> None:
+    """Change the cohort's reporting rule as a reloaded program file would."""
+    cycle.document["reporting"][cohort_key].update(facts)
+    cycle.save()
+
+
+@pytest.mark.django_db
+def test_the_reminder_comes_as_many_days_early_as_the_program_file_says(network):
+    set_reporting(network.ac.cycle, "action_community", reminder_days_before=7)
+    period = factories.started_period(network.ac, 1)
+    due = dates.due_date(period, 1, 10)
+
+    def reminded() -> bool:
+        return any(
+            s.startswith("[Pursuing Equity] Reminder:") and network.ac.name in s for s in subjects()
+        )
+
+    run(moment(due - datetime.timedelta(days=8), 15))
+    assert not reminded()
+    run(moment(due - datetime.timedelta(days=7), 15))
+    assert reminded()
+
+
+@pytest.mark.django_db
+def test_the_reflection_is_overdue_after_the_grace_days_of_the_program_file(network):
+    set_reporting(network.ac.cycle, "action_community", reflection_grace_days=45)
+    period = factories.started_period(network.ac, 3)
+    submitted = factories.on_due_day(network.ac, period)
+    factories.update(network.ac, network.member, period, submit=True, now=submitted)
+    next_due = dates.due_date(add_months(period, 1), 1, 10)
+    grace_due = submitted.date() + datetime.timedelta(days=45)
+    assert grace_due > next_due  # with the default week the next due day would count
+    mail.outbox.clear()
+    run(moment(next_due + datetime.timedelta(days=2), 15))
+    assert not [m for m in mail.outbox if "your reflection" in m.subject]
+    run(moment(grace_due + datetime.timedelta(days=1), 15))
+    about = [m for m in mail.outbox if "your reflection" in m.subject]
+    assert sorted(a for m in about for a in m.to) == sorted(
+        [network.leader.email, network.alternate.email]
+    )

@@ -19,13 +19,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.accounts.models import Organization, Role, RoleAssignment, User
-from pursuing_equity.accounts.services import organization_create, role_assign
+from pursuing_equity.accounts.services import organization_create, person_create, role_assign
 from pursuing_equity.core.services import audit_record
-from pursuing_equity.home.demo import DEFAULT_SEED, DEMO_PASSWORD, DemoNetwork, demo_network
+from pursuing_equity.home.demo import (
+    DEFAULT_SEED,
+    DEMO_ACTOR_LABEL,
+    DEMO_PASSWORD,
+    DEMO_PERSON_NOTE,
+    DemoNetwork,
+    demo_network,
+)
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.programs.services import demo_shift_months, program_load
 
-ACTOR_LABEL = "demo"
+ACTOR_LABEL = DEMO_ACTOR_LABEL
 
 # What each demo login shows, in the order the table lists them (None: an applicant, no role).
 WHAT_THEY_SEE: dict[str | None, str] = {
@@ -157,7 +164,16 @@ class Command(BaseCommand):
             if user is None:
                 # One hash for everyone: hashing a hundred passwords would take most of the run.
                 password = password or make_password(DEMO_PASSWORD)
-                user = _person_create(person=person, password=password)
+                user = person_create(
+                    actor=None,
+                    actor_label=ACTOR_LABEL,
+                    note=DEMO_PERSON_NOTE,
+                    email=person.email,
+                    full_name=person.full_name,
+                    pronouns=person.pronouns,
+                    title=person.title,
+                    password_hash=password,
+                )
                 users[person.email] = user
                 created += 1
             if person.role is None:
@@ -194,26 +210,3 @@ class Command(BaseCommand):
                 "set it up when they first sign in. `make demo` turns this off."
             )
         return "\n".join(lines)
-
-
-@transaction.atomic
-def _person_create(*, person, password: str) -> User:
-    """A demo person with the shared demo password and a verified, primary email address."""
-    from allauth.account.models import EmailAddress
-
-    user = User(
-        email=person.email, full_name=person.full_name, pronouns=person.pronouns, title=person.title
-    )
-    user.password = password
-    user.full_clean()
-    user.save()
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    audit_record(
-        actor=None,
-        actor_label=ACTOR_LABEL,
-        action="person.create",
-        obj=user,
-        after={"email": user.email, "full_name": user.full_name, "title": user.title},
-        note="Fictional demo person.",
-    )
-    return user

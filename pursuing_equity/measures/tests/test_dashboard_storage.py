@@ -1,0 +1,221 @@
+"""Dashboards computed ahead and stored in the database: after new data, used while current,
+recomputed when anything in their key changes; the as-of view a monthly update embeds."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from pursuing_equity.measures import dashboards, results, services
+from pursuing_equity.measures.models import DashboardResult
+from pursuing_equity.measures.selectors import current_counts
+from pursuing_equity.measures.tests.dashboard_data import make_world, submit, synthetic_rows
+from pursuing_equity.measures.tests.factories import measure
+from pursuing_equity.programs.models import Cycle
+
+SETTINGS = dashboards.ChartSettings()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    return make_world(months=12)
+
+
+def url(m):
+    return reverse("measure_dashboard", kwargs={"team_slug": m.team.slug, "measure_slug": m.slug})
+
+
+def stored(m) -> dict[tuple[str, str], DashboardResult]:
+    return {(r.kind, r.variant): r for r in DashboardResult.objects.filter(measure=m)}
+
+
+def no_computing(monkeypatch):
+    """Make any computing fail: what is served must come from the stored results."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed although a current result was stored")
+
+    for name in ("publish", "compute", "_focal"):
+        monkeypatch.setattr(dashboards, name, refuse)
+
+
+# --- the codec -----------------------------------------------------------------------------------
+
+
+def test_a_dashboard_survives_the_trip_through_json_unchanged():
+    rows = synthetic_rows(months=14, strata=("race_ethnicity", "language"))
+    for suppressed in (True, False):
+        dashboard = dashboards.compute(
+            _plain_measure(), rows, aims=[], suppressed=suppressed, stratifier=None,
+            settings=SETTINGS,
+        )  # fmt: skip
+        text = json.dumps(results.encode(dashboard), allow_nan=False)  # PostgreSQL has no NaN
+        assert results.decode(dashboards.Dashboard, json.loads(text)) == dashboard
+    published = dashboards.publish(rows, suppressed=True, threshold=11)
+    text = json.dumps(results.encode(published), allow_nan=False)
+    assert results.decode(dashboards.Published, json.loads(text)) == published
+
+
+def _plain_measure():
+    from pursuing_equity.measures.models import Measure
+
+    return Measure(
+        pk=1,
+        name="Blood pressure control",
+        slug="bp",
+        frequency="monthly",
+        improvement="increase",
+        stratifiers=["race_ethnicity", "language"],
+        reference_groups={"race_ethnicity": "white"},
+    )
+
+
+# --- computed after new data, used while current ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_confirming_data_stores_the_dashboards_and_the_network_panel(world):
+    rows = stored(world.measure)
+    assert set(rows) == {
+        ("published", "shared"),
+        ("dashboard", "shared"),
+        ("dashboard", "team"),
+        ("panel", "shared"),
+    }
+    shared = results.decode(dashboards.Dashboard, json.loads(rows["dashboard", "shared"].data))
+    team = results.decode(dashboards.Dashboard, json.loads(rows["dashboard", "team"].data))
+    assert shared.suppressed and not team.suppressed
+    # the stored shared view is exactly what computing it now gives: suppression unchanged
+    counts = current_counts(world.measure)
+    fresh = dashboards.compute(
+        world.measure, counts, aims=[], suppressed=True, stratifier=None, settings=SETTINGS
+    )
+    assert shared == fresh
+    assert any(r["suppressed"] for r in shared.table)
+    assert not any(r["suppressed"] for r in team.table)
+
+
+@pytest.mark.django_db
+def test_pages_use_the_stored_results_without_computing(client, world, monkeypatch):
+    no_computing(monkeypatch)
+    client.force_login(world.people["ac_peer"])
+    page = client.get(url(world.measure))
+    assert page.status_code == 200 and page.context["dashboard"].suppressed
+    client.force_login(world.people["team_member"])
+    page = client.get(url(world.measure))
+    assert page.status_code == 200 and not page.context["dashboard"].suppressed
+    client.force_login(world.people["staff"])
+    panels = client.get(reverse("measures_network")).context["panels"]
+    assert {p.team for p in panels} == {world.ac_team.name, world.ln_a.name}
+
+
+@pytest.mark.django_db
+def test_a_stale_result_is_computed_again_and_stored(client, world):
+    before = stored(world.measure)["dashboard", "shared"].key
+    services.aim_set(
+        measure=world.measure,
+        actor=world.people["team_member"],
+        stratifier="race_ethnicity",
+        group="black",
+        reference="white",
+        baseline_gap=Decimal("12"),
+        target_gap=Decimal("4"),
+        target_date=datetime.date(2025, 12, 31),
+    )
+    client.force_login(world.people["ac_peer"])
+    page = client.get(url(world.measure))
+    assert [a.target_gap for a in page.context["dashboard"].aims] == [4.0]
+    after = stored(world.measure)
+    assert after["dashboard", "shared"].key != before
+    # an aim does not change what is published: the costly suppression was not redone
+    assert after["published", "shared"].computed_at < after["dashboard", "shared"].computed_at
+
+
+@pytest.mark.django_db
+def test_a_new_version_of_a_period_replaces_the_stored_results(world):
+    before = {k: r.key for k, r in stored(world.measure).items()}
+    rows = synthetic_rows(months=1, seed=9, start="2024-12")
+    submit(world.measure, rows, world.people["team_member"])
+    after = {k: r.key for k, r in stored(world.measure).items()}
+    assert set(after) == set(before)
+    assert all(after[k] != before[k] for k in before)
+    shared = results.decode(
+        dashboards.Dashboard, json.loads(stored(world.measure)["dashboard", "shared"].data)
+    )
+    assert shared.periods[-1] == datetime.date(2024, 12, 1)
+
+
+@pytest.mark.django_db
+def test_changing_the_programs_chart_settings_invalidates_stored_results(client, world):
+    client.force_login(world.people["ac_peer"])
+    assert client.get(url(world.measure)).context["dashboard"].overall.chart_type == "run"
+    cycle = Cycle.objects.get(pk=world.ac_team.cycle_id)
+    cycle.document = {**cycle.document, "measures": {"control_limits_min_points": 8}}
+    cycle.save(update_fields=["document"])
+    cache.clear()  # a new process: only the database is shared
+    before = stored(world.measure)["dashboard", "shared"].key
+    page = client.get(url(world.measure))
+    assert page.context["dashboard"].overall.chart_type == "p"
+    assert stored(world.measure)["dashboard", "shared"].key != before
+
+
+@pytest.mark.django_db
+def test_another_stratifier_is_stored_as_its_own_result(client, world):
+    client.force_login(world.people["ac_peer"])
+    page = client.get(url(world.measure) + "?stratifier=language")
+    assert page.context["dashboard"].stratifier == "language"
+    assert ("dashboard", "shared:language") in stored(world.measure)
+
+
+# --- as of a date --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("months", [4, 7, 11])
+def test_published_until_equals_publishing_only_the_periods_by_then(months):
+    """Suppression protects each period on its own, so cutting the published table equals
+    publishing the cut counts (what lets a monthly update reuse the stored suppression)."""
+    rows = synthetic_rows(months=12, patients=(40, 120), completeness="poor", seed=3)
+    periods = sorted({r.period for r in rows})
+    as_of = periods[months - 1] + datetime.timedelta(days=9)
+    full = dashboards.publish(rows, suppressed=True, threshold=11)
+    assert any(c.numerator is None for g in full.cells.values() for cs in g.values() for c in cs)
+    cut = [r for r in rows if r.period <= as_of]
+    present = {(r.stratifier, r.group) for r in cut}
+    expected = dashboards.publish(cut, suppressed=True, threshold=11)
+    assert dashboards.published_until(full, as_of, present) == expected
+
+
+@pytest.mark.django_db
+def test_dashboards_as_of_show_the_shared_view_up_to_that_day(world):
+    periods = sorted({r.period for r in current_counts(world.measure)})
+    as_of = periods[5] + datetime.timedelta(days=12)
+    notes = {world.measure.pk: [(periods[2], "Text reminders"), (periods[8], "Later change")]}
+    (view,) = dashboards.dashboards_as_of([world.measure], as_of, annotations=notes)
+    assert view.suppressed
+    assert view.periods == tuple(periods[:6])
+    assert view.annotations == ((periods[2], "Text reminders"),)
+    assert view.specs["overall"]["datasets"]["annotations"] == [
+        {"period": periods[2].isoformat(), "change": "Text reminders"}
+    ]
+    counts = [r for r in current_counts(world.measure) if r.period <= as_of]
+    direct = dashboards.compute(
+        world.measure, counts, aims=[], suppressed=True, stratifier=None, settings=SETTINGS
+    )
+    assert view.table == direct.table and view.gap == direct.gap
+
+
+@pytest.mark.django_db
+def test_a_measure_without_data_gives_an_empty_view_as_of_any_day(world):
+    empty = measure(world.ac_team, world.people["team_member"], name="No data yet")
+    (view,) = dashboards.dashboards_as_of([empty], datetime.date(2024, 6, 1))
+    assert not view.has_data and view.specs == {}
