@@ -508,3 +508,11 @@ def test_cli_refuses_a_threshold_of_one_with_zeros_published(tmp_path, capsys):
         ["suppress", str(path), "--row", "g", "--column", "p", "--value", "n", "--threshold", "1"]
     )
     assert code == 2 and "threshold of 1" in capsys.readouterr().err
+
+
+def test_the_audit_prints_nothing(capfd):
+    """The CLI writes CSV to standard output: HiGHS must not add its banner or a log there
+    (``highspy.Highs()`` prints one from C++ when constructed; suppress.py uses its base class)."""
+    suppress.suppress_counts([[3, 40], [25, 30]], [[50, 60], [70, 80]])
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""

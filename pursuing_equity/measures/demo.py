@@ -20,6 +20,7 @@ import numpy as np
 from django.db import connection
 
 from equitystats import synth
+from pursuing_equity.accounts.demo import DEMO_ACTOR_LABEL
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.measures import dashboards, periods
 from pursuing_equity.measures.models import (
@@ -244,7 +245,7 @@ def populate(*, cycle, organizations=None, today: datetime.date, out) -> None:
     dashboards.precompute([m.pk for m in measures])
     audit_record(
         actor=None,
-        actor_label="demo",
+        actor_label=DEMO_ACTOR_LABEL,
         action="measures.demo_populate",
         after={"measures": len(measures), "periods": len(submissions), "aims": len(aims)},
     )

@@ -259,7 +259,8 @@ MEASURES = _strict(
         "source": SOURCE,
         "chart_rules": {"enum": list(CHART_RULES)},
         "control_limits_min_points": {"type": "integer", "minimum": CONTROL_LIMITS_FLOOR},
-        "suppression_threshold": COUNT,
+        # 1 is refused: zeros are published, so a hidden cell of threshold 1 could only be 1.
+        "suppression_threshold": {"type": "integer", "minimum": 2},
         "sharing": {
             "type": "object",
             "propertyNames": KEY,

@@ -16,6 +16,7 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from pursuing_equity.accounts.demo import DEMO_ACTOR_LABEL
 from pursuing_equity.accounts.models import Role, User
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.programs.dates import add_months
@@ -29,7 +30,7 @@ from pursuing_equity.reporting.models import (
 )
 from pursuing_equity.teams.models import Team, TeamMember
 
-ACTOR_LABEL = "demo"
+ACTOR_LABEL = DEMO_ACTOR_LABEL
 
 TEXTS = {
     "progress": [

@@ -28,6 +28,16 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.text import slugify
 
+from pursuing_equity.accounts.demo import (
+    DEMO_ACTOR_LABEL,
+    DEMO_PASSWORD,
+    DEMO_PERSON_NOTE,
+    FAMILY_NAMES,
+    GIVEN_NAMES,
+    LEADER_TITLES,
+    PRONOUNS,
+    TEAM_TITLES,
+)
 from pursuing_equity.accounts.models import Organization, Role, RoleAssignment, User
 from pursuing_equity.accounts.services import person_create
 from pursuing_equity.applications import program
@@ -38,16 +48,6 @@ from pursuing_equity.applications.models import (
     TeamVideo,
 )
 from pursuing_equity.applications.sample_files import pdf_bytes
-from pursuing_equity.home.demo import (
-    DEMO_ACTOR_LABEL,
-    DEMO_PASSWORD,
-    DEMO_PERSON_NOTE,
-    FAMILY_NAMES,
-    GIVEN_NAMES,
-    LEADER_TITLES,
-    PRONOUNS,
-    TEAM_TITLES,
-)
 from pursuing_equity.programs.dates import month_index
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.programs.services import program_load

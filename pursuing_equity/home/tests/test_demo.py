@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from pursuing_equity.accounts.demo import DEMO_PASSWORD, demo_network
 from pursuing_equity.accounts.geography import REGIONS, census_region
 from pursuing_equity.accounts.models import (
     Organization,
@@ -17,7 +18,6 @@ from pursuing_equity.accounts.models import (
     User,
 )
 from pursuing_equity.core.models import AuditEntry
-from pursuing_equity.home.demo import DEMO_PASSWORD, demo_network
 from pursuing_equity.programs.models import ActivityMonth, Cohort, Cycle
 
 CENSUS_REGIONS = {"Northeast", "Midwest", "South", "West"}

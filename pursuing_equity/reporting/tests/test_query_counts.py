@@ -96,14 +96,6 @@ def grow(network) -> None:
         factories.member(team)
 
 
-def count(client, user, url) -> int:
-    client.force_login(user)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 def base(network):
     """One report of each kind for the Action Community team, and this month's draft."""
     add_reports(network, network.ac, network.member, months=1)

@@ -18,10 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from pursuing_equity.accounts.models import Organization, Role, RoleAssignment, User
-from pursuing_equity.accounts.services import organization_create, person_create, role_assign
-from pursuing_equity.core.services import audit_record
-from pursuing_equity.home.demo import (
+from pursuing_equity.accounts.demo import (
     DEFAULT_SEED,
     DEMO_ACTOR_LABEL,
     DEMO_PASSWORD,
@@ -29,6 +26,9 @@ from pursuing_equity.home.demo import (
     DemoNetwork,
     demo_network,
 )
+from pursuing_equity.accounts.models import Organization, Role, RoleAssignment, User
+from pursuing_equity.accounts.services import organization_create, person_create, role_assign
+from pursuing_equity.core.services import audit_record
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.programs.services import demo_shift_months, program_load
 
