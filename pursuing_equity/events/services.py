@@ -370,18 +370,25 @@ def activity_dates_set(
 ) -> int:
     """Set the date and time of many events of one activity at once (the bulk dates page).
 
-    One transaction: if one event cannot take its new time, none changes. Each event that moves
-    is changed as a single edit would change it (kept as edited by calendar generation, audited,
-    its people emailed); one more audit entry records the whole change. Returns how many moved.
+    One transaction, with the events locked and read afresh: if one event cannot take its new
+    time, none changes. Each event that moves is changed as a single edit would change it (kept as
+    edited by calendar generation, audited, its people emailed); one more audit entry records the
+    whole change, unless nothing moved. Returns how many moved.
     """
+    locked = Event.objects.select_for_update().in_bulk([event.pk for event, _, _ in times])
     moved = []
-    for event, starts_at, ends_at in times:
+    for given, starts_at, ends_at in times:
+        event = locked.get(given.pk)
+        if event is None:
+            raise ValidationError(f"{given.title} is no longer on the calendar.")
         if event.activity_id != activity.pk:
             raise ValidationError(f"{event.title} is not an event of {activity.name}.")
         if (event.starts_at, event.ends_at) == (starts_at, ends_at):
             continue
         event_update(actor=actor, event=event, starts_at=starts_at, ends_at=ends_at)
         moved.append(event.pk)
+    if not moved:
+        return 0
     audit_record(
         actor=actor,
         action="calendar.activity_dates",
@@ -390,6 +397,59 @@ def activity_dates_set(
         note=f"{len(moved)} of {len(times)} events of {activity.name} moved.",
     )
     return len(moved)
+
+
+# --- a small cohort the cohort builder lets go or takes back ----------------------------------
+
+
+@transaction.atomic
+def small_cohort_calendar_reset(*, actor: Any, small_cohort: SmallCohort) -> str:
+    """Take a small cohort's future events off the calendar when the cohort builder retires it
+    (or takes it back from retirement): it has no teams, so its coach should not keep meeting
+    nobody; and a reused cohort then gets its events from the next calendar generation, as a new
+    one does, for the teams it has now.
+
+    Future events are deleted; one whose attendance was already taken is cancelled instead (its
+    people are told, as with any cancellation). Past events stay, with their attendance.
+    Registered with ``teams.effects`` from ``EventsConfig.ready()``. Returns a sentence for staff
+    ("" when the cohort had no future events).
+    """
+    future = list(
+        Event.objects.select_for_update()
+        .filter(small_cohort=small_cohort, starts_at__gt=timezone.now())
+        .order_by("starts_at")
+    )
+    if not future:
+        return ""
+    attended = set(
+        Attendance.objects.filter(event__in=future).values_list("event_id", flat=True)
+    ) | {event.pk for event in future if event.attendance_taken_at}
+    removed = [event for event in future if event.pk not in attended]
+    cancelled = [event for event in future if event.pk in attended and not event.cancelled]
+    for event in cancelled:
+        event_update(actor=actor, event=event, cancelled=True)
+    Event.objects.filter(pk__in=[event.pk for event in removed]).delete()
+    parts = []
+    if removed:
+        parts.append(f"{_events(len(removed))} taken off the calendar")
+    if cancelled:
+        parts.append(f"{_events(len(cancelled))} with attendance already taken cancelled")
+    if not parts:
+        return ""
+    note = f"{small_cohort.name}: {'; '.join(parts)}."
+    audit_record(
+        actor=actor,
+        action="small_cohort.calendar_reset",
+        obj=small_cohort,
+        before={"removed": [event.pk for event in removed]},
+        after={"cancelled": [event.pk for event in cancelled]},
+        note=note,
+    )
+    return note
+
+
+def _events(count: int) -> str:
+    return f"{count} future event{'s' if count != 1 else ''}"
 
 
 # --- 1:1 coaching -----------------------------------------------------------------------------

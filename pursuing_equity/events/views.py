@@ -252,7 +252,7 @@ def coaching(request, *, slot_form=None, status: int = 200):
             "slot_form": slot_form or SlotForm(zone=cycle.time_zone),
             "my_slots": selectors.slots_of_coach(request.user, cycle),
             "teams": teams,
-            "book_form": BookForm(teams=_bookable_teams(request.user, cycle)) if teams else None,
+            "coached": [team for team in teams if team.coach_id],
             "open_slots": selectors.open_slots(cycle, teams) if teams else [],
             "bookings": selectors.bookings_of_teams(t.pk for t in teams),
         },

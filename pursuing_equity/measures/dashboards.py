@@ -28,8 +28,10 @@ of a second per measure, so results are computed ahead and stored in the databas
 are confirmed or restored, the task :func:`.tasks.dashboard_precompute` runs :func:`precompute`
 (the counts as published outside the team, the shared and the team's dashboards, the network
 panel). Each stored result carries its key — the current submission ids (a new version of any
-period is a new id), the aims, the measure's definition and the program's chart settings — and a
-page uses it only when the key still matches, else computes and stores it again. Decoded results
+period is a new id), the aims, the measure's definition and the program's chart settings (the
+published counts: the data and the suppression threshold only) — and a page uses it only when
+the key still matches, else computes and stores it again. A new aim or definition queues the
+task too, so the stored results are fresh again before the next reader. Decoded results
 are also kept per process in Django's cache. The PDSA annotations and the chart specs are added
 on the way out (:func:`dress`), so a new PDSA cycle does not invalidate anything. A dashboard
 makes a fixed number of queries (the measure with its team, the current submission ids, the
@@ -64,12 +66,15 @@ from pursuing_equity.measures.rules import (
     can_view_unsuppressed_measures,
     is_team_member,
     memberships,
+    sharing_scope,
 )
 from pursuing_equity.measures.selectors import (
     CountRow,
     current_counts,
     current_counts_by_measure,
 )
+from pursuing_equity.programs.models import Cohort, Cycle
+from pursuing_equity.programs.selectors import current_cycle, data_sharing
 from pursuing_equity.teams.models import Team
 
 #: Rule set of the run and control charts unless the program file chooses another.
@@ -857,23 +862,6 @@ def dress(
     return dressed
 
 
-def assemble(
-    measure: Measure,
-    rows: Sequence[CountRow],
-    *,
-    aims: Sequence[Aim],
-    suppressed: bool,
-    stratifier: str | None,
-    settings: ChartSettings,
-    annotations: Sequence[tuple[datetime.date, str]] = (),
-) -> Dashboard:
-    """Every panel of a measure's dashboard from its current counts, charts included (pure)."""
-    dashboard = compute(
-        measure, rows, aims=aims, suppressed=suppressed, stratifier=stratifier, settings=settings
-    )
-    return dress(dashboard, measure, annotations)
-
-
 def _overall_sentence(measure: Measure, chart: SeriesChart) -> str:
     if len(chart.points) < 2:
         return f"{measure.name}: {chart.signal_text}"
@@ -914,8 +902,11 @@ def _key(measure: Measure, aims: Iterable[Aim], versions: Iterable[int], *extra:
 
 
 def _published_key(measure: Measure, versions: Iterable[int], settings: ChartSettings) -> str:
-    """Published counts depend on the data and the settings only (an aim changes nothing)."""
-    parts = [CACHE_VERSION, _schema(), "published", measure.pk, sorted(versions), settings]
+    """Published counts depend on the data and the suppression threshold only: an aim, the
+    measure's definition or the chart rules change nothing, so they keep the costly result."""
+    parts = [
+        CACHE_VERSION, _schema(), "published", measure.pk, sorted(versions), settings.threshold,
+    ]  # fmt: skip
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -1211,8 +1202,14 @@ def _compute_panels(
         if m.pk not in counts:
             out[m.pk] = None
             continue
-        published = shared.get(m.pk) or publish(
-            counts[m.pk], suppressed=False, threshold=chart_settings(m.team.cycle).threshold
+        # A shared panel must come from the published counts: a KeyError here is a bug, never
+        # a reason to fall back to the team's unsuppressed counts.
+        published = (
+            shared[m.pk]
+            if suppressed
+            else publish(
+                counts[m.pk], suppressed=False, threshold=chart_settings(m.team.cycle).threshold
+            )
         )
         out[m.pk] = _focal(m, aims[m.pk], published)
     results.save(
@@ -1235,7 +1232,11 @@ def precompute(measure_ids: Iterable[int]) -> int:
     published outside the team, the shared and the team's dashboards (default stratifier) and
     the network panel. Returns how many measures were computed.
 
-    Batches of :data:`PRECOMPUTE_BATCH` measures, 4 queries and 3 upserts each.
+    The published counts are reused when the stored ones are still current (a new aim or
+    definition changes the dashboards, not what is published), so the costly suppression is
+    redone only after new data or a new threshold.
+
+    Batches of :data:`PRECOMPUTE_BATCH` measures, 5 queries and up to 3 upserts each.
     """
     ids = sorted(set(measure_ids))
     for start in range(0, len(ids), PRECOMPUTE_BATCH):
@@ -1244,8 +1245,12 @@ def precompute(measure_ids: Iterable[int]) -> int:
     return len(ids)
 
 
-def _precompute_jobs(ids: list[int]) -> list[tuple[Measure, list[Aim], list[int], list[CountRow]]]:
-    """What computing the measures needs, read in 4 queries."""
+Job = tuple[Measure, list[Aim], list[int], list[CountRow], Published | None]
+
+
+def _precompute_jobs(ids: list[int]) -> list[Job]:
+    """What computing the measures needs, read in 5 queries: the measures, aims, current
+    submission ids, counts, and the stored published counts still current (else None)."""
     measures = list(
         Measure.objects.select_related(
             "team", "team__cohort", "team__small_cohort", "team__cycle"
@@ -1254,22 +1259,32 @@ def _precompute_jobs(ids: list[int]) -> list[tuple[Measure, list[Aim], list[int]
     aims = _aims_of(measures)
     versions = current_versions(ids)
     counts = current_counts_by_measure(ids)
-    return [(m, aims[m.pk], versions.get(m.pk, []), counts[m.pk]) for m in measures]
-
-
-def _precompute_one(
-    job: tuple[Measure, list[Aim], list[int], list[CountRow]],
-) -> dict[str, list[Stored]]:
-    """The stored rows of one measure, by kind (pure: no queries)."""
-    m, aims, versions, rows = job
-    settings = chart_settings(m.team.cycle)
-    shared = publish(rows, suppressed=True, threshold=settings.threshold)
-    out: dict[str, list[Stored]] = {
-        results.Kind.PUBLISHED: [
-            (m.pk, SHARED, _published_key(m, versions, settings), results.encode(shared))
-        ],
-        results.Kind.DASHBOARD: [],
+    keys = {
+        m.pk: _published_key(m, versions.get(m.pk, []), chart_settings(m.team.cycle))
+        for m in measures
     }
+    stored = results.load(results.Kind.PUBLISHED, {pk: (SHARED, k) for pk, k in keys.items()})
+    return [
+        (
+            m,
+            aims[m.pk],
+            versions.get(m.pk, []),
+            counts[m.pk],
+            results.decode(Published, stored[m.pk]) if m.pk in stored else None,
+        )
+        for m in measures
+    ]
+
+
+def _precompute_one(job: Job) -> dict[str, list[Stored]]:
+    """The stored rows of one measure, by kind (pure: no queries)."""
+    m, aims, versions, rows, shared = job
+    settings = chart_settings(m.team.cycle)
+    out: dict[str, list[Stored]] = {results.Kind.DASHBOARD: []}
+    if shared is None:
+        shared = publish(rows, suppressed=True, threshold=settings.threshold)
+        key = _published_key(m, versions, settings)
+        out[results.Kind.PUBLISHED] = [(m.pk, SHARED, key, results.encode(shared))]
     for suppressed in (True, False):
         variant = _variant(suppressed)
         dashboard = compute(
@@ -1329,10 +1344,11 @@ def dashboards_as_of(
     *,
     annotations: Mapping[int, Sequence[tuple[datetime.date, str]]] | None = None,
 ) -> list[Dashboard]:
-    """The dashboards of ``measures`` (with their teams and cycles) as they stood on ``as_of``:
-    only the periods that had begun by then, in the shared (suppressed) view — what a reader
-    outside the team may see — with the program's chart rules and each measure's
-    ``annotations`` dated by then. A monthly update embeds these.
+    """The dashboards of ``measures`` (with their teams and cycles) from the current data, cut
+    to the periods begun by ``as_of``: the current version of each period (a version submitted
+    or restored later counts too), with the current aims and definition, in the shared
+    (suppressed) view — what a reader outside the team may see — with the program's chart rules
+    and each measure's ``annotations`` dated by then. A monthly update embeds these.
 
     The costly suppression is reused from the stored published counts (see
     :func:`published_until`); the rest (charts, gaps, disparity, completeness) is computed for
@@ -1387,3 +1403,37 @@ def shared_measures(user) -> list[Measure]:
     for m in found:
         m.team = visible[m.team_id]
     return sorted(found, key=lambda m: (m.team.name, m.name))
+
+
+@dataclass(frozen=True)
+class SharingPolicy:
+    """What a cycle's program file says about sharing measures, in plain sentences."""
+
+    cycle: Cycle
+    sentences: tuple[str, ...]
+
+
+def sharing_policies(user) -> list[SharingPolicy]:
+    """The sharing rules in force for ``user``: those of the cycles of the person's teams (latest
+    first), else of the current cycle; each cohort's scope (:func:`.rules.sharing_scope`) and the
+    suppression threshold (:func:`chart_settings`) as the rules apply them, defaults included,
+    in the program page's words (:func:`pursuing_equity.programs.selectors.data_sharing`).
+    2 queries besides the person's memberships."""
+    cycle_ids = {m.cycle_id for m in memberships(user)}
+    if cycle_ids:
+        cycles = list(Cycle.objects.filter(pk__in=cycle_ids).order_by("-starts_on"))
+    else:
+        cycle = current_cycle()
+        cycles = [cycle] if cycle is not None else []
+    cohorts: dict[int, list[Cohort]] = defaultdict(list)
+    for cohort in Cohort.objects.filter(cycle__in=cycles).order_by("position"):
+        cohorts[cohort.cycle_id].append(cohort)
+    out = []
+    for cycle in cycles:
+        sharing = (cycle.document.get("measures") or {}).get("sharing")
+        facts = {
+            "sharing": {c.key: sharing_scope(sharing, c.key) for c in cohorts[cycle.pk]},
+            "suppression_threshold": chart_settings(cycle).threshold,
+        }
+        out.append(SharingPolicy(cycle, data_sharing({"measures": facts}, cohorts[cycle.pk])))
+    return out

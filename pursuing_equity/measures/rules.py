@@ -136,6 +136,13 @@ def can_view_measure(user, measure) -> bool:
     return measure is not None and can_view_team_measures(user, measure.team)
 
 
+def can_view_shared_measures(user, obj: Any = None) -> bool:
+    """The page of measures shared with the person: anyone signed in (applicants, reviewers,
+    funders and faculty included). It lists only the measures the rules above let them see, so a
+    person with nothing shared reads that nothing is; anonymous visitors are sent to sign in."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
 def can_view_network(user, obj: Any = None) -> bool:
     """The network view of every team's gaps is for program staff and faculty."""
     return has_role(user, STAFF, FACULTY)

@@ -134,6 +134,7 @@ def measure_update(*, measure: Measure, actor, **fields: Any) -> Measure:
         before=before,
         after=model_snapshot(measure),
     )
+    _precompute(measure.pk)  # the stored dashboards were computed for the old definition
     return measure
 
 
@@ -175,6 +176,7 @@ def aim_set(
     audit_record(
         actor=actor, action="measures.aim_set", obj=aim, before=before, after=model_snapshot(aim)
     )
+    _precompute(measure.pk)  # the aims are part of every stored dashboard's key
     return aim
 
 
@@ -287,8 +289,9 @@ def submission_confirm(*, upload: Upload, actor) -> list[Submission]:
 
 
 def _precompute(measure_id: int) -> None:
-    """Queue the dashboards of the measure for computing. The database task backend stores the
-    task in this transaction, so the worker picks it up only once the new data are committed."""
+    """Queue the dashboards of the measure for computing (after new data, a new definition or
+    aim). The database task backend stores the task in this transaction, so the worker picks it
+    up only once the change is committed."""
     tasks.dashboard_precompute.enqueue(measure_id)
 
 

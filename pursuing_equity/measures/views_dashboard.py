@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 
 from equitystats import suppress
-from pursuing_equity.accounts.rules import can_view_home, rule_required
+from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.measures import annotations, charts, exports
 from pursuing_equity.measures.dashboards import (
     SIGNAL_FILTERS,
@@ -22,9 +22,14 @@ from pursuing_equity.measures.dashboards import (
     measure_for_dashboard,
     network_panels,
     shared_measures,
+    sharing_policies,
 )
 from pursuing_equity.measures.models import FocusArea, Measure
-from pursuing_equity.measures.rules import can_view_measure, can_view_network
+from pursuing_equity.measures.rules import (
+    can_view_measure,
+    can_view_network,
+    can_view_shared_measures,
+)
 from pursuing_equity.programs.models import Cohort
 
 CHARTS = {"overall": "overall", "groups": "by group", "gaps": "gaps"}
@@ -167,7 +172,7 @@ def network_view(request):
     )
 
 
-@rule_required(can_view_home)
+@rule_required(can_view_shared_measures)
 def shared_measures_view(request):
     """Every measure of other teams the sharing rules let the person see, each to its dashboard."""
     measures = shared_measures(request.user)
@@ -177,5 +182,9 @@ def shared_measures_view(request):
     return render(
         request,
         "measures/shared.html",
-        {"teams": list(teams.values()), "count": len(measures)},
+        {
+            "teams": list(teams.values()),
+            "count": len(measures),
+            "policies": sharing_policies(request.user),
+        },
     )

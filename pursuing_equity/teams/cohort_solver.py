@@ -547,9 +547,10 @@ def _exact(inst: _Instance, incumbent: np.ndarray, time_limit: float) -> tuple:
         # Keep the master small: columns that cannot be part of a better assignment leave it
         # (pricing brings back any that the new cuts make attractive again).
         active = active[(priced >= threshold) | (res.x > TOLERANCE)]
-    reduced = _reduced(incidence, values, res, hits, n)
     if incumbent_value == -np.inf:
-        return _exact_without_incumbent(inst, members, values, reduced, res, hits, lp_value, rhs)
+        remaining = max(1.0, started + time_limit - time.monotonic())
+        return _exact_without_incumbent(inst, members, values, lp_value, rhs, remaining)
+    reduced = _reduced(incidence, values, res, hits, n)
     # Every assignment better than the incumbent uses only columns whose reduced cost is at least
     # z_H − z_LP (module docstring, step 3); enumerate those assignments.
     candidates = np.flatnonzero(reduced >= incumbent_value - lp_value - 1e-6)
@@ -667,9 +668,9 @@ class _Enumeration:
             self._visit(covered | self.masks[c], spent + self.cost[c], ok, now, [*path, c])
 
 
-def _exact_without_incumbent(inst, members, values, reduced, res, hits, lp_value, rhs) -> tuple:
+def _exact_without_incumbent(inst, members, values, lp_value, rhs, time_limit: float) -> tuple:
     """No assignment keeps every pair apart yet: the integer program over every column finds one
-    (and its optimum) or proves there is none."""
+    (and its optimum) or proves there is none, within the ``time_limit`` seconds left."""
     n = len(inst.keys)
     candidates = np.arange(len(values))
     constraints = [LinearConstraint(_matrix(members, n, candidates), rhs, rhs)]
@@ -678,8 +679,13 @@ def _exact_without_incumbent(inst, members, values, reduced, res, hits, lp_value
         integrality=np.ones(len(values)),
         bounds=Bounds(0, 1),
         constraints=constraints,
-        options={"time_limit": 60.0, "mip_rel_gap": 0.0},
+        options={"time_limit": time_limit, "mip_rel_gap": 0.0},
     )
+    if res.x is None and res.status == 1:
+        raise CohortProblemError(
+            "The solver ran out of time before finding an assignment that honours every pin and"
+            " keep-apart pair: try again, or remove some pins or keep-apart pairs."
+        )
     if res.x is None:
         raise CohortProblemError("The pins and keep-apart pairs cannot all be honoured.")
     group = np.full(n, -1)

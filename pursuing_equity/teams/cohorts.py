@@ -21,11 +21,13 @@ from django.db.models import ProtectedError, RestrictedError
 from django.tasks import task
 from django.utils import timezone
 
-from pursuing_equity.accounts.models import Organization, Role, RoleAssignment
+from pursuing_equity.accounts.models import Organization
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.programs.models import Cohort, Cycle
 from pursuing_equity.teams import cohort_solver as solver
+from pursuing_equity.teams import effects
 from pursuing_equity.teams.models import CohortPin, CohortRun, KeepApart, SmallCohort, Team
+from pursuing_equity.teams.services import coach_check
 
 WEIGHT_MAX = 5
 # In the background: 40 teams are proven optimal in about a second, a few take tens of seconds
@@ -306,14 +308,17 @@ def cohort_run_apply(*, run: CohortRun, solution: solver.CohortSolution) -> Coho
     """Write the solver's assignment: small cohort N holds the teams the solver put in cohort N.
 
     Missing small cohorts are taken from the retired ones first, then created ("Small cohort
-    3"). Surplus ones (when staff ask for fewer cohorts) are deleted if nothing refers to them;
-    one with a history — events on the calendar, and so their attendance — is never deleted but
-    retired: kept, without teams, out of the builder and of future calendars. Coaches stay with
-    their small cohort.
+    3"). Surplus ones (when staff ask for fewer cohorts) lose their future events (``effects``:
+    the events app takes them off the calendar), then are deleted if nothing refers to them; one
+    with a history — past events, and so their attendance — is never deleted but retired: kept,
+    without teams, out of the builder and of future calendars. A retired one taken back loses any
+    future events left too, so the next calendar generation makes its events as for a new one.
+    Coaches stay with their small cohort.
     """
     cohort = run.cohort
     existing = small_cohorts_of(cohort)
     retired = list(SmallCohort.objects.filter(cohort=cohort, in_use=False).order_by("pk"))
+    calendar: list[str] = []
     while len(existing) < len(solution.cohorts) and retired:
         small = retired.pop(0)
         small.in_use = True
@@ -321,6 +326,7 @@ def cohort_run_apply(*, run: CohortRun, solution: solver.CohortSolution) -> Coho
         small.save(update_fields=["in_use"])
         existing.append(small)
         audit_record(actor=run.requested_by, action="small_cohort.reuse", obj=small)
+        calendar += effects.small_cohort_reset(actor=run.requested_by, small_cohort=small)
     taken = set(SmallCohort.objects.filter(cycle=cohort.cycle).values_list("name", flat=True))
     number = 1
     while len(existing) < len(solution.cohorts):
@@ -339,11 +345,11 @@ def cohort_run_apply(*, run: CohortRun, solution: solver.CohortSolution) -> Coho
         team.small_cohort = existing[index]
         team.full_clean()
         team.save(update_fields=["small_cohort"])
-    kept = [
-        small.name
-        for small in existing[len(solution.cohorts) :]
-        if not _small_cohort_remove(actor=run.requested_by, small_cohort=small)
-    ]
+    kept = []
+    for small in existing[len(solution.cohorts) :]:
+        calendar += effects.small_cohort_reset(actor=run.requested_by, small_cohort=small)
+        if not _small_cohort_remove(actor=run.requested_by, small_cohort=small):
+            kept.append(small.name)
     run.status = CohortRun.Status.DONE
     run.finished_at = timezone.now()
     run.result = {
@@ -356,6 +362,7 @@ def cohort_run_apply(*, run: CohortRun, solution: solver.CohortSolution) -> Coho
         "seconds": round(solution.seconds, 2),
         "lp_bound": solution.lp_bound,
         "retired": kept,
+        "calendar": calendar,
     }
     run.full_clean()
     run.save()
@@ -374,7 +381,7 @@ def cohort_run_apply(*, run: CohortRun, solution: solver.CohortSolution) -> Coho
 
 def _small_cohort_remove(*, actor: Any, small_cohort: SmallCohort) -> bool:
     """Delete a small cohort the builder no longer needs, or retire it if anything refers to it
-    (its events are RESTRICTed: their attendance must outlive the cohort). True if deleted."""
+    (its past events are RESTRICTed: their attendance must outlive the cohort). True if deleted."""
     try:
         with transaction.atomic():
             audit_record(actor=actor, action="small_cohort.delete", obj=small_cohort)
@@ -389,7 +396,7 @@ def _small_cohort_remove(*, actor: Any, small_cohort: SmallCohort) -> bool:
             actor=actor,
             action="small_cohort.retire",
             obj=small_cohort,
-            note="Kept without teams: it has events on the calendar.",
+            note="Kept without teams: it has past events on the calendar.",
         )
         return False
 
@@ -510,11 +517,7 @@ def keep_apart_remove(*, actor: Any, pair: KeepApart) -> None:
 @transaction.atomic
 def small_cohort_coach_set(*, actor: Any, small_cohort: SmallCohort, coach) -> SmallCohort:
     """Give a small cohort its coach, a member of the faculty (None: no coach yet)."""
-    if (
-        coach is not None
-        and not RoleAssignment.objects.filter(user=coach, role=Role.FACULTY).exists()
-    ):
-        raise ValidationError({"coach": f"{coach} is not on the faculty."})
+    coach_check(coach)
     before = {"coach": small_cohort.coach_id}
     small_cohort.coach = coach
     small_cohort.full_clean()

@@ -122,7 +122,15 @@ class CoachForm(forms.Form):
 class TeamCoachForm(forms.Form):
     """One team's 1:1 coach (a row of the coaches page)."""
 
-    team = _TeamChoice(queryset=Team.objects.none(), widget=forms.HiddenInput)
+    team = _TeamChoice(
+        queryset=Team.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The form did not say which team: reload the page and try again.",
+            "invalid_choice": "That team has no 1:1 coaching in this cycle (or no longer "
+            "exists): reload the page and try again.",
+        },
+    )
     coach = _PersonChoice(
         queryset=User.objects.none(), label="1:1 coach", required=False, empty_label="No coach yet"
     )

@@ -220,6 +220,16 @@ def one_to_one_cohort_ids(cycle: Cycle) -> set[int]:
     )
 
 
+def coach_check(coach: User | None) -> None:
+    """Only a member of the faculty can coach (a team one to one, or a small cohort); None (no
+    coach yet) is always allowed."""
+    if (
+        coach is not None
+        and not RoleAssignment.objects.filter(user=coach, role=Role.FACULTY).exists()
+    ):
+        raise ValidationError({"coach": f"{coach.display_name} is not on the faculty."})
+
+
 @transaction.atomic
 def team_coach_assign(*, actor: Any, team: Team, coach: User | None) -> Team:
     """Name the faculty member who coaches ``team`` one to one (None: no coach yet).
@@ -232,11 +242,7 @@ def team_coach_assign(*, actor: Any, team: Team, coach: User | None) -> Team:
         raise ValidationError(
             {"team": f"{team} is not in a cohort with 1:1 coaching ({team.cohort})."}
         )
-    if (
-        coach is not None
-        and not RoleAssignment.objects.filter(user=coach, role=Role.FACULTY).exists()
-    ):
-        raise ValidationError({"coach": f"{coach.display_name} is not on the faculty."})
+    coach_check(coach)
     if team.coach_id == (coach.pk if coach else None):
         return team
     before = {"coach": team.coach_id}

@@ -175,19 +175,25 @@ def team_coaches(request):
                 return redirect("team_coaches")
         failed = form
     rows = []
+    unmatched = failed
     for team in teams.select_related("coach", "organization", "cohort"):
         if failed is not None and failed.data.get("team") == str(team.pk):
-            form = failed
+            form, unmatched = failed, None
         else:
-            form = TeamCoachForm(
-                teams=teams, initial={"team": team.pk, "coach": team.coach_id}, prefix=None
-            )
+            form = TeamCoachForm(teams=teams, initial={"team": team.pk, "coach": team.coach_id})
         form.auto_id = f"id_team{team.pk}_%s"
         rows.append((team, form))
     return render(
         request,
         "teams/team_coaches.html",
-        {"cycle": cycle, "rows": rows, "has_errors": failed is not None},
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "has_errors": failed is not None,
+            # Errors of a post that names no team of the page (missing or unknown): no row can
+            # show them, so the page shows them at the top.
+            "unmatched": unmatched,
+        },
         status=400 if failed is not None else 200,
     )
 
@@ -251,12 +257,19 @@ def cohort_builder(request):
                 retired = run.result.get("retired")
                 messages.success(
                     request,
-                    "The small cohorts were rebuilt."
-                    + (
-                        f" Kept but no longer in use, for their calendar history: "
-                        f"{', '.join(retired)}."
-                        if retired
-                        else ""
+                    " ".join(
+                        [
+                            "The small cohorts were rebuilt.",
+                            *(
+                                [
+                                    "Kept but no longer in use, for their calendar history: "
+                                    f"{', '.join(retired)}."
+                                ]
+                                if retired
+                                else []
+                            ),
+                            *run.result.get("calendar", []),
+                        ]
                     ),
                 )
             else:

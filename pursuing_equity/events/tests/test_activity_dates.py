@@ -137,3 +137,31 @@ def test_the_page_makes_a_fixed_number_of_queries(
     client.force_login(program.staff)
     with django_assert_max_num_queries(12):
         client.get(_url(activity))
+
+
+def test_saving_the_grid_unchanged_moves_nothing_and_records_nothing(program, calls):
+    from pursuing_equity.events.services import activity_dates_set
+
+    activity, events = calls
+    mail.outbox.clear()
+    times = [(event, event.starts_at, event.ends_at) for event in events]
+    assert activity_dates_set(actor=program.staff, activity=activity, times=times) == 0
+    assert not AuditEntry.objects.filter(action__in=["calendar.activity_dates", "event.updated"])
+    assert not Event.objects.filter(activity=activity, edited=True).exists()
+    assert not mail.outbox
+
+
+def test_the_times_are_compared_with_the_events_as_saved(program, calls):
+    """A stale copy of an event (changed since the page was read) is moved all the same."""
+    from pursuing_equity.events.services import activity_dates_set
+
+    activity, events = calls
+    stale = events[0]
+    Event.objects.filter(pk=stale.pk).update(
+        starts_at=stale.starts_at + datetime.timedelta(hours=1)
+    )
+    times = [(stale, stale.starts_at, stale.ends_at)]
+    assert activity_dates_set(actor=program.staff, activity=activity, times=times) == 1
+    stale.refresh_from_db()
+    assert stale.edited
+    assert AuditEntry.objects.get(action="calendar.activity_dates").after["events"] == [stale.pk]

@@ -195,3 +195,30 @@ def test_a_team_member_books_and_cancels_from_the_page(client, program):
     client.force_login(user)
     response = client.post(reverse("booking_cancel", args=[booking.pk]), follow=True)
     assert "The booking was cancelled" in response.content.decode()
+
+
+def test_the_coaching_page_names_each_teams_coach_once(client, program):
+    from pursuing_equity.teams.models import TeamMember
+
+    first, second = program.ac_teams
+    user = program.members_of(first)[1]
+    client.force_login(user)
+    page = client.get(reverse("coaching")).content.decode()
+    assert "Your team’s 1:1 coach:" in page
+    assert page.count("The open slots below are your coach’s.") == 1
+    # A member of both teams, with two coaches: each team and its coach once, one sentence.
+    second.coach = program.other_coach
+    second.save()
+    TeamMember.objects.create(team=second, user=user, part=TeamMember.Part.MEMBER)
+    page = client.get(reverse("coaching")).content.decode()
+    assert "Your teams’ 1:1 coaches:" in page
+    assert f"{first.name} — <strong>Cora Coach</strong>" in page
+    assert f"{second.name} — <strong>Otto Othercoach</strong>" in page
+    assert page.count("The open slots below are those of your teams’ coaches.") == 1
+    assert "your coach’s" not in page
+    # A team without a coach: its people book any coach, so no sentence narrows the slots.
+    second.coach = None
+    second.save()
+    page = client.get(reverse("coaching")).content.decode()
+    assert f"{first.name} — <strong>Cora Coach</strong>" in page
+    assert "The open slots below" not in page

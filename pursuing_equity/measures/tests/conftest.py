@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from pursuing_equity.measures.tests.factories import TeamFactory, measure, member
 
@@ -7,6 +8,14 @@ from pursuing_equity.measures.tests.factories import TeamFactory, measure, membe
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts and ends with an empty cache (dashboards keep decoded results there)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

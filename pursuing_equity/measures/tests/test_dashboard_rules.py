@@ -5,28 +5,30 @@ import pytest
 from pursuing_equity.measures.rules import (
     can_view_measure,
     can_view_network,
+    can_view_shared_measures,
     can_view_team_measures,
     can_view_unsuppressed_measures,
 )
 from pursuing_equity.measures.tests.dashboard_data import make_world
 
-# person → (sees the AC team's measures, sees the LN team's measures, sees them unsuppressed AC)
+# person → (sees the AC team's measures, sees the LN team's measures, sees them unsuppressed AC,
+#           opens the page of measures shared with them)
 MATRIX = {
-    "anonymous": (False, False, False),
-    "applicant": (False, False, False),
-    "reviewer": (False, False, False),
-    "funder": (False, False, False),
-    "team_member": (True, False, True),
-    "senior_leader": (True, False, True),
-    "community_partner": (True, False, True),
-    "ac_peer": (True, False, False),
-    "ln_member": (False, True, False),
-    "ln_small_cohort_peer": (False, True, False),
-    "ln_other_small_cohort": (False, False, False),
-    "coach": (True, False, False),
-    "small_cohort_coach": (False, True, False),
-    "other_faculty": (False, False, False),
-    "staff": (True, True, False),
+    "anonymous": (False, False, False, False),
+    "applicant": (False, False, False, True),
+    "reviewer": (False, False, False, True),
+    "funder": (False, False, False, True),
+    "team_member": (True, False, True, True),
+    "senior_leader": (True, False, True, True),
+    "community_partner": (True, False, True, True),
+    "ac_peer": (True, False, False, True),
+    "ln_member": (False, True, False, True),
+    "ln_small_cohort_peer": (False, True, False, True),
+    "ln_other_small_cohort": (False, False, False, True),
+    "coach": (True, False, False, True),
+    "small_cohort_coach": (False, True, False, True),
+    "other_faculty": (False, False, False, True),
+    "staff": (True, True, False, True),
 }
 
 
@@ -39,12 +41,13 @@ def world(db):
 @pytest.mark.parametrize("who", sorted(MATRIX))
 def test_sharing_matrix(world, who):
     user = world.people[who]
-    sees_ac, sees_ln, unsuppressed = MATRIX[who]
+    sees_ac, sees_ln, unsuppressed, shared_page = MATRIX[who]
     assert can_view_team_measures(user, world.ac_team) is sees_ac
     assert can_view_measure(user, world.measure) is sees_ac
     assert can_view_team_measures(user, world.ln_a) is sees_ln
     assert can_view_measure(user, world.ln_measure) is sees_ln
     assert can_view_unsuppressed_measures(user, world.ac_team) is unsuppressed
+    assert can_view_shared_measures(user) is shared_page
 
 
 @pytest.mark.django_db

@@ -19,13 +19,6 @@ from pursuing_equity.programs.models import Cycle
 SETTINGS = dashboards.ChartSettings()
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def world(db):
     return make_world(months=12)
@@ -119,19 +112,26 @@ def test_pages_use_the_stored_results_without_computing(client, world, monkeypat
     assert {p.team for p in panels} == {world.ac_team.name, world.ln_a.name}
 
 
-@pytest.mark.django_db
-def test_a_stale_result_is_computed_again_and_stored(client, world):
-    before = stored(world.measure)["dashboard", "shared"].key
-    services.aim_set(
+def set_aim(world, target_gap="4"):
+    return services.aim_set(
         measure=world.measure,
         actor=world.people["team_member"],
         stratifier="race_ethnicity",
         group="black",
         reference="white",
         baseline_gap=Decimal("12"),
-        target_gap=Decimal("4"),
+        target_gap=Decimal(target_gap),
         target_date=datetime.date(2025, 12, 31),
     )
+
+
+@pytest.mark.django_db
+def test_a_stale_result_is_computed_again_and_stored(client, world, settings):
+    # the worker has not run the queued task yet
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    before = stored(world.measure)["dashboard", "shared"].key
+    set_aim(world)
+    assert stored(world.measure)["dashboard", "shared"].key == before
     client.force_login(world.people["ac_peer"])
     page = client.get(url(world.measure))
     assert [a.target_gap for a in page.context["dashboard"].aims] == [4.0]
@@ -139,6 +139,41 @@ def test_a_stale_result_is_computed_again_and_stored(client, world):
     assert after["dashboard", "shared"].key != before
     # an aim does not change what is published: the costly suppression was not redone
     assert after["published", "shared"].computed_at < after["dashboard", "shared"].computed_at
+
+
+@pytest.mark.django_db
+def test_a_new_aim_is_computed_ahead_keeping_the_published_counts(client, world, monkeypatch):
+    before = stored(world.measure)
+    set_aim(world)
+    after = stored(world.measure)
+    for kind in (("dashboard", "shared"), ("dashboard", "team"), ("panel", "shared")):
+        assert after[kind].key != before[kind].key, kind
+    published = after["published", "shared"]
+    assert (published.key, published.computed_at) == (
+        before["published", "shared"].key,
+        before["published", "shared"].computed_at,
+    )
+    no_computing(monkeypatch)  # the next reader finds everything stored
+    client.force_login(world.people["ac_peer"])
+    page = client.get(url(world.measure))
+    assert [a.target_gap for a in page.context["dashboard"].aims] == [4.0]
+    client.force_login(world.people["staff"])
+    assert client.get(reverse("measures_network")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_new_definition_is_computed_ahead(client, world, monkeypatch):
+    before = stored(world.measure)
+    services.measure_update(
+        measure=world.measure, actor=world.people["team_member"], name="BP under control"
+    )
+    after = stored(world.measure)
+    assert after["dashboard", "team"].key != before["dashboard", "team"].key
+    assert after["published", "shared"].computed_at == before["published", "shared"].computed_at
+    no_computing(monkeypatch)
+    client.force_login(world.people["team_member"])
+    page = client.get(url(world.measure))
+    assert page.context["dashboard"].overall.title == "BP under control: everyone"
 
 
 @pytest.mark.django_db
@@ -167,6 +202,45 @@ def test_changing_the_programs_chart_settings_invalidates_stored_results(client,
     page = client.get(url(world.measure))
     assert page.context["dashboard"].overall.chart_type == "p"
     assert stored(world.measure)["dashboard", "shared"].key != before
+
+
+@pytest.mark.django_db
+def test_new_chart_rules_keep_the_stored_published_counts(client, world, monkeypatch):
+    published = stored(world.measure)["published", "shared"]
+    cycle = Cycle.objects.get(pk=world.ac_team.cycle_id)
+    cycle.document = {**cycle.document, "measures": {"chart_rules": "anhoej"}}
+    cycle.save(update_fields=["document"])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("suppressed again although only the chart rules changed")
+
+    monkeypatch.setattr(dashboards, "publish", refuse)
+    client.force_login(world.people["ac_peer"])
+    page = client.get(url(world.measure))
+    assert page.status_code == 200 and page.context["dashboard"].suppressed
+    after = stored(world.measure)["published", "shared"]
+    assert (after.key, after.computed_at) == (published.key, published.computed_at)
+
+
+@pytest.mark.django_db
+def test_a_new_threshold_publishes_the_counts_again(client, world):
+    before = stored(world.measure)["published", "shared"].key
+    cycle = Cycle.objects.get(pk=world.ac_team.cycle_id)
+    cycle.document = {**cycle.document, "measures": {"suppression_threshold": 20}}
+    cycle.save(update_fields=["document"])
+    client.force_login(world.people["ac_peer"])
+    assert client.get(url(world.measure)).status_code == 200
+    assert stored(world.measure)["published", "shared"].key != before
+
+
+@pytest.mark.django_db
+def test_a_shared_panel_never_falls_back_to_unsuppressed_counts(client, world, monkeypatch):
+    DashboardResult.objects.filter(kind="panel").delete()
+    monkeypatch.setattr(dashboards, "_shared_published", lambda *args: {})
+    client.force_login(world.people["staff"])
+    with pytest.raises(KeyError):
+        client.get(reverse("measures_network"))
+    assert not DashboardResult.objects.filter(kind="panel").exists()
 
 
 @pytest.mark.django_db

@@ -5,7 +5,6 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,13 +15,6 @@ from pursuing_equity.measures.tests.dashboard_data import make_world, submit, sy
 from pursuing_equity.measures.tests.factories import measure
 
 LABEL = suppress.label()  # "suppressed (fewer than 11)"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from equitystats import suppress
 from pursuing_equity.measures import charts
 from pursuing_equity.measures.dashboards import (
     ChartSettings,
-    assemble,
     chart_settings,
+    compute,
+    dress,
     publish,
 )
 from pursuing_equity.measures.models import Aim, Measure
@@ -43,6 +44,11 @@ def rows():
     return synthetic_rows(months=18)
 
 
+def dressed(measure: Measure, rows, *, annotations=(), **options):
+    """The dashboard as a page shows it: :func:`compute`, then :func:`dress` (charts, notes)."""
+    return dress(compute(measure, rows, **options), measure, annotations)
+
+
 def small_counts_in(dashboard) -> list[str]:
     """Every count of 1–10 the viewer could read anywhere in the dashboard's data."""
     found = [
@@ -60,13 +66,13 @@ def small_counts_in(dashboard) -> list[str]:
 
 
 def test_the_team_sees_every_count(rows):
-    dashboard = assemble(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
     assert not any(r["suppressed"] for r in dashboard.table)
     assert small_counts_in(dashboard), "the synthetic data has small cells to protect"
 
 
 def test_outsiders_never_see_a_count_from_1_to_10(rows):
-    dashboard = assemble(bp(), rows, aims=[], suppressed=True, stratifier=None, settings=SETTINGS)
+    dashboard = dressed(bp(), rows, aims=[], suppressed=True, stratifier=None, settings=SETTINGS)
     assert small_counts_in(dashboard) == []
     hidden = [r for r in dashboard.table if r["suppressed"]]
     assert hidden and all(r["numerator"].startswith("suppressed") for r in hidden)
@@ -84,7 +90,7 @@ def test_suppressed_cells_cannot_be_recovered_from_the_published_totals(rows):
 
 
 def test_suppressed_points_are_left_out_of_the_charts(rows):
-    dashboard = assemble(
+    dashboard = dressed(
         bp(), rows, aims=[], suppressed=True, stratifier="race_ethnicity", settings=SETTINGS
     )
     hidden_groups = {r["group_label"] for r in dashboard.table if r["suppressed"]}
@@ -99,10 +105,10 @@ def test_suppressed_points_are_left_out_of_the_charts(rows):
 
 
 def test_run_chart_until_twenty_points_then_control_limits():
-    few = assemble(bp(), synthetic_rows(months=19), aims=[], suppressed=False, stratifier=None,
-                   settings=SETTINGS)  # fmt: skip
-    enough = assemble(bp(), synthetic_rows(months=20), aims=[], suppressed=False, stratifier=None,
-                      settings=SETTINGS)  # fmt: skip
+    few = dressed(bp(), synthetic_rows(months=19), aims=[], suppressed=False, stratifier=None,
+                  settings=SETTINGS)  # fmt: skip
+    enough = dressed(bp(), synthetic_rows(months=20), aims=[], suppressed=False, stratifier=None,
+                     settings=SETTINGS)  # fmt: skip
     assert few.overall.chart_type == "run"
     assert enough.overall.chart_type == "p"
     assert all(p["ucl"] is not None for p in enough.overall.points)
@@ -118,7 +124,7 @@ def test_program_file_may_choose_the_rules_and_threshold():
 
 
 def test_summary_speaks_plainly_of_change_and_signal(rows):
-    dashboard = assemble(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
     assert dashboard.summary[0].startswith("Overall, Blood pressure control went from")
     assert any("White patients" in s for s in dashboard.summary[1:])
     assert all(("signal" in s) for s in dashboard.summary)
@@ -128,8 +134,8 @@ def test_gap_chart_signals_a_closing_gap():
     rows = synthetic_rows(
         months=18, closing=True, seed=4, patients=(3000, 4000), strata=("race_ethnicity",)
     )
-    dashboard = assemble(bp(), rows, aims=[], suppressed=False, stratifier="race_ethnicity",
-                         settings=SETTINGS)  # fmt: skip
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier="race_ethnicity",
+                        settings=SETTINGS)  # fmt: skip
     closing = [g for g in dashboard.gap.groups if g.closing]
     assert closing, [g.summary for g in dashboard.gap.groups]
     assert all(g.direction == "narrowed" and g.signal for g in closing)
@@ -138,15 +144,15 @@ def test_gap_chart_signals_a_closing_gap():
 
 def test_aim_progress_is_computed_from_the_latest_gap(rows):
     measure = bp()
-    dashboard = assemble(measure, rows, aims=[], suppressed=False, stratifier="race_ethnicity",
-                         settings=SETTINGS)  # fmt: skip
+    dashboard = dressed(measure, rows, aims=[], suppressed=False, stratifier="race_ethnicity",
+                        settings=SETTINGS)  # fmt: skip
     black = next(g for g in dashboard.gap.groups if g.group == "black")
     latest = abs(black.last_gap)
     aim = Aim(measure=measure, stratifier="race_ethnicity", group="black", reference="white",
               baseline_gap=Decimal(latest + 4), target_gap=Decimal(max(latest - 4, 0)),
               target_date=datetime.date(2025, 12, 31))  # fmt: skip
-    dashboard = assemble(measure, rows, aims=[aim], suppressed=False, stratifier=None,
-                         settings=SETTINGS)  # fmt: skip
+    dashboard = dressed(measure, rows, aims=[aim], suppressed=False, stratifier=None,
+                        settings=SETTINGS)  # fmt: skip
     progress = dashboard.aims[0]
     expected = 4 / (float(aim.baseline_gap) - float(aim.target_gap)) * 100
     assert progress.latest_gap == pytest.approx(latest)
@@ -156,8 +162,8 @@ def test_aim_progress_is_computed_from_the_latest_gap(rows):
 
 
 def test_disparity_measures_have_intervals(rows):
-    dashboard = assemble(bp(), rows, aims=[], suppressed=False, stratifier="race_ethnicity",
-                         settings=SETTINGS)  # fmt: skip
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier="race_ethnicity",
+                        settings=SETTINGS)  # fmt: skip
     by_key = {m["key"]: m for m in dashboard.disparity.measures}
     diff = by_key["range_difference"]
     assert diff["ci_low"] <= diff["value"] <= diff["ci_high"]
@@ -165,7 +171,7 @@ def test_disparity_measures_have_intervals(rows):
 
 
 def test_quality_panel_shows_unknown_and_declined_per_stratifier(rows):
-    dashboard = assemble(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
     stratifiers = {q.stratifier for q in dashboard.quality}
     assert stratifiers == {"race_ethnicity", "language"}
     assert all(0 < q.share_unusable < 100 for q in dashboard.quality)
@@ -175,8 +181,8 @@ def test_quality_panel_shows_unknown_and_declined_per_stratifier(rows):
 
 def test_every_chart_is_valid_vega_lite_with_tooltips(rows):
     for suppressed in (False, True):
-        dashboard = assemble(bp(), rows, aims=[], suppressed=suppressed, stratifier=None,
-                             settings=SETTINGS)  # fmt: skip
+        dashboard = dressed(bp(), rows, aims=[], suppressed=suppressed, stratifier=None,
+                            settings=SETTINGS)  # fmt: skip
         assert set(dashboard.specs) == {"overall", "groups", "gaps"}
         for spec in dashboard.specs.values():
             charts.validate(spec)
@@ -188,8 +194,8 @@ def test_pdsa_annotations_hook_adds_a_rule_per_change(rows):
         (datetime.date(2024, 4, 1), "Text reminders"),
         (datetime.date(2024, 9, 1), "Walk-in BP checks"),
     ]
-    dashboard = assemble(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS,
-                         annotations=changes)  # fmt: skip
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS,
+                        annotations=changes)  # fmt: skip
     overall = dashboard.specs["overall"]
     charts.validate(overall)
     assert overall["datasets"]["annotations"] == [
@@ -201,13 +207,13 @@ def test_pdsa_annotations_hook_adds_a_rule_per_change(rows):
     assert [inner["mark"]["type"] for inner in notes[0]["layer"]] == ["rule", "text"]
     for panel in dashboard.specs["gaps"]["concat"]:
         assert any(layer.get("data") == {"name": "annotations"} for layer in panel["layer"])
-    plain = assemble(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
+    plain = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
     assert "annotations" not in plain.specs["overall"]["datasets"]
     assert charts.with_annotations(plain.specs["overall"], []) == plain.specs["overall"]
 
 
 def test_no_data_gives_an_empty_dashboard_not_an_error():
-    dashboard = assemble(bp(), [], aims=[], suppressed=True, stratifier=None, settings=SETTINGS)
+    dashboard = dressed(bp(), [], aims=[], suppressed=True, stratifier=None, settings=SETTINGS)
     assert not dashboard.has_data
     assert dashboard.specs == {}
 
@@ -217,7 +223,7 @@ def test_one_period_and_a_single_group_do_not_break_anything():
         CountRow(datetime.date(2024, 1, 1), "overall", "all", 50, 100),
         CountRow(datetime.date(2024, 1, 1), "race_ethnicity", "white", 50, 100),
     ]
-    dashboard = assemble(bp(), rows, aims=[], suppressed=True, stratifier=None, settings=SETTINGS)
+    dashboard = dressed(bp(), rows, aims=[], suppressed=True, stratifier=None, settings=SETTINGS)
     assert dashboard.overall.chart_type == ""
     assert dashboard.gap.groups == ()
     assert np.isfinite(dashboard.overall.points[0]["rate"])

@@ -4,18 +4,10 @@ suppressed: tested from the outside, by changing the cycle's document."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from pursuing_equity.measures.rules import DEFAULT_SHARING_SCOPE, sharing_scope
 from pursuing_equity.measures.tests.dashboard_data import make_world
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

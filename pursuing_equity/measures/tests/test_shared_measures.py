@@ -1,19 +1,11 @@
 """'Measures shared with you' and the links to each dashboard, tested from the outside."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pursuing_equity.measures.tests.dashboard_data import make_world
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -83,6 +75,9 @@ def test_the_team_page_links_to_each_dashboard_for_those_who_may_see_it(client, 
     own_view = client.get(team_page).text
     assert f'href="{dashboard_url(world.measure)}"' in own_view
     assert measure_list in own_view
+    # the reporting app is always installed: the updates link is there, no "not available yet"
+    assert f'href="{reverse("team_updates", args=[world.ac_team.slug])}"' in own_view
+    assert "not available yet." not in own_view.split("Measures and updates</h2>")[1]
     client.force_login(world.people["ln_other_small_cohort"])
     response = client.get(reverse("team_detail", args=[world.ln_a.slug]))
     assert dashboard_url(world.ln_measure) not in response.content.decode()
@@ -111,3 +106,41 @@ def test_the_shared_list_takes_the_same_queries_however_many_teams(world):
     with CaptureQueriesContext(connection) as more:
         assert len(shared_measures(peer)) == 4
     assert len(more.captured_queries) == len(few.captured_queries) <= 4
+
+
+def set_measures(cycle, **facts) -> None:
+    """Change the cycle's ``[measures]`` table as a reloaded program file would."""
+    measures = dict(cycle.document.get("measures") or {})
+    measures.update(facts)
+    cycle.document = {**cycle.document, "measures": measures}
+    cycle.save(update_fields=["document"])
+
+
+@pytest.mark.django_db
+def test_the_page_states_the_sharing_rules_of_the_program_file(client, world):
+    page = shared_page(client, world.people["ac_peer"]).text
+    assert "Action Community teams see each other’s measures." in page
+    assert "the measures of the other teams in their small cohort" in page
+    assert "every count from 1 to 10 is hidden" in page
+    set_measures(
+        world.ac_team.cycle,
+        sharing={"action_community": "team", "learning_network": "cohort"},
+        suppression_threshold=19,
+    )
+    client.logout()
+    page = shared_page(client, world.people["ln_member"]).text
+    assert "Action Community teams do not see other teams’ measures" in page
+    assert "Learning Network teams see each other’s measures." in page
+    assert "every count from 1 to 19 is hidden" in page
+    assert "from 1 to 10" not in page and "small cohort" not in page
+
+
+@pytest.mark.django_db
+def test_without_a_measures_table_the_page_states_the_default_rules(client, world):
+    cycle = world.ac_team.cycle
+    cycle.document = {k: v for k, v in cycle.document.items() if k != "measures"}
+    cycle.save(update_fields=["document"])
+    page = shared_page(client, world.people["staff"]).text  # no team: the current cycle
+    assert f"Sharing rules of {cycle}" in page
+    assert "Action Community teams see each other’s measures." in page
+    assert "every count from 1 to 10 is hidden" in page

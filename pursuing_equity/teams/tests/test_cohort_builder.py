@@ -158,7 +158,7 @@ def test_a_coach_must_be_on_the_faculty(world, login):
         {"coach-small_cohort": world.small[1].pk, "coach-coach": world.people["ln_member"].pk},
     )
     assert "Select a valid choice" in response.content.decode()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="is not on the faculty"):
         cohorts.small_cohort_coach_set(
             actor=None, small_cohort=world.small[1], coach=world.people["ln_member"]
         )

@@ -298,3 +298,31 @@ def test_impossible_requests_are_refused_with_a_reason():
         )
     with pytest.raises(CohortProblemError, match="at most 5"):
         solve(CohortProblem(teams, FACTORS, DEFAULTS, pins={f"t{i}": 0 for i in range(6)}))
+
+
+def test_without_an_incumbent_the_integer_program_gets_the_time_left(monkeypatch):
+    from pursuing_equity.teams import cohort_solver
+
+    teams = make_teams(
+        [
+            {"region": r, "size": "small", "org_type": "fqhc", "populations": frozenset()}
+            for r in REGIONS * 2
+        ]
+    )
+    problem = CohortProblem(teams, FACTORS, DEFAULTS, cohort_count=2, keep_apart=[("t0", "t1")])
+    # The local search "fails": every team in one cohort, so no column matches an incumbent.
+    monkeypatch.setattr(
+        cohort_solver._Search, "run", lambda self, **kwargs: np.zeros(len(teams), dtype=int)
+    )
+    limits = []
+    real_milp = cohort_solver.milp
+
+    def milp(*args, options, **kwargs):
+        limits.append(options["time_limit"])
+        return real_milp(*args, options=options, **kwargs)
+
+    monkeypatch.setattr(cohort_solver, "milp", milp)
+    solution = solve(problem, time_limit=7.0)
+    assert len(limits) == 1 and 1.0 <= limits[0] <= 7.0
+    assert_feasible(problem, solution, 2)
+    assert solution.optimal

@@ -83,6 +83,44 @@ def test_a_bad_choice_is_refused_next_to_the_team(world, login):
     assert world.ln_teams[0].coach is None
 
 
+def test_a_post_naming_no_team_of_the_page_shows_its_error_at_the_top(world, login):
+    client = login(world.people["staff"])
+    url = reverse("team_coaches")
+    for data, message in (
+        ({"coach": world.people["faculty"].pk}, "The form did not say which team"),
+        (
+            {"team": world.ln_teams[0].pk, "coach": world.people["faculty"].pk},
+            "That team has no 1:1 coaching in this cycle",
+        ),
+        ({"team": "not a team", "coach": ""}, "That team has no 1:1 coaching in this cycle"),
+    ):
+        response = client.post(url, data)
+        body = response.content.decode()
+        assert response.status_code == 400
+        assert message in body
+        assert "see the message in the team’s row" not in body
+        assert body.index(message) < body.index("<table")
+    for team in world.ac_teams:
+        team.refresh_from_db()
+    assert [t.coach for t in world.ac_teams[1:]] == [None] * (len(world.ac_teams) - 1)
+
+
+def test_a_refused_row_still_points_to_its_row(world, login):
+    response = login(world.people["staff"]).post(
+        reverse("team_coaches"),
+        {"team": world.ac_teams[1].pk, "coach": world.people["ln_member"].pk},
+    )
+    body = response.content.decode()
+    assert "see the message in the team’s row" in body
+    assert body.index("Select a valid choice") > body.index("<table")
+
+
+def test_the_all_teams_heading_is_there_for_everyone(world, login):
+    for who in ("ac_coach", "faculty", "staff"):
+        body = login(world.people[who]).get(reverse("team_list")).content.decode()
+        assert "<h2" in body and ">All teams</h2>" in body
+
+
 def test_the_coach_is_on_the_team_page_and_the_coach_finds_the_team(world, login):
     team = world.ac_teams[0]
     body = login(world.people["ac_member"]).get(reverse("team_detail", args=[team.slug]))
