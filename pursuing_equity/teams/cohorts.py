@@ -27,7 +27,7 @@ from pursuing_equity.programs.models import Cohort, Cycle
 from pursuing_equity.teams import cohort_solver as solver
 from pursuing_equity.teams import effects
 from pursuing_equity.teams.models import CohortPin, CohortRun, KeepApart, SmallCohort, Team
-from pursuing_equity.teams.services import coach_check
+from pursuing_equity.teams.services import coach_save
 
 WEIGHT_MAX = 5
 # In the background: 40 teams are proven optimal in about a second, a few take tens of seconds
@@ -517,18 +517,7 @@ def keep_apart_remove(*, actor: Any, pair: KeepApart) -> None:
 @transaction.atomic
 def small_cohort_coach_set(*, actor: Any, small_cohort: SmallCohort, coach) -> SmallCohort:
     """Give a small cohort its coach, a member of the faculty (None: no coach yet)."""
-    coach_check(coach)
-    before = {"coach": small_cohort.coach_id}
-    small_cohort.coach = coach
-    small_cohort.full_clean()
-    small_cohort.save(update_fields=["coach"])
-    audit_record(
-        actor=actor,
-        action="small_cohort.coach",
-        obj=small_cohort,
-        before=before,
-        after={"coach": coach.pk if coach else None},
-    )
+    coach_save(actor=actor, obj=small_cohort, coach=coach, action="small_cohort.coach")
     return small_cohort
 
 

@@ -17,7 +17,7 @@ from pursuing_equity.accounts.models import Role, RoleAssignment, User
 from pursuing_equity.accounts.services import person_invite, role_assign, role_revoke
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.programs.models import ActivityMonth, Cycle
-from pursuing_equity.teams.models import Team, TeamMember
+from pursuing_equity.teams.models import SmallCohort, Team, TeamMember
 
 Part = TeamMember.Part
 LEADER_PARTS = (Part.SENIOR_LEADER, Part.ALTERNATE_LEADER)
@@ -220,14 +220,22 @@ def one_to_one_cohort_ids(cycle: Cycle) -> set[int]:
     )
 
 
-def coach_check(coach: User | None) -> None:
-    """Only a member of the faculty can coach (a team one to one, or a small cohort); None (no
-    coach yet) is always allowed."""
+def coach_save(*, actor: Any, obj: Team | SmallCohort, coach: User | None, action: str) -> None:
+    """Set ``obj.coach`` (a team's 1:1 coach or a small cohort's) and audit it as ``action``.
+
+    Only a member of the faculty can coach; None (no coach yet) is always allowed."""
     if (
         coach is not None
         and not RoleAssignment.objects.filter(user=coach, role=Role.FACULTY).exists()
     ):
         raise ValidationError({"coach": f"{coach.display_name} is not on the faculty."})
+    if obj.coach_id == (coach.pk if coach else None):
+        return
+    before = {"coach": obj.coach_id}
+    obj.coach = coach
+    obj.full_clean()
+    obj.save(update_fields=["coach"])
+    audit_record(actor=actor, action=action, obj=obj, before=before, after={"coach": obj.coach_id})
 
 
 @transaction.atomic
@@ -242,18 +250,5 @@ def team_coach_assign(*, actor: Any, team: Team, coach: User | None) -> Team:
         raise ValidationError(
             {"team": f"{team} is not in a cohort with 1:1 coaching ({team.cohort})."}
         )
-    coach_check(coach)
-    if team.coach_id == (coach.pk if coach else None):
-        return team
-    before = {"coach": team.coach_id}
-    team.coach = coach
-    team.full_clean()
-    team.save(update_fields=["coach"])
-    audit_record(
-        actor=actor,
-        action="team.coach",
-        obj=team,
-        before=before,
-        after={"coach": coach.pk if coach else None},
-    )
+    coach_save(actor=actor, obj=team, coach=coach, action="team.coach")
     return team
