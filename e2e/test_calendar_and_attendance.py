@@ -10,6 +10,7 @@ import urllib.request
 import icalendar
 import pytest
 from django.urls import reverse
+from journeys import sign_in, sign_out
 from playwright.sync_api import Page, expect
 
 from pursuing_equity.accounts.models import Role
@@ -19,20 +20,6 @@ from pursuing_equity.events.services import calendar_generate
 from pursuing_equity.events.tests.factories import make_program, past_event
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"  # the accounts factories' password
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("home")) + "$"))
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
 
 
 def test_participant_subscribes_and_coach_takes_attendance(

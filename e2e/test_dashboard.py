@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from journeys import sign_in, sign_out
 from playwright.sync_api import Page, expect
 
 from equitystats import suppress
@@ -26,20 +27,7 @@ from pursuing_equity.reporting.services import pdsa_cycle_save
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"  # the factories' password
 LABEL = suppress.label()
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("home")) + "$"))
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
 
 
 def downloaded_rows(path) -> list[dict]:

@@ -8,21 +8,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from journeys import sign_in
 from playwright.sync_api import Page, expect
 
 from pursuing_equity.measures.tests.factories import TeamFactory, member
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"  # the factories' password
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("home")) + "$"))
 
 
 def fill(lines: list[str], stratifier: str, group: str, numerator: int, denominator: int) -> int:

@@ -9,26 +9,13 @@ import re
 
 import pytest
 from django.urls import reverse
+from journeys import sign_in, sign_out
 from playwright.sync_api import Page, expect
 
 from pursuing_equity.reporting.tests import factories
 from pursuing_equity.reporting.tests.conftest import Network
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"  # the factories' password
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("home")) + "$"))
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
 
 
 def test_member_submits_update_leader_reflects_other_team_reads(

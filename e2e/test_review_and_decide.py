@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from journeys import sign_in, sign_out
 from playwright.sync_api import Page, expect
 
 from pursuing_equity.accounts.models import Role
@@ -20,20 +21,6 @@ from pursuing_equity.review.scoring import rubric_of
 from pursuing_equity.review.tests.factories import received
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"  # the factories' password
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("home")) + "$"))
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
 
 
 def test_reviewer_scores_then_staff_move_to_learning_network_and_accept(

@@ -9,6 +9,9 @@ from allauth.account.models import EmailAddress
 
 from pursuing_equity.accounts.models import Organization, Role, RoleAssignment, User
 
+#: The password of every person the factories make (the browser journeys sign in with it).
+PASSWORD = "correct horse battery"  # noqa: S105 - a test fixture
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -17,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def verified(obj, create, extracted, **kwargs):
