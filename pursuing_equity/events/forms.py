@@ -23,15 +23,6 @@ def _aware(day: datetime.date, time: datetime.time, zone: str) -> datetime.datet
     return datetime.datetime.combine(day, time, ZoneInfo(zone)).astimezone(datetime.UTC)
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class EventForm(forms.Form):
     title = forms.CharField(max_length=200)
     start_date = forms.DateField(label="Date", widget=DATE)

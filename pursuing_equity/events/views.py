@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from pursuing_equity.accounts import rules as account_rules
+from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.events import ical, rules, selectors, services
 from pursuing_equity.events.forms import (
@@ -22,7 +23,6 @@ from pursuing_equity.events.forms import (
     StaffEventFilterForm,
     ZoomReviewForm,
     ZoomUploadForm,
-    add_service_errors,
 )
 from pursuing_equity.events.models import (
     FORUM_MEETUP,

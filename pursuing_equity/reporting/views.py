@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.programs.selectors import current_cycle
 from pursuing_equity.reporting import charts, dates, rules, selectors, services
@@ -63,14 +64,6 @@ def get_pdsa(request, slug: str, pk: int) -> PdsaCycle:
         pk=pk,
         team__slug=slug,
     )
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- the Updates page -------------------------------------------------------------------------
@@ -158,7 +151,7 @@ def reflection_write(request, slug: str, period: str, obj: Update):
                 actor=request.user, update=obj, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your reflection was sent to the team.")
             return redirect("update_detail", slug, period)
@@ -259,7 +252,7 @@ def update_edit(request, slug: str, period: str, obj: Team):
             request, obj, period_start, error.current, form=form, stale=error.current, status=409
         )
     except ValidationError as error:
-        _errors_to_form(form, error)
+        add_service_errors(form, error)
         return _render_edit(request, obj, period_start, update, form=form, status=400)
     if submit:
         messages.success(
@@ -282,7 +275,7 @@ def attachment_add(request, slug: str, period: str, obj: Update):
                 actor=request.user, update=obj, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "File attached.")
             return redirect("update_edit", slug, period)
@@ -331,7 +324,7 @@ def _pdsa_save(request, team: Team, cycle: PdsaCycle | None):
                 actor=request.user, team=team, cycle=cycle, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "PDSA cycle saved.")
             return redirect("pdsa_detail", team.slug, saved.pk)
@@ -394,7 +387,7 @@ def progress(request, slug: str, obj: Team):
                     actor=user, team=obj, rater=rater, **form.cleaned_data
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Score recorded.")
                 return redirect("progress", slug)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import is_program_staff, rule_required
 from pursuing_equity.programs.selectors import current_cycle
 from pursuing_equity.teams import cohorts, groups, services
@@ -24,15 +25,6 @@ from pursuing_equity.teams.forms import (
     TeamCoachForm,
 )
 from pursuing_equity.teams.models import AffinityGroup, KeepApart, Team, TeamMember
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's errors next to the fields they name (others at the top of the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _cycle_or_404():
@@ -165,7 +157,7 @@ def team_coaches(request):
             try:
                 services.team_coach_assign(actor=request.user, team=team, coach=coach)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -248,7 +240,7 @@ def cohort_builder(request):
                 cohort_count=form.cleaned_data["cohort_count"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             run.refresh_from_db()
             if run.status == run.Status.FAILED:
@@ -287,7 +279,7 @@ def _builder_post(request, form_class, key: str, apply, success: str):
         try:
             apply(form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("cohort_builder")
@@ -376,7 +368,7 @@ def affinity_groups(request):
                     actor=request.user, cycle=cycle, choice=form.cleaned_data["choice"]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -424,7 +416,7 @@ def affinity_group_members(request, key, obj: AffinityGroup):
                     actor=request.user, group=group, user=form.cleaned_data["user"]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "The facilitator was added.")
                 return redirect("affinity_group_members", key=group.key)
