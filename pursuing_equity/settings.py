@@ -128,6 +128,8 @@ MFA_TOTP_ISSUER = "Pursuing Equity"
 # On by default; the demo turns it off and the login page says so.
 PE_REQUIRE_MFA = env_bool("PE_REQUIRE_MFA", True)
 PE_DEMO = env_bool("PE_DEMO", False)
+# The site's address for links in email, calendar feeds and PDFs (core.urls.absolute_url).
+PE_SITE_URL = os.environ.get("PE_SITE_URL", "http://127.0.0.1:8000")
 
 # All email goes through the task queue. The "default" mailer hands each message to a task, which
 # delivers it with the "delivery" mailer. In development, tests and the demo, delivery captures the
