@@ -35,8 +35,11 @@ demo: install
 	  $(DEMO_ENV) $(PY) manage.py db_worker --interval 1 >/dev/null 2>&1 & \
 	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
+# Two workers: CI has 2 cores; whole files go to one worker so module fixtures are built once.
+TEST_WORKERS ?= 2
+
 test: install chromium
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 $(VENV)/.installed-bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,bench]"
