@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from equitystats import spc
-from equitystats._arrays import first_appearance, readonly, vector
+from equitystats._arrays import first_appearance, readonly, vector, within_denominators
 from equitystats.errors import InputError
 from equitystats.intervals import Z95, wilson_score
 
@@ -286,12 +286,7 @@ def gap_series(
         raise InputError("periods, groups, numerators and denominators must have one value per row")
     x = _numbers(numerators, "numerator", size)
     n = _numbers(denominators, "denominator", size)
-    over = np.flatnonzero(x > n)
-    if over.size:
-        i = int(over[0])
-        raise InputError(
-            f"numerator {x[i]:g} is above its denominator {n[i]:g}", row=i + 1, column="numerator"
-        )
+    within_denominators(x, n)
     names, g_idx, _ = first_appearance(grp)
     period_values, p_idx = np.unique(per, return_inverse=True)
     n_p, n_g = period_values.size, names.size

@@ -1,9 +1,11 @@
 """Confidence intervals used by more than one analysis module.
 
-:func:`wilson_score` is the one implementation of the Wilson score interval: behind
-:func:`equitystats.stratify.wilson_interval` (stratified rates, which validates its input
-and takes a confidence level) and :func:`equitystats.gaps.wilson` (the Newcombe interval
-for a difference of proportions, which passes z).
+:func:`wilson_score` is the one implementation of the Wilson score interval and
+:func:`garwood` the one of the exact Poisson interval: behind
+:func:`equitystats.stratify.wilson_interval` and :func:`~equitystats.stratify.poisson_interval`
+(stratified rates, which validate their input) and :mod:`equitystats.compare` (differences and
+ratios against a reference, built from these limits). :func:`z_of` turns a confidence level
+into its two-sided normal quantile, refusing levels outside (0, 1).
 """
 
 from __future__ import annotations
@@ -11,12 +13,21 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.stats import norm
+from scipy.stats import chi2, norm
 
-__all__ = ["Z95", "wilson_score"]
+from equitystats.errors import InputError
+
+__all__ = ["Z95", "garwood", "wilson_score", "z_of"]
 
 #: Two-sided 95 % normal quantile, z₀.₉₇₅.
 Z95 = float(norm.ppf(0.975))
+
+
+def z_of(conf: float) -> float:
+    """The two-sided normal quantile Φ⁻¹((1 + conf)/2) of a confidence level 0 < conf < 1."""
+    if not 0 < conf < 1:
+        raise InputError(f"confidence level must be between 0 and 1, got {conf!r}")
+    return float(norm.ppf(0.5 + conf / 2))
 
 
 def wilson_score(x: Any, n: Any, z: float = Z95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -45,3 +56,27 @@ def wilson_score(x: Any, n: Any, z: float = Z95) -> tuple[np.ndarray, np.ndarray
     low = np.where(empty, np.nan, low)
     high = np.where(empty, np.nan, high)
     return p, low, high
+
+
+def garwood(x: Any, t: Any, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact (Garwood) interval for a Poisson rate x/t, vectorised: ``(rate, low, high)``.
+
+    Garwood F (1936), "Fiducial limits for the Poisson distribution", Biometrika 28:437–442,
+    in its chi-square form (e.g. Ulm K 1990, Am J Epidemiol 131:373–375):
+    lower = χ²(α/2; 2x)/(2t), exactly 0 when x = 0; upper = χ²(1 − α/2; 2x + 2)/(2t),
+    α = 1 − conf. For x = 0 the upper limit of the count is −ln(α/2) (3.689 at 95 %).
+
+    No validation of the counts: the caller checks x ≥ 0. Where t is not greater than 0
+    (including NaN) the rate and the limits are NaN.
+    """
+    x_arr, t_arr = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(t, dtype=float))
+    alpha = 1 - conf
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lower_count = np.where(x_arr > 0, chi2.ppf(alpha / 2, 2 * x_arr) / 2, 0.0)
+        upper_count = chi2.ppf(1 - alpha / 2, 2 * x_arr + 2) / 2
+        ok = t_arr > 0
+        safe_t = np.where(ok, t_arr, 1.0)
+        rate = np.where(ok, x_arr / safe_t, np.nan)
+        low = np.where(ok, lower_count / safe_t, np.nan)
+        high = np.where(ok, upper_count / safe_t, np.nan)
+    return rate, low, high

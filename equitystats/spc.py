@@ -81,7 +81,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from equitystats import runs as _runs
-from equitystats._arrays import first_appearance, first_row, readonly
+from equitystats._arrays import first_appearance, first_row, readonly, within_denominators
 from equitystats.errors import InputError
 
 CHARTS = ("run", "i", "mr", "xbar", "s", "c", "u", "up", "p", "pp")
@@ -315,14 +315,7 @@ def _validate_counts(chart: str, y: np.ndarray, n: np.ndarray | None) -> None:
             r = first_row(bad)
             raise InputError(f"denominator must be positive, not {n[r - 1]:g}", row=r, column="n")
         if chart in PROPORTION_CHARTS:
-            over = y > n
-            if over.any():
-                r = first_row(over)
-                raise InputError(
-                    f"numerator {y[r - 1]:g} is above the denominator {n[r - 1]:g}",
-                    row=r,
-                    column="y",
-                )
+            within_denominators(y, n, column="y")
 
 
 @dataclass(frozen=True)

@@ -40,12 +40,11 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import stats
 
 from equitystats import standards
 from equitystats._arrays import readonly
 from equitystats.errors import InputError, missing_columns
-from equitystats.intervals import wilson_score
+from equitystats.intervals import garwood, wilson_score, z_of
 
 KINDS = ("proportion", "rate")
 OVERALL = "overall"
@@ -64,12 +63,6 @@ class Interval:
     estimate: np.ndarray | float
     low: np.ndarray | float
     high: np.ndarray | float
-
-
-def _z(conf: float) -> float:
-    if not 0 < conf < 1:
-        raise InputError(f"confidence level must be between 0 and 1, got {conf!r}")
-    return float(stats.norm.ppf(0.5 + conf / 2))
 
 
 def _as_float(values: Any, name: str) -> np.ndarray:
@@ -109,7 +102,7 @@ def wilson_interval(x: Any, n: Any, conf: float = 0.95) -> Interval:
     n_arr = _as_float(n, "n")
     if (x_arr > n_arr).any():
         raise InputError("x must not exceed n")
-    return Interval(*_shape(scalar, *wilson_score(x_arr, n_arr, _z(conf))))
+    return Interval(*_shape(scalar, *wilson_score(x_arr, n_arr, z_of(conf))))
 
 
 def poisson_interval(x: Any, t: Any, conf: float = 0.95) -> Interval:
@@ -118,22 +111,14 @@ def poisson_interval(x: Any, t: Any, conf: float = 0.95) -> Interval:
     Garwood F (1936), "Fiducial limits for the Poisson distribution", Biometrika 28:437–442,
     chi-square form: lower = χ²(α/2; 2x)/(2t), 0 when x = 0; upper = χ²(1 − α/2; 2x + 2)/(2t),
     α = 1 − conf. ``t`` is person-time (any positive number); where t = 0 the estimate and
-    limits are NaN.
+    limits are NaN. Computed by :func:`equitystats.intervals.garwood` after checking x, t ≥ 0
+    and ``conf``.
     """
     scalar = np.ndim(x) == 0 and np.ndim(t) == 0
     x_arr = _as_float(x, "x")
     t_arr = _as_float(t, "t")
-    _z(conf)
-    alpha = 1 - conf
-    x_arr, t_arr = np.broadcast_arrays(x_arr, t_arr)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lower_count = np.where(x_arr > 0, stats.chi2.ppf(alpha / 2, 2 * x_arr) / 2, 0.0)
-        upper_count = stats.chi2.ppf(1 - alpha / 2, 2 * x_arr + 2) / 2
-        ok = t_arr > 0
-        estimate = np.where(ok, x_arr / np.where(ok, t_arr, 1), np.nan)
-        low = np.where(ok, lower_count / np.where(ok, t_arr, 1), np.nan)
-        high = np.where(ok, upper_count / np.where(ok, t_arr, 1), np.nan)
-    return Interval(*_shape(scalar, estimate, low, high))
+    z_of(conf)
+    return Interval(*_shape(scalar, *garwood(x_arr, t_arr, conf)))
 
 
 def rate_statistics(
@@ -820,7 +805,7 @@ def aggregate(
 def _check_kind(kind: str, conf: float) -> None:
     if kind not in KINDS:
         raise InputError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    _z(conf)
+    z_of(conf)
 
 
 def from_extract(

@@ -89,6 +89,22 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
     )
 }
+# SQLite is the embedded default, shared by the web server and the task worker, so it runs as a
+# small server database would: the write-ahead log lets readers carry on while one writer commits;
+# IMMEDIATE transactions take the write lock when they begin, so two writers queue for the busy
+# timeout instead of deadlocking half-way ("database is locked" the moment both try to write).
+# synchronous=NORMAL is durable across application crashes in WAL mode (https://sqlite.org/wal.html).
+PE_SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+    ),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        **PE_SQLITE_OPTIONS,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

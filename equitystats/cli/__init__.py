@@ -14,7 +14,17 @@ import sys
 
 from equitystats.errors import InputError
 
-COMMANDS = ("chart", "disparity", "gaps", "stratify", "suppress", "age_adjust", "quality", "synth")
+COMMANDS = (
+    "chart",
+    "compare",
+    "disparity",
+    "gaps",
+    "stratify",
+    "suppress",
+    "age_adjust",
+    "quality",
+    "synth",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -121,16 +121,6 @@ def run(args: argparse.Namespace) -> int:
     periods = _periods(labels(table, args.period, "value"))
     num = table.numeric(args.numerator, non_negative=True)
     den = table.numeric(args.denominator, non_negative=True)
-    over = np.flatnonzero(num > den)
-    if over.size:
-        i = int(over[0])
-        raise InputError(
-            f"numerator {num[i]:g} is above the denominator {den[i]:g} "
-            f"(column {args.denominator!r})",
-            file=source,
-            row=i + 1,
-            column=args.numerator,
-        )
     try:
         result = gaps.gap_series(
             periods,

@@ -159,7 +159,7 @@ def test_non_numeric_cell_is_named_by_row_and_column(capsys, tmp_path):
 def test_numerator_above_denominator_is_an_error(capsys, tmp_path):
     text = "m,d,k\n1,10,3\n2,10,4\n3,10,12\n"
     line = _error(capsys, tmp_path, text, "--chart", "p", "--x", "m", "--y", "k", "--n", "d")
-    assert 'row 3, column "k"' in line and "above the denominator" in line
+    assert 'row 3, column "k"' in line and "above its denominator" in line
 
 
 def test_negative_count_is_an_error(capsys, tmp_path):
