@@ -78,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pursuing_equity.accounts.context_processors.site",
+                "pursuing_equity.home.context_processors.site",
             ],
         },
     },
