@@ -45,6 +45,7 @@ def setup_django(db_path: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pursuing_equity.settings")
     os.environ.setdefault("PE_REQUIRE_MFA", "0")
+    os.environ.setdefault("PE_DEMO", "1")
     import django
 
     django.setup()

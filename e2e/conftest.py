@@ -48,8 +48,17 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    # Every journey doubles as a check of settings.SECURE_CSP: nothing the pages need is refused.
+    assert not refused, "The Content Security Policy refused:\n" + "\n".join(refused)
 
 
 def axe_violations(page: Page) -> list[dict]:

@@ -1,6 +1,7 @@
 """Settings every test run shares: tasks run at once, email is captured in memory."""
 
 import pytest
+from django.test import Client
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +19,27 @@ def _fast_and_captured(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_mfa(monkeypatch):
+    """``client.force_login(user)`` stands for a full sign-in: a user with an authenticator app
+    has passed its code in that session, as allauth's MFA stage records it. Tests of sessions
+    that skipped MFA remove the record (accounts/tests/test_mfa.py)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    login = Client._login
+
+    def _login(self, user, backend=None):
+        login(self, user, backend)
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if totp is not None:
+            request = type("Request", (), {"session": self.session})()
+            record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+            request.session.save()
+
+    monkeypatch.setattr(Client, "_login", _login)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "pursuing_equity.accounts.middleware.RequireMFAMiddleware",
 ]
@@ -78,7 +80,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pursuing_equity.accounts.context_processors.site",
+                "django.template.context_processors.csp",
+                "pursuing_equity.home.context_processors.site",
             ],
         },
     },
@@ -134,9 +137,6 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pursuing Equity] "
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
-ACCOUNT_RATE_LIMITS = (
-    {} if env_bool("PE_DISABLE_RATE_LIMITS", False) else {"login_failed": "10/m/ip,5/5m/key"}
-)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pursuing Equity"
 
@@ -177,11 +177,60 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "pursuing_equity" / "static"]
-MEDIA_ROOT = Path(os.environ.get("PE_MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "pursuing_equity.core.files.PrivateStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Security: sign-in, private files, upload limits, Content Security Policy -----------------
+# (issue 13; each line says which attack it stops. docs/deploy.md documents the variables.)
+
+# Failed sign-ins are limited per client address AND per account ("key": the email typed), so a
+# guesser is stopped on one account without locking everyone else out. Behind a proxy every
+# request comes from the proxy's address: ALLAUTH_TRUSTED_PROXY_COUNT says how many proxies append
+# to X-Forwarded-For, so the limit per address applies to the real client.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+ACCOUNT_RATE_LIMITS = (
+    {}
+    if env_bool("PE_DISABLE_RATE_LIMITS", False)
+    else {"login": "30/m/ip", "login_failed": "10/m/ip,5/5m/key"}
+)
+# People who must use MFA (staff, reviewers, admin users) hold the keys to every team's data:
+# their sessions end after 8 hours instead of Django's two weeks (accounts.signals).
+PE_STAFF_SESSION_SECONDS = int(os.environ.get("PE_STAFF_SESSION_SECONDS", str(8 * 60 * 60)))
+
+# Every uploaded file (counts files, extracts, attachments, letters, videos) lives under
+# PE_PRIVATE_ROOT, which no web server serves and which has no URL: each file is sent only by a
+# view that checks the owning app's rule (core.files.PrivateStorage, core.files.private_download).
+# PE_MEDIA_ROOT is the old name of the same folder, read so an existing install keeps its files.
+PE_PRIVATE_ROOT = Path(
+    os.environ.get("PE_PRIVATE_ROOT") or os.environ.get("PE_MEDIA_ROOT") or BASE_DIR / "private"
+)
+MEDIA_ROOT = PE_PRIVATE_ROOT
+
+# Request bodies: form fields are small; a file larger than 2.5 MB streams to a temporary file on
+# disk instead of memory, and each checker looks at the size before it reads a byte.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# A patient-level extract (CSV or Parquet) may be at most this many bytes (measures.uploads).
+PE_MAX_EXTRACT_BYTES = int(os.environ.get("PE_MAX_EXTRACT_BYTES", str(200 * 1024 * 1024)))
+
+# Django's Content Security Policy: scripts only from our own static files (no inline script at
+# all). 'unsafe-eval' is for Vega alone: it compiles a chart's expressions with Function(), and the
+# vendored build has no interpreter. Styles come only from our stylesheet as well; htmx's and
+# vega-embed's injected <style> blocks are turned off and their few rules live in base.css.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.UNSAFE_EVAL],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
 }
 
 PE_PROGRAM_FILE = BASE_DIR / "programs" / "pursuing-equity-2023.toml"

@@ -1,4 +1,9 @@
-"""Admin for superusers. Everyday changes go through the staff pages, which are audited."""
+"""Admin for superusers. Everyday changes go through the staff pages, which are audited.
+
+Roles and admin powers are read-only here: a role is given or taken only by
+``accounts.services.role_assign`` / ``role_revoke`` (the People pages), which check who may do it
+and record the change in the audit log; the admin would do neither.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -6,10 +11,22 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from pursuing_equity.accounts.models import Organization, RoleAssignment, User
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RoleAssignmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RoleAssignment
     extra = 0
-    autocomplete_fields = ["organization"]
+    fields = ["role", "organization", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(User)
@@ -19,6 +36,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_active", "is_staff", "is_superuser", "role_assignments__role"]
     search_fields = ["email", "full_name", "preferred_name"]
     inlines = [RoleAssignmentInline]
+    readonly_fields = ["is_staff", "is_superuser", "groups", "user_permissions", "last_login"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Name", {"fields": ("full_name", "preferred_name", "pronouns", "title")}),
@@ -41,8 +59,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "organization", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__full_name", "organization__name"]
-    autocomplete_fields = ["user", "organization"]

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from pursuing_equity.core.homes import Panel, Task
 from pursuing_equity.events import affinity
 from pursuing_equity.events.attendance import Trend, rate, trend
 from pursuing_equity.events.models import Attendance, CoachingBooking, CoachingSlot, Event
@@ -455,3 +456,159 @@ def attendance_overview(cycle: Cycle) -> list[TeamAttendance]:
 
 def event_attendance(event: Event) -> dict[int, Attendance]:
     return {a.user_id: a for a in event.attendance.all()}
+
+
+# --- what a person's home shows ----------------------------------------------------------------
+
+
+def _when(at: datetime.datetime) -> str:
+    local = timezone.localtime(at)
+    return f"{local:%a, %b %-d}, {local:%I:%M %p}".replace(" 0", " ") + " ET"
+
+
+def home_panels(user, day: datetime.date) -> list[Panel]:
+    """My next events, coaching to book (teams with 1:1 coaching and no call booked), a coach's
+    slots, falling attendance (staff) and the program's attendance rate (funders). A fixed
+    number of queries whatever the number of events (at most 5 per part the person plays)."""
+    from pursuing_equity.accounts.rules import FACULTY, FUNDER, has_role, is_program_staff
+    from pursuing_equity.events import rules
+    from pursuing_equity.programs.selectors import current_cycle
+    from pursuing_equity.teams.membership import teams_of
+
+    panels: list[Panel] = []
+    staff = is_program_staff(user)
+    if rules.can_view_calendar(user) and not staff:
+        panels.append(_next_events(user))
+    teams = list(teams_of(user)) if groups_of(user).team_ids else []
+    if teams:
+        panels += _coaching_to_book(teams)
+    if has_role(user, FACULTY):
+        panels.append(_my_slots(user))
+    if staff or has_role(user, FUNDER):
+        cycle = current_cycle(day)
+        rows = attendance_overview(cycle) if cycle else []
+        panels.append(_falling_attendance(rows) if staff else _attendance_at_a_glance(rows))
+    return panels
+
+
+def _next_events(user) -> Panel:
+    events = list(
+        _with_related(events_for_person(user))
+        .filter(ends_at__gte=timezone.now(), cancelled=False)
+        .order_by("starts_at")[:5]
+    )
+    return Panel(
+        key="next-events",
+        heading="Next events",
+        tasks=tuple(
+            Task(
+                text=e.title,
+                url=reverse("event_detail", args=[e.pk]),
+                due=timezone.localtime(e.starts_at).date(),
+                detail=f"{_when(e.starts_at)} · {e.get_modality_display()}",
+            )
+            for e in events
+        ),
+        links=(("My calendar", reverse("calendar_mine")),),
+        empty="No event is on your calendar: program staff publish the calendar of the cohort.",
+        order=40,
+    )
+
+
+def _coaching_to_book(teams: list[Team]) -> list[Panel]:
+    cycles = {team.cycle_id: team.cycle for team in teams}
+    coached = set().union(*(coaching_cohort_ids(c) for c in cycles.values()))
+    teams = [t for t in teams if t.cohort_id in coached]
+    if not teams:
+        return []
+    booked = {
+        b.team_id
+        for b in bookings_of_teams(t.pk for t in teams)
+        if b.slot.ends_at >= timezone.now()
+    }
+    return [
+        Panel(
+            key="coaching",
+            heading="Coaching",
+            tasks=tuple(
+                Task(
+                    text=f"Book {team.name}'s next coaching call",
+                    url=reverse("coaching"),
+                    detail="Pick one of your coach's open times.",
+                )
+                for team in teams
+                if team.pk not in booked
+            ),
+            links=(("Coaching calls", reverse("coaching")),),
+            empty="Your next coaching call is booked: it is on your calendar.",
+            order=45,
+        )
+    ]
+
+
+def _my_slots(user) -> Panel:
+    slots = list(
+        CoachingSlot.objects.filter(coach=user, starts_at__gte=timezone.now())
+        .prefetch_related("bookings__team")
+        .order_by("starts_at")[:8]
+    )
+
+    def booked_by(slot: CoachingSlot) -> str:
+        teams = [b.team.name for b in slot.bookings.all() if b.cancelled_at is None]
+        return f"Booked by {', '.join(teams)}" if teams else "Open: no team has booked it yet"
+
+    return Panel(
+        key="coaching-slots",
+        heading="My coaching slots",
+        tasks=tuple(
+            Task(text=_when(s.starts_at), url=reverse("coaching"), detail=booked_by(s))
+            for s in slots
+        ),
+        links=(("Publish coaching times", reverse("coaching")),),
+        empty="You have no coaching time ahead: publish times on the coaching page for teams to book.",
+        order=45,
+    )
+
+
+def _falling_attendance(rows: list[TeamAttendance]) -> Panel:
+    return Panel(
+        key="falling-attendance",
+        heading="Falling attendance",
+        tasks=tuple(
+            Task(
+                text=f"{r.team.name}: attendance falling",
+                url=reverse("attendance_team", args=[r.team.slug]),
+                detail=f"{round(100 * r.rate)}% of expected attendance over {r.events_counted} events"
+                if r.rate is not None
+                else "",
+                urgent=True,
+            )
+            for r in rows
+            if r.falling
+        ),
+        links=(("Attendance of every team", reverse("attendance_overview")),),
+        empty="No team's attendance is falling.",
+        order=30,
+    )
+
+
+def _attendance_at_a_glance(rows: list[TeamAttendance]) -> Panel:
+    attended = sum(r.attended for r in rows)
+    expected = sum(r.expected for r in rows)
+    tasks = ()
+    if expected:
+        tasks = (
+            Task(
+                text=f"Participation: {round(100 * attended / expected)}% of expected attendance "
+                f"at the program's events",
+                url=reverse("program"),
+                detail=f"{sum(1 for r in rows if r.falling)} of {len(rows)} teams with falling attendance.",
+            ),
+        )
+    return Panel(
+        key="program-attendance",
+        heading="Participation",
+        tasks=tasks,
+        empty="No attendance has been taken at an event of this cycle yet.",
+        order=15,
+    )

@@ -235,8 +235,3 @@ def staff_home(summary: CycleSummary | None) -> StaffHome:
         people_count=User.objects.count(),
         role_counts=role_counts(),
     )
-
-
-def my_organizations(user: User) -> list[Organization]:
-    ids = rules.organizations_of(user)
-    return list(Organization.objects.filter(pk__in=ids).order_by("name")) if ids else []

@@ -10,32 +10,23 @@ from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.models import AuditEntry, CapturedEmail
 from pursuing_equity.home import selectors
 from pursuing_equity.home.forms import AuditFilterForm
+from pursuing_equity.home.panels import panels_for
 from pursuing_equity.programs.selectors import current_cycle
-
-# The order of sections on a home page for a person with several roles: staff first.
-SECTION_ORDER = [
-    rules.STAFF,
-    rules.FACULTY,
-    rules.REVIEWER,
-    rules.SENIOR_LEADER,
-    rules.TEAM_MEMBER,
-    rules.COMMUNITY_PARTNER,
-    rules.FUNDER,
-]
 
 
 @rule_required(rules.can_view_home)
 def home(request):
+    """The person's tasks, from every app's panels; staff tools and the applicant's and
+    reviewer's sections besides."""
     user = request.user
-    roles = rules.roles_of(user)
-    sections = [role for role in SECTION_ORDER if role in roles]
     day = selectors.today()
     summary = selectors.cycle_summary(current_cycle(day), day)
     context = {
-        "sections": sections,
         "summary": summary,
         "today": day,
-        "organizations": selectors.my_organizations(user),
+        "panels": panels_for(user, day),
+        "has_role": bool(rules.roles_of(user)),
+        "is_reviewer": rules.has_role(user, rules.REVIEWER),
     }
     if rules.can_view_staff_home(user):
         context["staff"] = selectors.staff_home(summary)

@@ -8,7 +8,10 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db.models import Count, Max, Prefetch, QuerySet
+from django.urls import reverse
 
+from pursuing_equity.core.homes import Panel, Task
+from pursuing_equity.measures import periods
 from pursuing_equity.measures.models import Measure, StratumCount, Submission, Upload
 
 
@@ -81,4 +84,166 @@ def periods_with_versions(measure: Measure) -> list[dict]:
 def pending_uploads(measure: Measure) -> QuerySet[Upload]:
     return Upload.objects.filter(measure=measure, status=Upload.Status.PENDING).select_related(
         "uploaded_by"
+    )
+
+
+# --- what a person's home shows ------------------------------------------------------------------
+
+
+def due_period(day: datetime.date, frequency: str) -> datetime.date:
+    """The latest month (or quarter) that ended before ``day``: the period whose data is due."""
+    return periods.add_months(periods.start_of(day, frequency), -periods.step(frequency))
+
+
+def stored_panels(measures: list[Measure]) -> dict[int, object]:
+    """The network panel (focal gap, its direction and signal) of each measure as last stored by
+    the dashboards' precomputation, by measure id; measures whose stored panel is out of date or
+    missing are left out, never computed here (3 queries: aims, current versions, panels)."""
+    from pursuing_equity.measures import dashboards, results
+
+    if not measures:
+        return {}
+    aims = dashboards._aims_of(measures)
+    versions = dashboards.current_versions([m.pk for m in measures])
+    wanted = {
+        m.pk: (
+            dashboards.SHARED,
+            dashboards._panel_key(
+                m,
+                aims[m.pk],
+                versions.get(m.pk, []),
+                True,
+                dashboards.chart_settings(m.team.cycle),
+            ),
+        )
+        for m in measures
+    }
+    stored = results.load(results.Kind.PANEL, wanted)
+    return {
+        pk: results.decode(dashboards.NetworkPanel, data["panel"])
+        for pk, data in stored.items()
+        if data.get("panel") is not None
+    }
+
+
+def _panel_line(panel) -> str:
+    """ "Black patients vs White patients: gap narrowed, with a signal" from a stored panel."""
+    signal = "with a signal" if panel.signal else "no signal yet"
+    return f"{panel.group_label} vs {panel.reference_label}: {panel.summary} ({signal})"
+
+
+def home_panels(user, day: datetime.date) -> list[Panel]:
+    """Each of the person's teams' measures with its stored focal gap and the data due; for
+    staff, uploads waiting for confirmation; for funders, how many gaps are closing. A fixed
+    number of queries (at most 6) whatever the number of measures."""
+    from pursuing_equity.accounts.rules import FUNDER, has_role, is_program_staff
+    from pursuing_equity.measures.rules import can_edit_team_measures
+    from pursuing_equity.teams.membership import membership_of
+
+    panels: list[Panel] = []
+    if membership_of(user).team_ids:
+        panels += _team_measures(user, day, can_edit_team_measures)
+    if is_program_staff(user):
+        panels.append(_pending_uploads())
+    if has_role(user, FUNDER):
+        panels.append(_gaps_at_a_glance())
+    return panels
+
+
+def _team_measures(user, day: datetime.date, can_edit) -> list[Panel]:
+    from pursuing_equity.teams.membership import member_q, teams_of
+
+    measures = list(
+        Measure.objects.filter(member_q(user, "team__"))
+        .select_related("team", "team__cycle", "team__cohort", "team__small_cohort")
+        .annotate(last_period=Max("submissions__period"))
+        .order_by("name")
+    )
+    latest = stored_panels(measures)
+    tasks: dict[int, list[Task]] = defaultdict(list)
+    for m in measures:
+        panel = latest.get(m.pk)
+        tasks[m.team_id].append(
+            Task(
+                text=m.name,
+                url=reverse("measure_dashboard", args=[m.team.slug, m.slug]),
+                detail=_panel_line(panel)
+                if panel
+                else "No gap computed yet: open the dashboard to see the latest data.",
+            )
+        )
+        due = due_period(day, m.frequency)
+        reported = m.last_period is not None and m.last_period >= due
+        if not reported and m.team.cycle.starts_on <= due and can_edit(user, m.team):
+            last = periods.label(m.last_period, m.frequency) if m.last_period else "never"
+            tasks[m.team_id].append(
+                Task(
+                    text=f"Enter the {periods.label(due, m.frequency)} data for {m.name}",
+                    url=reverse("measure_data", args=[m.team.slug, m.slug]),
+                    detail=f"Last period reported: {last}.",
+                    urgent=True,
+                )
+            )
+    return [
+        Panel(
+            key=f"measures-{team.slug}",
+            heading=f"Measures of {team.name}",
+            tasks=tuple(tasks[team.pk]),
+            links=(("All measures and data", reverse("measure_list", args=[team.slug])),),
+            empty="Your team has no measure yet: define one from the team's measures page.",
+            order=20,
+        )
+        for team in teams_of(user)
+    ]
+
+
+def _pending_uploads() -> Panel:
+    pending = Upload.objects.filter(status=Upload.Status.PENDING)
+    uploads = list(
+        pending.select_related("measure__team", "uploaded_by").order_by("created_at")[:10]
+    )
+    total = pending.count() if len(uploads) == 10 else len(uploads)
+    return Panel(
+        key="pending-uploads",
+        heading="Uploads waiting for confirmation",
+        tasks=tuple(
+            Task(
+                text=f"{u.measure.team.name}: {u.measure.name} ({u.original_name or u.get_source_display()})",
+                url=reverse(
+                    "measure_upload_preview",
+                    args=[u.measure.team.slug, u.measure.slug, u.pk],
+                ),
+                detail=f"Uploaded {u.created_at:%b %-d} by {u.uploaded_by.display_name if u.uploaded_by else 'someone'}"
+                + (f"; {total} waiting in all" if total > 10 else ""),
+            )
+            for u in uploads
+        ),
+        empty="No upload is waiting: every team's uploaded data has been confirmed or discarded.",
+        order=40,
+    )
+
+
+def _gaps_at_a_glance() -> Panel:
+    """How many measures' focal gaps are closing, across the network (from the stored panels)."""
+    measures = list(
+        Measure.objects.select_related("team", "team__cycle", "team__cohort", "team__small_cohort")
+    )
+    latest = list(stored_panels(measures).values())
+    closing = sum(1 for p in latest if p.closing)
+    widening = sum(1 for p in latest if p.signal and p.direction == "widened")
+    tasks = ()
+    if latest:
+        tasks = (
+            Task(
+                text=f"{closing} of {len(latest)} measured equity gaps are closing (narrowed, with a signal)",
+                url=reverse("measures_shared"),
+                detail=f"{widening} widening with a signal; the others show no signal yet.",
+            ),
+        )
+    return Panel(
+        key="program-gaps",
+        heading="Equity gaps across the program",
+        tasks=tasks,
+        empty="No team's measure has enough data for a gap yet.",
+        order=30,
     )

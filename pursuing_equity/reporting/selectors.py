@@ -7,9 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from pursuing_equity.core.homes import Panel, Task
 from pursuing_equity.measures.rules import memberships
 from pursuing_equity.programs.dates import add_months
 from pursuing_equity.programs.models import Cycle
@@ -408,3 +410,243 @@ def reminders_due(now: datetime.datetime | None = None) -> list[Reminder]:
             ):
                 reminders.append(Reminder("reflection_overdue", team, start, leaders, context))
     return reminders
+
+
+# --- what a person's home shows ------------------------------------------------------------------
+
+
+def home_panels(user, day: datetime.date) -> list[Panel]:
+    """Monthly updates to write and PDSA cycles in progress (team), updates awaiting my
+    reflection (leaders), updates awaiting comment and progress to rate (coaches), overdue
+    updates and reflections (staff), submissions on time (funders). A fixed number of queries
+    whatever the number of teams and updates (at most 4 per part the person plays)."""
+    from pursuing_equity.accounts.rules import FACULTY, FUNDER, has_role, is_program_staff
+    from pursuing_equity.teams.membership import coached_teams, membership_of, teams_of
+
+    now = timezone.now()
+    panels: list[Panel] = []
+    membership = membership_of(user)
+    if membership.team_ids:
+        teams = list(teams_of(user))
+        panels.append(_updates_to_write(user, teams, now))
+        panels.append(_pdsa_in_progress(teams))
+        if any(t.is_leader for t in membership.ties):
+            panels.append(_reflections_waiting(user, now))
+    if has_role(user, FACULTY):
+        coached = list(coached_teams(user))
+        panels.append(_updates_to_comment(coached))
+        panels.append(_progress_to_rate(coached, day))
+    if is_program_staff(user):
+        panels.append(_overdue(day, now))
+    if has_role(user, FUNDER):
+        panels.append(_submissions_at_a_glance(day))
+    return panels
+
+
+def _update_url(status: PeriodStatus) -> str:
+    if status.update is not None and status.update.is_submitted:
+        return reverse("update_detail", args=[status.team.slug, status.key])
+    return reverse("update_edit", args=[status.team.slug, status.key])
+
+
+def _updates_to_write(user, teams: list[Team], now: datetime.datetime) -> Panel:
+    """The next update due of each team (the oldest period not yet submitted), linked to its
+    form for those who write updates, to the team's updates for the others."""
+    tasks = []
+    periods = teams_periods(teams, now, latest=3)
+    for team in teams:
+        waiting = [s for s in periods[team.pk] if not s.submitted]
+        if not waiting:
+            continue
+        status = waiting[-1]
+        writes = rules.can_write_update(user, team)
+        tasks.append(
+            Task(
+                text=f"{'Write' if writes else 'Read the draft of'} {team.name}'s {status.label} update",
+                url=reverse("update_edit", args=[team.slug, status.key])
+                if writes
+                else reverse("team_updates", args=[team.slug]),
+                due=status.due_on,
+                detail=status.state_label,
+                urgent=status.state == "missing",
+            )
+        )
+    return Panel(
+        key="updates-to-write",
+        heading="Monthly updates",
+        tasks=tuple(tasks),
+        links=tuple(
+            (f"All updates of {team.name}", reverse("team_updates", args=[team.slug]))
+            for team in teams
+        ),
+        empty="Every update due so far is submitted. The next one opens at the start of the month.",
+        order=30,
+    )
+
+
+def _pdsa_in_progress(teams: list[Team]) -> Panel:
+    cycles = list(
+        PdsaCycle.objects.filter(team__in=teams, decision="")
+        .select_related("team", "measure")
+        .order_by("-started_on", "-id")[:10]
+    )
+    return Panel(
+        key="pdsa-in-progress",
+        heading="PDSA cycles in progress",
+        tasks=tuple(
+            Task(
+                text=f"{c.change_idea}",
+                url=reverse("pdsa_detail", args=[c.team.slug, c.pk]),
+                detail=f"{c.team.name}, started {c.started_on:%b %-d, %Y}"
+                + (f", testing {c.measure.name}" if c.measure else "")
+                + ": no decision yet (adopt, adapt or abandon).",
+            )
+            for c in cycles
+        ),
+        links=tuple(
+            (f"Log a PDSA cycle for {team.name}", reverse("pdsa_create", args=[team.slug]))
+            for team in teams
+        ),
+        empty="No PDSA cycle is waiting for a decision. Log the next change you test.",
+        order=35,
+    )
+
+
+def _reflections_waiting(user, now: datetime.datetime) -> Panel:
+    return Panel(
+        key="reflections",
+        heading="Updates waiting for your reflection",
+        tasks=tuple(
+            Task(
+                text=f"Reflect on {s.team.name}'s {s.label} update",
+                url=reverse("update_detail", args=[s.team.slug, s.key]),
+                due=s.reflection_due_on,
+                detail="Overdue" if s.reflection == "overdue" else "Reply due",
+                urgent=s.reflection == "overdue",
+            )
+            for s in leader_queue(user, now)
+        ),
+        empty="None: you have replied to every update your team submitted.",
+        order=15,
+    )
+
+
+def _updates_to_comment(teams: list[Team]) -> Panel:
+    """Submitted updates of my teams that no coach or staff member has commented on yet."""
+    updates = list(
+        _update_queryset()
+        .filter(team__in=teams, status=Update.Status.SUBMITTED, comments__isnull=True)
+        .order_by("-submitted_at")[:10]
+    )
+    return Panel(
+        key="updates-to-comment",
+        heading="Updates waiting for a comment",
+        tasks=tuple(
+            Task(
+                text=f"Comment on {u.team.name}'s {dates.period_label(u.period_start, u.period_months)} update",
+                url=reverse("update_detail", args=[u.team.slug, f"{u.period_start:%Y-%m}"]),
+                detail=f"Submitted {timezone.localtime(u.submitted_at):%b %-d}",
+            )
+            for u in updates
+        ),
+        links=(("Submission grid", reverse("submission_grid")),),
+        empty="Every submitted update of the teams you coach has a comment.",
+        order=20,
+    )
+
+
+def _progress_to_rate(teams: list[Team], day: datetime.date) -> Panel:
+    """Last month's faculty progress score, for each coached team still without one."""
+    month = add_months(day.replace(day=1), -1)
+    rated = set(
+        ProgressScore.objects.filter(
+            team__in=teams, month=month, rater=ProgressScore.Rater.FACULTY
+        ).values_list("team_id", flat=True)
+    )
+    return Panel(
+        key="progress-to-rate",
+        heading="Progress to rate",
+        tasks=tuple(
+            Task(
+                text=f"Rate {team.name}'s progress for {month:%B %Y}",
+                url=reverse("progress", args=[team.slug]),
+            )
+            for team in teams
+            if team.pk not in rated and team.cycle.starts_on <= month <= team.cycle.ends_on
+        ),
+        empty=f"You have rated every team you coach for {month:%B %Y}.",
+        order=25,
+    )
+
+
+def _overdue(day: datetime.date, now: datetime.datetime) -> Panel:
+    """Updates missing past their due date and leader reflections overdue, in the current cycle."""
+    from pursuing_equity.programs.selectors import current_cycle
+
+    cycle = current_cycle(day)
+    teams = (
+        list(Team.objects.filter(cycle=cycle).select_related("cohort", "cycle").order_by("name"))
+        if cycle
+        else []
+    )
+    tasks = []
+    periods = teams_periods(teams, now, latest=2)
+    for team in teams:
+        for s in periods[team.pk]:
+            if s.state == "missing":
+                tasks.append(
+                    Task(
+                        text=f"{team.name}: {s.label} update missing",
+                        url=reverse("team_updates", args=[team.slug]),
+                        due=s.due_on,
+                        urgent=True,
+                    )
+                )
+            elif s.reflection == "overdue":
+                tasks.append(
+                    Task(
+                        text=f"{team.name}: leader reflection on the {s.label} update overdue",
+                        url=_update_url(s),
+                        due=s.reflection_due_on,
+                        urgent=True,
+                    )
+                )
+    return Panel(
+        key="overdue-updates",
+        heading="Overdue updates and reflections",
+        tasks=tuple(sorted(tasks, key=lambda t: t.due)),
+        links=(("Submission grid", reverse("submission_grid")),),
+        empty="No update or leader reflection is overdue in the last two periods.",
+        order=20,
+    )
+
+
+def _submissions_at_a_glance(day: datetime.date) -> Panel:
+    from pursuing_equity.programs.selectors import current_cycle
+
+    cycle = current_cycle(day)
+    counts = (
+        Update.objects.filter(team__cycle=cycle, status=Update.Status.SUBMITTED).aggregate(
+            total=Count("id"), late=Count("id", filter=Q(late=True))
+        )
+        if cycle
+        else {"total": 0, "late": 0}
+    )
+    tasks = ()
+    if counts["total"]:
+        on_time = counts["total"] - counts["late"]
+        tasks = (
+            Task(
+                text=f"{on_time} of {counts['total']} monthly updates submitted on time "
+                f"({round(100 * on_time / counts['total'])}%)",
+                url=reverse("program"),
+                detail=f"{counts['late']} submitted late.",
+            ),
+        )
+    return Panel(
+        key="program-submissions",
+        heading="Monthly updates",
+        tasks=tasks,
+        empty="No team has submitted a monthly update in this cycle yet.",
+        order=20,
+    )

@@ -1,6 +1,6 @@
 import pytest
 
-from pursuing_equity.accounts.tests.factories import OrganizationFactory, UserFactory
+from pursuing_equity.accounts.tests.factories import OrganizationFactory, UserFactory, with_totp
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.core.services import audit_record, model_snapshot
 
@@ -39,7 +39,7 @@ def test_snapshot_is_json_ready():
 
 
 def test_audit_log_is_read_only_in_the_admin(client):
-    admin = UserFactory(is_staff=True, is_superuser=True)
+    admin = with_totp(UserFactory(is_staff=True, is_superuser=True))  # superusers need MFA
     entry = audit_record(actor=admin, action="x")
     client.force_login(admin)
     assert client.get("/admin/core/auditentry/").status_code == 200

@@ -24,6 +24,11 @@ CENSUS_REGIONS = {"Northeast", "Midwest", "South", "West"}
 
 
 @pytest.fixture(autouse=True)
+def _demo_settings(settings):
+    settings.PE_DEMO = True  # as `make demo` runs it; without it the command refuses
+
+
+@pytest.fixture(autouse=True)
 def _network_only(monkeypatch):
     """These tests are about the network; each app tests its own demo step (DEMO_STEPS)."""
     monkeypatch.setattr("pursuing_equity.home.management.commands.demo.DEMO_STEPS", ())
@@ -182,3 +187,13 @@ def test_every_demo_login_reaches_its_home_page(settings):
         response = client.get("/home/")
         assert response.status_code == 200, role
         assert "Demo dates" in response.text, role
+
+
+@pytest.mark.django_db
+def test_demo_refuses_to_run_without_demo_settings(settings):
+    from django.core.management.base import CommandError
+
+    settings.PE_DEMO = False
+    with pytest.raises(CommandError, match="PE_DEMO=1"):
+        run_demo()
+    assert not User.objects.exists()

@@ -125,6 +125,11 @@ def grow_draft(network) -> None:
     )
 
 
+# What the navigation reads for a person on a team on every page: the team's row and the team
+# rules of teams, measures and events, each cached per request (home/navigation.py).
+NAV = 6
+
+
 def pages(network) -> dict[str, tuple]:
     """Each reporting page and who reads it, with its query budget."""
     ac = network.ac.slug
@@ -132,27 +137,30 @@ def pages(network) -> dict[str, tuple]:
     this = f"{factories.started_period(network.ac, 0):%Y-%m}"
     root = PdsaCycle.objects.filter(team=network.ac, parent=None).order_by("started_on").first()
     return {
-        "updates list (member)": (network.member, reverse("updates"), 8),
-        "updates list (senior leader)": (network.leader, reverse("updates"), 9),
-        "updates list (another team)": (network.other_member, reverse("updates"), 8),
-        "team updates and PDSA list": (network.member, reverse("team_updates", args=[ac]), 8),
+        "updates list (member)": (network.member, reverse("updates"), 8 + NAV),
+        "updates list (senior leader)": (network.leader, reverse("updates"), 9 + NAV),
+        "updates list (another team)": (network.other_member, reverse("updates"), 8 + NAV),
+        "team updates and PDSA list": (network.member, reverse("team_updates", args=[ac]), 8 + NAV),
         "team updates (coach)": (network.coach, reverse("team_updates", args=[ac]), 8),
-        "update detail (member)": (network.member, reverse("update_detail", args=[ac, last]), 10),
+        "update detail (member)": (
+            network.member,
+            reverse("update_detail", args=[ac, last]),
+            10 + NAV,
+        ),
         "update detail and reflection (senior leader)": (
             network.leader,
             reverse("update_detail", args=[ac, last]),
-            10,
+            10 + NAV,
         ),
         "update detail (another team)": (
             network.other_member,
             reverse("update_detail", args=[ac, last]),
-            10,
+            10 + NAV,
         ),
-        "update edit": (network.member, reverse("update_edit", args=[ac, this]), 12),
-        "PDSA cycle": (network.member, reverse("pdsa_detail", args=[ac, root.pk]), 7),
-        "progress scores": (network.member, reverse("progress", args=[ac]), 6),
+        "update edit": (network.member, reverse("update_edit", args=[ac, this]), 12 + NAV),
+        "PDSA cycle": (network.member, reverse("pdsa_detail", args=[ac, root.pk]), 7 + NAV),
+        "progress scores": (network.member, reverse("progress", args=[ac]), 6 + NAV),
         "submission grid": (network.staff, reverse("submission_grid"), 8),
-        "senior leader home": (network.leader, reverse("home"), 8),
     }
 
 

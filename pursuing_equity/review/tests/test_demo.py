@@ -13,6 +13,11 @@ from pursuing_equity.review.models import CohortMove, DecisionLetter, Review
 from pursuing_equity.teams.models import Team, TeamMember
 
 
+@pytest.fixture(autouse=True)
+def _demo_settings(settings):
+    settings.PE_DEMO = True  # as `make demo` runs it; without it the command refuses
+
+
 @pytest.mark.django_db
 def test_demo_decides_this_call_and_opens_the_next():
     call_command("demo", stdout=StringIO())

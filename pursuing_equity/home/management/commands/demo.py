@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -86,6 +86,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed: int, reset: bool, program: Path, url: str, **options):
+        if not settings.PE_DEMO:
+            # The demo people share a published password: never let them into a real site.
+            raise CommandError(
+                "The demo creates fictional people whose password is published, so it runs only "
+                "with demo settings: set PE_DEMO=1 (make demo does). Never run it in production."
+            )
         network = demo_network(seed)
         with transaction.atomic():
             if reset:

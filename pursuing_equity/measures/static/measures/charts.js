@@ -12,7 +12,9 @@
         renderer: "svg",
         // The page has its own SVG/PNG/CSV download links; the actions menu has no accessible name.
         actions: false,
-        tooltip: { theme: "light" }
+        // The Content Security Policy refuses injected <style> blocks: site.css has these rules.
+        defaultStyle: false,
+        tooltip: { theme: "light", disableDefaultStyle: true }
       }).then(function () {
         el.setAttribute("data-rendered", "true");
       }).catch(function (error) {

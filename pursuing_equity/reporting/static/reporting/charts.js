@@ -3,7 +3,7 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-vega-chart]").forEach(function (el) {
     var source = el.parentElement.querySelector("script[type='application/json']");
     if (!source || typeof vegaEmbed !== "function") { return; }
-    vegaEmbed(el, JSON.parse(source.textContent), { actions: false, renderer: "svg" })
+    vegaEmbed(el, JSON.parse(source.textContent), { actions: false, renderer: "svg", defaultStyle: false })
       .catch(function () { el.hidden = true; });
   });
 });

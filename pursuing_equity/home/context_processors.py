@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from pursuing_equity.accounts.navigation import navigation_for
+from pursuing_equity.home.navigation import navigation_for
 
 
 def site(request):
