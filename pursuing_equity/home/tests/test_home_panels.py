@@ -17,7 +17,6 @@ from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.events.tests.factories import future_slot
 from pursuing_equity.reporting.models import PdsaCycle
 from pursuing_equity.reporting.tests import factories
-from pursuing_equity.reporting.tests.conftest import network  # noqa: F401  (shared fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +101,7 @@ def test_a_funder_sees_the_program_at_a_glance_with_real_numbers(client, network
 def grow(network, n: int = 6, start: int = 0) -> None:
     """More teams, members, measures, updates, PDSA cycles and coaching slots, on every side of
     each person (the first call gives each kind one row, so later calls only add rows)."""
-    for i in range(start, start + n):
+    for _ in range(n):
         team = factories.team(coach=network.coach)
         member = factories.member(team)
         factories.update(team, member, factories.started_period(team, 2), submit=True)
