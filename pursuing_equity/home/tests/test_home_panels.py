@@ -51,7 +51,7 @@ def test_a_team_member_sees_the_team_its_measures_the_update_due_and_pdsa_in_pro
     assert "Riverbend Health: team page" in text
     assert f'href="{reverse("measure_dashboard", args=["riverbend", measure.slug])}"' in text
     assert "Enter the " in text and " data for Blood pressure control" in text
-    assert "Write Riverbend Health&#x27;s" in text
+    assert "Write Riverbend Health’s" in text
     assert "Text reminders in Spanish" in text
     assert "will appear here" not in text
 
@@ -61,14 +61,14 @@ def test_a_senior_leader_sees_the_update_waiting_for_a_reflection(client, networ
     factories.update(network.ac, network.member, period, submit=True)
     text = home(client, network.leader)
     assert "Updates waiting for your reflection" in text
-    assert f"Reflect on Riverbend Health&#x27;s {period:%B %Y} update" in text
+    assert f"Reflect on Riverbend Health’s {period:%B %Y} update" in text
     assert reverse("update_detail", args=["riverbend", f"{period:%Y-%m}"]) in text
 
 
 def test_a_community_partner_sees_the_team_and_the_update_they_may_write(client, network):
     text = home(client, network.partner)
     assert "Riverbend Health: team page" in text
-    assert "Write Riverbend Health&#x27;s" in text
+    assert "Write Riverbend Health’s" in text
 
 
 def test_a_coach_sees_teams_coached_updates_to_comment_progress_to_rate_and_slots(client, network):
@@ -77,8 +77,8 @@ def test_a_coach_sees_teams_coached_updates_to_comment_progress_to_rate_and_slot
     future_slot(network.ac.cycle, network.coach)
     text = home(client, network.coach)
     assert "Teams I coach" in text
-    assert f"Comment on Riverbend Health&#x27;s {period:%B %Y} update" in text
-    assert "Rate Riverbend Health&#x27;s progress" in text
+    assert f"Comment on Riverbend Health’s {period:%B %Y} update" in text
+    assert "Rate Riverbend Health’s progress" in text
     assert "Open: no team has booked it yet" in text
 
 
