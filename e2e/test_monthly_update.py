@@ -68,7 +68,7 @@ def test_member_submits_update_leader_reflects_other_team_reads(
     sign_in(page, network.leader.email)
     expect(page.get_by_role("heading", name="Updates waiting for your reflection")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name=re.compile(f"{team.name} — {period:%B %Y}")).click()
+    page.get_by_role("link", name=f"Reflect on {team.name}’s {period:%B %Y} update").click()
     expect(page.get_by_text("We started texting patients in Spanish.")).to_be_visible()
     page.get_by_label("Your reflection").fill("Proud of this start; I will fix the phone lists.")
     page.get_by_role("button", name="Send my reflection").click()

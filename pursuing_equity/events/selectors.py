@@ -532,7 +532,7 @@ def _coaching_to_book(teams: list[Team]) -> list[Panel]:
             heading="Coaching",
             tasks=tuple(
                 Task(
-                    text=f"Book {team.name}'s next coaching call",
+                    text=f"Book {team.name}’s next coaching call",
                     url=reverse("coaching"),
                     detail="Pick one of your coach's open times.",
                 )

@@ -462,7 +462,7 @@ def _updates_to_write(user, teams: list[Team], now: datetime.datetime) -> Panel:
         writes = rules.can_write_update(user, team)
         tasks.append(
             Task(
-                text=f"{'Write' if writes else 'Read the draft of'} {team.name}'s {status.label} update",
+                text=f"{'Write' if writes else 'Read the draft of'} {team.name}’s {status.label} update",
                 url=reverse("update_edit", args=[team.slug, status.key])
                 if writes
                 else reverse("team_updates", args=[team.slug]),
@@ -518,7 +518,7 @@ def _reflections_waiting(user, now: datetime.datetime) -> Panel:
         heading="Updates waiting for your reflection",
         tasks=tuple(
             Task(
-                text=f"Reflect on {s.team.name}'s {s.label} update",
+                text=f"Reflect on {s.team.name}’s {s.label} update",
                 url=reverse("update_detail", args=[s.team.slug, s.key]),
                 due=s.reflection_due_on,
                 detail="Overdue" if s.reflection == "overdue" else "Reply due",
@@ -543,7 +543,7 @@ def _updates_to_comment(teams: list[Team]) -> Panel:
         heading="Updates waiting for a comment",
         tasks=tuple(
             Task(
-                text=f"Comment on {u.team.name}'s {dates.period_label(u.period_start, u.period_months)} update",
+                text=f"Comment on {u.team.name}’s {dates.period_label(u.period_start, u.period_months)} update",
                 url=reverse("update_detail", args=[u.team.slug, f"{u.period_start:%Y-%m}"]),
                 detail=f"Submitted {timezone.localtime(u.submitted_at):%b %-d}",
             )
@@ -568,7 +568,7 @@ def _progress_to_rate(teams: list[Team], day: datetime.date) -> Panel:
         heading="Progress to rate",
         tasks=tuple(
             Task(
-                text=f"Rate {team.name}'s progress for {month:%B %Y}",
+                text=f"Rate {team.name}’s progress for {month:%B %Y}",
                 url=reverse("progress", args=[team.slug]),
             )
             for team in teams

@@ -17,7 +17,6 @@ from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.events.tests.factories import future_slot
 from pursuing_equity.reporting.models import PdsaCycle
 from pursuing_equity.reporting.tests import factories
-from pursuing_equity.reporting.tests.conftest import network  # noqa: F401  (shared fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,7 @@ def test_a_team_member_sees_the_team_its_measures_the_update_due_and_pdsa_in_pro
     assert "Riverbend Health: team page" in text
     assert f'href="{reverse("measure_dashboard", args=["riverbend", measure.slug])}"' in text
     assert "Enter the " in text and " data for Blood pressure control" in text
-    assert "Write Riverbend Health&#x27;s" in text
+    assert "Write Riverbend Health’s" in text
     assert "Text reminders in Spanish" in text
     assert "will appear here" not in text
 
@@ -62,14 +61,14 @@ def test_a_senior_leader_sees_the_update_waiting_for_a_reflection(client, networ
     factories.update(network.ac, network.member, period, submit=True)
     text = home(client, network.leader)
     assert "Updates waiting for your reflection" in text
-    assert f"Reflect on Riverbend Health&#x27;s {period:%B %Y} update" in text
+    assert f"Reflect on Riverbend Health’s {period:%B %Y} update" in text
     assert reverse("update_detail", args=["riverbend", f"{period:%Y-%m}"]) in text
 
 
 def test_a_community_partner_sees_the_team_and_the_update_they_may_write(client, network):
     text = home(client, network.partner)
     assert "Riverbend Health: team page" in text
-    assert "Write Riverbend Health&#x27;s" in text
+    assert "Write Riverbend Health’s" in text
 
 
 def test_a_coach_sees_teams_coached_updates_to_comment_progress_to_rate_and_slots(client, network):
@@ -78,8 +77,8 @@ def test_a_coach_sees_teams_coached_updates_to_comment_progress_to_rate_and_slot
     future_slot(network.ac.cycle, network.coach)
     text = home(client, network.coach)
     assert "Teams I coach" in text
-    assert f"Comment on Riverbend Health&#x27;s {period:%B %Y} update" in text
-    assert "Rate Riverbend Health&#x27;s progress" in text
+    assert f"Comment on Riverbend Health’s {period:%B %Y} update" in text
+    assert "Rate Riverbend Health’s progress" in text
     assert "Open: no team has booked it yet" in text
 
 
@@ -102,7 +101,7 @@ def test_a_funder_sees_the_program_at_a_glance_with_real_numbers(client, network
 def grow(network, n: int = 6, start: int = 0) -> None:
     """More teams, members, measures, updates, PDSA cycles and coaching slots, on every side of
     each person (the first call gives each kind one row, so later calls only add rows)."""
-    for i in range(start, start + n):
+    for _ in range(n):
         team = factories.team(coach=network.coach)
         member = factories.member(team)
         factories.update(team, member, factories.started_period(team, 2), submit=True)

@@ -11,7 +11,6 @@ from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.home.navigation import PLACES, navigation_for
 from pursuing_equity.reporting.tests import factories
-from pursuing_equity.reporting.tests.conftest import network  # noqa: F401  (shared fixture)
 
 pytestmark = pytest.mark.django_db
 
