@@ -2,8 +2,10 @@
 marked on it; another Action Community team finds it among the measures shared with them and
 reads it suppressed; program staff look at the network view. Axe runs on every page reached.
 
-The member sees the charts drawn by vega-embed (an SVG appears), opens the table alternative,
-and downloads the data as CSV; the peer team sees "suppressed (fewer than 11)" and no small count.
+The member sees the answer first (one line per gap), the charts drawn by vega-embed (an SVG
+appears) with the PDSA cycle as a numbered marker keyed to the table of changes, opens the table
+alternative, and downloads the data as CSV; on a 390 px phone no chart is wider than the screen.
+The peer team sees "suppressed (fewer than 11)" and no small count.
 """
 
 from __future__ import annotations
@@ -28,6 +30,19 @@ from pursuing_equity.reporting.services import pdsa_cycle_save
 pytestmark = pytest.mark.browser
 
 LABEL = suppress.label()
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_charts_fit(page: Page, width: int) -> None:
+    """Every drawn chart (its box and its SVG) lies within the viewport's width."""
+    boxes = page.locator(".vega-chart[data-rendered], .vega-chart[data-rendered] svg").all()
+    assert boxes, "no chart was drawn"
+    for element in boxes:
+        box = element.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (
+            f"{element.evaluate('e => e.id || e.parentElement.id')} spans {box}"
+        )
 
 
 def downloaded_rows(path) -> list[dict]:
@@ -60,9 +75,20 @@ def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
     expect(page.get_by_role("heading", level=1)).to_contain_text(measure.name)
     expect(page.locator("#overall-chart svg").first).to_be_visible()
     expect(page.locator("#gaps-chart svg").first).to_be_visible()
-    expect(page.get_by_role("heading", name="What changed")).to_be_visible()
-    changes = page.get_by_role("table", name="PDSA cycles marked on the charts")
+    expect(page.get_by_role("heading", name="Is the gap closing?")).to_be_visible()
+    answer = page.locator("#answer-heading ~ ul.answer > li")
+    expect(answer.first).to_contain_text("Evidence:")
+    answer.first.get_by_role("link", name=re.compile("The gap over time")).click()
+    expect(page).to_have_url(re.compile("#gap-1$"))
+    changes = page.get_by_role(
+        "table", name="Changes tested (PDSA cycles), numbered as on the charts"
+    )
     expect(changes).to_contain_text("PDSA: Text reminders in Spanish")
+    expect(changes.get_by_role("rowheader")).to_have_text(["1"])
+    # The marker is a numbered badge on the chart, not the change's text.
+    overall_svg = page.locator("#overall-chart svg").first
+    expect(overall_svg.get_by_text("1", exact=True)).to_have_count(1)
+    expect(overall_svg).not_to_contain_text("Text reminders")
     assert_accessible(page)
 
     summary = page.locator("#overall-heading ~ details summary").first
@@ -78,6 +104,17 @@ def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
     rows = downloaded_rows(download_info.value.path())
     assert rows and not any(r["numerator"].startswith("suppressed") for r in rows)
     assert small_counts([r["numerator"] for r in rows]), "the team sees its own small counts"
+
+    # On a phone: every chart fits the screen, the group charts too once opened; axe is clean.
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(page.locator("#gaps-chart[data-rendered]")).to_have_count(1)
+    page.locator("#groups-details > summary").click()
+    expect(page.locator("#groups-chart[data-rendered]")).to_have_count(1)
+    assert_charts_fit(page, PHONE["width"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     sign_out(page)
 
     # Another Action Community team finds it among the measures shared with them, suppressed.
@@ -91,8 +128,9 @@ def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
     expect(page).to_have_url(re.compile(re.escape(dashboard_url) + "$"))
     expect(page.get_by_text("Shared view.")).to_be_visible()
     expect(page.locator("#overall-chart svg").first).to_be_visible()
-    page.locator("#groups-heading ~ details summary").first.click()
-    cells = page.locator("#groups-heading ~ details td").all_inner_texts()
+    page.locator("#groups-details > summary").click()
+    page.locator("#groups-details details summary").click()
+    cells = page.locator("#groups-details details td").all_inner_texts()
     assert LABEL in cells
     assert small_counts(cells) == []
     assert_accessible(page)

@@ -2,15 +2,25 @@
 
 The reporting app owns PDSA cycles and depends on measures, so measures cannot import it: it
 registers its source here from ``ReportingConfig.ready()``, and the dashboard views ask
-:func:`for_measure`. Each source takes a measure and returns ``(date, label)`` pairs.
+:func:`for_measure`. Each source takes a measure and returns ``(date, label)`` or
+``(date, label, url)`` tuples; the charts mark each with a number keyed to the table below them
+(see :mod:`.charts`), and the url links that table's row to the change's own page.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
-Source = Callable[[object], Iterable[tuple[datetime.date, str]]]
+
+class Annotation(NamedTuple):
+    day: datetime.date
+    label: str
+    url: str = ""
+
+
+Source = Callable[[object], Iterable[Sequence]]
 
 _sources: list[Source] = []
 
@@ -21,7 +31,11 @@ def register(source: Source) -> None:
         _sources.append(source)
 
 
-def for_measure(measure) -> tuple[tuple[datetime.date, str], ...]:
+def normalise(notes: Iterable[Sequence]) -> tuple[Annotation, ...]:
+    """``notes`` as :class:`Annotation`, oldest first: their position is their number on a chart."""
+    return tuple(sorted((Annotation(*note) for note in notes), key=lambda note: note.day))
+
+
+def for_measure(measure) -> tuple[Annotation, ...]:
     """Every registered source's annotations of ``measure``, oldest first."""
-    notes = [note for source in _sources for note in source(measure)]
-    return tuple(sorted(notes, key=lambda note: note[0]))
+    return normalise(note for source in _sources for note in source(measure))

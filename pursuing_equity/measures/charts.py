@@ -9,6 +9,13 @@ Speed: Altair builds each kind of panel once per process (:func:`functools.lru_c
 *named* data; a chart is then that template with its data in the top-level ``datasets``, panels
 put side by side in a Vega-Lite ``concat``. Building and copying Altair objects with the data
 inline costs about a second per dashboard; this costs about a millisecond.
+
+Every screen: a single chart takes its container's width (``width: "container"``, autosize
+*fit*); side-by-side panels keep a fixed width that ``charts.js`` narrows to one column on a
+phone, where it also shows only the latest periods. Downloads and the PDF digest go through
+:func:`for_export`, which gives a container-wide chart a fixed width. Changes tested (PDSA
+cycles) are numbered markers inside the plot, keyed to the table below the chart: never text on
+the chart, so nothing overlaps or spills out of the chart's box, whatever the width.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import altair as alt
 
+from pursuing_equity.measures.annotations import Annotation, normalise
+
 if TYPE_CHECKING:
     from pursuing_equity.measures.dashboards import Dashboard, GapView, NetworkPanel, SeriesChart
 
@@ -31,7 +40,7 @@ MUTED = "#52606d"
 BAND = "#93c5fd"
 TARGET = "#047857"
 ANNOTATION = "#6d28d9"
-WIDTH = 560
+WIDTH = 560  # a single chart's width in downloads and the PDF; on screen it fills its container
 HEIGHT = 260
 SMALL_WIDTH = 240
 SMALL_HEIGHT = 130
@@ -39,6 +48,14 @@ SMALL_HEIGHT = 130
 POINTS = "points"  # placeholder names of the datasets in the templates
 TARGETS = "target"
 NOTES = "annotations"
+
+#: Gap sign convention, said once here and used by the axis titles and the page's sentences.
+GAP_AXIS = "Gap (points): group − reference"
+#: Vertical pitch of the rows of PDSA markers, in pixels from the top of the plot.
+MARKER_TOP = 10
+MARKER_STEP = 18
+#: Markers closer than this share of the time axis go on different rows.
+MARKER_SPACING = 0.06
 
 
 def _x(title: str | None = "Period") -> alt.X:
@@ -58,16 +75,28 @@ def _marked_points(base: alt.Chart, y: alt.Y, tooltip: list, size: int = 60) -> 
 
 @lru_cache(maxsize=8)
 def _annotation_template() -> tuple[dict, ...]:
-    """The layers marking changes tested (PDSA cycles): a rule and a label per date."""
+    """The layers marking changes tested (PDSA cycles): a dashed rule and a numbered badge per
+    change, the badge at a pixel height (``y``) inside the plot chosen so badges never overlap
+    (:func:`_marker_rows`). The change itself is in the tooltip and the table, not on the chart."""
     base = alt.Chart(alt.Data(name=NOTES))
+    tooltip = [
+        alt.Tooltip("number:N", title="Change"),
+        alt.Tooltip("date:N", title="Started"),
+        alt.Tooltip("change:N", title="Change tested"),
+    ]
+    x = alt.X("period:T")
+    y = alt.Y("y:Q", scale=None, axis=None)
     rule = base.mark_rule(color=ANNOTATION, strokeDash=[2, 2], strokeWidth=1.5).encode(
-        x=alt.X("period:T"),
-        tooltip=[alt.Tooltip("period:T", title="Date"), alt.Tooltip("change:N", title="Change")],
+        x=x, tooltip=tooltip
     )
-    text = base.mark_text(align="left", dx=3, dy=8, color=ANNOTATION, fontSize=10).encode(
-        x=alt.X("period:T"), y=alt.value(0), text="change:N"
-    )
-    spec = alt.layer(rule, text).to_dict(validate=False)
+    badge = base.mark_point(
+        shape="circle", size=230, filled=True, fill="white", stroke=ANNOTATION, strokeWidth=1.5,
+        opacity=1,
+    ).encode(x=x, y=y, tooltip=tooltip)  # fmt: skip
+    number = base.mark_text(
+        color=ANNOTATION, fontSize=10, fontWeight="bold", align="center", baseline="middle"
+    ).encode(x=x, y=y, text="number:N")
+    spec = alt.layer(rule, badge, number).to_dict(validate=False)
     for key in ("$schema", "config", "datasets"):
         spec.pop(key, None)
     spec["data"] = {"name": NOTES}  # one nested layer reading its own dataset
@@ -113,10 +142,10 @@ def _series_template(chart_type: str, target: bool) -> dict:
 def _gap_template() -> dict:
     """One group's gap panel: 95% interval band, zero line, gap, centre line, signal points."""
     base = alt.Chart(alt.Data(name=POINTS))
-    y = alt.Y("gap:Q", title="Gap (points)")
+    y = alt.Y("gap:Q", title=GAP_AXIS)
     tooltip = [
         alt.Tooltip("period_label:N", title="Period"),
-        alt.Tooltip("gap:Q", title="Gap (points)", format=".1f"),
+        alt.Tooltip("gap:Q", title=GAP_AXIS, format="+.1f"),
         alt.Tooltip("gap_low:Q", title="95% CI low", format=".1f"),
         alt.Tooltip("gap_high:Q", title="95% CI high", format=".1f"),
         alt.Tooltip("rate:Q", title="Group rate (%)", format=".1f"),
@@ -136,12 +165,12 @@ def _gap_template() -> dict:
 def _network_template(columns: int) -> dict:
     base = alt.Chart(alt.Data(name=POINTS))
     x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=-40, tickCount=4))
-    y = alt.Y("gap:Q", title="Gap (points)")
+    y = alt.Y("gap:Q", title=GAP_AXIS)
     tooltip = [
         alt.Tooltip("panel:N", title="Team and measure"),
         alt.Tooltip("group:N", title="Group"),
         alt.Tooltip("period_label:N", title="Period"),
-        alt.Tooltip("gap:Q", title="Gap (points)", format=".1f"),
+        alt.Tooltip("gap:Q", title=GAP_AXIS, format="+.1f"),
         alt.Tooltip("signal:N", title="Signal"),
     ]
     layered = alt.layer(
@@ -204,30 +233,97 @@ def _panel(template: dict, *, name: str, title: str, width: int, height: int) ->
         panel.pop(key, None)
     if "layer" not in panel:
         panel = {"layer": [panel]}
-    panel.update(title=title, width=width, height=height)
+    # A long group name is cut short with an ellipsis rather than widening the panel.
+    limit = width if isinstance(width, int) else 0
+    panel.update(title={"text": title, "limit": limit}, width=width, height=height)
     return panel
 
 
-def _annotation_values(annotations: Sequence[tuple[datetime.date, str]]) -> list[dict]:
-    return [{"period": day.isoformat(), "change": label} for day, label in annotations]
-
-
 def _finish(body: dict, datasets: dict[str, list], description: str) -> dict:
-    return {**_top_level(), "description": description, **body, "datasets": datasets}
+    spec = {**_top_level(), "description": description, **body, "datasets": datasets}
+    if spec.get("width") == "container":
+        # Axes and title fit inside the container's width instead of widening it.
+        spec["autosize"] = {"type": "fit", "contains": "padding"}
+    return spec
 
 
-def with_annotations(spec: dict, annotations: Sequence[tuple[datetime.date, str]]) -> dict:
-    """The PDSA hook: ``spec`` with a rule mark and a label for every (date, label).
-
-    Works on any chart of this module (one panel or several side by side); without annotations
-    the spec is returned unchanged. The reporting app feeds it the dates of tested changes.
-    """
-    if not annotations:
+def for_export(spec: dict) -> dict:
+    """``spec`` with a fixed width where it fills its container on screen, for vl-convert (SVG,
+    PNG, the PDF digest), which has no container; other specs are returned unchanged."""
+    if spec.get("width") != "container":
         return spec
+    return {**spec, "width": WIDTH}
+
+
+def _periods(spec: dict) -> list[datetime.date]:
+    """Every period plotted by ``spec``'s own datasets (not its markers or target)."""
+    return [
+        datetime.date.fromisoformat(str(row["period"])[:10])
+        for name, rows in spec.get("datasets", {}).items()
+        if name not in (NOTES, TARGETS)
+        for row in rows
+        if row.get("period")
+    ]
+
+
+def _marker_rows(days: Sequence[datetime.date], span_days: int, rows: int) -> list[int]:
+    """A row (0 = top) for each marker, oldest first: the first row whose last marker is at least
+    :data:`MARKER_SPACING` of the time axis away, so badges close in time stack instead of
+    overlapping; with every row taken, the row whose last marker is oldest."""
+    spacing = max(span_days, 1) * MARKER_SPACING
+    last: list[datetime.date | None] = [None] * rows
+    out = []
+    for day in days:
+        free = [r for r in range(rows) if last[r] is None or (day - last[r]).days >= spacing]
+        row = free[0] if free else min(range(rows), key=lambda r: last[r])
+        last[row] = day
+        out.append(row)
+    return out
+
+
+def _panel_height(spec: dict) -> int:
+    heights = [p.get("height", HEIGHT) for p in spec.get("concat", [spec])]
+    return min(h for h in heights if isinstance(h, int)) if heights else HEIGHT
+
+
+def with_annotations(spec: dict, annotations: Sequence[Sequence]) -> dict:
+    """The PDSA hook: ``spec`` with a numbered marker (a dashed rule and a badge) for every
+    annotation (:class:`~.annotations.Annotation` or ``(date, label)``), numbered 1, 2, 3…
+    oldest first like the table of changes below the chart.
+
+    Works on any chart of this module (one panel or several side by side). Only the changes
+    dated within the charted periods (up to a month after the last one) are marked, so a marker
+    never stretches the time axis; the table keeps every change under the same numbers.
+    Without annotations, or with none in range, the spec is returned unchanged.
+    """
+    notes = normalise(annotations)
+    periods = _periods(spec)
+    if not notes or not periods:
+        return spec
+    first, last = min(periods), max(periods) + datetime.timedelta(days=31)
+    shown = [(i, note) for i, note in enumerate(notes, start=1) if first <= note.day <= last]
+    if not shown:
+        return spec
+    rows = max(1, min(len(shown), (_panel_height(spec) // 2 - MARKER_TOP) // MARKER_STEP + 1))
+    placed = _marker_rows([note.day for _, note in shown], (last - first).days, rows)
+    values = [
+        {
+            "period": note.day.isoformat(),
+            "number": number,
+            "date": f"{note.day:%b} {note.day.day}, {note.day.year}",
+            "change": note.label,
+            "y": MARKER_TOP + row * MARKER_STEP,
+        }
+        for (number, note), row in zip(shown, placed, strict=True)
+    ]
     out = copy.deepcopy(spec)
     for panel in out.get("concat", [out]):
         panel["layer"] = [*panel["layer"], *copy.deepcopy(_annotation_template())]
-    out["datasets"] = {**out.get("datasets", {}), NOTES: _annotation_values(annotations)}
+    out["datasets"] = {**out.get("datasets", {}), NOTES: values}
+    out["description"] = (
+        f"{spec.get('description', '')} Numbered markers show the changes tested, "
+        "listed with the same numbers in the table of changes."
+    ).strip()
     return out
 
 
@@ -235,11 +331,12 @@ def series_spec(
     chart: SeriesChart,
     *,
     target: float | None = None,
-    annotations: Sequence[tuple[datetime.date, str]] = (),
+    annotations: Sequence[Annotation | tuple[datetime.date, str]] = (),
 ) -> dict:
-    """The run or control chart of one series, with the target line and PDSA annotations."""
+    """The run or control chart of one series, as wide as its container on screen, with the
+    target line and the PDSA markers."""
     template = _series_template(chart.chart_type, target is not None)
-    body = _panel(template, name="series", title=chart.title, width=WIDTH, height=HEIGHT)
+    body = _panel(template, name="series", title=chart.title, width="container", height=HEIGHT)
     datasets: dict[str, list] = {"series": list(chart.points)}
     if target is not None:
         datasets[TARGETS] = [{"target": target}]
@@ -273,7 +370,7 @@ def groups_spec(charts: Sequence[SeriesChart], *, columns: int = 2) -> dict | No
 def gap_spec(
     view: GapView,
     *,
-    annotations: Sequence[tuple[datetime.date, str]] = (),
+    annotations: Sequence[Annotation | tuple[datetime.date, str]] = (),
     columns: int = 2,
 ) -> dict | None:
     """Each group's gap against the reference over time, on one shared y scale."""
@@ -294,7 +391,7 @@ def gap_spec(
         )
         datasets[name] = list(g.points)
     body = {"concat": panels, "columns": columns, "resolve": {"scale": {"y": "shared"}}}
-    description = f"Gap of each group against {view.reference_label} over time, in percentage points, with 95% intervals. The table below the chart gives the numbers."
+    description = f"Gap of each group against {view.reference_label} over time (group rate minus reference rate, in percentage points; below zero the group's rate is lower), with 95% intervals. The table below the chart gives the numbers."
     return with_annotations(_finish(body, datasets, description), annotations)
 
 

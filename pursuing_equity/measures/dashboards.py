@@ -59,6 +59,7 @@ from equitystats.errors import InputError
 from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
 from pursuing_equity.measures import periods as period_text
 from pursuing_equity.measures import results
+from pursuing_equity.measures.annotations import Annotation, normalise
 from pursuing_equity.measures.categories import group_label
 from pursuing_equity.measures.models import ALL, OVERALL, Aim, Measure, Submission
 from pursuing_equity.measures.rules import (
@@ -401,6 +402,12 @@ class GapGroup:
     last_gap: float | None
     chart_type: str
     points: tuple[dict[str, Any], ...]
+    verdict: str = "unknown"  # a key of VERDICTS: the answer line at the top of the dashboard
+    evidence: str = ""  # the rule that fired (or none), the periods and the size of the change
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICTS[self.verdict]
 
 
 @dataclass(frozen=True)
@@ -410,6 +417,96 @@ class GapView:
     reference_label: str
     groups: tuple[GapGroup, ...]
     note: str = ""
+
+
+#: The answer per gap at the top of a dashboard. "Closing" and "widening" need a signal on the
+#: gap's own chart (equitystats.gaps: an Anhøj runs signal or a point outside the XmR limits).
+VERDICTS = {
+    "closing": "Closing",
+    "widening": "Widening",
+    "signal": "Changing, no net narrowing",
+    "none": "No signal",
+    "unknown": "Not enough data",
+}
+#: The sign convention of every gap the site shows, in words (the chart axes say it too).
+GAP_CONVENTION = "gap = group rate − reference rate, in percentage points"
+
+
+def _signed(value: float) -> str:
+    """+3.2, −4.0 (a true minus sign), 0.0."""
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text.replace("-", "−")
+
+
+def _span(labels: Sequence[str]) -> str:
+    return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+
+
+def _fired_rules(chart: spc.ChartResult, have: np.ndarray, labels: Sequence[str]) -> list[str]:
+    """The rules of the gap's chart that fired, in words, with the periods where they can be
+    pinned down (points outside the limits) and the run statistics of the latest part."""
+    fired = []
+    outside = [labels[i] for i in have if bool(chart.sigma_signal[i])]
+    if outside:
+        fired.append(f"a point outside the control limits ({', '.join(outside)})")
+    last = have[-1]
+    if bool(chart.runs_signal[last]):
+        run, run_max = chart.longest_run[last], chart.longest_run_max[last]
+        crossings, crossings_min = chart.crossings[last], chart.crossings_min[last]
+        if math.isfinite(run) and math.isfinite(run_max) and run > run_max:
+            fired.append(
+                f"a run of {run:.0f} periods on one side of the centre line "
+                f"(more than {run_max:.0f} is unlikely by chance)"
+            )
+        if math.isfinite(crossings) and math.isfinite(crossings_min) and crossings < crossings_min:
+            fired.append(
+                f"{crossings:.0f} crossings of the centre line (fewer than {crossings_min:.0f} "
+                "is unlikely by chance)"
+            )
+    return fired
+
+
+def _gap_answer(g: gaps.GroupGap, labels: Sequence[str], ref_label: str) -> tuple[str, str, str]:
+    """(verdict, sentence, evidence) of one group's gap, every number signed as
+    :data:`GAP_CONVENTION` says, like the gap chart's axis. The start and end are the means of
+    the first and last k periods with data that equitystats.gaps compares (k = min(3, n // 2))."""
+    who = f"{g.label} − {ref_label}"
+    have = np.flatnonzero(np.isfinite(g.difference))
+    if g.chart_type is None or have.size < 2:
+        return "unknown", f"The gap {who} cannot be judged yet: fewer than 2 periods have data.", ""
+    k = min(3, have.size // 2)
+    start, end = [labels[i] for i in have[:k]], [labels[i] for i in have[-k:]]
+    first, last = g.first_gap, g.last_gap
+    sentence = (
+        f"The gap {who} averaged {_signed(first)} points in {_span(start)} and "
+        f"{_signed(last)} in {_span(end)}"
+    )
+    if not g.signal:
+        verdict = "none"
+        sentence += ": no signal, the change is within what chance explains."
+    elif g.direction == "narrowed":
+        verdict = "closing"
+        sentence += ": it narrowed, and the change is a signal, not noise."
+    elif g.direction == "widened":
+        verdict = "widening"
+        sentence += ": it widened, and the change is a signal, not noise."
+    else:
+        verdict = "signal"
+        sentence += ": the chart shows a signal, but no net narrowing or widening."
+    if round(first, 1) * round(last, 1) < 0:
+        sentence += f" {g.label} moved to the other side of {ref_label}."
+    kind = (
+        "XmR chart"
+        if g.chart_type == "i"
+        else f"run chart (fewer than {gaps.MIN_POINTS_I_CHART} periods)"
+    )
+    fired = _fired_rules(g.chart, have, labels) if g.chart is not None and g.signal else []
+    rule = f"{kind}: {'; '.join(fired)}" if fired else f"{kind}: no rule fired"
+    evidence = (
+        f"{rule}. {have.size} periods with data, {labels[have[0]]} to {labels[have[-1]]}; "
+        f"change {_signed(first)} → {_signed(last)} points ({_signed(last - first)})."
+    )
+    return verdict, sentence, evidence
 
 
 def _known_groups(published: Published, stratifier: str) -> list[str]:
@@ -457,16 +554,20 @@ def gap_view(
     except InputError as exc:
         return GapView(stratifier, reference, ref_label, (), note=f"No gaps to show: {exc}.")
     out = []
+    labels = [
+        period_text.label(datetime.date.fromisoformat(str(p)), measure.frequency)
+        for p in analysis.periods
+    ]
     for g in analysis.groups:
+        verdict, sentence, evidence = _gap_answer(g, labels, analysis.reference_label)
         points = []
         for i, p in enumerate(analysis.periods):
             d = g.difference[i]
             if not math.isfinite(d):
                 continue
-            day = datetime.date.fromisoformat(str(p))
             point = {
                 "period": str(p),
-                "period_label": period_text.label(day, measure.frequency),
+                "period_label": labels[i],
                 "group": g.label,
                 "gap": round(float(d), 2),
                 "gap_low": _round(g.diff_ci_low[i]),
@@ -485,7 +586,7 @@ def gap_view(
             GapGroup(
                 group=g.group,
                 label=g.label,
-                summary=g.summary,
+                summary=sentence,
                 signal=g.signal,
                 closing=g.closing,
                 direction=g.direction,
@@ -493,6 +594,8 @@ def gap_view(
                 last_gap=_round(g.last_gap),
                 chart_type=g.chart_type or "",
                 points=tuple(points),
+                verdict=verdict,
+                evidence=evidence,
             )
         )
     resolved = analysis.reference
@@ -736,7 +839,7 @@ class Dashboard:
     aims: tuple[AimProgress, ...]
     table: tuple[dict[str, Any], ...]  # every cell, for the table alternative and the exports
     specs: dict[str, dict] = field(default_factory=dict)
-    annotations: tuple[tuple[datetime.date, str], ...] = ()
+    annotations: tuple[Annotation, ...] = ()
 
     @property
     def has_data(self) -> bool:
@@ -856,7 +959,7 @@ def dress(
     timeline: about a millisecond, so it is done on the way out, never stored."""
     from pursuing_equity.measures import charts
 
-    dressed = replace(dashboard, annotations=tuple(annotations), specs={})
+    dressed = replace(dashboard, annotations=normalise(annotations), specs={})
     target = float(measure.target) if measure.target is not None else None
     dressed.specs.update(charts.dashboard_specs(dressed, target=target))
     return dressed
@@ -1373,7 +1476,7 @@ def dashboards_as_of(
             settings=chart_settings(m.team.cycle),
             published=published_until(shared[m.pk], as_of, present),
         )
-        notes = [(d, text) for d, text in (annotations or {}).get(m.pk, ()) if d <= as_of]
+        notes = [note for note in (annotations or {}).get(m.pk, ()) if note[0] <= as_of]
         out.append(dress(dashboard, m, notes))
     return out
 

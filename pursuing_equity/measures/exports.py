@@ -18,6 +18,7 @@ import vl_convert
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from pursuing_equity.measures.charts import for_export
 from pursuing_equity.measures.dashboards import Dashboard, NetworkPanel
 
 VL_VERSION = "6.4"  # the Vega-Lite version Altair 6.3 writes (altair.VEGALITE_VERSION)
@@ -136,7 +137,9 @@ def xlsx_response(sheets: dict[str, Table], filename: str) -> HttpResponse:
 
 
 def chart_image(spec: dict, fmt: str) -> bytes:
-    """The chart as SVG text (UTF-8) or a PNG, rendered without any network access."""
+    """The chart as SVG text (UTF-8) or a PNG at a fixed width, rendered without any network
+    access."""
+    spec = for_export(spec)
     if fmt == "svg":
         return vl_convert.vegalite_to_svg(
             spec, vl_version=VL_VERSION, allowed_base_urls=[]

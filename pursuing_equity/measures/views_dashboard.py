@@ -12,10 +12,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import slugify
 
-from equitystats import suppress
+from equitystats import gaps, suppress
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.measures import annotations, charts, exports
 from pursuing_equity.measures.dashboards import (
+    GAP_CONVENTION,
     SIGNAL_FILTERS,
     chart_settings,
     measure_dashboard,
@@ -94,6 +95,9 @@ def measure_dashboard_view(request, team_slug: str, measure_slug: str, obj: Meas
             "suppressed_label": suppress.label(chart_settings(obj.team.cycle).threshold),
             "settings_rules": chart_settings(obj.team.cycle).rules,
             "csv_tables": CSV_TABLES.items(),
+            "gap_convention": GAP_CONVENTION,
+            "gap_caption": f"({GAP_CONVENTION}; a diamond marks a signal)",
+            "min_gap_points": gaps.MIN_POINTS_I_CHART,
         },
     )
 

@@ -4,7 +4,8 @@ the progress-score history, and their static SVG for the PDF digest.
 A snapshot is a list of JSON-able entries, one per chart::
 
     {"measure_id": 3, "chart": "overall" | "gaps", "title": "…", "spec": {Vega-Lite},
-     "columns": ["Period", …], "rows": [["Mar 2023", …], …], "note": "…"}
+     "columns": ["Period", …], "rows": [["Mar 2023", …], …], "note": "…",
+     "changes": [[1, "March 4, 2023", "PDSA: …"], …]}
 
 The charts are the measure dashboard's own (:func:`measures.dashboards.dashboards_as_of`): the
 run or control chart of everyone and the gap chart, computed from the periods that had begun by
@@ -12,7 +13,8 @@ the submission day, with the program's chart rules and the team's PDSA cycles ma
 timeline. Everything in a snapshot is shared beyond the team (other Action Community teams read
 submitted updates), so it is the shared view, with the same small-cell suppression as any view
 of a team's data from outside. ``spec`` renders in the browser (vega-embed) and to SVG for the
-digest (vl-convert); ``columns`` and ``rows`` are the chart's table alternative.
+digest (vl-convert); ``columns`` and ``rows`` are the chart's table alternative, and
+``changes`` the key to the numbered PDSA markers on the chart (number, start date, change).
 """
 
 from __future__ import annotations
@@ -22,8 +24,18 @@ from typing import Any
 
 from equitystats import suppress
 from pursuing_equity.measures import dashboards
+from pursuing_equity.measures.charts import for_export
 from pursuing_equity.measures.models import Measure
 from pursuing_equity.reporting import selectors
+
+
+def _changes(dashboard: dashboards.Dashboard) -> list[list]:
+    """The key to the chart's numbered PDSA markers, numbered as :func:`charts.with_annotations`
+    numbers them."""
+    return [
+        [number, f"{note.day:%B} {note.day.day}, {note.day.year}", note.label]
+        for number, note in enumerate(dashboard.annotations, start=1)
+    ]
 
 
 def _overall_entry(measure: Measure, dashboard: dashboards.Dashboard, hidden: str) -> dict:
@@ -45,6 +57,7 @@ def _overall_entry(measure: Measure, dashboard: dashboards.Dashboard, hidden: st
             for r in chart.table
         ],
         "note": chart.signal_text,
+        "changes": _changes(dashboard),
     }
 
 
@@ -65,7 +78,7 @@ def _gap_entry(measure: Measure, dashboard: dashboards.Dashboard) -> dict:
         "columns": [
             "Group",
             "Period",
-            "Gap (points)",
+            "Gap (points): group − reference",
             "95% interval",
             "Group rate (%)",
             "Reference rate (%)",
@@ -85,6 +98,7 @@ def _gap_entry(measure: Measure, dashboard: dashboards.Dashboard) -> dict:
             for p in g.points
         ],
         "note": note.strip(),
+        "changes": _changes(dashboard),
     }
 
 
@@ -127,7 +141,8 @@ def line_spec(
     return {
         "$schema": SCHEMA,
         "title": title,
-        "width": 520,
+        "width": "container",
+        "autosize": {"type": "fit", "contains": "padding"},
         "height": 260,
         "data": {"values": values},
         "mark": {"type": "line", "point": True},
@@ -175,6 +190,6 @@ def to_svg(spec: dict[str, Any]) -> str | None:
     except ImportError:  # the digest falls back to the table alternative
         return None
     try:
-        return vl_convert.vegalite_to_svg(spec)
+        return vl_convert.vegalite_to_svg(for_export(spec))
     except (ValueError, RuntimeError):
         return None

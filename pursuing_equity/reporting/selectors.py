@@ -293,14 +293,15 @@ def pdsa_cycles_of(team: Team) -> list[PdsaCycle]:
     )
 
 
-def pdsa_annotations(measure) -> list[tuple[datetime.date, str]]:
-    """The PDSA cycles meant to move ``measure``, as (start date, label) for its charts (1 query).
+def pdsa_annotations(measure) -> list[tuple[datetime.date, str, str]]:
+    """The PDSA cycles meant to move ``measure``, as (start date, label, page) for its charts
+    (1 query; ``measure.team`` is expected loaded).
 
     The label names the change idea and, once decided, the decision ("adopt", "adapt",
-    "abandon"). Oldest first.
+    "abandon"); the page is the cycle's own, linked from the key under the charts. Oldest first.
     """
     return [
-        (c.started_on, c.annotation_label)
+        (c.started_on, c.annotation_label, reverse("pdsa_detail", args=[measure.team.slug, c.pk]))
         for c in PdsaCycle.objects.filter(measure=measure).order_by("started_on", "id")
     ]
 

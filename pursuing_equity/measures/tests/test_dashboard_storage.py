@@ -277,10 +277,9 @@ def test_dashboards_as_of_show_the_shared_view_up_to_that_day(world):
     (view,) = dashboards.dashboards_as_of([world.measure], as_of, annotations=notes)
     assert view.suppressed
     assert view.periods == tuple(periods[:6])
-    assert view.annotations == ((periods[2], "Text reminders"),)
-    assert view.specs["overall"]["datasets"]["annotations"] == [
-        {"period": periods[2].isoformat(), "change": "Text reminders"}
-    ]
+    assert [(note.day, note.label) for note in view.annotations] == [(periods[2], "Text reminders")]
+    (marker,) = view.specs["overall"]["datasets"]["annotations"]
+    assert (marker["period"], marker["number"]) == (periods[2].isoformat(), 1)
     counts = [r for r in current_counts(world.measure) if r.period <= as_of]
     direct = dashboards.compute(
         world.measure, counts, aims=[], suppressed=True, stratifier=None, settings=SETTINGS

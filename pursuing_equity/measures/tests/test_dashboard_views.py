@@ -116,7 +116,7 @@ def test_the_team_reads_its_own_unsuppressed_dashboard(client, world):
     assert "Shared view" not in html
     assert small_cells(html), "the team sees its small counts"
     for heading in (
-        "What changed",
+        "Is the gap closing?",
         "Progress toward the aims",
         "Gaps against White",
         "Disparity measures",
@@ -125,6 +125,48 @@ def test_the_team_reads_its_own_unsuppressed_dashboard(client, world):
         assert heading in html
     assert 'data-measure-chart="overall-spec"' in html and 'id="overall-spec"' in html
     assert "<details>" in html and "<caption>" in html
+
+
+@pytest.mark.django_db
+def test_the_dashboard_leads_with_one_answer_line_per_gap(client, world):
+    response = as_(client, world.people["team_member"]).get(url(world.measure))
+    html = response.content.decode()
+    dashboard = response.context["dashboard"]
+    answer = html[html.index('id="answer-heading"') : html.index('id="overall-heading"')]
+    assert "gap = group rate − reference rate, in percentage points" in answer
+    lines = re.findall(r'<li class="(\w+)">(.*?)</li>', answer, re.S)
+    assert [verdict for verdict, _ in lines] == [g.verdict for g in dashboard.gap.groups]
+    assert dashboard.gap.groups, "the world has groups to compare"
+    for (verdict, line), (n, g) in zip(
+        lines, enumerate(dashboard.gap.groups, start=1), strict=True
+    ):
+        assert verdict in {"closing", "widening", "signal", "none", "unknown"}
+        assert g.verdict_label in line and g.label in line
+        if verdict != "unknown":
+            assert "Evidence:" in line and "periods with data" in line
+            assert ("rule fired" in g.evidence) == (verdict == "none")
+        assert f'href="#gap-{n}"' in line and f'id="gap-{n}"' in html
+    # The answer comes before every chart and every detail section.
+    assert html.index('id="answer-heading"') < html.index('data-measure-chart="overall-spec"')
+    assert html.index('id="overall-heading"') < html.index('id="groups-details"')
+
+
+@pytest.mark.django_db
+def test_gap_sentences_carry_the_sign_the_gap_chart_plots(client, world):
+    dashboard = (
+        as_(client, world.people["team_member"]).get(url(world.measure)).context["dashboard"]
+    )
+    assert "group − reference" in str(dashboard.specs["gaps"])
+    for g in dashboard.gap.groups:
+        if g.last_gap is None or g.verdict == "unknown" or round(g.last_gap, 1) == 0:
+            continue
+        said = re.search(r" and ([+−]\d+\.\d) in ", g.summary)
+        assert said, g.summary
+        assert float(said.group(1).replace("−", "-")) == pytest.approx(g.last_gap, abs=0.051)
+        # The sentence's number is the mean of the last plotted gaps, sign included.
+        k = min(3, len(g.points) // 2)
+        plotted = sum(p["gap"] for p in g.points[-k:]) / k
+        assert plotted == pytest.approx(g.last_gap, abs=0.02)
 
 
 @pytest.mark.django_db

@@ -1,13 +1,14 @@
 """Assembling a dashboard from counts: suppression first, then equitystats, then chart specs."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import numpy as np
 import pytest
 
 from equitystats import suppress
-from pursuing_equity.measures import charts
+from pursuing_equity.measures import charts, exports
 from pursuing_equity.measures.dashboards import (
     ChartSettings,
     chart_settings,
@@ -126,7 +127,7 @@ def test_program_file_may_choose_the_rules_and_threshold():
 def test_summary_speaks_plainly_of_change_and_signal(rows):
     dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
     assert dashboard.summary[0].startswith("Overall, Blood pressure control went from")
-    assert any("White patients" in s for s in dashboard.summary[1:])
+    assert any("− White averaged" in s for s in dashboard.summary[1:])
     assert all(("signal" in s) for s in dashboard.summary)
 
 
@@ -140,6 +141,12 @@ def test_gap_chart_signals_a_closing_gap():
     assert closing, [g.summary for g in dashboard.gap.groups]
     assert all(g.direction == "narrowed" and g.signal for g in closing)
     assert any(p["signal"] for g in closing for p in g.points)
+    for g in closing:
+        # The answer line: the verdict, the rule that fired, the periods, the size of the change.
+        assert g.verdict == "closing" and g.verdict_label == "Closing"
+        assert "control limits" in g.evidence or "run of" in g.evidence or "crossings" in g.evidence
+        assert "18 periods with data" in g.evidence
+        assert f"({'+' if g.last_gap > g.first_gap else '−'}" in g.evidence
 
 
 def test_aim_progress_is_computed_from_the_latest_gap(rows):
@@ -189,27 +196,80 @@ def test_every_chart_is_valid_vega_lite_with_tooltips(rows):
             assert '"tooltip"' in str(spec).replace("'", '"')
 
 
-def test_pdsa_annotations_hook_adds_a_rule_per_change(rows):
+def _marker_layers(panel: dict) -> list[dict]:
+    notes = [layer for layer in panel["layer"] if layer.get("data") == {"name": "annotations"}]
+    assert len(notes) == 1
+    return notes[0]["layer"]
+
+
+def test_pdsa_changes_are_numbered_markers_not_text(rows):
     changes = [
+        (datetime.date(2023, 6, 1), "Before the first period"),
         (datetime.date(2024, 4, 1), "Text reminders"),
-        (datetime.date(2024, 9, 1), "Walk-in BP checks"),
+        (datetime.date(2024, 4, 9), "Walk-in BP checks"),
+        (datetime.date(2024, 9, 1), "Evening clinics"),
     ]
     dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS,
                         annotations=changes)  # fmt: skip
     overall = dashboard.specs["overall"]
     charts.validate(overall)
-    assert overall["datasets"]["annotations"] == [
-        {"period": "2024-04-01", "change": "Text reminders"},
-        {"period": "2024-09-01", "change": "Walk-in BP checks"},
-    ]
-    notes = [layer for layer in overall["layer"] if layer.get("data") == {"name": "annotations"}]
-    assert len(notes) == 1
-    assert [inner["mark"]["type"] for inner in notes[0]["layer"]] == ["rule", "text"]
+    notes = overall["datasets"]["annotations"]
+    # Numbered like the table (1 = oldest); the change before the charted periods keeps its
+    # number in the table but is not drawn, so the time axis is not stretched.
+    assert [(n["number"], n["change"]) for n in notes] == [
+        (2, "Text reminders"), (3, "Walk-in BP checks"), (4, "Evening clinics"),
+    ]  # fmt: skip
+    assert [n["period"] for n in notes] == ["2024-04-01", "2024-04-09", "2024-09-01"]
+    # Markers eight days apart sit on different rows; a marker far away reuses the top row.
+    assert notes[0]["y"] != notes[1]["y"] and notes[2]["y"] == notes[0]["y"]
+    assert all(0 < n["y"] < charts.HEIGHT / 2 for n in notes)
+    layers = _marker_layers(overall)
+    assert [inner["mark"]["type"] for inner in layers] == ["rule", "point", "text"]
+    texts = [inner for inner in layers if inner["mark"]["type"] == "text"]
+    assert [t["encoding"]["text"]["field"] for t in texts] == ["number"]
+    assert "change" not in str([t["encoding"] for t in texts])  # the change is in the tooltip
     for panel in dashboard.specs["gaps"]["concat"]:
-        assert any(layer.get("data") == {"name": "annotations"} for layer in panel["layer"])
+        _marker_layers(panel)
     plain = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
     assert "annotations" not in plain.specs["overall"]["datasets"]
     assert charts.with_annotations(plain.specs["overall"], []) == plain.specs["overall"]
+
+
+def test_markers_on_the_same_day_never_share_a_row(rows):
+    changes = [(datetime.date(2024, 5, 1), f"Change {i}") for i in range(3)]
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS,
+                        annotations=changes)  # fmt: skip
+    for spec in (dashboard.specs["overall"], dashboard.specs["gaps"]):
+        ys = [n["y"] for n in spec["datasets"]["annotations"]]
+        assert len(set(ys)) == 3
+
+
+def test_a_single_chart_fills_its_container_and_downloads_at_a_fixed_width(rows):
+    changes = [(datetime.date(2024, 4, 1), "A change with a long, long name that once spilled")]
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS,
+                        annotations=changes)  # fmt: skip
+    overall = dashboard.specs["overall"]
+    assert overall["width"] == "container"
+    assert overall["autosize"] == {"type": "fit", "contains": "padding"}
+    exported = charts.for_export(overall)
+    charts.validate(exported)
+    assert exported["width"] == charts.WIDTH and overall["width"] == "container"
+    # Panels side by side keep a fixed width (the page's script narrows them on a phone).
+    for name in ("groups", "gaps"):
+        spec = dashboard.specs[name]
+        assert all(isinstance(p["width"], int) for p in spec["concat"])
+        assert charts.for_export(spec) is spec
+    # vl-convert draws the export exactly WIDTH wide: axes, title and markers stay inside it.
+    svg = exports.chart_image(overall, "svg").decode()
+    width = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg).group(1))
+    assert width == charts.WIDTH
+
+
+def test_the_gap_chart_states_the_sign_convention(rows):
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier=None, settings=SETTINGS)
+    titles = [p["layer"][2]["encoding"]["y"]["title"] for p in dashboard.specs["gaps"]["concat"]]
+    assert set(titles) == {charts.GAP_AXIS} and "group − reference" in charts.GAP_AXIS
+    assert "minus reference rate" in dashboard.specs["gaps"]["description"]
 
 
 def test_no_data_gives_an_empty_dashboard_not_an_error():

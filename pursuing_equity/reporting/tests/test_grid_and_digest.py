@@ -1,5 +1,7 @@
 """The staff and faculty grid (submitted, late, missing, reflected) and the monthly PDF digest."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -53,6 +55,22 @@ def test_staff_and_faculty_see_the_grid_others_do_not(client, network, reports):
         assert client.get(url).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_each_grid_cell_says_its_status_in_words_and_a_symbol_not_colour_alone(
+    client, network, reports
+):
+    client.force_login(network.staff)
+    html = client.get(reverse("submission_grid")).content.decode()
+    cells = re.findall(r'<td class="status-(\w+)">(.*?)</td>', html, re.S)
+    assert {state for state, _ in cells} >= {"submitted", "late", "missing"}
+    symbols = {"submitted": "✓", "late": "!", "missing": "✗", "draft": "✎", "open": "○"}
+    words = {"submitted": "Submitted on time", "late": "Submitted late", "missing": "Missing"}
+    for state, cell in cells:
+        assert f'<span class="status" aria-hidden="true">{symbols[state]}</span>' in cell
+        assert words.get(state, "") in cell
+    assert 'class="table-scroll" tabindex="0" role="region" aria-label="Table: ' in html
 
 
 @pytest.mark.django_db

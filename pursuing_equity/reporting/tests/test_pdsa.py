@@ -44,9 +44,10 @@ def test_a_member_logs_a_cycle_and_a_second_one_of_the_same_ramp(client, network
     assert second.parent == first
     page = client.get(reverse("pdsa_detail", args=[network.ac.slug, first.pk]))
     assert "Reminders in Spanish and Haitian Creole" in page.text  # the ramp's next cycle
+    pages = [reverse("pdsa_detail", args=[network.ac.slug, c.pk]) for c in (first, second)]
     assert selectors.pdsa_annotations(measure) == [
-        (datetime.date(2023, 3, 1), "PDSA: Text reminders in Spanish (adapt)"),
-        (datetime.date(2023, 4, 3), "PDSA: Reminders in Spanish and Haitian Creole"),
+        (datetime.date(2023, 3, 1), "PDSA: Text reminders in Spanish (adapt)", pages[0]),
+        (datetime.date(2023, 4, 3), "PDSA: Reminders in Spanish and Haitian Creole", pages[1]),
     ]
 
 
@@ -133,10 +134,14 @@ def test_the_cycles_appear_on_the_measure_dashboard_charts_and_table(client, net
         client.force_login(viewer)
         page = client.get(url)
         dashboard = page.context["dashboard"]
-        assert dashboard.annotations == ((started, "PDSA: Text reminders in Spanish (adapt)"),)
+        cycle = PdsaCycle.objects.get()
+        detail = reverse("pdsa_detail", args=[network.ac.slug, cycle.pk])
+        assert dashboard.annotations == (
+            (started, "PDSA: Text reminders in Spanish (adapt)", detail),
+        )
         for chart in ("overall", "gaps"):
-            assert dashboard.specs[chart]["datasets"]["annotations"] == [
-                {"period": started.isoformat(), "change": "PDSA: Text reminders in Spanish (adapt)"}
-            ]
-        assert "PDSA cycles marked on the charts" in page.text  # the table alternative
-        assert "PDSA: Text reminders in Spanish (adapt)" in page.text
+            (marker,) = dashboard.specs[chart]["datasets"]["annotations"]
+            assert (marker["number"], marker["period"]) == (1, started.isoformat())
+        # The key under the chart: the marker's number, the date, the change linked to its page.
+        assert "Changes tested (PDSA cycles), numbered as on the charts" in page.text
+        assert f'<a href="{detail}">PDSA: Text reminders in Spanish (adapt)</a>' in page.text

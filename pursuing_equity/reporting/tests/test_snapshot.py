@@ -65,8 +65,12 @@ def test_pdsa_cycles_begun_by_the_day_are_marked_on_the_snapshot(network, measur
         )  # fmt: skip
     entries = charts.snapshot(network.ac, factories.started_period(network.ac, 2))
     for entry in entries:
-        assert entry["spec"]["datasets"]["annotations"] == [
-            {"period": before.isoformat(), "change": "PDSA: Text reminders"}
+        (marker,) = entry["spec"]["datasets"]["annotations"]
+        assert (marker["number"], marker["period"]) == (1, before.isoformat())
+        assert marker["change"] == "PDSA: Text reminders"
+        # The key printed under the chart (page and PDF digest) uses the same number.
+        assert entry["changes"] == [
+            [1, f"{before:%B} {before.day}, {before.year}", marker["change"]]
         ]
 
 
