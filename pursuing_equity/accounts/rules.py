@@ -87,10 +87,21 @@ def can_view_people(user, obj: Any = None) -> bool:
 
 
 def can_view_organization(user, organization) -> bool:
-    """Staff, faculty and reviewers see every organization; people see their own."""
-    if has_role(user, STAFF, FACULTY, REVIEWER):
+    """Staff and faculty see every organization; people see their own; a reviewer sees those
+    whose application they were assigned (through the reverse relations, by name: accounts sits
+    below the apps that hold applications and review assignments)."""
+    if has_role(user, STAFF, FACULTY) or organization.pk in organizations_of(user):
         return True
-    return organization.pk in organizations_of(user)
+    return (
+        has_role(user, REVIEWER)
+        and organization.applications.filter(reviewer_assignments__reviewer=user).exists()
+    )
+
+
+def can_view_lived_experience(user, obj: Any = None) -> bool:
+    """Who holds a community partner role "with lived experience" is personal: staff only; others
+    read "Community partner"."""
+    return is_program_staff(user)
 
 
 def can_edit_organization(user, organization) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -101,6 +101,20 @@ def organization_update(
     return organization
 
 
+#: What other apps undo when a role is taken away: accounts sits below them and imports none, so
+#: they register here from their ``AppConfig.ready()`` (teams: the person's team memberships at the
+#: organization, and a coach's teams). Each is called in role_revoke's transaction with the actor,
+#: the person, the role and the organization (None for program-wide roles).
+RevokeEffect = Callable[..., None]
+_revoke_effects: list[RevokeEffect] = []
+
+
+def role_revoke_effect_register(effect: RevokeEffect) -> None:
+    """Run ``effect`` after every role_revoke (registering the same one twice has no effect)."""
+    if effect not in _revoke_effects:
+        _revoke_effects.append(effect)
+
+
 def _forget_cached_roles(user: User) -> None:
     # rules._assignments caches roles on the user object for the request; a change makes it stale.
     user.__dict__.pop("_pe_role_cache", None)
@@ -130,7 +144,9 @@ def role_assign(
 
 @transaction.atomic
 def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
-    """Take a role away. The audit entry keeps who held it, and where.
+    """Take a role away. The audit entry keeps who held it, and where; the registered effects
+    (:func:`role_revoke_effect_register`) take away what the role gave, so that it takes effect
+    on the person's next request.
 
     The last program staff role cannot be removed: no one would be left to give it back.
     """
@@ -151,6 +167,13 @@ def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
     audit_record(actor=actor, action="role.revoke", obj=assignment, before=before)
     assignment.delete()
     _forget_cached_roles(assignment.user)
+    for effect in _revoke_effects:
+        effect(
+            actor=actor,
+            user=assignment.user,
+            role=assignment.role,
+            organization=assignment.organization,
+        )
 
 
 @transaction.atomic

@@ -67,6 +67,7 @@ def organization_detail(request, slug: str, obj: Organization):
             "organization": obj,
             "members": selectors.organization_members(obj),
             "can_edit": rules.can_edit_organization(request.user, obj),
+            "sees_lived_experience": rules.can_view_lived_experience(request.user),
         },
     )
 

@@ -23,16 +23,24 @@ def _models():
         return None, None
 
 
-def groups_of(user) -> set[tuple[int, str]]:
-    """(cycle id, group key) of every affinity group ``user`` chose (1 query)."""
+_CACHE = "_pe_affinity_choices"
+
+
+def groups_of(user) -> frozenset[tuple[int, str]]:
+    """(cycle id, group key) of every affinity group ``user`` chose (1 query, then kept on the
+    user object for the request: the calendar asks for each event it shows)."""
     _, membership = _models()
     if membership is None or not getattr(user, "is_authenticated", False):
-        return set()
-    return set(
-        membership.objects.filter(user=user, group__isnull=False).values_list(
-            "group__cycle_id", "group__key"
+        return frozenset()
+    cached = user.__dict__.get(_CACHE)
+    if cached is None:
+        cached = frozenset(
+            membership.objects.filter(user=user, group__isnull=False).values_list(
+                "group__cycle_id", "group__key"
+            )
         )
-    )
+        user.__dict__[_CACHE] = cached
+    return cached
 
 
 def member_ids(cycle: Cycle, key: str) -> set[int]:

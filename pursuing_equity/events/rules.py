@@ -19,6 +19,7 @@ from pursuing_equity.accounts.rules import (
 )
 from pursuing_equity.events import selectors
 from pursuing_equity.events.models import CoachingBooking, CoachingSlot, Event
+from pursuing_equity.teams.membership import membership_of
 
 
 def _signed_in(user) -> bool:
@@ -26,7 +27,7 @@ def _signed_in(user) -> bool:
 
 
 def has_team(user) -> bool:
-    return _signed_in(user) and bool(selectors.groups_of(user).team_ids)
+    return bool(membership_of(user).team_ids)
 
 
 def can_view_calendar(user, obj: Any = None) -> bool:
@@ -92,4 +93,4 @@ def can_cancel_booking(user, booking: CoachingBooking) -> bool:
         return True
     if not _signed_in(user):
         return False
-    return booking.slot.coach_id == user.pk or booking.team_id in selectors.groups_of(user).team_ids
+    return booking.slot.coach_id == user.pk or membership_of(user).is_member(booking.team_id)

@@ -22,6 +22,7 @@ from pursuing_equity.events import affinity
 from pursuing_equity.events.attendance import Trend, rate, trend
 from pursuing_equity.events.models import Attendance, CoachingBooking, CoachingSlot, Event
 from pursuing_equity.programs.models import Cycle
+from pursuing_equity.teams.membership import membership_of
 from pursuing_equity.teams.models import Team, TeamMember
 from pursuing_equity.teams.services import one_to_one_cohort_ids
 
@@ -44,30 +45,17 @@ class Groups:
 
 
 def groups_of(user) -> Groups:
-    """(2 queries; cached on the user object for the request.)"""
-    cached = getattr(user, "_pe_event_groups", None)
-    if cached is not None:
-        return cached
-    rows = (
-        list(
-            TeamMember.objects.filter(user=user).values_list(
-                "team_id", "team__cohort_id", "team__small_cohort_id", "team__cycle_id", "part"
-            )
-        )
-        if getattr(user, "is_authenticated", False)
-        else []
+    """Built from :func:`pursuing_equity.teams.membership.membership_of` (read once per request)
+    and the person's affinity choices (1 query, only for people on a team)."""
+    ties = membership_of(user).ties
+    return Groups(
+        team_ids=frozenset(t.team_id for t in ties),
+        cohort_ids=frozenset(t.cohort_id for t in ties),
+        small_cohort_ids=frozenset(t.small_cohort_id for t in ties if t.small_cohort_id),
+        leader_cohort_ids=frozenset(t.cohort_id for t in ties if t.is_leader),
+        cycle_ids=frozenset(t.cycle_id for t in ties),
+        affinity=affinity.groups_of(user) if ties else frozenset(),
     )
-    groups = Groups(
-        team_ids=frozenset(r[0] for r in rows),
-        cohort_ids=frozenset(r[1] for r in rows),
-        small_cohort_ids=frozenset(r[2] for r in rows if r[2]),
-        leader_cohort_ids=frozenset(r[1] for r in rows if r[4] in LEADER_PARTS),
-        cycle_ids=frozenset(r[3] for r in rows),
-        affinity=frozenset(affinity.groups_of(user)) if rows else frozenset(),
-    )
-    if getattr(user, "is_authenticated", False):
-        user._pe_event_groups = groups
-    return groups
 
 
 def _audience_q(groups: Groups) -> Q:

@@ -65,9 +65,6 @@ from pursuing_equity.measures.models import ALL, OVERALL, Aim, Measure, Submissi
 from pursuing_equity.measures.rules import (
     can_view_team_measures,
     can_view_unsuppressed_measures,
-    is_team_member,
-    memberships,
-    sharing_scope,
 )
 from pursuing_equity.measures.selectors import (
     CountRow,
@@ -76,6 +73,7 @@ from pursuing_equity.measures.selectors import (
 )
 from pursuing_equity.programs.models import Cohort, Cycle
 from pursuing_equity.programs.selectors import current_cycle, data_sharing
+from pursuing_equity.teams.membership import coach_q, membership_of, peer_q, sharing_scope
 from pursuing_equity.teams.models import Team
 
 #: Rule set of the run and control charts unless the program file chooses another.
@@ -1497,11 +1495,9 @@ def shared_measures(user) -> list[Measure]:
         return []
     teams = Team.objects.select_related("cohort", "small_cohort", "cycle")
     if not is_program_staff(user):
-        cycles = {m.cycle_id for m in memberships(user)}
-        teams = teams.filter(Q(cycle_id__in=cycles) | Q(coach=user) | Q(small_cohort__coach=user))
-    visible = {
-        t.pk: t for t in teams if not is_team_member(user, t) and can_view_team_measures(user, t)
-    }
+        teams = teams.filter(peer_q(user) | coach_q(user))
+    own = membership_of(user).team_ids
+    visible = {t.pk: t for t in teams if t.pk not in own and can_view_team_measures(user, t)}
     found = list(Measure.objects.filter(team_id__in=list(visible)).order_by("name"))
     for m in found:
         m.team = visible[m.team_id]
@@ -1518,11 +1514,11 @@ class SharingPolicy:
 
 def sharing_policies(user) -> list[SharingPolicy]:
     """The sharing rules in force for ``user``: those of the cycles of the person's teams (latest
-    first), else of the current cycle; each cohort's scope (:func:`.rules.sharing_scope`) and the
+    first), else of the current cycle; each cohort's scope (:func:`~pursuing_equity.teams.membership.sharing_scope`) and the
     suppression threshold (:func:`chart_settings`) as the rules apply them, defaults included,
     in the program page's words (:func:`pursuing_equity.programs.selectors.data_sharing`).
     2 queries besides the person's memberships."""
-    cycle_ids = {m.cycle_id for m in memberships(user)}
+    cycle_ids = {t.cycle_id for t in membership_of(user).ties}
     if cycle_ids:
         cycles = list(Cycle.objects.filter(pk__in=cycle_ids).order_by("-starts_on"))
     else:
@@ -1535,7 +1531,7 @@ def sharing_policies(user) -> list[SharingPolicy]:
     for cycle in cycles:
         sharing = (cycle.document.get("measures") or {}).get("sharing")
         facts = {
-            "sharing": {c.key: sharing_scope(sharing, c.key) for c in cohorts[cycle.pk]},
+            "sharing": {c.key: str(sharing_scope(sharing, c.key)) for c in cohorts[cycle.pk]},
             "suppression_threshold": chart_settings(cycle).threshold,
         }
         out.append(SharingPolicy(cycle, data_sharing({"measures": facts}, cohorts[cycle.pk])))

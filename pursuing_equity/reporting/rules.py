@@ -7,8 +7,9 @@ cycle ("sharing data on changes tested with other Action Community teams"), and 
 Network reflection to the teams of the team's small cohort; faculty read every submitted update
 and may comment on it. Drafts stay inside the team (and its coach and staff).
 
-Team memberships and sharing scopes are the measures app's (:mod:`pursuing_equity.measures.rules`),
-so that an update and the charts embedded in it are shared with exactly the same people.
+Team memberships, coaches and sharing scopes are :mod:`pursuing_equity.teams.membership`'s, as for
+the measures app, so that an update and the charts embedded in it are shared with exactly the
+same people.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ from pursuing_equity.accounts.rules import (
     is_program_staff,
     organizations_of,
 )
-from pursuing_equity.measures.rules import coaches_team, is_peer_team_member, is_team_member
 from pursuing_equity.reporting.dates import rule_from_document
+from pursuing_equity.teams.membership import LEADER_PARTS, membership_of
 
 #: Parts of a team that write the team's update; the senior leader and the alternate reply to it.
 WRITING_PARTS = frozenset({"member", "community_partner"})
-LEADER_PARTS = frozenset({"senior_leader", "alternate_leader"})
 
 
 def _signed_in(user) -> bool:
@@ -37,19 +37,16 @@ def _signed_in(user) -> bool:
 
 
 def part_in(user, team) -> str | None:
-    """The person's part on ``team`` (read once per request, cached on the user object)."""
-    if not _signed_in(user) or team is None:
-        return None
-    parts = getattr(user, "_pe_reporting_parts", None)
-    if parts is None:
-        parts = dict(user.team_memberships.values_list("team_id", "part"))
-        user._pe_reporting_parts = parts
-    return parts.get(team.pk)
+    """The person's part on ``team``, None when they are not on it."""
+    return membership_of(user).part_in(team) if team is not None else None
 
 
 def sees_drafts(user, team) -> bool:
     """The team itself, its coach, and program staff: those who see drafts too."""
-    return is_program_staff(user) or is_team_member(user, team) or coaches_team(user, team)
+    if is_program_staff(user):
+        return True
+    m = membership_of(user)
+    return m.is_member(team) or m.is_coach(team)
 
 
 def has_reflection(update) -> bool:
@@ -67,7 +64,7 @@ def can_view_team_reports(user, team) -> bool:
     """A team's page of updates and PDSA cycles (each update still checked on its own)."""
     if not _signed_in(user) or team is None:
         return False
-    return sees_drafts(user, team) or has_role(user, FACULTY) or is_peer_team_member(user, team)
+    return sees_drafts(user, team) or has_role(user, FACULTY) or membership_of(user).is_peer(team)
 
 
 def can_view_update(user, update) -> bool:
@@ -77,7 +74,7 @@ def can_view_update(user, update) -> bool:
         return True
     if not update.is_submitted:
         return False
-    return has_role(user, FACULTY) or is_peer_team_member(user, update.team)
+    return has_role(user, FACULTY) or membership_of(user).is_peer(update.team)
 
 
 def can_write_update(user, team) -> bool:
@@ -120,7 +117,7 @@ def can_view_pdsa_cycle(user, cycle) -> bool:
 
 def can_log_pdsa_cycle(user, team) -> bool:
     """Anyone on the team logs and edits its PDSA cycles."""
-    return team is not None and is_team_member(user, team)
+    return team is not None and membership_of(user).is_member(team)
 
 
 def can_edit_pdsa_cycle(user, cycle) -> bool:
@@ -138,7 +135,7 @@ def can_view_progress(user, team) -> bool:
 
 
 def can_rate_own_progress(user, team) -> bool:
-    return team is not None and is_team_member(user, team)
+    return team is not None and membership_of(user).is_member(team)
 
 
 def can_rate_progress_as_faculty(user, team: Any = None) -> bool:

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.core.homes import Panel, Task
-from pursuing_equity.measures.rules import memberships
 from pursuing_equity.programs.dates import add_months
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.reporting import dates, rules
@@ -22,6 +21,7 @@ from pursuing_equity.reporting.models import (
     ProgressScore,
     Update,
 )
+from pursuing_equity.teams.membership import membership_of, peer_q
 from pursuing_equity.teams.models import Team, TeamMember
 
 STATE_LABELS = {
@@ -246,14 +246,7 @@ def shared_updates(user, limit: int = 20) -> list[Update]:
         return []
     qs = _update_queryset().filter(status=Update.Status.SUBMITTED)
     if not rules.has_role(user, rules.STAFF, rules.FACULTY):
-        scope = Q(pk__in=[])
-        for m in memberships(user):
-            if m.sharing == "cohort":
-                scope |= Q(team__cycle_id=m.cycle_id, team__cohort__key=m.cohort_key)
-            elif m.sharing == "small_cohort" and m.small_cohort_id is not None:
-                scope |= Q(team__small_cohort_id=m.small_cohort_id)
-        own = [m.team_id for m in memberships(user)]
-        qs = qs.filter(scope).exclude(team_id__in=own)
+        qs = qs.filter(peer_q(user, prefix="team__"))
     candidates = list(qs.order_by("-submitted_at")[: limit * 2])
     return [u for u in candidates if rules.can_view_update(user, u)][:limit]
 
@@ -263,11 +256,7 @@ def leader_queue(user, now: datetime.datetime | None = None) -> list[PeriodStatu
     if not getattr(user, "is_authenticated", False):
         return []
     now = now or timezone.now()
-    team_ids = list(
-        TeamMember.objects.filter(user=user, part__in=rules.LEADER_PARTS).values_list(
-            "team_id", flat=True
-        )
-    )
+    team_ids = [tie.team_id for tie in membership_of(user).ties if tie.is_leader]
     if not team_ids:
         return []
     waiting = []

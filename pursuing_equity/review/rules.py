@@ -85,12 +85,3 @@ def can_view_other_reviews(user, application) -> bool:
     assignment = _assignment_of(user, application)
     review = getattr(assignment, "review", None) if assignment else None
     return review is not None and review.submitted_at is not None
-
-
-def can_name_team_leaders(user, team) -> bool:
-    """Staff, and the team's own members (the applicants, once their team exists)."""
-    if is_program_staff(user):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return team.members.filter(user=user).exists()

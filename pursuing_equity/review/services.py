@@ -28,6 +28,7 @@ from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.services import application_transition
 from pursuing_equity.applications.workflow import State
 from pursuing_equity.core.services import audit_record
+from pursuing_equity.programs.models import Cohort
 from pursuing_equity.review import capacity, letters
 from pursuing_equity.review.models import (
     CohortMove,
@@ -241,8 +242,12 @@ def review_save(
 
 
 def _capacity_guard(application: Application, **data: Any) -> None:
-    """Accepting is refused once the cohort is full (Cohort.capacity, from the program file)."""
-    cohort = application.current_cohort
+    """Accepting is refused once the cohort is full (Cohort.capacity, from the program file).
+
+    The cohort's row is locked until the accepting transaction ends, so two staff accepting at
+    the same moment take turns: the second counts the first's seat (PostgreSQL; SQLite runs one
+    writer at a time anyway)."""
+    cohort = Cohort.objects.select_for_update().get(pk=application.current_cohort_id)
     taken = Application.objects.filter(current_cohort=cohort, state=State.ACCEPTED).count()
     if capacity.seats_left(cohort.capacity, taken) == 0:
         raise ValidationError(

@@ -33,6 +33,7 @@ from pursuing_equity.review.forms import (
 from pursuing_equity.review.letters import DECLINE as DECLINE_LETTER
 from pursuing_equity.review.models import ReviewerAssignment
 from pursuing_equity.review.scoring import rubric_of
+from pursuing_equity.teams import rules as team_rules
 from pursuing_equity.teams.models import Team
 from pursuing_equity.teams.services import leaders_required, team_leaders_name
 
@@ -454,7 +455,7 @@ def review_portfolio(request):
 # --- a team's leaders -------------------------------------------------------------------------
 
 
-@rule_required(rules.can_name_team_leaders, get_object=_team)
+@rule_required(team_rules.can_name_team_leaders, get_object=_team)
 def team_leaders(request, slug: str, obj: Team):
     _, alternates = leaders_required(obj)
     form = LeadersForm(request.POST or None, team=obj, alternate_required=bool(alternates))

@@ -20,6 +20,7 @@ from django.db import transaction
 from pursuing_equity.accounts.models import Role, RoleAssignment, User
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.programs.models import Cycle
+from pursuing_equity.teams.membership import membership_of
 from pursuing_equity.teams.models import AffinityGroup, AffinityMembership, TeamMember
 
 NOT_SAY = "not_say"
@@ -66,11 +67,7 @@ def affinity_groups_ensure(*, cycle: Cycle) -> list[AffinityGroup]:
 def is_affinity_participant(user, cycle: Cycle) -> bool:
     """Members of a team in the cohort the program file names (the Action Community)."""
     cohort_key = affinity_facts(cycle).get("cohort")
-    if not cohort_key or not getattr(user, "is_authenticated", False):
-        return False
-    return TeamMember.objects.filter(
-        user=user, team__cycle=cycle, team__cohort__key=cohort_key
-    ).exists()
+    return bool(cohort_key) and membership_of(user).in_cohort(cycle.pk, cohort_key)
 
 
 @transaction.atomic
@@ -166,8 +163,6 @@ def leadership_workgroup(cycle: Cycle) -> list[WorkgroupMember]:
 
 def is_workgroup_leader(user, cycle: Cycle) -> bool:
     cohort_key = (cycle.document.get("leadership_workgroup") or {}).get("cohort")
-    if not cohort_key or not getattr(user, "is_authenticated", False):
-        return False
-    return TeamMember.objects.filter(
-        user=user, team__cycle=cycle, team__cohort__key=cohort_key, part__in=LEADER_PARTS
-    ).exists()
+    return bool(cohort_key) and membership_of(user).in_cohort(
+        cycle.pk, cohort_key, leaders_only=True
+    )

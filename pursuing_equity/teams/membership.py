@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 
 from pursuing_equity.accounts.rules import FACULTY, has_role
 
@@ -92,6 +92,7 @@ class Membership:
         return self.tie(team) is not None
 
     def is_coach(self, team) -> bool:
+        """Coaches ``team`` one to one or as its small cohort's coach (faculty only)."""
         if team is None:
             return False
         return team.pk in self.coached_team_ids or (
@@ -99,9 +100,26 @@ class Membership:
             and team.small_cohort_id in self.coached_small_cohort_ids
         )
 
+    def leads(self, team) -> bool:
+        """The team's senior leader or alternate."""
+        tie = self.tie(team)
+        return tie is not None and tie.is_leader
+
     def is_peer(self, team) -> bool:
         """On another team whose cohort's sharing scope reaches ``team``."""
+        if team is None:
+            return False
         return any(t.team_id != team.pk and _reaches(t, team) for t in self.ties)
+
+    def in_cohort(self, cycle_id: int, cohort_key: str, *, leaders_only: bool = False) -> bool:
+        """On a team of ``cohort_key`` in the cycle (the affinity groups' and the leadership
+        workgroup's people, whom the program file names by cohort)."""
+        return any(
+            t.cycle_id == cycle_id
+            and t.cohort_key == cohort_key
+            and (t.is_leader or not leaders_only)
+            for t in self.ties
+        )
 
 
 def _reaches(tie: Tie, team) -> bool:
@@ -118,35 +136,49 @@ _CACHE = "_pe_membership"
 
 
 def membership_of(user) -> Membership:
-    """The person's :class:`Membership` (2 queries, then cached on the user for the request)."""
+    """The person's :class:`Membership`, cached on the user for the request.
+
+    One query: the teams the person is on or coaches (their part through a filtered join, so a
+    coach's other team members are not read). Coaching counts only for a holder of the faculty
+    role, read from the roles accounts.rules caches (every page has loaded them for its
+    navigation).
+    """
     if not getattr(user, "is_authenticated", False):
         return Membership()
     cached = user.__dict__.get(_CACHE)
     if cached is not None:
         return cached
-    from pursuing_equity.teams.models import SmallCohort, Team, TeamMember
+    from pursuing_equity.teams.models import Team
 
-    rows = TeamMember.objects.filter(user=user).values_list(
-        "team_id",
-        "team__cycle_id",
-        "team__cohort_id",
-        "team__cohort__key",
-        "team__small_cohort_id",
-        "part",
-        "team__cycle__document__measures__sharing",
-    )
-    ties = tuple(
-        Tie(team, cycle, cohort, key, small, part, sharing_scope(sharing, key))
-        for team, cycle, cohort, key, small, part, sharing in rows
-    )
-    coached_teams: frozenset[int] = frozenset()
-    coached_small: frozenset[int] = frozenset()
-    if has_role(user, FACULTY):
-        coached_teams = frozenset(Team.objects.filter(coach=user).values_list("pk", flat=True))
-        coached_small = frozenset(
-            SmallCohort.objects.filter(coach=user).values_list("pk", flat=True)
+    rows = (
+        Team.objects.annotate(mine=FilteredRelation("members", condition=Q(members__user=user)))
+        .filter(Q(mine__isnull=False) | Q(coach=user) | Q(small_cohort__coach=user))
+        .values_list(
+            "pk",
+            "cycle_id",
+            "cohort_id",
+            "cohort__key",
+            "small_cohort_id",
+            "mine__part",
+            "cycle__document__measures__sharing",
+            "coach_id",
+            "small_cohort__coach_id",
         )
-    membership = Membership(ties, coached_teams, coached_small)
+    )
+    ties: list[Tie] = []
+    coached_teams: set[int] = set()
+    coached_small: set[int] = set()
+    for team, cycle, cohort, key, small, part, sharing, coach, small_coach in rows:
+        if part is not None:
+            ties.append(Tie(team, cycle, cohort, key, small, part, sharing_scope(sharing, key)))
+        if coach == user.pk:
+            coached_teams.add(team)
+        if small_coach == user.pk:
+            coached_small.add(small)
+    if (coached_teams or coached_small) and not has_role(user, FACULTY):
+        # Team.coach of someone whose faculty role was taken away: they coach nobody.
+        coached_teams, coached_small = set(), set()
+    membership = Membership(tuple(ties), frozenset(coached_teams), frozenset(coached_small))
     user.__dict__[_CACHE] = membership
     return membership
 

@@ -1,8 +1,8 @@
 """Who may see and change what in the teams app: pure ``can_<verb>_<noun>(user, obj) -> bool``.
 
 Applied with :func:`pursuing_equity.accounts.rules.rule_required`; tested as a matrix of people ×
-objects in tests/test_rules.py. Team membership (TeamMember) is read once per request and cached
-on the user object, like the role cache of accounts.rules.
+objects in tests/test_rules.py. Who is on, coaches or is a peer of a team is
+:mod:`pursuing_equity.teams.membership`'s answer.
 """
 
 from __future__ import annotations
@@ -10,53 +10,33 @@ from __future__ import annotations
 from typing import Any
 
 from pursuing_equity.accounts.rules import FACULTY, STAFF, has_role, is_program_staff
-from pursuing_equity.teams.cohorts import uses_small_cohorts
 from pursuing_equity.teams.groups import is_affinity_participant, is_workgroup_leader
+from pursuing_equity.teams.membership import membership_of
 from pursuing_equity.teams.models import AffinityGroup, Team, TeamMember
 
 
-def _memberships(user) -> list[tuple[int, int, int, int | None]]:
-    """(team, cycle, cohort, small cohort) of each of the user's teams (1 query, cached)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_pe_team_cache", None)
-    if cached is None:
-        cached = list(
-            TeamMember.objects.filter(user=user).values_list(
-                "team_id", "team__cycle_id", "team__cohort_id", "team__small_cohort_id"
-            )
-        )
-        user._pe_team_cache = cached
-    return cached
-
-
-def is_coach_of(user, team: Team) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if team.coach_id == user.pk:
-        return True
-    return bool(team.small_cohort_id and team.small_cohort.coach_id == user.pk)
-
-
 def can_view_team(user, team: Team) -> bool:
-    """Staff; the team's own people (members, leaders, partners); its coach; and its peers.
-
-    Peers: in a cohort that meets in small cohorts (the Learning Network), the teams of the same
-    small cohort; in another cohort (the Action Community), every team of that cohort.
-    """
-    if is_program_staff(user) or is_coach_of(user, team):
+    """Staff; the team's own people (members, leaders, partners); its coach; and its peers, as
+    far as the cohort's sharing scope reaches (``[measures.sharing]``: the same rule as the
+    team's measures and updates, :mod:`pursuing_equity.teams.membership`)."""
+    if is_program_staff(user):
         return True
-    for team_id, cycle_id, cohort_id, small_cohort_id in _memberships(user):
-        if team_id == team.pk:
-            return True
-        if cycle_id != team.cycle_id or cohort_id != team.cohort_id:
-            continue
-        if uses_small_cohorts(team.cohort):
-            if team.small_cohort_id and small_cohort_id == team.small_cohort_id:
-                return True
-        else:
-            return True
-    return False
+    m = membership_of(user)
+    return m.is_member(team) or m.is_coach(team) or m.is_peer(team)
+
+
+def can_name_team_leaders(user, team: Team) -> bool:
+    """Program staff, and the team's current senior leader (handing over). Nobody else: naming the
+    senior leader gives the senior leader role, so a member or a community partner must not be
+    able to name themselves."""
+    if is_program_staff(user):
+        return True
+    return team is not None and membership_of(user).part_in(team) == TeamMember.Part.SENIOR_LEADER
+
+
+def can_remove_team_member(user, team: Any = None) -> bool:
+    """Taking someone off a team is a staff decision (the team asks program staff)."""
+    return is_program_staff(user)
 
 
 def can_list_teams(user, obj: Any = None) -> bool:

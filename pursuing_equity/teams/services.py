@@ -17,7 +17,13 @@ from pursuing_equity.accounts.models import Role, RoleAssignment, User
 from pursuing_equity.accounts.services import person_invite, role_assign, role_revoke
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.programs.models import ActivityMonth, Cycle
+from pursuing_equity.teams.membership import forget
 from pursuing_equity.teams.models import SmallCohort, Team, TeamMember
+from pursuing_equity.teams.rules import can_name_team_leaders
+
+#: The roles that admit a person to their organization's teams; a leader's part needs the senior
+#: leader role besides.
+TEAM_ROLES = (Role.TEAM_MEMBER, Role.SENIOR_LEADER, Role.COMMUNITY_PARTNER)
 
 Part = TeamMember.Part
 LEADER_PARTS = (Part.SENIOR_LEADER, Part.ALTERNATE_LEADER)
@@ -137,7 +143,13 @@ def team_leaders_name(
 
     Both must be on the team and be two different people. Whoever held either part before goes
     back to being a team member; the senior leader role at the organization follows the parts.
+    Only program staff and the team's current senior leader may name them (``actor`` None: the
+    program itself, as in the demo): the part gives a role, so nobody names themselves into it.
     """
+    if actor is not None and not can_name_team_leaders(actor, team):
+        raise ValidationError(
+            "Only program staff and the team's current senior leader name the team's leaders."
+        )
     members = {
         m.user_id: m
         for m in TeamMember.objects.select_for_update().select_related("user").filter(team=team)
@@ -191,6 +203,11 @@ def team_leaders_name(
                 actor=actor, user=member.user, role=Role.SENIOR_LEADER, organization=organization
             )
         elif not leads and held is not None:
+            # Stepping down leaves them a member: the member role keeps them on the team once the
+            # senior leader role goes (see on_role_revoked).
+            _hold_role(
+                actor=actor, user=member.user, role=Role.TEAM_MEMBER, organization=organization
+            )
             role_revoke(actor=actor, assignment=held)
 
     after = {
@@ -205,6 +222,76 @@ def team_leaders_name(
         after={str(k): v for k, v in after.items()},
     )
     return team
+
+
+def _member_drop(*, actor: Any, member: TeamMember, note: str) -> None:
+    before = {"team": member.team.slug, "user": member.user.email, "part": member.part}
+    audit_record(
+        actor=actor, action="team.member.remove", obj=member.team, before=before, note=note
+    )
+    member.delete()
+    forget(member.user)
+
+
+@transaction.atomic
+def team_member_remove(*, actor: Any, member: TeamMember) -> None:
+    """Take ``member`` off their team: from the next request they no longer see or edit anything
+    of it (every rule reads TeamMember through :mod:`.membership`).
+
+    When that was their last team at the organization, their team roles there go too (through
+    ``role_revoke``, audited), so their home and navigation stop offering the organization.
+    """
+    member = (
+        TeamMember.objects.select_for_update()
+        .select_related("team__organization", "user")
+        .get(pk=member.pk)
+    )
+    team, user = member.team, member.user
+    _member_drop(actor=actor, member=member, note="Removed from the team by program staff.")
+    if not TeamMember.objects.filter(user=user, team__organization=team.organization).exists():
+        for held in RoleAssignment.objects.filter(
+            user=user, organization=team.organization, role__in=TEAM_ROLES
+        ):
+            role_revoke(actor=actor, assignment=held)
+
+
+def on_role_revoked(*, actor: Any, user: User, role: str, organization) -> None:
+    """After ``role_revoke``: a person left without a team role at the organization leaves its
+    teams; one left without the senior leader role steps down to member; one left without the
+    faculty role coaches no team and no small cohort. Registered from ``TeamsConfig.ready()``."""
+    if role == Role.FACULTY:
+        if RoleAssignment.objects.filter(user=user, role=Role.FACULTY).exists():
+            return
+        for team in Team.objects.filter(coach=user):
+            coach_save(actor=actor, obj=team, coach=None, action="team.coach")
+        for small in SmallCohort.objects.filter(coach=user):
+            coach_save(actor=actor, obj=small, coach=None, action="small_cohort.coach")
+        forget(user)
+        return
+    if role not in TEAM_ROLES or organization is None:
+        return
+    held = set(
+        RoleAssignment.objects.filter(
+            user=user, organization=organization, role__in=TEAM_ROLES
+        ).values_list("role", flat=True)
+    )
+    members = TeamMember.objects.select_for_update().select_related("team", "user")
+    for member in members.filter(user=user, team__organization=organization):
+        if not held:
+            _member_drop(actor=actor, member=member, note=f"Their {role} role was revoked.")
+        elif member.part in LEADER_PARTS and Role.SENIOR_LEADER not in held:
+            before = {"part": member.part}
+            member.part = Part.MEMBER
+            member.save(update_fields=["part"])
+            audit_record(
+                actor=actor,
+                action="team.member.part",
+                obj=member.team,
+                before={**before, "user": user.email},
+                after={"part": member.part, "user": user.email},
+                note="Their senior leader role was revoked.",
+            )
+    forget(user)
 
 
 # --- 1:1 coaches ------------------------------------------------------------------------------

@@ -6,6 +6,11 @@ urlpatterns = [
     path("teams/", views.team_list, name="team_list"),
     path("coaches/", views.team_coaches, name="team_coaches"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
+    path(
+        "teams/<slug:slug>/members/<int:pk>/remove/",
+        views.team_member_remove,
+        name="team_member_remove",
+    ),
     path("cohorts/builder/", views.cohort_builder, name="cohort_builder"),
     path("cohorts/builder/move/", views.cohort_move, name="cohort_move"),
     path("cohorts/builder/pin/", views.cohort_pin, name="cohort_pin"),

@@ -24,6 +24,7 @@ from pursuing_equity.teams.forms import (
     PinForm,
     TeamCoachForm,
 )
+from pursuing_equity.teams.membership import membership_of
 from pursuing_equity.teams.models import AffinityGroup, KeepApart, Team, TeamMember
 
 
@@ -65,7 +66,7 @@ def team_list(request):
         {
             "cycle": cycle,
             "rows": rows,
-            "coached": [team for team in teams if team_rules.is_coach_of(request.user, team)],
+            "coached": [team for team in teams if membership_of(request.user).is_coach(team)],
             "can_assign_coaches": team_rules.can_assign_coaches(request.user),
         },
     )
@@ -113,7 +114,8 @@ def team_detail(request, slug, obj: Team):
         else []
     )
     upcoming, attendance = _team_events(team)
-    is_member = any(m.user_id == request.user.pk for m in members)
+    ties = membership_of(request.user)
+    is_member = ties.is_member(team)
     cycle = team.cycle
     return render(
         request,
@@ -125,14 +127,30 @@ def team_detail(request, slug, obj: Team):
             "upcoming": upcoming,
             "attendance": attendance,
             "updates_url": _optional_url(("team_updates",), team.slug),
-            "sees_people": is_member
-            or team_rules.is_coach_of(request.user, team)
-            or is_program_staff(request.user),
+            "sees_people": is_member or ties.is_coach(team) or is_program_staff(request.user),
+            "can_remove_members": team_rules.can_remove_team_member(request.user, team),
+            "can_name_leaders": team_rules.can_name_team_leaders(request.user, team),
             "affinity_link": is_member and groups.is_affinity_participant(request.user, cycle),
             "workgroup_link": team_rules.can_view_leadership_workgroup(request.user, cycle)
             and team.cohort.key == (cycle.document.get("leadership_workgroup") or {}).get("cohort"),
         },
     )
+
+
+def _team_member(request, slug, pk):
+    return get_object_or_404(
+        TeamMember.objects.select_related("team__organization", "user"), team__slug=slug, pk=pk
+    )
+
+
+@rule_required(team_rules.can_remove_team_member, get_object=_team_member)
+def team_member_remove(request, slug, pk, obj: TeamMember):
+    """Ask, then take the person off the team (their access ends on their next request)."""
+    if request.method == "POST":
+        services.team_member_remove(actor=request.user, member=obj)
+        messages.success(request, f"{obj.user.display_name} is no longer on {obj.team.name}.")
+        return redirect("team_detail", slug=obj.team.slug)
+    return render(request, "teams/team_member_remove.html", {"member": obj, "team": obj.team})
 
 
 # --- 1:1 coaches ------------------------------------------------------------------------------

@@ -27,9 +27,12 @@ MATRIX: dict[str, dict[str | None, set[str]]] = {
     "can_assign_role": {None: STAFF_ONLY},
     "can_view_home": {None: EVERYONE_SIGNED_IN},
     "can_view_organization": {
-        "org_a": {"staff", "faculty", "reviewer"} | TEAM_A,
-        "org_b": {"staff", "faculty", "reviewer"},
+        # A reviewer sees only the organizations whose applications they were assigned
+        # (review/tests/test_reviewer_visibility.py): none here.
+        "org_a": {"staff", "faculty"} | TEAM_A,
+        "org_b": {"staff", "faculty"},
     },
+    "can_view_lived_experience": {None: STAFF_ONLY},
     "can_edit_organization": {
         "org_a": {"staff", "team_member_a", "senior_leader_a"},
         "org_b": {"staff"},

@@ -10,6 +10,7 @@ from pursuing_equity.measures.rules import (
     can_view_unsuppressed_measures,
 )
 from pursuing_equity.measures.tests.dashboard_data import make_world
+from pursuing_equity.teams.membership import forget
 
 # person → (sees the AC team's measures, sees the LN team's measures, sees them unsuppressed AC,
 #           opens the page of measures shared with them)
@@ -62,7 +63,7 @@ def test_a_learning_network_team_without_small_cohort_shares_with_nobody(world):
     world.ln_a_peer.small_cohort = None
     world.ln_a_peer.save()
     lonely = world.people["ln_small_cohort_peer"]
-    lonely._pe_sharing_cache = None
+    forget(lonely)
     assert not can_view_team_measures(lonely, world.ln_a)
 
 

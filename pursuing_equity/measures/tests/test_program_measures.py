@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from pursuing_equity.measures.rules import DEFAULT_SHARING_SCOPE, sharing_scope
 from pursuing_equity.measures.tests.dashboard_data import make_world
+from pursuing_equity.teams.membership import DEFAULT_SCOPE, sharing_scope
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_sharing_scope_comes_from_the_file_and_falls_back_to_the_defaults():
     assert sharing_scope({"action_community": "team"}, "action_community") == "team"
     assert sharing_scope({"action_community": "team"}, "learning_network") == "small_cohort"
     assert sharing_scope(None, "a_cohort_the_defaults_do_not_know") == "team"
-    assert set(DEFAULT_SHARING_SCOPE.values()) <= {"cohort", "small_cohort", "team"}
+    assert set(DEFAULT_SCOPE.values()) <= {"cohort", "small_cohort", "team"}
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.review import rules, services
 from pursuing_equity.review.tests.factories import full_scores, received, reviewer
+from pursuing_equity.teams import rules as team_rules
 
 
 @pytest.fixture
@@ -77,4 +78,4 @@ def test_a_decided_application_is_no_longer_scored(world):
     application.refresh_from_db()
     assert not rules.can_score_application(people["reviewer"], application)
     assert rules.can_view_application_for_review(people["reviewer"], application)
-    assert not rules.can_name_team_leaders(person(Role.FACULTY), application.team)
+    assert not team_rules.can_name_team_leaders(person(Role.FACULTY), application.team)

@@ -96,17 +96,46 @@ def test_learning_network_may_name_a_senior_leader_alone(cycle):
     assert team.members.get(user=leader).part == "senior_leader"
 
 
-def test_team_members_and_staff_name_leaders_others_cannot(client, cycle):
-    team = accepted(cycle).team
+def test_staff_and_the_senior_leader_name_leaders_members_and_partners_cannot(client, cycle):
+    application = received(cycle, roster_size=4)
+    partner_row = application.roster.last()
+    RosterMember.objects.filter(pk=partner_row.pk).update(community_partner=True)
+    decision_record(actor=staff(), application=application, decision="accept")
+    application.refresh_from_db()
+    team = application.team
     url = reverse("team_leaders", args=[team.slug])
+    first, second, third = [m.user for m in team.members.filter(part="member").order_by("pk")]
+    partner = team.members.get(part="community_partner").user
     assert client.get(url).status_code == 302
-    client.force_login(UserFactory())
-    assert client.get(url).status_code == 403
-    member = team.members.first().user
-    client.force_login(member)
+    for outsider in (UserFactory(), first, partner):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 403
+        naming_self = {"senior_leader": outsider.pk, "alternate": second.pk}
+        assert client.post(url, naming_self).status_code == 403
+    assert not team.members.filter(part="senior_leader").exists()
+    assert Role.SENIOR_LEADER not in roles(partner, team.organization)
+
+    client.force_login(staff())
     assert client.get(url).status_code == 200
-    first, second = [m.user for m in team.members.order_by("pk")[:2]]
     missing = client.post(url, {"senior_leader": first.pk})
     assert missing.status_code == 400 and "This field is required" in missing.content.decode()
     assert client.post(url, {"senior_leader": first.pk, "alternate": second.pk}).status_code == 302
     assert team.members.get(user=second).part == "alternate_leader"
+
+    # The senior leader hands over; the alternate cannot name anyone.
+    client.force_login(second)
+    assert client.get(url).status_code == 403
+    client.force_login(first)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"senior_leader": third.pk, "alternate": first.pk}).status_code == 302
+    assert team.members.get(user=third).part == "senior_leader"
+    assert Role.SENIOR_LEADER in roles(third, team.organization)
+    assert client.get(url).status_code == 403
+
+
+def test_the_service_refuses_an_actor_who_may_not_name_leaders(cycle):
+    team = accepted(cycle).team
+    first, second = [m.user for m in team.members.order_by("pk")[:2]]
+    with pytest.raises(ValidationError, match="senior leader name"):
+        team_leaders_name(actor=first, team=team, senior_leader=first, alternate=second)
+    assert Role.SENIOR_LEADER not in roles(first, team.organization)
