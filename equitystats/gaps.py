@@ -1,33 +1,21 @@
 """Equity gaps over time: each group against a reference, with intervals and an SPC verdict.
 
 For a measure that is a proportion (numerator / denominator per period and group), the gap
-of group g in period t against a reference r is
-
-* the absolute gap d = (p_g − p_r) × ``multiplier`` (percentage points with 100), with the
-  95 % hybrid score interval of Newcombe R.G. 1998, "Interval estimation for the difference
-  between independent proportions: comparison of eleven methods", Stat Med 17:873-890,
-  method 10: with Wilson score limits (l_i, u_i) of each proportion (Wilson E.B. 1927,
-  JASA 22:209; Newcombe 1998 method 3, no continuity correction),
-  δ = p_g − p_r − √((p_g − l_g)² + (u_r − p_r)²), ε = p_g − p_r + √((u_g − p_g)² + (p_r − l_r)²);
-* the relative gap R = p_g / p_r, with the 95 % log interval of Katz D., Baptista J., Azen
-  S.P., Pike M.C. 1978, "Obtaining confidence intervals for the risk ratio in cohort
-  studies", Biometrics 34:469-474: exp(ln R ± z·√(1/x_g − 1/n_g + 1/x_r − 1/n_r)). It is
-  undefined (NaN) when either numerator is 0; no continuity correction is added.
+of group g in period t against a reference r is the absolute gap d = (p_g − p_r) ×
+``multiplier`` (percentage points with 100) and the relative gap R = p_g / p_r (unscaled), each
+with the interval of :mod:`equitystats.compare`: Newcombe's hybrid score interval for the
+difference (Newcombe R.G. 1998, Stat Med 17:873-890, method 10) and MOVER-R with Wilson limits
+for the ratio (Donner A., Zou G.Y. 2012, Stat Methods Med Res 21:347-359), so that a group of
+one or two patients never gets an interval narrower than its own Wilson interval allows.
 
 References (``reference=``): a group's name (keywords take precedence over a group with
 the same name); ``"best"`` — the group with the best pooled rate Σx/Σn over the whole series
 (highest with ``improvement="increase"``, lowest with ``"decrease"``); ``"largest"`` — the
 group with the largest total denominator; ``"overall"`` — the rate of all groups together
-in that period. Against a group the two samples are independent and the formulas apply
-as written. Against the overall rate they do not: the group is part of the overall. With
-w = n_g / N the group's share, p_all = w·p_g + (1 − w)·p_rest, so exactly
-
-    p_g − p_all = (1 − w)·(p_g − p_rest)   and   p_g / p_all = R / (w·R + 1 − w), R = p_g / p_rest,
-
-both increasing functions of the group-versus-rest-of-population comparison, whose samples
-are independent. The reported gap is against the overall rate (what readers expect); its
-intervals are the Newcombe and Katz intervals for group versus the rest of the population,
-carried through these exact transformations (w is fixed by the denominators).
+in that period. Against a group the two samples are independent and the intervals apply as
+written; against the overall rate, which the group is part of, they are the group-versus-rest
+intervals carried through the exact transformations of
+:func:`equitystats.compare.versus_overall`.
 
 SPC on the gap: the absolute gap series of each group is charted with
 :func:`equitystats.spc.chart` — an individuals (XmR) chart when it has 12 or more periods with
@@ -50,10 +38,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from equitystats import spc
+from equitystats import compare, spc
 from equitystats._arrays import first_appearance, readonly, vector, within_denominators
 from equitystats.errors import InputError
-from equitystats.intervals import Z95, wilson_score
 
 __all__ = [
     "GapAnalysis",
@@ -61,61 +48,12 @@ __all__ = [
     "KEYWORDS",
     "MIN_POINTS_I_CHART",
     "gap_series",
-    "katz_ratio",
-    "newcombe_difference",
-    "wilson",
 ]
 
 #: Reference keywords.
 KEYWORDS = ("overall", "best", "largest")
 #: Fewest periods with data for an individuals chart; fewer get a run chart.
 MIN_POINTS_I_CHART = 12
-
-
-# --------------------------------------------------------------------------------------
-# intervals (vectorised)
-
-
-def wilson(x: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for x / n without continuity correction (Wilson 1927;
-    Newcombe 1998 method 3): (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)). NaN for n = 0.
-    The limits of :func:`equitystats.intervals.wilson_score`."""
-    _, low, high = wilson_score(x, n, z)
-    return low, high
-
-
-def newcombe_difference(
-    x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray, z: float = Z95
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """p1 − p2 with Newcombe's (1998) method 10 hybrid score interval; returns
-    (difference, low, high), NaN where a denominator is 0."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p1 = np.asarray(x1, dtype=float) / np.asarray(n1, dtype=float)
-        p2 = np.asarray(x2, dtype=float) / np.asarray(n2, dtype=float)
-    l1, u1 = wilson(x1, n1, z)
-    l2, u2 = wilson(x2, n2, z)
-    d = p1 - p2
-    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return d, low, high
-
-
-def katz_ratio(
-    x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray, z: float = Z95
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """p1 / p2 with the Katz et al. (1978) log interval; returns (ratio, low, high).
-
-    SE(ln R) = √(1/x1 − 1/n1 + 1/x2 − 1/n2); the interval is NaN when x1 or x2 is 0 (and
-    the ratio is NaN when p2 is 0)."""
-    x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p1, p2 = x1 / n1, x2 / n2
-        ratio = np.where(p2 > 0, p1 / p2, np.nan)
-        se = np.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
-        ok = (x1 > 0) & (x2 > 0) & (n1 > 0) & (n2 > 0)
-        low = np.where(ok, ratio * np.exp(-z * se), np.nan)
-        high = np.where(ok, ratio * np.exp(z * se), np.nan)
-    return ratio, low, high
 
 
 # --------------------------------------------------------------------------------------
@@ -316,21 +254,9 @@ def gap_series(
         if overall:
             tot_x, tot_n = np.nansum(xs, axis=1), np.nansum(ns, axis=1)
             ref_rate = np.where(tot_n > 0, tot_x / np.where(tot_n > 0, tot_n, 1), np.nan)
-            rest_x, rest_n = tot_x[:, None] - xs, tot_n[:, None] - ns
-            w = ns / tot_n[:, None]
-            _, lo_rest, hi_rest = newcombe_difference(xs, ns, rest_x, rest_n)
-            _, rlo_rest, rhi_rest = katz_ratio(xs, ns, rest_x, rest_n)
-            diff_lo, diff_hi = (1 - w) * lo_rest, (1 - w) * hi_rest
-            # p_g − p_all, identical to (1 − w)·(p_g − p_rest); undefined without a rest
-            diff = np.where(rest_n > 0, rates - ref_rate[:, None], np.nan)
-
-            def _to_overall(r: np.ndarray) -> np.ndarray:
-                return r / (w * r + 1 - w)
-
-            ratio = np.where(
-                (ref_rate[:, None] > 0) & (rest_n > 0), rates / ref_rate[:, None], np.nan
+            diff, diff_lo, diff_hi, ratio, ratio_lo, ratio_hi = compare.versus_overall(
+                xs, ns, tot_x[:, None], tot_n[:, None]
             )
-            ratio_lo, ratio_hi = _to_overall(rlo_rest), _to_overall(rhi_rest)
             ref_index = -1
             ref_name, ref_label = "overall", "all patients"
         else:
@@ -360,8 +286,8 @@ def gap_series(
             ref_label = show.get(ref_name, ref_name)
             rx, rn = xs[:, [ref_index]], ns[:, [ref_index]]
             ref_rate = rates[:, ref_index]
-            diff, diff_lo, diff_hi = newcombe_difference(xs, ns, rx, rn)
-            ratio, ratio_lo, ratio_hi = katz_ratio(xs, ns, rx, rn)
+            diff, diff_lo, diff_hi = compare.difference(xs, ns, rx, rn)
+            ratio, ratio_lo, ratio_hi = compare.ratio(xs, ns, rx, rn)
 
     m = float(multiplier)
     unit = _unit(m)
