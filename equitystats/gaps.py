@@ -28,6 +28,25 @@ an Anhøj runs signal or a point outside the limits). The direction compares the
 k = min(3, n // 2), so that one unusual period cannot decide the direction — to one decimal, as the
 summary prints it: narrowed, widened or unchanged. The gap **is closing** when it narrowed and the
 chart shows a signal.
+
+The trend test on the gap (:func:`gap_trend`) asks the same question with more power: an
+inverse-variance weighted least-squares regression of the per-period differences d_t on time t
+(fixed-effect meta-regression with known variances: Thompson S.G., Higgins J.P.T. 2002, "How
+should meta-regression analyses be undertaken and interpreted?", Stat Med 21:1559-1573, §2),
+each variance recovered from the score interval as v_t = ((U_t − L_t) / (2z))², as the Cochrane
+Handbook recovers a standard error from a 95 % interval (Higgins J.P.T. et al., eds., 2023,
+version 6.4, §6.5.2.3: SE = (upper − lower) / 3.92). With weights w_t = 1/v_t, t̄ = Σw_t t / Σw_t
+and S = Σ w_t (t − t̄)²: slope b = Σ w_t (t − t̄) d_t / S, SE(b) = 1/√S, interval b ± z·SE(b).
+The gap is *narrowing* when the interval lies wholly on the side of 0 that shrinks |gap| (the
+sign of the weighted mean gap), *widening* when on the other side.
+
+Minimum detectable narrowing (:func:`detectable_narrowing`): the steady narrowing over the next
+h periods that the trend test, run on those h periods alone with the current variance v (the
+mean of the last min(3, n) periods'), detects with probability 1 − β: the slope
+(z₁₋α/₂ + z₁₋β)·SE with SE = √(12 v / (h (h² − 1))), the SE of an equally weighted slope over
+t = 1..h (Σ (t − t̄)² = h (h² − 1)/12), times the h − 1 steps between the first and the last
+period — the usual power equation of a two-sided z-test (Chow S.-C., Shao J., Wang H., *Sample
+Size Calculations in Clinical Research*, 2nd ed., 2008, §3.1.1: δ = (z₁₋α/₂ + z₁₋β)·SE).
 """
 
 from __future__ import annotations
@@ -37,27 +56,56 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import norm
 
 from equitystats import compare, spc
 from equitystats._arrays import first_appearance, readonly, vector, within_denominators
 from equitystats.errors import InputError
+from equitystats.intervals import Z95
 
 __all__ = [
     "GapAnalysis",
+    "GapTrend",
     "GroupGap",
     "KEYWORDS",
     "MIN_POINTS_I_CHART",
+    "detectable_narrowing",
     "gap_series",
+    "gap_trend",
 ]
 
 #: Reference keywords.
 KEYWORDS = ("overall", "best", "largest")
 #: Fewest periods with data for an individuals chart; fewer get a run chart.
 MIN_POINTS_I_CHART = 12
+#: Fewest periods with data for the trend test (a slope and its error need three points).
+MIN_POINTS_TREND = 3
+#: Power of the minimum detectable narrowing.
+POWER = 0.8
 
 
 # --------------------------------------------------------------------------------------
 # results
+
+
+@dataclass(frozen=True)
+class GapTrend:
+    """The trend test of one gap series (module docstring), on the gap's scale.
+
+    ``slope`` is the change of the gap per period with its interval (``ci_low``, ``ci_high``,
+    at the confidence of the score intervals); ``verdict`` is ``"narrowing"``, ``"widening"``
+    or ``"no clear trend"``; ``periods`` the periods with data; ``detectable`` pairs each
+    horizon h (periods ahead) with the minimum detectable narrowing over it (NaN when h < 2);
+    ``summary`` says all of it in two plain sentences.
+    """
+
+    slope: float
+    ci_low: float
+    ci_high: float
+    verdict: str
+    periods: int
+    detectable: tuple[tuple[int, float], ...]
+    summary: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +139,7 @@ class GroupGap:
     first_gap: float
     last_gap: float
     summary: str
+    trend: GapTrend | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,6 +170,88 @@ class GapAnalysis:
     def summaries(self) -> tuple[str, ...]:
         """The plain-language sentence of every group, in order."""
         return tuple(g.summary for g in self.groups)
+
+
+# --------------------------------------------------------------------------------------
+# the trend test
+
+
+def _variances(low: np.ndarray, high: np.ndarray, z: float) -> np.ndarray:
+    """v = ((U − L) / (2z))², the variance a score interval implies (module docstring)."""
+    return ((np.asarray(high, dtype=float) - np.asarray(low, dtype=float)) / (2 * z)) ** 2
+
+
+def detectable_narrowing(
+    variance: float, horizon: int, *, z: float = Z95, power: float = POWER
+) -> float:
+    """The steady narrowing over ``horizon`` periods, each measured with ``variance``, that the
+    trend test detects with probability ``power`` (module docstring); NaN when horizon < 2."""
+    if horizon < 2 or not variance > 0:
+        return math.nan
+    se = math.sqrt(12 * variance / (horizon * (horizon * horizon - 1)))
+    return (z + float(norm.ppf(power))) * se * (horizon - 1)
+
+
+def gap_trend(
+    difference: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    *,
+    z: float = Z95,
+    horizons: Sequence[int] = (6, 12),
+    unit: str = "",
+    period_name: str = "period",
+) -> GapTrend | None:
+    """Inverse-variance weighted regression of a gap series on time, with the minimum
+    detectable narrowing over each of ``horizons`` (module docstring). Arrays are per period
+    (NaN where a period has no gap); time is the period's position. ``None`` with fewer than
+    :data:`MIN_POINTS_TREND` periods with data. ``unit`` (e.g. " points") and ``period_name``
+    (e.g. "month") word the summary."""
+    d = np.asarray(difference, dtype=float)
+    v = _variances(low, high, z)
+    have = np.flatnonzero(np.isfinite(d) & np.isfinite(v) & (v > 0))
+    if have.size < MIN_POINTS_TREND:
+        return None
+    t, y, w = have.astype(float), d[have], 1 / v[have]
+    t_bar = float(w @ t / w.sum())
+    s_tt = float(w @ (t - t_bar) ** 2)
+    slope = float(w @ ((t - t_bar) * y) / s_tt)
+    se = 1 / math.sqrt(s_tt)
+    lo, hi = slope - z * se, slope + z * se
+    gap_sign = 1.0 if float(w @ y) >= 0 else -1.0
+    shrink_lo, shrink_hi = sorted((-gap_sign * lo, -gap_sign * hi))
+    verdict = "narrowing" if shrink_lo > 0 else "widening" if shrink_hi < 0 else "no clear trend"
+    current = float(v[have[-min(3, have.size) :]].mean())
+    detectable = tuple((int(h), detectable_narrowing(current, int(h), z=z)) for h in horizons)
+    per, over = f"a {period_name}", f"over {have.size} {period_name}s"
+    narrowing = -gap_sign * slope
+    if verdict == "narrowing":
+        change = (
+            f"The trend test finds the gap narrowing by {narrowing:.1f}{unit} {per} {over} "
+            f"(95 % interval {shrink_lo:.1f} to {shrink_hi:.1f}{unit} {per})."
+        )
+    elif verdict == "widening":
+        change = (
+            f"The trend test finds the gap widening by {-narrowing:.1f}{unit} {per} {over} "
+            f"(95 % interval {-shrink_hi:.1f} to {-shrink_lo:.1f}{unit} {per})."
+        )
+    else:
+        change = (
+            f"The trend test finds no clear trend in the gap {over}: the 95 % interval runs "
+            f"from narrowing by {shrink_hi:.1f} to widening by {-shrink_lo:.1f}{unit} {per}."
+        )
+    ahead = [
+        f"{amount:.1f}{unit} over the next {h} {period_name}s"
+        for h, amount in detectable
+        if math.isfinite(amount)
+    ]
+    if ahead:
+        change += (
+            " With about as many patients as now, a steady narrowing of at least "
+            + " or ".join(ahead)
+            + f" would be told from chance {round(POWER * 100)} % of the time."
+        )
+    return GapTrend(slope, lo, hi, verdict, int(have.size), detectable, change)
 
 
 # --------------------------------------------------------------------------------------
@@ -202,14 +333,18 @@ def gap_series(
     improvement: str = "increase",
     multiplier: float = 100,
     labels: Mapping[str, str] | None = None,
+    horizons: Sequence[int] = (6, 12),
+    period_name: str = "period",
 ) -> GapAnalysis:
     """Gap of every group against a reference, per period, with intervals and an SPC verdict.
 
     Input is long form, one row per (period, group): ``numerators`` events out of
     ``denominators``. Periods are sorted (numbers numerically, text such as ``2024-03``
     lexically); a (period, group) without a row has no gap that period. ``labels`` maps
-    group names to display names for the summaries. See the module docstring for the
-    formulas, the references and the chart rules.
+    group names to display names for the summaries. ``horizons`` (periods ahead) and
+    ``period_name`` (e.g. "month") shape the trend test's minimum detectable narrowing and its
+    sentence. See the module docstring for the formulas, the references, the chart rules and
+    the trend test.
 
     Raises :class:`InputError` (``row`` = 1-based input row) for a negative or non-finite
     count, a numerator above its denominator, a repeated (period, group), an unknown
@@ -338,6 +473,14 @@ def gap_series(
                 last_gap=last,
                 summary=_summary(
                     label, ref_label, overall, first, last, direction, signal, chart_type, unit
+                ),
+                trend=gap_trend(
+                    d,
+                    diff_lo[:, j] * m,
+                    diff_hi[:, j] * m,
+                    horizons=horizons,
+                    unit=unit,
+                    period_name=period_name,
                 ),
             )
         )

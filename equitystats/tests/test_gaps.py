@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -250,3 +252,60 @@ def test_one_unusual_last_period_does_not_decide_the_direction():
     gap = gaps.gap_series(p, g, x, n, reference="w").group("b")
     assert gap.first_gap == pytest.approx(-20.0)
     assert gap.last_gap == pytest.approx(-(19 + 21 + 5) / 3)
+
+
+# --------------------------------------------------------------------------------------
+# the trend test and the minimum detectable narrowing
+
+
+def test_trend_is_the_inverse_variance_weighted_slope():
+    rng = np.random.default_rng(3)
+    d = -12 + 0.5 * np.arange(10) + rng.normal(0, 1, 10)
+    half = rng.uniform(1, 4, 10)
+    trend = gaps.gap_trend(d, d - half, d + half)
+    z = 1.959963984540054
+    sd = half / z
+    coef, cov = np.polyfit(np.arange(10), d, 1, w=1 / sd, cov="unscaled")
+    assert trend.slope == pytest.approx(coef[0], rel=1e-9)
+    se = float(np.sqrt(cov[0, 0]))
+    assert (trend.ci_low, trend.ci_high) == pytest.approx((coef[0] - z * se, coef[0] + z * se))
+    assert trend.verdict == "narrowing" and trend.periods == 10
+    assert "narrowing by 0.5" in trend.summary or "narrowing by 0.6" in trend.summary
+
+
+def test_a_constant_gap_has_no_trend_and_missing_periods_are_skipped():
+    d = np.array([5.0, np.nan, 5.0, 5.0, 5.0])
+    trend = gaps.gap_trend(d, d - 2, d + 2, unit=" points", period_name="month")
+    assert trend.slope == pytest.approx(0.0, abs=1e-12) and trend.verdict == "no clear trend"
+    assert trend.periods == 4 and "over 4 months" in trend.summary
+    assert gaps.gap_trend(d[:3], d[:3] - 2, d[:3] + 2) is None
+
+
+def test_a_positive_gap_that_grows_is_widening():
+    d = np.array([2.0, 4.0, 6.0, 8.0, 10.0])
+    assert gaps.gap_trend(d, d - 1, d + 1).verdict == "widening"
+    assert gaps.gap_trend(-d, -d - 1, -d + 1).verdict == "widening"
+    assert gaps.gap_trend(d[::-1], d - 1, d + 1).verdict == "narrowing"
+
+
+def test_detectable_narrowing_is_the_power_equation_of_the_slope():
+    v, h = 4.0, 12
+    se = math.sqrt(12 * v / (h * (h * h - 1)))
+    want = (1.959963984540054 + 0.8416212335729143) * se * (h - 1)
+    assert gaps.detectable_narrowing(v, h) == pytest.approx(want, rel=1e-9)
+    assert gaps.detectable_narrowing(4 * v, h) == pytest.approx(2 * want, rel=1e-9)
+    assert gaps.detectable_narrowing(v, 6) > gaps.detectable_narrowing(v, 12)
+    assert math.isnan(gaps.detectable_narrowing(v, 1))
+
+
+def test_gap_series_reports_a_trend_for_every_group_with_three_periods():
+    periods = [1, 1, 2, 2, 3, 3]
+    groups = ["b", "w"] * 3
+    res = gaps.gap_series(periods, groups, [40, 70, 50, 70, 60, 70], [100] * 6, reference="w",
+                          period_name="month")  # fmt: skip
+    trend = res.group("b").trend
+    assert trend.periods == 3 and trend.slope == pytest.approx(10.0)
+    assert [h for h, _ in trend.detectable] == [6, 12]
+    assert "over the next 6 months" in trend.summary
+    two = gaps.gap_series([1, 1, 2, 2], ["b", "w"] * 2, [4, 7, 5, 7], [10] * 4, reference="w")
+    assert two.group("b").trend is None
