@@ -408,6 +408,13 @@ class GapGroup:
     last_gap: float | None
     chart_type: str
     points: tuple[dict[str, Any], ...]
+    # the trend test of equitystats.gaps in plain sentences, and its verdict
+    trend_summary: str = ""
+    trend_verdict: str = ""
+
+
+#: Horizons of the minimum detectable narrowing (6 and 12 months) in each frequency's periods.
+TREND_HORIZONS = {"monthly": ((6, 12), "month"), "quarterly": ((2, 4), "quarter")}
 
 
 @dataclass(frozen=True)
@@ -450,6 +457,7 @@ def gap_view(
             grp.append(g)
             num.append(c.numerator)
             den.append(c.denominator)
+    horizons, period_name = TREND_HORIZONS.get(measure.frequency, TREND_HORIZONS["monthly"])
     try:
         analysis = gaps.gap_series(
             per,
@@ -460,6 +468,8 @@ def gap_view(
             improvement=measure.improvement,
             multiplier=MULTIPLIER,
             labels=labels,
+            horizons=horizons,
+            period_name=period_name,
         )
     except InputError as exc:
         return GapView(stratifier, reference, ref_label, (), note=f"No gaps to show: {exc}.")
@@ -500,6 +510,8 @@ def gap_view(
                 last_gap=_round(g.last_gap),
                 chart_type=g.chart_type or "",
                 points=tuple(points),
+                trend_summary=g.trend.summary if g.trend else "",
+                trend_verdict=g.trend.verdict if g.trend else "",
             )
         )
     resolved = analysis.reference

@@ -119,10 +119,12 @@ def test_the_team_reads_its_own_unsuppressed_dashboard(client, world):
         "What changed",
         "Progress toward the aims",
         "Gaps against White",
+        "Is the gap closing?",
         "Disparity measures",
         "Data quality",
     ):
         assert heading in html
+    assert "The trend test finds" in html and "over the next 6 months" in html
     assert 'data-measure-chart="overall-spec"' in html and 'id="overall-spec"' in html
     assert "<details>" in html and "<caption>" in html
 

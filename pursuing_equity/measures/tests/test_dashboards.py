@@ -300,3 +300,23 @@ def test_min_group_denominator_comes_from_the_program_file():
 
     assert chart_settings(Cycle()).min_group_denominator == 35
     assert chart_settings(None).min_group_denominator == 20
+
+
+def test_every_gap_has_a_trend_test_and_detectable_narrowing_in_months(rows):
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier="race_ethnicity",
+                        settings=SETTINGS)  # fmt: skip
+    for g in dashboard.gap.groups:
+        assert g.trend_verdict in ("narrowing", "widening", "no clear trend")
+        # over the months the group has patients in (small groups miss some)
+        months = sum(1 for p in g.points)
+        assert f"over {months} months" in g.trend_summary
+        assert "over the next 6 months or" in g.trend_summary and "12 months" in g.trend_summary
+
+
+def test_quarterly_measures_look_ahead_in_quarters():
+    measure = bp(stratifiers=["race_ethnicity"], frequency="quarterly")
+    dashboard = compute(measure, tiny_groups_rows(), aims=[], suppressed=False,
+                        stratifier="race_ethnicity", settings=SETTINGS)  # fmt: skip
+    black = next(g for g in dashboard.gap.groups if g.group == "black")
+    assert "over 3 quarters" in black.trend_summary
+    assert "over the next 2 quarters or" in black.trend_summary
