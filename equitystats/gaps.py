@@ -1,33 +1,21 @@
 """Equity gaps over time: each group against a reference, with intervals and an SPC verdict.
 
 For a measure that is a proportion (numerator / denominator per period and group), the gap
-of group g in period t against a reference r is
-
-* the absolute gap d = (p_g − p_r) × ``multiplier`` (percentage points with 100), with the
-  95 % hybrid score interval of Newcombe R.G. 1998, "Interval estimation for the difference
-  between independent proportions: comparison of eleven methods", Stat Med 17:873-890,
-  method 10: with Wilson score limits (l_i, u_i) of each proportion (Wilson E.B. 1927,
-  JASA 22:209; Newcombe 1998 method 3, no continuity correction),
-  δ = p_g − p_r − √((p_g − l_g)² + (u_r − p_r)²), ε = p_g − p_r + √((u_g − p_g)² + (p_r − l_r)²);
-* the relative gap R = p_g / p_r, with the 95 % log interval of Katz D., Baptista J., Azen
-  S.P., Pike M.C. 1978, "Obtaining confidence intervals for the risk ratio in cohort
-  studies", Biometrics 34:469-474: exp(ln R ± z·√(1/x_g − 1/n_g + 1/x_r − 1/n_r)). It is
-  undefined (NaN) when either numerator is 0; no continuity correction is added.
+of group g in period t against a reference r is the absolute gap d = (p_g − p_r) ×
+``multiplier`` (percentage points with 100) and the relative gap R = p_g / p_r (unscaled), each
+with the interval of :mod:`equitystats.compare`: Newcombe's hybrid score interval for the
+difference (Newcombe R.G. 1998, Stat Med 17:873-890, method 10) and MOVER-R with Wilson limits
+for the ratio (Donner A., Zou G.Y. 2012, Stat Methods Med Res 21:347-359), so that a group of
+one or two patients never gets an interval narrower than its own Wilson interval allows.
 
 References (``reference=``): a group's name (keywords take precedence over a group with
 the same name); ``"best"`` — the group with the best pooled rate Σx/Σn over the whole series
 (highest with ``improvement="increase"``, lowest with ``"decrease"``); ``"largest"`` — the
 group with the largest total denominator; ``"overall"`` — the rate of all groups together
-in that period. Against a group the two samples are independent and the formulas apply
-as written. Against the overall rate they do not: the group is part of the overall. With
-w = n_g / N the group's share, p_all = w·p_g + (1 − w)·p_rest, so exactly
-
-    p_g − p_all = (1 − w)·(p_g − p_rest)   and   p_g / p_all = R / (w·R + 1 − w), R = p_g / p_rest,
-
-both increasing functions of the group-versus-rest-of-population comparison, whose samples
-are independent. The reported gap is against the overall rate (what readers expect); its
-intervals are the Newcombe and Katz intervals for group versus the rest of the population,
-carried through these exact transformations (w is fixed by the denominators).
+in that period. Against a group the two samples are independent and the intervals apply as
+written; against the overall rate, which the group is part of, they are the group-versus-rest
+intervals carried through the exact transformations of
+:func:`equitystats.compare.versus_overall`.
 
 SPC on the gap: the absolute gap series of each group is charted with
 :func:`equitystats.spc.chart` — an individuals (XmR) chart when it has 12 or more periods with
@@ -40,6 +28,25 @@ an Anhøj runs signal or a point outside the limits). The direction compares the
 k = min(3, n // 2), so that one unusual period cannot decide the direction — to one decimal, as the
 summary prints it: narrowed, widened or unchanged. The gap **is closing** when it narrowed and the
 chart shows a signal.
+
+The trend test on the gap (:func:`gap_trend`) asks the same question with more power: an
+inverse-variance weighted least-squares regression of the per-period differences d_t on time t
+(fixed-effect meta-regression with known variances: Thompson S.G., Higgins J.P.T. 2002, "How
+should meta-regression analyses be undertaken and interpreted?", Stat Med 21:1559-1573, §2),
+each variance recovered from the score interval as v_t = ((U_t − L_t) / (2z))², as the Cochrane
+Handbook recovers a standard error from a 95 % interval (Higgins J.P.T. et al., eds., 2023,
+version 6.4, §6.5.2.3: SE = (upper − lower) / 3.92). With weights w_t = 1/v_t, t̄ = Σw_t t / Σw_t
+and S = Σ w_t (t − t̄)²: slope b = Σ w_t (t − t̄) d_t / S, SE(b) = 1/√S, interval b ± z·SE(b).
+The gap is *narrowing* when the interval lies wholly on the side of 0 that shrinks |gap| (the
+sign of the weighted mean gap), *widening* when on the other side.
+
+Minimum detectable narrowing (:func:`detectable_narrowing`): the steady narrowing over the next
+h periods that the trend test, run on those h periods alone with the current variance v (the
+mean of the last min(3, n) periods'), detects with probability 1 − β: the slope
+(z₁₋α/₂ + z₁₋β)·SE with SE = √(12 v / (h (h² − 1))), the SE of an equally weighted slope over
+t = 1..h (Σ (t − t̄)² = h (h² − 1)/12), times the h − 1 steps between the first and the last
+period — the usual power equation of a two-sided z-test (Chow S.-C., Shao J., Wang H., *Sample
+Size Calculations in Clinical Research*, 2nd ed., 2008, §3.1.1: δ = (z₁₋α/₂ + z₁₋β)·SE).
 """
 
 from __future__ import annotations
@@ -49,77 +56,56 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import norm
 
-from equitystats import spc
+from equitystats import compare, spc
 from equitystats._arrays import first_appearance, readonly, vector, within_denominators
 from equitystats.errors import InputError
-from equitystats.intervals import Z95, wilson_score
+from equitystats.intervals import Z95
 
 __all__ = [
     "GapAnalysis",
+    "GapTrend",
     "GroupGap",
     "KEYWORDS",
     "MIN_POINTS_I_CHART",
+    "detectable_narrowing",
     "gap_series",
-    "katz_ratio",
-    "newcombe_difference",
-    "wilson",
+    "gap_trend",
 ]
 
 #: Reference keywords.
 KEYWORDS = ("overall", "best", "largest")
 #: Fewest periods with data for an individuals chart; fewer get a run chart.
 MIN_POINTS_I_CHART = 12
-
-
-# --------------------------------------------------------------------------------------
-# intervals (vectorised)
-
-
-def wilson(x: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for x / n without continuity correction (Wilson 1927;
-    Newcombe 1998 method 3): (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)). NaN for n = 0.
-    The limits of :func:`equitystats.intervals.wilson_score`."""
-    _, low, high = wilson_score(x, n, z)
-    return low, high
-
-
-def newcombe_difference(
-    x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray, z: float = Z95
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """p1 − p2 with Newcombe's (1998) method 10 hybrid score interval; returns
-    (difference, low, high), NaN where a denominator is 0."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p1 = np.asarray(x1, dtype=float) / np.asarray(n1, dtype=float)
-        p2 = np.asarray(x2, dtype=float) / np.asarray(n2, dtype=float)
-    l1, u1 = wilson(x1, n1, z)
-    l2, u2 = wilson(x2, n2, z)
-    d = p1 - p2
-    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return d, low, high
-
-
-def katz_ratio(
-    x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray, z: float = Z95
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """p1 / p2 with the Katz et al. (1978) log interval; returns (ratio, low, high).
-
-    SE(ln R) = √(1/x1 − 1/n1 + 1/x2 − 1/n2); the interval is NaN when x1 or x2 is 0 (and
-    the ratio is NaN when p2 is 0)."""
-    x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p1, p2 = x1 / n1, x2 / n2
-        ratio = np.where(p2 > 0, p1 / p2, np.nan)
-        se = np.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
-        ok = (x1 > 0) & (x2 > 0) & (n1 > 0) & (n2 > 0)
-        low = np.where(ok, ratio * np.exp(-z * se), np.nan)
-        high = np.where(ok, ratio * np.exp(z * se), np.nan)
-    return ratio, low, high
+#: Fewest periods with data for the trend test (a slope and its error need three points).
+MIN_POINTS_TREND = 3
+#: Power of the minimum detectable narrowing.
+POWER = 0.8
 
 
 # --------------------------------------------------------------------------------------
 # results
+
+
+@dataclass(frozen=True)
+class GapTrend:
+    """The trend test of one gap series (module docstring), on the gap's scale.
+
+    ``slope`` is the change of the gap per period with its interval (``ci_low``, ``ci_high``,
+    at the confidence of the score intervals); ``verdict`` is ``"narrowing"``, ``"widening"``
+    or ``"no clear trend"``; ``periods`` the periods with data; ``detectable`` pairs each
+    horizon h (periods ahead) with the minimum detectable narrowing over it (NaN when h < 2);
+    ``summary`` says all of it in two plain sentences.
+    """
+
+    slope: float
+    ci_low: float
+    ci_high: float
+    verdict: str
+    periods: int
+    detectable: tuple[tuple[int, float], ...]
+    summary: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,6 +139,7 @@ class GroupGap:
     first_gap: float
     last_gap: float
     summary: str
+    trend: GapTrend | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,6 +170,88 @@ class GapAnalysis:
     def summaries(self) -> tuple[str, ...]:
         """The plain-language sentence of every group, in order."""
         return tuple(g.summary for g in self.groups)
+
+
+# --------------------------------------------------------------------------------------
+# the trend test
+
+
+def _variances(low: np.ndarray, high: np.ndarray, z: float) -> np.ndarray:
+    """v = ((U − L) / (2z))², the variance a score interval implies (module docstring)."""
+    return ((np.asarray(high, dtype=float) - np.asarray(low, dtype=float)) / (2 * z)) ** 2
+
+
+def detectable_narrowing(
+    variance: float, horizon: int, *, z: float = Z95, power: float = POWER
+) -> float:
+    """The steady narrowing over ``horizon`` periods, each measured with ``variance``, that the
+    trend test detects with probability ``power`` (module docstring); NaN when horizon < 2."""
+    if horizon < 2 or not variance > 0:
+        return math.nan
+    se = math.sqrt(12 * variance / (horizon * (horizon * horizon - 1)))
+    return (z + float(norm.ppf(power))) * se * (horizon - 1)
+
+
+def gap_trend(
+    difference: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    *,
+    z: float = Z95,
+    horizons: Sequence[int] = (6, 12),
+    unit: str = "",
+    period_name: str = "period",
+) -> GapTrend | None:
+    """Inverse-variance weighted regression of a gap series on time, with the minimum
+    detectable narrowing over each of ``horizons`` (module docstring). Arrays are per period
+    (NaN where a period has no gap); time is the period's position. ``None`` with fewer than
+    :data:`MIN_POINTS_TREND` periods with data. ``unit`` (e.g. " points") and ``period_name``
+    (e.g. "month") word the summary."""
+    d = np.asarray(difference, dtype=float)
+    v = _variances(low, high, z)
+    have = np.flatnonzero(np.isfinite(d) & np.isfinite(v) & (v > 0))
+    if have.size < MIN_POINTS_TREND:
+        return None
+    t, y, w = have.astype(float), d[have], 1 / v[have]
+    t_bar = float(w @ t / w.sum())
+    s_tt = float(w @ (t - t_bar) ** 2)
+    slope = float(w @ ((t - t_bar) * y) / s_tt)
+    se = 1 / math.sqrt(s_tt)
+    lo, hi = slope - z * se, slope + z * se
+    gap_sign = 1.0 if float(w @ y) >= 0 else -1.0
+    shrink_lo, shrink_hi = sorted((-gap_sign * lo, -gap_sign * hi))
+    verdict = "narrowing" if shrink_lo > 0 else "widening" if shrink_hi < 0 else "no clear trend"
+    current = float(v[have[-min(3, have.size) :]].mean())
+    detectable = tuple((int(h), detectable_narrowing(current, int(h), z=z)) for h in horizons)
+    per, over = f"a {period_name}", f"over {have.size} {period_name}s"
+    narrowing = -gap_sign * slope
+    if verdict == "narrowing":
+        change = (
+            f"The trend test finds the gap narrowing by {narrowing:.1f}{unit} {per} {over} "
+            f"(95 % interval {shrink_lo:.1f} to {shrink_hi:.1f}{unit} {per})."
+        )
+    elif verdict == "widening":
+        change = (
+            f"The trend test finds the gap widening by {-narrowing:.1f}{unit} {per} {over} "
+            f"(95 % interval {-shrink_hi:.1f} to {-shrink_lo:.1f}{unit} {per})."
+        )
+    else:
+        change = (
+            f"The trend test finds no clear trend in the gap {over}: the 95 % interval runs "
+            f"from narrowing by {shrink_hi:.1f} to widening by {-shrink_lo:.1f}{unit} {per}."
+        )
+    ahead = [
+        f"{amount:.1f}{unit} over the next {h} {period_name}s"
+        for h, amount in detectable
+        if math.isfinite(amount)
+    ]
+    if ahead:
+        change += (
+            " With about as many patients as now, a steady narrowing of at least "
+            + " or ".join(ahead)
+            + f" would be told from chance {round(POWER * 100)} % of the time."
+        )
+    return GapTrend(slope, lo, hi, verdict, int(have.size), detectable, change)
 
 
 # --------------------------------------------------------------------------------------
@@ -264,14 +333,18 @@ def gap_series(
     improvement: str = "increase",
     multiplier: float = 100,
     labels: Mapping[str, str] | None = None,
+    horizons: Sequence[int] = (6, 12),
+    period_name: str = "period",
 ) -> GapAnalysis:
     """Gap of every group against a reference, per period, with intervals and an SPC verdict.
 
     Input is long form, one row per (period, group): ``numerators`` events out of
     ``denominators``. Periods are sorted (numbers numerically, text such as ``2024-03``
     lexically); a (period, group) without a row has no gap that period. ``labels`` maps
-    group names to display names for the summaries. See the module docstring for the
-    formulas, the references and the chart rules.
+    group names to display names for the summaries. ``horizons`` (periods ahead) and
+    ``period_name`` (e.g. "month") shape the trend test's minimum detectable narrowing and its
+    sentence. See the module docstring for the formulas, the references, the chart rules and
+    the trend test.
 
     Raises :class:`InputError` (``row`` = 1-based input row) for a negative or non-finite
     count, a numerator above its denominator, a repeated (period, group), an unknown
@@ -316,21 +389,9 @@ def gap_series(
         if overall:
             tot_x, tot_n = np.nansum(xs, axis=1), np.nansum(ns, axis=1)
             ref_rate = np.where(tot_n > 0, tot_x / np.where(tot_n > 0, tot_n, 1), np.nan)
-            rest_x, rest_n = tot_x[:, None] - xs, tot_n[:, None] - ns
-            w = ns / tot_n[:, None]
-            _, lo_rest, hi_rest = newcombe_difference(xs, ns, rest_x, rest_n)
-            _, rlo_rest, rhi_rest = katz_ratio(xs, ns, rest_x, rest_n)
-            diff_lo, diff_hi = (1 - w) * lo_rest, (1 - w) * hi_rest
-            # p_g − p_all, identical to (1 − w)·(p_g − p_rest); undefined without a rest
-            diff = np.where(rest_n > 0, rates - ref_rate[:, None], np.nan)
-
-            def _to_overall(r: np.ndarray) -> np.ndarray:
-                return r / (w * r + 1 - w)
-
-            ratio = np.where(
-                (ref_rate[:, None] > 0) & (rest_n > 0), rates / ref_rate[:, None], np.nan
+            diff, diff_lo, diff_hi, ratio, ratio_lo, ratio_hi = compare.versus_overall(
+                xs, ns, tot_x[:, None], tot_n[:, None]
             )
-            ratio_lo, ratio_hi = _to_overall(rlo_rest), _to_overall(rhi_rest)
             ref_index = -1
             ref_name, ref_label = "overall", "all patients"
         else:
@@ -360,8 +421,8 @@ def gap_series(
             ref_label = show.get(ref_name, ref_name)
             rx, rn = xs[:, [ref_index]], ns[:, [ref_index]]
             ref_rate = rates[:, ref_index]
-            diff, diff_lo, diff_hi = newcombe_difference(xs, ns, rx, rn)
-            ratio, ratio_lo, ratio_hi = katz_ratio(xs, ns, rx, rn)
+            diff, diff_lo, diff_hi = compare.difference(xs, ns, rx, rn)
+            ratio, ratio_lo, ratio_hi = compare.ratio(xs, ns, rx, rn)
 
     m = float(multiplier)
     unit = _unit(m)
@@ -412,6 +473,14 @@ def gap_series(
                 last_gap=last,
                 summary=_summary(
                     label, ref_label, overall, first, last, direction, signal, chart_type, unit
+                ),
+                trend=gap_trend(
+                    d,
+                    diff_lo[:, j] * m,
+                    diff_hi[:, j] * m,
+                    horizons=horizons,
+                    unit=unit,
+                    period_name=period_name,
                 ),
             )
         )

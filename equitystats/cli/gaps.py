@@ -27,8 +27,8 @@ output (CSV on stdout), one row per group and period, groups in order of first a
   period,group,reference,rate,reference_rate,difference,diff_ci_low,diff_ci_high,
   ratio,ratio_ci_low,ratio_ci_high,chart,cl,lcl,ucl,sigma_signal,signal,closing
   rate, reference_rate and the difference with its 95 % interval (Newcombe hybrid score)
-  are × --multiply (percentage points with 100); the ratio and its 95 % interval (Katz
-  log) are unscaled. chart is "i" (XmR chart of the difference, 12 or more periods) or
+  are × --multiply (percentage points with 100); the ratio and its 95 % interval
+  (MOVER-R with Wilson limits, Donner & Zou 2012) are unscaled. chart is "i" (XmR chart of the difference, 12 or more periods) or
   "run" (run chart, fewer); cl/lcl/ucl are its centre line and limits (no limits on a run
   chart); sigma_signal marks a point outside the limits; signal (runs or limits, Anhøj
   rules) and closing (the gap narrowed and there is a signal) are per group. Missing
@@ -52,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "gaps",
         help="equity gap of each group against a reference over time, with SPC",
         description="For a proportion measured per period and group, the gap between each "
-        "group and a reference (difference with Newcombe's interval, ratio with Katz's), "
+        "group and a reference (difference with Newcombe's interval, ratio with MOVER-R), "
         "charted over time (XmR chart, or run chart with fewer than 12 periods) to tell "
         "whether the gap is closing.",
         epilog=EPILOG,

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from equitystats import gaps
+from equitystats import compare
 from equitystats.cli import main
 
 HEADER = (
@@ -63,7 +63,7 @@ def test_writes_one_row_per_group_and_period(tmp_path, capsys):
     assert first["period"] == "1" and float(first["rate"]) == pytest.approx(50.0)
     assert float(first["reference_rate"]) == pytest.approx(70.0)
     assert float(first["difference"]) == pytest.approx(-20.0)
-    _, lo, hi = gaps.newcombe_difference(500, 1000, 700, 1000)
+    _, lo, hi = compare.difference(500, 1000, 700, 1000)
     assert float(first["diff_ci_low"]) == pytest.approx(float(lo) * 100, rel=1e-6)
     assert float(first["diff_ci_high"]) == pytest.approx(float(hi) * 100, rel=1e-6)
     assert first["chart"] == "i" and first["lcl"] != "" and first["ucl"] != ""

@@ -9,61 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from equitystats import gaps, spc
+from equitystats import compare, gaps, spc
 from equitystats.errors import InputError
 
 # --------------------------------------------------------------------------------------
-# intervals against published values
-
-
-@pytest.mark.parametrize(
-    ("x", "n", "low", "high"),
-    # Newcombe R.G. 1998, Stat Med 17:857, Table I, method 3 (Wilson score, no correction)
-    [
-        (81, 263, 0.2553, 0.3662),
-        (15, 148, 0.0624, 0.1605),
-        (0, 20, 0.0, 0.1611),
-        (1, 29, 0.0061, 0.1718),
-    ],
-)
-def test_wilson_interval_matches_newcombe_1998_table(x, n, low, high):
-    lo, hi = gaps.wilson(x, n)
-    assert float(lo) == pytest.approx(low, abs=5e-5)
-    assert float(hi) == pytest.approx(high, abs=5e-5)
-
-
-@pytest.mark.parametrize(
-    ("x1", "n1", "x2", "n2", "low", "high"),
-    # Newcombe R.G. 1998, Stat Med 17:873, Table II, method 10 (hybrid score)
-    [
-        (56, 70, 48, 80, 0.0524, 0.3339),
-        (9, 10, 3, 10, 0.1705, 0.8090),
-        (5, 56, 0, 29, -0.0381, 0.1926),
-        (0, 10, 0, 20, -0.1611, 0.2775),
-        (10, 10, 0, 20, 0.6791, 1.0000),
-        (10, 10, 0, 10, 0.6075, 1.0000),
-    ],
-)
-def test_newcombe_method_10_matches_the_published_examples(x1, n1, x2, n2, low, high):
-    d, lo, hi = gaps.newcombe_difference(x1, n1, x2, n2)
-    assert float(d) == pytest.approx(x1 / n1 - x2 / n2, rel=1e-6)
-    assert float(lo) == pytest.approx(low, abs=5e-5)
-    assert float(hi) == pytest.approx(high, abs=5e-5)
-
-
-def test_katz_interval_is_the_log_interval_by_hand():
-    ratio, lo, hi = gaps.katz_ratio(20, 100, 10, 100)
-    se = math.sqrt(1 / 20 - 1 / 100 + 1 / 10 - 1 / 100)
-    z = 1.959963984540054
-    assert float(ratio) == pytest.approx(2.0, rel=1e-6)
-    assert float(lo) == pytest.approx(2 * math.exp(-z * se), rel=1e-6)
-    assert float(hi) == pytest.approx(2 * math.exp(z * se), rel=1e-6)
-
-
-def test_katz_interval_is_undefined_with_a_zero_numerator():
-    ratio, lo, hi = gaps.katz_ratio([0, 5], [50, 50], [10, 0], [50, 50])
-    assert ratio[0] == 0 and np.isnan(ratio[1])
-    assert np.isnan(lo).all() and np.isnan(hi).all()
+# intervals (the formulas and published values are tested in test_compare.py)
 
 
 @settings(max_examples=60, deadline=None)
@@ -71,11 +21,12 @@ def test_katz_interval_is_undefined_with_a_zero_numerator():
 def test_intervals_contain_their_estimates(n1, n2, data):
     x1 = data.draw(st.integers(0, n1))
     x2 = data.draw(st.integers(0, n2))
-    d, lo, hi = gaps.newcombe_difference(x1, n1, x2, n2)
+    res = gaps.gap_series([1, 1], ["a", "b"], [x1, x2], [n1, n2], reference="b", multiplier=1)
+    g = res.group("a")
+    d, lo, hi = g.difference[0], g.diff_ci_low[0], g.diff_ci_high[0]
     assert -1 - 1e-12 <= lo <= d + 1e-12 and d - 1e-12 <= hi <= 1 + 1e-12
-    r, rlo, rhi = gaps.katz_ratio(x1, n1, x2, n2)
-    if x1 > 0 and x2 > 0:
-        assert rlo <= r <= rhi
+    if x2 > 0:
+        assert g.ratio_ci_low[0] <= g.ratio[0] <= g.ratio_ci_high[0]
 
 
 # --------------------------------------------------------------------------------------
@@ -102,11 +53,11 @@ def test_gap_against_a_named_group_is_the_difference_in_percentage_points():
     assert [g.group for g in a.groups] == ["black"]
     g = a.group("black")
     assert g.difference == pytest.approx([-20.0, -12.0], rel=1e-6)
-    d, lo, hi = gaps.newcombe_difference(50, 100, 70, 100)
+    d, lo, hi = compare.difference(50, 100, 70, 100)
     assert (g.diff_ci_low[0], g.diff_ci_high[0]) == pytest.approx(
         (float(lo) * 100, float(hi) * 100), rel=1e-6
     )
-    r, rlo, rhi = gaps.katz_ratio(60, 100, 72, 100)
+    r, rlo, rhi = compare.ratio(60, 100, 72, 100)
     assert (g.ratio[1], g.ratio_ci_low[1], g.ratio_ci_high[1]) == pytest.approx(
         (float(r), float(rlo), float(rhi)), rel=1e-6
     )
@@ -125,10 +76,10 @@ def test_gap_against_overall_uses_group_versus_rest_for_its_intervals():
         w = n[j] / n.sum()
         rest_x, rest_n = x.sum() - x[j], n.sum() - n[j]
         assert g.difference[0] == pytest.approx((x[j] / n[j] - p_all) * 100, rel=1e-6)
-        _, lo, hi = gaps.newcombe_difference(x[j], n[j], rest_x, rest_n)
+        _, lo, hi = compare.difference(x[j], n[j], rest_x, rest_n)
         assert g.diff_ci_low[0] == pytest.approx((1 - w) * lo * 100, rel=1e-6)
         assert g.diff_ci_high[0] == pytest.approx((1 - w) * hi * 100, rel=1e-6)
-        r, rlo, rhi = gaps.katz_ratio(x[j], n[j], rest_x, rest_n)
+        r, rlo, rhi = compare.ratio(x[j], n[j], rest_x, rest_n)
         assert g.ratio[0] == pytest.approx(float(r / (w * r + 1 - w)), rel=1e-6)
         assert g.ratio_ci_low[0] == pytest.approx(float(rlo / (w * rlo + 1 - w)), rel=1e-6)
         assert g.ratio_ci_low[0] <= g.ratio[0] <= g.ratio_ci_high[0]
@@ -301,3 +252,60 @@ def test_one_unusual_last_period_does_not_decide_the_direction():
     gap = gaps.gap_series(p, g, x, n, reference="w").group("b")
     assert gap.first_gap == pytest.approx(-20.0)
     assert gap.last_gap == pytest.approx(-(19 + 21 + 5) / 3)
+
+
+# --------------------------------------------------------------------------------------
+# the trend test and the minimum detectable narrowing
+
+
+def test_trend_is_the_inverse_variance_weighted_slope():
+    rng = np.random.default_rng(3)
+    d = -12 + 0.5 * np.arange(10) + rng.normal(0, 1, 10)
+    half = rng.uniform(1, 4, 10)
+    trend = gaps.gap_trend(d, d - half, d + half)
+    z = 1.959963984540054
+    sd = half / z
+    coef, cov = np.polyfit(np.arange(10), d, 1, w=1 / sd, cov="unscaled")
+    assert trend.slope == pytest.approx(coef[0], rel=1e-9)
+    se = float(np.sqrt(cov[0, 0]))
+    assert (trend.ci_low, trend.ci_high) == pytest.approx((coef[0] - z * se, coef[0] + z * se))
+    assert trend.verdict == "narrowing" and trend.periods == 10
+    assert "narrowing by 0.5" in trend.summary or "narrowing by 0.6" in trend.summary
+
+
+def test_a_constant_gap_has_no_trend_and_missing_periods_are_skipped():
+    d = np.array([5.0, np.nan, 5.0, 5.0, 5.0])
+    trend = gaps.gap_trend(d, d - 2, d + 2, unit=" points", period_name="month")
+    assert trend.slope == pytest.approx(0.0, abs=1e-12) and trend.verdict == "no clear trend"
+    assert trend.periods == 4 and "over 4 months" in trend.summary
+    assert gaps.gap_trend(d[:3], d[:3] - 2, d[:3] + 2) is None
+
+
+def test_a_positive_gap_that_grows_is_widening():
+    d = np.array([2.0, 4.0, 6.0, 8.0, 10.0])
+    assert gaps.gap_trend(d, d - 1, d + 1).verdict == "widening"
+    assert gaps.gap_trend(-d, -d - 1, -d + 1).verdict == "widening"
+    assert gaps.gap_trend(d[::-1], d - 1, d + 1).verdict == "narrowing"
+
+
+def test_detectable_narrowing_is_the_power_equation_of_the_slope():
+    v, h = 4.0, 12
+    se = math.sqrt(12 * v / (h * (h * h - 1)))
+    want = (1.959963984540054 + 0.8416212335729143) * se * (h - 1)
+    assert gaps.detectable_narrowing(v, h) == pytest.approx(want, rel=1e-9)
+    assert gaps.detectable_narrowing(4 * v, h) == pytest.approx(2 * want, rel=1e-9)
+    assert gaps.detectable_narrowing(v, 6) > gaps.detectable_narrowing(v, 12)
+    assert math.isnan(gaps.detectable_narrowing(v, 1))
+
+
+def test_gap_series_reports_a_trend_for_every_group_with_three_periods():
+    periods = [1, 1, 2, 2, 3, 3]
+    groups = ["b", "w"] * 3
+    res = gaps.gap_series(periods, groups, [40, 70, 50, 70, 60, 70], [100] * 6, reference="w",
+                          period_name="month")  # fmt: skip
+    trend = res.group("b").trend
+    assert trend.periods == 3 and trend.slope == pytest.approx(10.0)
+    assert [h for h, _ in trend.detectable] == [6, 12]
+    assert "over the next 6 months" in trend.summary
+    two = gaps.gap_series([1, 1, 2, 2], ["b", "w"] * 2, [4, 7, 5, 7], [10] * 4, reference="w")
+    assert two.group("b").trend is None

@@ -54,7 +54,7 @@ import numpy as np
 from django.core.cache import cache
 from django.db.models import Q
 
-from equitystats import disparity, gaps, quality, spc, standards, stratify, suppress
+from equitystats import compare, disparity, gaps, quality, spc, standards, stratify, suppress
 from equitystats.errors import InputError
 from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
 from pursuing_equity.measures import periods as period_text
@@ -82,8 +82,13 @@ DEFAULT_CHART_RULES = "ihi"
 CONTROL_LIMITS_MIN_POINTS = 20
 #: Rates are shown in percent, gaps in percentage points.
 MULTIPLIER = 100.0
+#: Fewest patients a group needs in a period to enter the summary disparity measures (see
+#: :func:`disparity_view`); a program file may set ``[measures] min_group_denominator``.
+MIN_GROUP_DENOMINATOR = 20
 CACHE_SECONDS = 24 * 3600
-CACHE_VERSION = 2
+# 3: comparisons with a group use score intervals (equitystats.compare), summary measures
+# only groups of at least the minimum denominator
+CACHE_VERSION = 3
 
 DISPARITY_LABELS = {
     "range_difference": "Range difference (points)",
@@ -104,6 +109,7 @@ class ChartSettings:
     rules: str = DEFAULT_CHART_RULES
     control_min_points: int = CONTROL_LIMITS_MIN_POINTS
     threshold: int = suppress.DEFAULT_THRESHOLD
+    min_group_denominator: int = MIN_GROUP_DENOMINATOR
 
 
 def chart_settings(cycle) -> ChartSettings:
@@ -114,6 +120,7 @@ def chart_settings(cycle) -> ChartSettings:
         rules=rules if rules in spc.RULES else DEFAULT_CHART_RULES,
         control_min_points=int(facts.get("control_limits_min_points", CONTROL_LIMITS_MIN_POINTS)),
         threshold=int(facts.get("suppression_threshold", suppress.DEFAULT_THRESHOLD)),
+        min_group_denominator=int(facts.get("min_group_denominator", MIN_GROUP_DENOMINATOR)),
     )
 
 
@@ -402,10 +409,17 @@ class GapGroup:
     points: tuple[dict[str, Any], ...]
     verdict: str = "unknown"  # a key of VERDICTS: the answer line at the top of the dashboard
     evidence: str = ""  # the rule that fired (or none), the periods and the size of the change
+    # the trend test of equitystats.gaps in plain sentences, and its verdict
+    trend_summary: str = ""
+    trend_verdict: str = ""
 
     @property
     def verdict_label(self) -> str:
         return VERDICTS[self.verdict]
+
+
+#: Horizons of the minimum detectable narrowing (6 and 12 months) in each frequency's periods.
+TREND_HORIZONS = {"monthly": ((6, 12), "month"), "quarterly": ((2, 4), "quarter")}
 
 
 @dataclass(frozen=True)
@@ -538,6 +552,7 @@ def gap_view(
             grp.append(g)
             num.append(c.numerator)
             den.append(c.denominator)
+    horizons, period_name = TREND_HORIZONS.get(measure.frequency, TREND_HORIZONS["monthly"])
     try:
         analysis = gaps.gap_series(
             per,
@@ -548,6 +563,8 @@ def gap_view(
             improvement=measure.improvement,
             multiplier=MULTIPLIER,
             labels=labels,
+            horizons=horizons,
+            period_name=period_name,
         )
     except InputError as exc:
         return GapView(stratifier, reference, ref_label, (), note=f"No gaps to show: {exc}.")
@@ -594,6 +611,8 @@ def gap_view(
                 points=tuple(points),
                 verdict=verdict,
                 evidence=evidence,
+                trend_summary=g.trend.summary if g.trend else "",
+                trend_verdict=g.trend.verdict if g.trend else "",
             )
         )
     resolved = analysis.reference
@@ -616,66 +635,149 @@ class DisparityView:
     measures: tuple[dict[str, Any], ...]
     pairs: tuple[dict[str, Any], ...]
     note: str = ""
+    # (group label, patients) of the groups left out of the summary measures as too small
+    excluded: tuple[tuple[str, int], ...] = ()
+    min_denominator: int = MIN_GROUP_DENOMINATOR
 
 
-def disparity_view(measure: Measure, published: Published, stratifier: str) -> DisparityView:
-    """Summary disparity measures of the latest period with at least two published groups."""
+def _estimate(value: float, low: float, high: float, digits: int) -> dict[str, float | None]:
+    """A comparison as the templates show it: rounded, None where undefined or unbounded."""
+    return _rounded({"value": _num(value), "ci_low": _num(low), "ci_high": _num(high)}, digits)
+
+
+def _pairs(
+    measure: Measure, stratifier: str, row: Sequence[Cell], reference: str
+) -> tuple[dict[str, Any], ...]:
+    """Every group against ``reference`` (a group's name, or ``"mean"``: all groups shown
+    together) with the score intervals of :mod:`equitystats.compare`, which stay honest for a
+    group of one or two patients, unlike delta-method intervals from p(1 − p)/n."""
+    num = np.array([c.numerator for c in row], dtype=float)
+    den = np.array([c.denominator for c in row], dtype=float)
+    if reference == "mean":
+        d, d_lo, d_hi, r, r_lo, r_hi = compare.versus_overall(num, den, num.sum(), den.sum())
+    else:
+        result = compare.compare([c.group for c in row], num, den, reference=reference)
+        d, d_lo, d_hi = result.difference, result.difference_low, result.difference_high
+        r, r_lo, r_hi = result.ratio, result.ratio_low, result.ratio_high
+    return tuple(
+        {
+            "group": group_label(measure, stratifier, c.group),
+            "difference": _estimate(
+                d[j] * MULTIPLIER, d_lo[j] * MULTIPLIER, d_hi[j] * MULTIPLIER, 2
+            ),
+            "ratio": _estimate(r[j], r_lo[j], r_hi[j], 3),
+        }
+        for j, c in enumerate(row)
+        if c.group != reference
+    )
+
+
+def _resolve_reference(reference: str, row: Sequence[Cell], higher_is_better: bool) -> str:
+    """A group's name, or ``"mean"``: ``best`` and ``largest`` chosen among ``row`` (ties by
+    name), an unknown group (for instance a suppressed one) replaced by the mean."""
+    if reference in ("best", "largest"):
+
+        def key(c: Cell) -> tuple[float, str]:
+            if reference == "largest":
+                return (-c.denominator, c.group)
+            rate = c.numerator / c.denominator
+            return (-rate if higher_is_better else rate, c.group)
+
+        return min(row, key=key).group
+    return reference if reference in {c.group for c in row} else "mean"
+
+
+def disparity_view(
+    measure: Measure,
+    published: Published,
+    stratifier: str,
+    *,
+    min_denominator: int = MIN_GROUP_DENOMINATOR,
+) -> DisparityView:
+    """Disparity measures of the latest period with at least two published groups.
+
+    Each group against the reference comes with score intervals (:func:`_pairs`). The summary
+    measures (HD*Calc set, :func:`equitystats.disparity.measures`) rest on delta-method standard
+    errors, which collapse at rates of 0 or 100 % and are far too narrow for small groups, so they
+    are computed only over the groups with at least ``min_denominator`` patients in that period
+    (``[measures] min_group_denominator``); the view names the groups left out and why. ``best``
+    and ``largest`` are chosen among those groups too: the best rate of a group of one is chance.
+    """
     groups = _known_groups(published, stratifier)
     cells = published.cells.get(stratifier, {})
     reference = measure.reference_groups.get(stratifier, "overall")
     reference = {"overall": "mean"}.get(reference, reference)
+    higher_is_better = measure.improvement == "increase"
     for i in range(len(published.periods) - 1, -1, -1):
         row = [cells[g][i] for g in groups if cells[g][i].rate is not None]
         row = [c for c in row if c.denominator]
         if len(row) < 2:
             continue
-        num = np.array([c.numerator for c in row], dtype=float)
-        den = np.array([c.denominator for c in row], dtype=float)
-        rate, se, _, _ = stratify.rate_statistics(num, den)
-        names = [c.group for c in row]
-        ref = reference if reference in (*names, "mean", "best", "largest") else "mean"
-        try:
-            result = disparity.measures(
-                names,
-                rate * MULTIPLIER,
-                se * MULTIPLIER,
-                den,
-                reference=ref,
-                higher_is_better=measure.improvement == "increase",
-            )
-        except InputError as exc:
-            return DisparityView(None, "", "", (), (), note=f"No disparity measures: {exc}.")
-        period = published.periods[i]
-        ref_name = result.reference.name
+        large = [c for c in row if c.denominator >= min_denominator]
+        ref = _resolve_reference(reference, large or row, higher_is_better)
         ref_label = (
             "the population-weighted mean"
-            if ref_name == "mean"
-            else group_label(measure, stratifier, ref_name)
+            if ref == "mean"
+            else group_label(measure, stratifier, ref)
         )
-        rows = []
-        for key, label in DISPARITY_LABELS.items():
-            est = result.measures[key].as_dict()
-            rows.append({"key": key, "label": label, **_rounded(est, 3)})
-        pairs = []
-        for pair in result.pairs:
-            pairs.append(
-                {
-                    "group": group_label(measure, stratifier, pair.group),
-                    "difference": _rounded(pair.difference.as_dict(), 2),
-                    "ratio": _rounded(pair.ratio.as_dict(), 3),
-                }
-            )
+        excluded = tuple(
+            (group_label(measure, stratifier, c.group), int(c.denominator))
+            for c in row
+            if c.denominator < min_denominator
+        )
+        notes = []
         left_out = len(groups) - len(row)
-        note = ""
         if left_out and published.suppressed:
-            note = f"{left_out} group(s) with suppressed counts are left out."
+            notes.append(f"{left_out} group(s) with suppressed counts are left out.")
+        if excluded:
+            names = "; ".join(
+                f"{label} ({n} patient{'s' if n != 1 else ''})" for label, n in excluded
+            )
+            notes.append(
+                f"The summary measures use only groups with at least {min_denominator} patients "
+                f"in the period, because with fewer their rates swing too much for these measures; "
+                f"left out: {names}. Every group is still compared with the reference below."
+            )
+        rows: list[dict[str, Any]] = []
+        if len(large) >= 2:
+            num = np.array([c.numerator for c in large], dtype=float)
+            den = np.array([c.denominator for c in large], dtype=float)
+            rate, se, _, _ = stratify.rate_statistics(num, den)
+            names_large = [c.group for c in large]
+            try:
+                result = disparity.measures(
+                    names_large,
+                    rate * MULTIPLIER,
+                    se * MULTIPLIER,
+                    den,
+                    reference=ref if ref in names_large else "mean",
+                    higher_is_better=higher_is_better,
+                )
+            except InputError as exc:
+                return DisparityView(None, "", "", (), (), note=f"No disparity measures: {exc}.")
+            if result.reference.name != ref:
+                notes.append(
+                    "The summary measures are measured against the population-weighted mean of "
+                    f"the groups large enough, because {ref_label} is not one of them."
+                )
+            for key, label in DISPARITY_LABELS.items():
+                est = result.measures[key].as_dict()
+                rows.append({"key": key, "label": label, **_rounded(est, 3)})
+        else:
+            notes.append(
+                f"No summary measures: fewer than two groups have at least {min_denominator} "
+                "patients in the period."
+            )
+        period = published.periods[i]
         return DisparityView(
             period,
             period_text.label(period, measure.frequency),
             ref_label,
             tuple(rows),
-            tuple(pairs),
-            note,
+            _pairs(measure, stratifier, row, ref),
+            " ".join(notes),
+            excluded,
+            min_denominator,
         )
     return DisparityView(
         None, "", "", (), (), note="No period has two groups with data to compare yet."
@@ -938,7 +1040,9 @@ def compute(
         overall=overall,
         groups=group_charts,
         gap=gap,
-        disparity=disparity_view(measure, published, stratifier)
+        disparity=disparity_view(
+            measure, published, stratifier, min_denominator=settings.min_group_denominator
+        )
         if stratifier
         else DisparityView(None, "", "", (), ()),
         quality=quality_view(measure, rows, published),

@@ -58,6 +58,15 @@ def tables(dashboard: Dashboard) -> dict[str, Table]:
         [[d.period_label, m["label"], m["value"], m["se"], m["ci_low"], m["ci_high"]]
          for m in d.measures],
     )  # fmt: skip
+    left_out = {label for label, _ in d.excluded}
+    comparisons = (
+        ["period", "group", "reference", "difference_points", "difference_low",
+         "difference_high", "ratio", "ratio_low", "ratio_high", "in_summary_measures"],
+        [[d.period_label, p["group"], d.reference_label, p["difference"]["value"],
+          p["difference"]["ci_low"], p["difference"]["ci_high"], p["ratio"]["value"],
+          p["ratio"]["ci_low"], p["ratio"]["ci_high"], _yes_no(p["group"] not in left_out)]
+         for p in d.pairs],
+    )  # fmt: skip
     quality = (
         ["stratifier", "period", "patients", "share_unknown", "share_declined",
          "share_not_collected", "share_unusable", "usable"],
@@ -79,7 +88,14 @@ def tables(dashboard: Dashboard) -> dict[str, Table]:
             for a in dashboard.aims
         ],
     )  # fmt: skip
-    return {"rates": rates, "gaps": gaps, "disparity": disparity, "quality": quality, "aims": aims}
+    return {
+        "rates": rates,
+        "gaps": gaps,
+        "disparity": disparity,
+        "comparisons": comparisons,
+        "quality": quality,
+        "aims": aims,
+    }
 
 
 def network_table(panels: Sequence[NetworkPanel]) -> Table:

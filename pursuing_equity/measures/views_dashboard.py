@@ -38,6 +38,7 @@ CSV_TABLES = {
     "rates": "Rates of every group and period, with 95% intervals",
     "gaps": "Gaps over time",
     "disparity": "Disparity measures",
+    "comparisons": "Each group against the reference, with score intervals",
     "quality": "Data completeness",
     "aims": "Progress toward the aims",
 }

@@ -165,6 +165,12 @@ def data_sharing(document: dict, cohorts: list[Cohort]) -> tuple[str, ...]:
             "Control limits are drawn once a measure has "
             f"{facts['control_limits_min_points']} data points."
         )
+    if "min_group_denominator" in facts:
+        sentences.append(
+            "Summary disparity measures use only groups with at least "
+            f"{facts['min_group_denominator']} patients in a period; smaller groups are named "
+            "and still compared one by one with score intervals."
+        )
     return tuple(sentences)
 
 

@@ -119,10 +119,12 @@ def test_the_team_reads_its_own_unsuppressed_dashboard(client, world):
         "Is the gap closing?",
         "Progress toward the aims",
         "Gaps against White",
+        "Is the gap closing?",
         "Disparity measures",
         "Data quality",
     ):
         assert heading in html
+    assert "The trend test finds" in html and "over the next 6 months" in html
     assert 'data-measure-chart="overall-spec"' in html and 'id="overall-spec"' in html
     assert "<details>" in html and "<caption>" in html
 
@@ -224,7 +226,7 @@ def test_csv_export_outside_the_team_is_suppressed(client, world):
         if row["numerator"].startswith("suppressed"):
             assert row["rate_percent"] == "" and row["ci_low"] == ""
     assert any(row["numerator"] == LABEL for row in rows)
-    for table in ("gaps", "disparity", "quality", "aims"):
+    for table in ("gaps", "disparity", "comparisons", "quality", "aims"):
         response = client.get(
             url(world.measure, "measure_dashboard_export", fmt="csv") + f"?table={table}"
         )
@@ -237,7 +239,7 @@ def test_xlsx_export_outside_the_team_is_suppressed(client, world):
     response = client.get(url(world.measure, "measure_dashboard_export", fmt="xlsx"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content), read_only=True)
-    assert book.sheetnames == ["rates", "gaps", "disparity", "quality", "aims"]
+    assert book.sheetnames == ["rates", "gaps", "disparity", "comparisons", "quality", "aims"]
     rows = list(book["rates"].iter_rows(values_only=True))
     header = rows[0]
     num, den = header.index("numerator"), header.index("denominator")
@@ -253,6 +255,20 @@ def test_the_team_downloads_its_own_counts(client, world):
     rows = csv_rows(client.get(url(world.measure, "measure_dashboard_export", fmt="csv")))
     assert not any(r["numerator"].startswith("suppressed") for r in rows)
     assert any(1 <= int(r["numerator"].replace(",", "")) <= 10 for r in rows)
+
+
+@pytest.mark.django_db
+def test_comparisons_download_has_score_intervals_and_says_which_groups_are_summarised(
+    client, world
+):
+    as_(client, world.people["team_member"])
+    export = url(world.measure, "measure_dashboard_export", fmt="csv") + "?table=comparisons"
+    rows = csv_rows(client.get(export))
+    assert rows and set(rows[0]) >= {"difference_points", "difference_low", "ratio_high"}
+    for row in rows:
+        assert float(row["difference_low"]) <= float(row["difference_points"])
+        assert float(row["difference_points"]) <= float(row["difference_high"])
+        assert row["in_summary_measures"] in ("yes", "no")
 
 
 @pytest.mark.django_db

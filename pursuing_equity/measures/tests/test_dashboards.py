@@ -287,3 +287,96 @@ def test_one_period_and_a_single_group_do_not_break_anything():
     assert dashboard.overall.chart_type == ""
     assert dashboard.gap.groups == ()
     assert np.isfinite(dashboard.overall.points[0]["rate"])
+
+
+def tiny_groups_rows(months: int = 3) -> list[CountRow]:
+    """White 48/80 and Black 30/60 each month, beside groups of one and two patients."""
+    counts = {"white": (48, 80), "black": (30, 60), "aian": (1, 1), "mena": (2, 2)}
+    out = []
+    for m in range(1, months + 1):
+        day = datetime.date(2024, m, 1)
+        total = [sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())]
+        out.append(CountRow(day, "overall", "all", *total))
+        out += [CountRow(day, "race_ethnicity", g, x, n) for g, (x, n) in counts.items()]
+    return out
+
+
+def test_summary_measures_leave_out_small_groups_and_say_which():
+    measure = bp(stratifiers=["race_ethnicity"], reference_groups={"race_ethnicity": "white"})
+    dashboard = compute(measure, tiny_groups_rows(), aims=[], suppressed=False,
+                        stratifier="race_ethnicity", settings=SETTINGS)  # fmt: skip
+    view = dashboard.disparity
+    assert [n for _, n in view.excluded] == [1, 2] and view.min_denominator == 20
+    assert "American Indian or Alaska Native (1 patient)" in view.note
+    assert "(2 patients)" in view.note and "at least 20 patients" in view.note
+    by_key = {m["key"]: m for m in view.measures}
+    # only White (60 %) and Black (50 %) remain: the range is theirs, not 100 − 50
+    assert by_key["range_difference"]["value"] == pytest.approx(10.0)
+    assert [p["group"] for p in view.pairs] == [
+        "Black or African American",
+        "American Indian or Alaska Native",
+        "Middle Eastern or North African",
+    ]
+
+
+def test_no_comparison_of_a_group_of_one_is_narrower_than_its_own_score_interval():
+    measure = bp(stratifiers=["race_ethnicity"], reference_groups={"race_ethnicity": "white"})
+    dashboard = compute(measure, tiny_groups_rows(), aims=[], suppressed=False,
+                        stratifier="race_ethnicity", settings=SETTINGS)  # fmt: skip
+    wilson_low_of_one = 20.65  # Wilson interval of 1/1 in percent: 20.65 to 100
+    aian = next(p for p in dashboard.disparity.pairs if p["group"].startswith("American"))
+    diff = aian["difference"]
+    assert diff["value"] == pytest.approx(40.0)
+    assert diff["value"] - diff["ci_low"] >= 100 - wilson_low_of_one - 0.01
+    assert aian["ratio"]["ci_low"] < 0.5 < 2 < aian["ratio"]["ci_high"]
+    gap = next(g for g in dashboard.gap.groups if g.group == "aian")
+    for point in gap.points:
+        assert point["gap"] - point["gap_low"] >= 100 - wilson_low_of_one - 0.01
+
+
+def test_every_group_enters_the_summary_when_the_program_allows_small_groups():
+    measure = bp(stratifiers=["race_ethnicity"], reference_groups={"race_ethnicity": "white"})
+    settings = ChartSettings(min_group_denominator=1)
+    dashboard = compute(measure, tiny_groups_rows(), aims=[], suppressed=False,
+                        stratifier="race_ethnicity", settings=settings)  # fmt: skip
+    assert dashboard.disparity.excluded == () and "left out" not in dashboard.disparity.note
+    by_key = {m["key"]: m for m in dashboard.disparity.measures}
+    assert by_key["range_difference"]["value"] == pytest.approx(50.0)
+
+
+def test_summary_measures_need_two_groups_large_enough():
+    measure = bp(stratifiers=["race_ethnicity"], reference_groups={"race_ethnicity": "white"})
+    settings = ChartSettings(min_group_denominator=70)
+    dashboard = compute(measure, tiny_groups_rows(), aims=[], suppressed=False,
+                        stratifier="race_ethnicity", settings=settings)  # fmt: skip
+    view = dashboard.disparity
+    assert view.measures == () and "fewer than two groups have at least 70" in view.note
+    assert len(view.pairs) == 3
+
+
+def test_min_group_denominator_comes_from_the_program_file():
+    class Cycle:
+        document = {"measures": {"min_group_denominator": 35}}
+
+    assert chart_settings(Cycle()).min_group_denominator == 35
+    assert chart_settings(None).min_group_denominator == 20
+
+
+def test_every_gap_has_a_trend_test_and_detectable_narrowing_in_months(rows):
+    dashboard = dressed(bp(), rows, aims=[], suppressed=False, stratifier="race_ethnicity",
+                        settings=SETTINGS)  # fmt: skip
+    for g in dashboard.gap.groups:
+        assert g.trend_verdict in ("narrowing", "widening", "no clear trend")
+        # over the months the group has patients in (small groups miss some)
+        months = sum(1 for p in g.points)
+        assert f"over {months} months" in g.trend_summary
+        assert "over the next 6 months or" in g.trend_summary and "12 months" in g.trend_summary
+
+
+def test_quarterly_measures_look_ahead_in_quarters():
+    measure = bp(stratifiers=["race_ethnicity"], frequency="quarterly")
+    dashboard = compute(measure, tiny_groups_rows(), aims=[], suppressed=False,
+                        stratifier="race_ethnicity", settings=SETTINGS)  # fmt: skip
+    black = next(g for g in dashboard.gap.groups if g.group == "black")
+    assert "over 3 quarters" in black.trend_summary
+    assert "over the next 2 quarters or" in black.trend_summary

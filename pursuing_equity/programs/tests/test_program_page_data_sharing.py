@@ -26,6 +26,7 @@ def test_the_page_states_the_sharing_suppression_and_chart_rules_of_the_file(cli
     assert "suppressed (fewer than 11)" in text
     assert "the IHI run chart rules" in text
     assert "once a measure has 20 data points" in text
+    assert "only groups with at least 20 patients in a period" in text
     ids = parse(client.get("/").content.decode()).ids
     assert (
         ids.index("action_community")
@@ -39,6 +40,7 @@ def test_the_page_follows_a_changed_file(client):
     cycle.document["measures"].update(
         chart_rules="anhoej",
         suppression_threshold=20,
+        min_group_denominator=30,
         sharing={"action_community": "team", "learning_network": "cohort"},
     )
     cycle.save()
@@ -47,6 +49,7 @@ def test_the_page_follows_a_changed_file(client):
     assert "Learning Network teams see each other’s measures." in text
     assert "suppressed (fewer than 21)" in text
     assert "the Anhøj rules" in text
+    assert "at least 30 patients" in text
 
 
 def test_without_a_measures_table_the_section_is_left_out(client):
