@@ -47,6 +47,11 @@ def can_withdraw_application(user, application) -> bool:
     return is_applicant(user, application)
 
 
+def can_respond_to_offer(user, application) -> bool:
+    """The team answers an offer of the fallback cohort (staff do not answer for them)."""
+    return is_applicant(user, application)
+
+
 def can_decide_application(user, application: Any = None) -> bool:
     """Review decisions (start review, not selected, accept, waitlist, decline) are for staff."""
     return is_program_staff(user)

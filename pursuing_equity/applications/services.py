@@ -553,7 +553,17 @@ def _write(
         )
     elif name == "decline":
         application.decline_reason = data["reason"]
-    if name in ("accept", "decline"):
+    elif name == "offer_decline":
+        application.decline_reason = (
+            f"The team declined the offer to join the {application.current_cohort.name}."
+        )
+    if name in (
+        "accept",
+        "decline",
+        "offer_accept",
+        "offer_decline",
+        "not_selected_for_action_community",
+    ):
         application.decided_at = now
     if name != "waitlist":
         application.waitlist_rank = None
@@ -567,7 +577,8 @@ def application_transition(
     data, registered guards), write the change, run registered effects and audit it.
 
     Data: ``feedback`` (not_selected_for_action_community), ``reason`` (decline), ``rank``
-    (waitlist, optional: default last). Raises ``PermissionDenied`` or ``ValidationError``.
+    (waitlist, optional: default last); guards registered by other apps read their own keys
+    (the review app's ``over_capacity_reason`` and ``reviews_override_reason``). Raises ``PermissionDenied`` or ``ValidationError``.
     """
     from django.core.exceptions import PermissionDenied
 

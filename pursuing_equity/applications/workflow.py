@@ -28,6 +28,7 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     UNDER_REVIEW = "under_review", "Under review"
     WAITLISTED = "waitlisted", "Waitlisted"
+    OFFERED = "offered", "Offered the fallback cohort"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
@@ -54,6 +55,13 @@ LABELS: dict[str, dict[str, str]] = {
         "staff": "Waitlisted",
         "reviewer": "Under review",
     },
+    # Not selected for the cohort applied for, offered its fallback (the seed: "feedback and an
+    # offer to join the Learning Network"); the team accepts or declines the offer.
+    State.OFFERED: {
+        "applicant": "Decision",
+        "staff": "Offer made, awaiting the team",
+        "reviewer": "Decided",
+    },
     State.ACCEPTED: {"applicant": "Decision", "staff": "Accepted", "reviewer": "Decided"},
     State.DECLINED: {"applicant": "Decision", "staff": "Declined", "reviewer": "Decided"},
     State.WITHDRAWN: {"applicant": "Withdrawn", "staff": "Withdrawn", "reviewer": "Withdrawn"},
@@ -64,14 +72,16 @@ APPLICANT_STEPS = ("Received", "Under review", "Decision")
 
 OPEN_STATES = frozenset({State.SUBMITTED, State.UNDER_REVIEW, State.WAITLISTED})
 DECIDED_STATES = frozenset({State.ACCEPTED, State.DECLINED})
+# States in which the applicant reads a decision letter (the offer is a decision for the cohort
+# applied for).
+LETTER_STATES = frozenset({State.OFFERED, State.ACCEPTED, State.DECLINED})
 
 
 @dataclass(frozen=True)
 class Transition:
     """A move between states.
 
-    ``target`` None keeps the state (``not_selected_for_action_community`` changes the cohort, and
-    the application stays in review). ``required`` are the data keys that must be given, non-blank
+    ``target`` None keeps the state. ``required`` are the data keys that must be given, non-blank
     (``feedback``, ``reason``). ``rule(user, application)`` says who may take it.
     """
 
@@ -114,13 +124,32 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(
             name="not_selected_for_action_community",
-            label="Not selected for the Action Community (consider for the Learning Network)",
+            label="Not selected for the Action Community, with feedback and the Learning Network offer",
             sources=[State.SUBMITTED, State.UNDER_REVIEW, State.WAITLISTED],
-            target=State.UNDER_REVIEW,
+            target=State.OFFERED,
             rule=rules.can_decide_application,
             audience=Audience.STAFF,
             required=("feedback",),
-            description="The same application moves to the fallback cohort's review; no resubmission.",
+            description=(
+                "The seed: a team not selected is contacted by the decision date with feedback "
+                "and an offer to join the fallback cohort, so no second review and no new clock."
+            ),
+        ),
+        _t(
+            name="offer_accept",
+            label="Accept the offer",
+            sources=[State.OFFERED],
+            target=State.ACCEPTED,
+            rule=rules.can_respond_to_offer,
+            audience=Audience.APPLICANT,
+        ),
+        _t(
+            name="offer_decline",
+            label="Decline the offer",
+            sources=[State.OFFERED],
+            target=State.DECLINED,
+            rule=rules.can_respond_to_offer,
+            audience=Audience.APPLICANT,
         ),
         _t(
             name="accept",

@@ -2,8 +2,9 @@
 
 - About 60 received applications (one per demo organization): 20 to the Action Community, 40 to
   the Learning Network. Reviews with scores from the demo reviewers; then decisions through the
-  workflow: 10 Action Community teams, 8 not selected and moved to the Learning Network (6 of them
-  accepted there), 40 Learning Network teams in all, the rest declined with a reason; the decision
+  workflow: 10 Action Community teams, the other 10 not selected with feedback and the Learning
+  Network offer (6 teams accept it, 4 decline it), 40 Learning Network teams in all, 6 Learning
+  Network applications declined with a reason; the decision
   letters sent; teams created from the rosters with their leaders named.
 - A second, open call: the same program file loaded as another cycle whose deadlines are one to
   two months ahead, so a visitor can apply.
@@ -62,7 +63,7 @@ OPEN_CALL_SLUG = "pursuing-equity-open-call"
 LETTER_PATH = "applications/demo/commitment-letter.pdf"
 
 # Outcomes, in the order applications are drawn (see module docstring).
-AC_ACCEPTED, AC_MOVED_ACCEPTED, AC_MOVED_DECLINED, AC_DECLINED = 10, 6, 2, 2
+AC_ACCEPTED, AC_OFFER_ACCEPTED = 10, 6
 LN_DECLINED = 6
 LENSES = (["executive"], ["data"], ["quality_improvement"], ["equity"], ["patient_facing"])
 
@@ -124,7 +125,7 @@ def populate(*, cycle: Cycle, organizations: dict[str, Organization], today, out
     for position, application in enumerate(ac_order):
         if position < AC_ACCEPTED:
             _decide(staff, application, "accept", decided_ac)
-        elif position < AC_ACCEPTED + AC_MOVED_ACCEPTED + AC_MOVED_DECLINED:
+        else:
             _decide(
                 staff,
                 application,
@@ -133,18 +134,18 @@ def populate(*, cycle: Cycle, organizations: dict[str, Organization], today, out
                 feedback=rng.choice(FEEDBACK),
             )
             moved.append(application)
-        else:
-            _decide(staff, application, "decline", decided_ac, reason=rng.choice(REASONS))
-    ln_apps = [applications[n] for n in ln_names]
-    ln_order = _score_all(staff, reviewers, ln_apps + moved, rng)
-    ln_declines = set(
-        [a.pk for a in ln_order if a.cohort_choice_id == ln.pk][-LN_DECLINED:]
-        + [a.pk for a in ln_order if a.cohort_choice_id == ac.pk][-AC_MOVED_DECLINED:]
-    )
+    for position, application in enumerate(moved):
+        services.offer_answer(
+            actor=application.created_by,
+            application=application,
+            accept=position < AC_OFFER_ACCEPTED,
+        )
+        answered = _at(decided_ac + datetime.timedelta(days=rng.randint(2, 9)), 15)
+        Application.objects.filter(pk=application.pk).update(decided_at=answered)
+    ln_order = _score_all(staff, reviewers, [applications[n] for n in ln_names], rng)
+    ln_declines = {a.pk for a in ln_order[-LN_DECLINED:]}
     for application in ln_order:
         received = timezone.localdate(application.submitted_at)
-        if application.cohort_choice_id == ac.pk:
-            received = decided_ac
         when = min(received + datetime.timedelta(days=rng.randint(5, 25)), today)
         if application.pk in ln_declines:
             _decide(staff, application, "decline", when, reason=rng.choice(REASONS))
@@ -169,7 +170,7 @@ def populate(*, cycle: Cycle, organizations: dict[str, Organization], today, out
     out.write(
         f"Applications: {len(applications)} decided ({counts['action_community']} Action "
         f"Community teams, {counts['learning_network']} Learning Network teams, "
-        f"{len(moved)} moved from the Action Community), {letters} letters, {leaders} teams with "
+        f"{len(moved)} offered the Learning Network), {letters} letters, {leaders} teams with "
         f"leaders named; open call: {open_call}."
     )
 
@@ -362,8 +363,7 @@ def _decide(staff, application, decision, day, **data) -> None:
     at = _at(day, 11)
     if decision == "not_selected_for_action_community":
         CohortMove.objects.filter(application=application).update(moved_at=at)
-    else:
-        Application.objects.filter(pk=application.pk).update(decided_at=at)
+    Application.objects.filter(pk=application.pk).update(decided_at=at)
     application.refresh_from_db()
 
 

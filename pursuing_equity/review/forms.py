@@ -16,6 +16,7 @@ STATUS_CHOICES = [
     ("received", "Received"),
     ("under_review", "Under review"),
     ("waitlisted", "Waitlisted"),
+    ("offered", "Offer made, awaiting the team"),
     ("decided", "Decided"),
     ("accepted", "Accepted"),
     ("declined", "Declined"),
@@ -65,7 +66,10 @@ class QueueFilterForm(forms.Form):
 class BatchDecisionForm(forms.Form):
     ACTIONS = [
         (ACCEPT, "Accept to the cohort where each is considered now"),
-        (NOT_SELECTED, "Not selected for the Action Community (move to Learning Network review)"),
+        (
+            NOT_SELECTED,
+            "Not selected for the Action Community: feedback and the Learning Network offer",
+        ),
         (WAITLIST, "Put on the waitlist"),
         (DECLINE, "Decline"),
         (SEND_LETTERS, "Send the decision letters not yet sent"),
@@ -119,6 +123,18 @@ class DecisionForm(forms.Form):
         required=False,
         label="Reason for declining",
         help_text="Required to decline; recorded in the audit log.",
+    )
+    reviews_override_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason for deciding before the reviews are in",
+        help_text="Only when fewer reviews are submitted than the cohort asks for; recorded in the audit log.",
+    )
+    over_capacity_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason for accepting beyond the planned size",
+        help_text="Only when the cohort has reached its planned size; recorded in the audit log.",
     )
 
     def __init__(self, *args, choices=(), **kwargs):

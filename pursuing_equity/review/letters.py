@@ -37,7 +37,7 @@ def required_letters(document: Mapping) -> list[str]:
     return [*keys, DECLINE]
 
 
-FIELDS = ("recipient", "organization", "cohort", "feedback")
+FIELDS = ("recipient", "organization", "cohort", "feedback", "status_url")
 
 
 @dataclass(frozen=True)

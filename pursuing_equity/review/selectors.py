@@ -139,9 +139,10 @@ STATUS_FILTERS: dict[str, tuple[str, ...]] = {
     "received": (State.SUBMITTED,),
     "under_review": (State.UNDER_REVIEW,),
     "waitlisted": (State.WAITLISTED,),
+    "offered": (State.OFFERED,),
     "accepted": (State.ACCEPTED,),
     "declined": (State.DECLINED,),
-    "decided": (State.ACCEPTED, State.DECLINED),
+    "decided": (State.OFFERED, State.ACCEPTED, State.DECLINED),
     "withdrawn": (State.WITHDRAWN,),
     "all": tuple(s for s in State.values if s != State.DRAFT),
 }
@@ -288,6 +289,12 @@ def cohort_seats(cycle: Cycle) -> list[dict]:
         }
         for c in cycle.cohorts.order_by("position")
     ]
+
+
+def cohort_full(cohort) -> bool:
+    """Whether the cohort's accepted teams reached its planned size (one query)."""
+    taken = Application.objects.filter(current_cohort=cohort, state=State.ACCEPTED).count()
+    return taken >= cohort.capacity
 
 
 # --- the digest -------------------------------------------------------------------------------

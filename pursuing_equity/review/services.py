@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.accounts.models import Organization, Role, User
@@ -28,6 +29,7 @@ from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.services import application_transition
 from pursuing_equity.applications.workflow import State
 from pursuing_equity.core.services import audit_record
+from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.programs.models import Cohort
 from pursuing_equity.review import capacity, letters
 from pursuing_equity.review.models import (
@@ -49,6 +51,9 @@ NOT_SELECTED = "not_selected_for_action_community"
 WAITLIST = "waitlist"
 DECLINE = "decline"
 DECISIONS = (ACCEPT, NOT_SELECTED, WAITLIST, DECLINE)
+# The team's answer to the offer of the fallback cohort.
+OFFER_ACCEPT = "offer_accept"
+OFFER_DECLINE = "offer_decline"
 
 
 def reviewers_needed(cohort) -> int:
@@ -242,17 +247,62 @@ def review_save(
 
 
 def _capacity_guard(application: Application, **data: Any) -> None:
-    """Accepting is refused once the cohort is full (Cohort.capacity, from the program file).
+    """Capacity is a planning figure (the seed: "estimated 40 teams", "10 teams"): accepting
+    beyond it needs a recorded reason (``over_capacity_reason``, kept in the audit entry).
 
     The cohort's row is locked until the accepting transaction ends, so two staff accepting at
     the same moment take turns: the second counts the first's seat (PostgreSQL; SQLite runs one
     writer at a time anyway)."""
     cohort = Cohort.objects.select_for_update().get(pk=application.current_cohort_id)
     taken = Application.objects.filter(current_cohort=cohort, state=State.ACCEPTED).count()
-    if capacity.seats_left(cohort.capacity, taken) == 0:
+    if capacity.seats_left(cohort.capacity, taken) == 0 and not data.get("over_capacity_reason"):
         raise ValidationError(
-            f"The {cohort.name} is full ({taken} of {cohort.capacity} places taken). "
-            "Put the application on the waitlist instead."
+            {
+                "over_capacity_reason": f"The {cohort.name} has reached its planned size "
+                f"({taken} of {cohort.capacity} places taken). Put the application on the "
+                "waitlist, or give the reason for accepting beyond the planned size."
+            }
+        )
+
+
+def reviews_missing(application: Application) -> int:
+    """How many more submitted reviews the application's current cohort asks for."""
+    submitted = Review.objects.filter(
+        assignment__application=application,
+        assignment__cohort_id=application.current_cohort_id,
+        submitted_at__isnull=False,
+    ).count()
+    return max(reviewers_needed(application.current_cohort) - submitted, 0)
+
+
+def _reviews_guard(application: Application, **data: Any) -> None:
+    """Staff decide once the cohort's minimum of reviews is in (program file), unless they record
+    why they decide without them (``reviews_override_reason``, kept in the audit entry)."""
+    missing = reviews_missing(application)
+    if missing and not data.get("reviews_override_reason"):
+        needed = reviewers_needed(application.current_cohort)
+        raise ValidationError(
+            {
+                "reviews_override_reason": f"The {application.current_cohort.name} asks for "
+                f"{needed} submitted review{'s' if needed != 1 else ''} before a decision; "
+                f"{needed - missing} {'is' if needed - missing == 1 else 'are'} in. Wait for "
+                "the reviews, or give the reason for deciding without them."
+            }
+        )
+
+
+def _fallback_first_guard(application: Application, **data: Any) -> None:
+    """The seed promises an Action Community applicant feedback and the Learning Network offer:
+    a plain decline needs the fallback cohort's decision (the offer) on record first."""
+    fallback = program.fallback_cohort_key(application.current_cohort)
+    if fallback is not None:
+        name = application.cycle.document["cohorts"][fallback]["name"]
+        raise ValidationError(
+            {
+                "reason": f"An application to the {application.current_cohort.name} is first "
+                f"answered with feedback and the offer of the {name}: record “not selected” "
+                "instead. The team declines the offer itself if it does not want it."
+            }
         )
 
 
@@ -276,16 +326,31 @@ def _create_team(*, actor: User, application: Application, **data: Any) -> None:
 def register_workflow_hooks() -> None:
     """Plug review's guard and effects into the applications workflow (idempotent)."""
     workflow.register_guard(ACCEPT, _capacity_guard)
+    for decision in DECISIONS:
+        workflow.register_guard(decision, _reviews_guard)
+    workflow.register_guard(DECLINE, _fallback_first_guard)
     workflow.register_effect(NOT_SELECTED, _record_move)
     workflow.register_effect(ACCEPT, _create_team)
+    workflow.register_effect(OFFER_ACCEPT, _create_team)
 
 
 def decision_record(
-    *, actor: User, application: Application, decision: str, feedback: str = "", reason: str = ""
+    *,
+    actor: User,
+    application: Application,
+    decision: str,
+    feedback: str = "",
+    reason: str = "",
+    over_capacity_reason: str = "",
+    reviews_override_reason: str = "",
 ) -> Application:
-    """Take one decision through the workflow: accept, not selected (with feedback), waitlist or
-    decline (with a reason). Accepting a full cohort is refused (see :func:`decisions_batch` to
-    waitlist the overflow)."""
+    """Take one decision through the workflow: accept, not selected (with feedback and the offer
+    of the fallback cohort), waitlist or decline (with a reason).
+
+    Refused before the cohort's minimum of reviews is in unless ``reviews_override_reason`` says
+    why; accepting beyond the cohort's planned size needs ``over_capacity_reason``. Both reasons
+    are kept in the audit entry. See :func:`decisions_batch` to waitlist the overflow.
+    """
     if decision not in DECISIONS:
         raise ValueError(f"Unknown decision {decision!r}")
     data: dict[str, Any] = {}
@@ -293,6 +358,10 @@ def decision_record(
         data["feedback"] = feedback
     if decision == DECLINE:
         data["reason"] = reason
+    if over_capacity_reason.strip():
+        data["over_capacity_reason"] = over_capacity_reason
+    if reviews_override_reason.strip():
+        data["reviews_override_reason"] = reviews_override_reason
     with transaction.atomic():
         was_waiting = Application.objects.filter(pk=application.pk, state=State.WAITLISTED).first()
         result = application_transition(
@@ -301,6 +370,17 @@ def decision_record(
         if was_waiting is not None and result.state != State.WAITLISTED:
             _compact_waitlist(actor=actor, cohort_id=was_waiting.current_cohort_id)
     return result
+
+
+def offer_answer(*, actor: User, application: Application, accept: bool) -> Application:
+    """The team accepts or declines the offer of the fallback cohort (from its status page).
+
+    Accepting creates the team like a staff acceptance; the cohort's planned size is not a reason
+    to refuse a team the program offered a place (staff see the count on the queue).
+    """
+    return application_transition(
+        actor=actor, application=application, transition=OFFER_ACCEPT if accept else OFFER_DECLINE
+    )
 
 
 @dataclass
@@ -443,7 +523,8 @@ def letters_due(application: Application) -> list[str]:
     keys = [letters.not_selected_key(m.from_cohort.key) for m in application.cohort_moves.all()]
     if application.state == State.ACCEPTED:
         keys.append(letters.accept_key(application.current_cohort.key))
-    elif application.state == State.DECLINED:
+    elif application.state == State.DECLINED and not keys:
+        # A team that declined the offer has its answer already: no letter of ours follows.
         keys.append(letters.DECLINE)
     return keys
 
@@ -468,6 +549,7 @@ def letter_compose(application: Application, kind: str) -> letters.Letter:
             "organization": application.organization.name,
             "cohort": application.current_cohort.name,
             "feedback": feedback,
+            "status_url": absolute_url(reverse("application_status", args=[application.pk])),
         },
     )
 

@@ -157,12 +157,13 @@ def _decision_choices(user, application: Application) -> list[tuple[str, str]]:
             choices.append(
                 (
                     t.name,
-                    "Not selected for the Action Community: move to Learning Network review, with feedback",
+                    f"Not selected for the {application.current_cohort.name}: feedback and the "
+                    f"offer of the {application.cycle.document['cohorts'][fallback]['name']}",
                 )
             )
         elif t.name == services.WAITLIST:
             choices.append((t.name, "Put on the waitlist"))
-        elif t.name == services.DECLINE:
+        elif t.name == services.DECLINE and not fallback:
             choices.append((t.name, "Decline, with a reason"))
     return choices
 
@@ -203,7 +204,10 @@ def _application_page(request, application: Application, *, status: int = 200, *
         "letters": letters,
     }
     if staff:
+        submitted = len(selectors.submitted_reviews(application))
         context.update(
+            reviews_missing=max(context["needed"] - submitted, 0),
+            cohort_full=selectors.cohort_full(application.current_cohort),
             reviewers=selectors.reviewers_for(application),
             assign_form=forms.get("assign_form") or AssignForm(),
             decision_form=forms.get("decision_form")
@@ -270,6 +274,8 @@ def review_decide(request, pk: int, obj: Application):
                 decision=data["decision"],
                 feedback=data.get("feedback", ""),
                 reason=data.get("reason", ""),
+                over_capacity_reason=data.get("over_capacity_reason", ""),
+                reviews_override_reason=data.get("reviews_override_reason", ""),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -1,7 +1,7 @@
 """Taking each transition through ``application_transition``."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from pursuing_equity.applications import services
@@ -16,11 +16,13 @@ def setup(personas):
 
 
 def take(staff, app, name, **data):
-    return services.application_transition(actor=staff, application=app, transition=name, **data)
+    return services.application_transition(
+        actor=staff, application=app, transition=name, **f.NO_REVIEWS, **data
+    )
 
 
 @pytest.mark.django_db
-def test_not_selected_moves_the_same_application_to_learning_network_review(setup):
+def test_not_selected_offers_the_learning_network_and_the_team_accepts(setup):
     cycle, staff = setup
     app = f.submitted(cycle=cycle)
     take(staff, app, "start_review")
@@ -31,13 +33,39 @@ def test_not_selected_moves_the_same_application_to_learning_network_review(setu
         feedback="Strong start; grow the data work.",
     )
     assert moved.pk == app.pk
-    assert moved.state == "under_review"
+    assert moved.state == "offered"
     assert moved.cohort_choice.key == "action_community"
     assert moved.current_cohort.key == "learning_network"
     assert moved.not_selected_feedback == "Strong start; grow the data work."
-    accepted = take(staff, moved, "accept")
+    with pytest.raises(PermissionDenied):
+        take(staff, moved, "offer_accept")
+    accepted = services.application_transition(
+        actor=app.created_by, application=moved, transition="offer_accept"
+    )
     assert accepted.state == "accepted" and accepted.current_cohort.key == "learning_network"
     assert accepted.decided_at is not None
+
+
+@pytest.mark.django_db
+def test_the_team_may_decline_the_offer(setup):
+    cycle, staff = setup
+    app = take(staff, f.submitted(cycle=cycle), "not_selected_for_action_community", feedback="x")
+    declined = services.application_transition(
+        actor=app.created_by, application=app, transition="offer_decline"
+    )
+    assert declined.state == "declined"
+    assert "declined the offer to join the Learning Network" in declined.decline_reason
+
+
+@pytest.mark.django_db
+def test_an_action_community_application_is_offered_the_learning_network_before_any_decline(
+    setup,
+):
+    cycle, staff = setup
+    app = f.submitted(cycle=cycle)
+    with pytest.raises(ValidationError, match="offer of the Learning Network"):
+        take(staff, app, "decline", reason="Outside the program's scope.")
+    assert f.fresh(app).state == "submitted"
 
 
 @pytest.mark.django_db
@@ -61,7 +89,7 @@ def test_learning_network_applications_cannot_be_moved_elsewhere(setup):
 @pytest.mark.django_db
 def test_decline_needs_a_reason_and_records_it(setup):
     cycle, staff = setup
-    app = f.submitted(cycle=cycle)
+    app = f.submitted(cycle=cycle, key="learning_network")
     with pytest.raises(ValidationError):
         take(staff, app, "decline")
     declined = take(staff, app, "decline", reason="Outside the program's scope.")
@@ -82,7 +110,7 @@ def test_waitlist_ranks_in_order_and_accepting_clears_the_rank(setup):
 @pytest.mark.django_db
 def test_a_transition_from_the_wrong_state_is_refused(setup):
     cycle, staff = setup
-    app = f.submitted(cycle=cycle)
+    app = f.submitted(cycle=cycle, key="learning_network")
     take(staff, app, "decline", reason="No.")
     with pytest.raises(ValidationError, match="not possible"):
         take(staff, app, "accept")

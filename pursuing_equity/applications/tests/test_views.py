@@ -79,7 +79,9 @@ def test_the_status_page_shows_only_the_applicant_label(client, personas, app, m
     app = services.application_submit(actor=app.created_by, application=app)
     staff = personas.people["staff"]
     for move in moves:
-        services.application_transition(actor=staff, application=app, transition=move)
+        services.application_transition(
+            actor=staff, application=app, transition=move, **f.NO_REVIEWS
+        )
     client.force_login(app.created_by)
     page = client.get(reverse("application_status", args=[app.pk])).content.decode()
     assert f"Status: {label}" in page

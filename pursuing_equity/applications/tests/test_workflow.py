@@ -13,9 +13,11 @@ EXPECTED = {
     "start_review": ({"submitted"}, "under_review", "staff"),
     "not_selected_for_action_community": (
         {"submitted", "under_review", "waitlisted"},
-        "under_review",
+        "offered",
         "staff",
     ),
+    "offer_accept": ({"offered"}, "accepted", "applicant"),
+    "offer_decline": ({"offered"}, "declined", "applicant"),
     "accept": ({"submitted", "under_review", "waitlisted"}, "accepted", "staff"),
     "waitlist": ({"submitted", "under_review", "waitlisted"}, "waitlisted", "staff"),
     "decline": ({"submitted", "under_review", "waitlisted"}, "declined", "staff"),
@@ -37,6 +39,7 @@ def test_every_state_has_a_label_for_every_audience():
 def test_applicants_only_ever_see_received_under_review_or_decision():
     shown = {workflow.label_for(s, "applicant") for s in State.values}
     assert shown == {"Draft", "Received", "Under review", "Decision", "Withdrawn"}
+    assert workflow.label_for(State.OFFERED, "applicant") == "Decision"
     assert workflow.label_for(State.WAITLISTED, "applicant") == "Under review"
 
 
@@ -94,8 +97,12 @@ def test_a_registered_guard_can_refuse_and_an_effect_runs(personas):
     workflow.register_effect("waitlist", effect)
     try:
         with pytest.raises(ValidationError, match="full"):
-            services.application_transition(actor=staff, application=app, transition="accept")
-        services.application_transition(actor=staff, application=app, transition="waitlist")
+            services.application_transition(
+                actor=staff, application=app, transition="accept", **f.NO_REVIEWS
+            )
+        services.application_transition(
+            actor=staff, application=app, transition="waitlist", **f.NO_REVIEWS
+        )
         assert seen == ["waitlisted"]
     finally:
         TRANSITIONS["accept"].guards.remove(full)
@@ -128,12 +135,14 @@ def test_unknown_transition_is_a_programming_error(personas):
 
 @pytest.mark.django_db
 def test_every_state_change_is_audited(personas):
-    app = f.submitted(cycle=f.open_cycle())
+    app = f.submitted(cycle=f.open_cycle(), key="learning_network")
     staff = personas.people["staff"]
     services.application_transition(actor=staff, application=app, transition="start_review")
-    services.application_transition(actor=staff, application=app, transition="waitlist")
     services.application_transition(
-        actor=staff, application=app, transition="decline", reason="Full."
+        actor=staff, application=app, transition="waitlist", **f.NO_REVIEWS
+    )
+    services.application_transition(
+        actor=staff, application=app, transition="decline", reason="Full.", **f.NO_REVIEWS
     )
     actions = list(
         AuditEntry.objects.filter(

@@ -38,3 +38,14 @@ def personas(db):
     from pursuing_equity.accounts.tests.factories import make_personas
 
     return make_personas()
+
+
+@pytest.fixture
+def no_minimum_reviews(cycle):
+    """The cycle with no minimum of reviews, for tests about what decisions do (the minimum has
+    its own tests in test_decisions)."""
+    cycle.document["review_rubric"]["reviewers_per_application"] = {
+        key: 0 for key in cycle.document["cohorts"]
+    }
+    cycle.save(update_fields=["document"])
+    return cycle

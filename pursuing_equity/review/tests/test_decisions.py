@@ -11,19 +11,33 @@ from pursuing_equity.review import services
 from pursuing_equity.review.models import CohortMove
 from pursuing_equity.review.tests.factories import received
 
+# What decisions do; the minimum of reviews before deciding is tested in test_decision_rules.
+pytestmark = pytest.mark.usefixtures("no_minimum_reviews")
+
 
 def small_capacity(cycle, key, capacity):
     cycle.cohorts.filter(key=key).update(capacity=capacity)
 
 
-def test_accepting_a_full_cohort_is_refused(cycle, staff_user):
+def test_accepting_beyond_the_planned_size_needs_a_recorded_reason(cycle, staff_user):
     small_capacity(cycle, "action_community", 1)
     first, second = received(cycle), received(cycle)
     services.decision_record(actor=staff_user, application=first, decision="accept")
-    with pytest.raises(ValidationError, match="full"):
+    with pytest.raises(ValidationError, match="planned size") as error:
         services.decision_record(actor=staff_user, application=second, decision="accept")
+    assert "over_capacity_reason" in error.value.message_dict
     second.refresh_from_db()
     assert second.state == "submitted"
+    services.decision_record(
+        actor=staff_user,
+        application=second,
+        decision="accept",
+        over_capacity_reason="A rural FQHC the cohort lacks.",
+    )
+    second.refresh_from_db()
+    assert second.state == "accepted"
+    entry = AuditEntry.objects.get(action="application.accept", object_id=str(second.pk))
+    assert entry.after["over_capacity_reason"] == "A rural FQHC the cohort lacks."
 
 
 def test_batch_accept_fills_the_places_then_ranks_the_waitlist(cycle, staff_user):
@@ -41,7 +55,10 @@ def test_leaving_the_waitlist_closes_the_gap(cycle, staff_user):
     apps = [received(cycle) for _ in range(4)]
     services.decisions_batch(actor=staff_user, applications=apps, decision="accept")
     services.decision_record(
-        actor=staff_user, application=apps[1], decision="decline", reason="Withdrew interest"
+        actor=staff_user,
+        application=apps[1],
+        decision="not_selected_for_action_community",
+        feedback="The Learning Network fits better.",
     )
     ranks = dict(Application.objects.filter(state="waitlisted").values_list("pk", "waitlist_rank"))
     assert ranks == {apps[2].pk: 1, apps[3].pk: 2}
@@ -66,7 +83,7 @@ def test_batch_refuses_what_does_not_apply_and_goes_ahead_with_the_rest(cycle, s
     assert "no other cohort" in result.refused[0][1]
 
 
-def test_not_selected_moves_the_same_application_to_learning_network_review(cycle, staff_user):
+def test_not_selected_offers_the_learning_network_and_the_team_accepts_it(cycle, staff_user):
     application = received(cycle)
     services.decision_record(
         actor=staff_user,
@@ -77,28 +94,49 @@ def test_not_selected_moves_the_same_application_to_learning_network_review(cycl
     application.refresh_from_db()
     assert application.current_cohort.key == "learning_network"
     assert application.cohort_choice.key == "action_community"
-    assert application.state == "under_review"
+    assert application.state == "offered"
+    assert application.decided_at is not None
     assert Application.objects.count() == 1  # no resubmission
     move = CohortMove.objects.get(application=application)
     assert (move.from_cohort.key, move.to_cohort.key) == ("action_community", "learning_network")
-    services.decision_record(actor=staff_user, application=application, decision="accept")
+    assert services.letters_due(application) == ["action_community_not_selected"]
+    services.offer_answer(actor=application.created_by, application=application, accept=True)
     application.refresh_from_db()
     assert application.state == "accepted"
     assert application.team.cohort.key == "learning_network"
     assert (
         AuditEntry.objects.filter(
-            action__in=["application.not_selected_for_action_community", "application.accept"]
+            action__in=[
+                "application.not_selected_for_action_community",
+                "application.offer_accept",
+            ]
         ).count()
         == 2
     )
 
 
-def test_not_selected_needs_feedback_and_decline_needs_a_reason(cycle, staff_user):
+def test_a_team_that_declines_the_offer_gets_no_second_letter(cycle, staff_user):
     application = received(cycle)
+    services.decision_record(
+        actor=staff_user,
+        application=application,
+        decision="not_selected_for_action_community",
+        feedback="Build the data first.",
+    )
+    services.offer_answer(actor=application.created_by, application=application, accept=False)
+    application.refresh_from_db()
+    assert application.state == "declined" and application.team is None
+    assert services.letters_due(application) == ["action_community_not_selected"]
+
+
+def test_not_selected_needs_feedback_and_decline_needs_a_reason(cycle, staff_user):
     with pytest.raises(ValidationError):
         services.decision_record(
-            actor=staff_user, application=application, decision="not_selected_for_action_community"
+            actor=staff_user,
+            application=received(cycle),
+            decision="not_selected_for_action_community",
         )
+    application = received(cycle, "learning_network")
     with pytest.raises(ValidationError):
         services.decision_record(actor=staff_user, application=application, decision="decline")
     services.decision_record(

@@ -45,8 +45,9 @@ def test_invitation_names_the_team_and_the_program_dates():
 def test_not_selected_letter_carries_feedback_and_the_learning_network_offer():
     letter = render_letter(program_document(), NOT_SELECTED, {**VALUES, "feedback": "Strong data."})
     assert "Strong data." in letter.body
-    assert "automatically considered" in letter.body
-    assert "within 30 days" in letter.body
+    assert "offer Riverbend Health a place in the Learning Network" in letter.body
+    assert "accept or decline the offer" in letter.body
+    assert "within 30 days" not in letter.body  # no second clock after the AC decision
 
 
 def test_empty_feedback_leaves_no_empty_paragraph():

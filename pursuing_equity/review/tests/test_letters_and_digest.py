@@ -21,6 +21,7 @@ def not_selected(cycle, staff_user):
         application=application,
         decision="not_selected_for_action_community",
         feedback="Your data work is promising.",
+        reviews_override_reason="Letter test: no reviewers.",
     )
     return application
 
@@ -33,7 +34,8 @@ def test_staff_preview_the_letter_before_sending(client, cycle, staff_user):
     page = client.get(url)
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Your data work is promising." in body and "automatically considered" in body
+    assert "Your data work is promising." in body and "accept or decline the offer" in body
+    assert reverse("application_status", args=[application.pk]) in body
     assert mail.outbox == [] and not DecisionLetter.objects.exists()
 
     assert client.post(url).status_code == 302

@@ -74,7 +74,12 @@ def test_submitting_opens_the_other_reviews(world, cycle):
 
 def test_a_decided_application_is_no_longer_scored(world):
     people, application = world
-    services.decision_record(actor=people["staff"], application=application, decision="accept")
+    services.decision_record(
+        actor=people["staff"],
+        application=application,
+        decision="accept",
+        reviews_override_reason="Rules test.",
+    )
     application.refresh_from_db()
     assert not rules.can_score_application(people["reviewer"], application)
     assert rules.can_view_application_for_review(people["reviewer"], application)

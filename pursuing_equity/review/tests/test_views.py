@@ -161,6 +161,7 @@ def test_queue_filters(client, cycle, staff_user):
     assert client.get(url, {"min_days": "-4"}).status_code == 200  # bad input: ignored, no 500
 
 
+@pytest.mark.usefixtures("no_minimum_reviews")
 def test_batch_decisions_from_the_queue(client, cycle, staff_user):
     cycle.cohorts.filter(key="learning_network").update(capacity=1)
     apps = [received(cycle, "learning_network") for _ in range(2)]
@@ -181,6 +182,7 @@ def test_batch_decisions_from_the_queue(client, cycle, staff_user):
     assert "Record the reason" in declined.content.decode()
 
 
+@pytest.mark.usefixtures("no_minimum_reviews")
 def test_portfolio_compares_applicants_and_selected(client, cycle, staff_user):
     accepted = received(cycle, organization=OrganizationFactory(org_type="fqhc"))
     received(cycle, organization=OrganizationFactory(org_type="academic_medical_center"))

@@ -23,7 +23,9 @@ def cycle(db):
 
 def accepted(cycle, key="action_community", **kwargs):
     application = received(cycle, key, **kwargs)
-    decision_record(actor=staff(), application=application, decision="accept")
+    decision_record(
+        actor=staff(), application=application, decision="accept", reviews_override_reason="Test."
+    )
     application.refresh_from_db()
     return application
 
@@ -42,7 +44,9 @@ def test_roster_becomes_team_members_with_invitations(cycle):
     partner = application.roster.last()
     RosterMember.objects.filter(pk=partner.pk).update(community_partner=True)
     mail.outbox.clear()
-    decision_record(actor=staff(), application=application, decision="accept")
+    decision_record(
+        actor=staff(), application=application, decision="accept", reviews_override_reason="Test."
+    )
     application.refresh_from_db()
     team = application.team
     assert team.cohort == application.current_cohort and team.slug == application.organization.slug
