@@ -36,6 +36,7 @@ from pursuing_equity.reporting.models import (
     Update,
 )
 from pursuing_equity.reporting.rules import LEADER_PARTS, WRITING_PARTS
+from pursuing_equity.teams.membership import membership_of
 from pursuing_equity.teams.models import Team, TeamMember
 
 TEXT_FIELDS = ["progress", "challenges", "learning", "help_wanted"]
@@ -256,12 +257,8 @@ def reflection_write(*, actor: User, update: Update, text: str) -> LeaderReflect
     """The senior leader's (or alternate's) reply to a submitted update; the team is emailed."""
     if not update.is_submitted:
         raise ValidationError("The team has not submitted this update yet.")
-    part = (
-        TeamMember.objects.filter(team=update.team, user=actor, part__in=LEADER_PARTS)
-        .values_list("part", flat=True)
-        .first()
-    )
-    if part is None:
+    part = membership_of(actor).part_in(update.team)
+    if part not in LEADER_PARTS:
         raise ValidationError("Only the team’s senior leader or the alternate can reply.")
     if LeaderReflection.objects.filter(update=update).exists():
         raise ValidationError("A leader has already replied to this update.")

@@ -22,9 +22,11 @@ ACCESS = [
     ("/organizations/new/", {"staff"}),
     (
         "/organizations/org-a/",
-        {"staff", "faculty", "reviewer", "team_member_a", "senior_leader_a", "community_partner_a"},
+        # A reviewer sees only organizations whose applications they review
+        # (review/tests/test_trust.py); the persona reviews none.
+        {"staff", "faculty", "team_member_a", "senior_leader_a", "community_partner_a"},
     ),
-    ("/organizations/org-b/", {"staff", "faculty", "reviewer"}),
+    ("/organizations/org-b/", {"staff", "faculty"}),
     ("/organizations/org-a/edit/", {"staff", "team_member_a", "senior_leader_a"}),
     ("/organizations/org-b/edit/", {"staff"}),
     ("/people/", {"staff"}),
