@@ -19,6 +19,11 @@ the pairwise rate ratios) are the exception: their interval is computed on the l
 exp(ln R ± z₀.₉₇₅·SE(ln R)), and their reported ``se`` is the delta-method SE of R itself,
 R·SE(ln R).
 
+These delta-method intervals are HD*Calc's, for rates given with their standard errors; they
+collapse at rates of 0 or 1 and are far too narrow for small groups. Where the counts are known,
+compare each group with a reference by :mod:`equitystats.compare` (score intervals), and keep
+groups too small for these measures out of them, as the dashboard does.
+
 Everything is vectorised over groups with numpy; nothing loops over rows.
 """
 

@@ -60,7 +60,7 @@ from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
 from pursuing_equity.measures import periods as period_text
 from pursuing_equity.measures import results
 from pursuing_equity.measures.annotations import Annotation, normalise
-from pursuing_equity.measures.categories import group_label
+from pursuing_equity.measures.categories import categories, group_label
 from pursuing_equity.measures.models import ALL, OVERALL, Aim, Measure, Submission
 from pursuing_equity.measures.rules import (
     can_view_team_measures,
@@ -100,6 +100,16 @@ DISPARITY_LABELS = {
     "index_of_dissimilarity": "Index of dissimilarity",
     "population_attributable_fraction": "Population attributable fraction",
 }
+#: The measures of ordered groups (lowest group first), shown for ordered stratifiers only.
+ORDERED_LABELS = {
+    "slope_index_of_inequality": "Slope index of inequality (points)",
+    "relative_index_of_inequality": "Relative index of inequality",
+    "absolute_concentration_index": "Absolute concentration index",
+    "relative_concentration_index": "Relative concentration index",
+}
+#: Stratifiers whose groups are ordered unless the program file lists others
+#: (``[measures] ordered_stratifiers``).
+ORDERED_STRATIFIERS = ("age_group",)
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,7 @@ class ChartSettings:
     control_min_points: int = CONTROL_LIMITS_MIN_POINTS
     threshold: int = suppress.DEFAULT_THRESHOLD
     min_group_denominator: int = MIN_GROUP_DENOMINATOR
+    ordered_stratifiers: tuple[str, ...] = ORDERED_STRATIFIERS
 
 
 def chart_settings(cycle) -> ChartSettings:
@@ -121,6 +132,7 @@ def chart_settings(cycle) -> ChartSettings:
         control_min_points=int(facts.get("control_limits_min_points", CONTROL_LIMITS_MIN_POINTS)),
         threshold=int(facts.get("suppression_threshold", suppress.DEFAULT_THRESHOLD)),
         min_group_denominator=int(facts.get("min_group_denominator", MIN_GROUP_DENOMINATOR)),
+        ordered_stratifiers=tuple(facts.get("ordered_stratifiers", ORDERED_STRATIFIERS)),
     )
 
 
@@ -693,6 +705,7 @@ def disparity_view(
     stratifier: str,
     *,
     min_denominator: int = MIN_GROUP_DENOMINATOR,
+    ordered: bool = False,
 ) -> DisparityView:
     """Disparity measures of the latest period with at least two published groups.
 
@@ -702,6 +715,8 @@ def disparity_view(
     are computed only over the groups with at least ``min_denominator`` patients in that period
     (``[measures] min_group_denominator``); the view names the groups left out and why. ``best``
     and ``largest`` are chosen among those groups too: the best rate of a group of one is chance.
+    For an ``ordered`` stratifier (its categories listed lowest first) the measures of ordered
+    groups are added: slope and relative index of inequality, concentration indices.
     """
     groups = _known_groups(published, stratifier)
     cells = published.cells.get(stratifier, {})
@@ -744,6 +759,8 @@ def disparity_view(
             den = np.array([c.denominator for c in large], dtype=float)
             rate, se, _, _ = stratify.rate_statistics(num, den)
             names_large = [c.group for c in large]
+            rank = {g: r for r, g in enumerate(categories(measure, stratifier))}
+            order = [rank.get(g, len(rank)) for g in names_large] if ordered else None
             try:
                 result = disparity.measures(
                     names_large,
@@ -751,6 +768,7 @@ def disparity_view(
                     se * MULTIPLIER,
                     den,
                     reference=ref if ref in names_large else "mean",
+                    order=order,
                     higher_is_better=higher_is_better,
                 )
             except InputError as exc:
@@ -760,7 +778,8 @@ def disparity_view(
                     "The summary measures are measured against the population-weighted mean of "
                     f"the groups large enough, because {ref_label} is not one of them."
                 )
-            for key, label in DISPARITY_LABELS.items():
+            labels = {**DISPARITY_LABELS, **(ORDERED_LABELS if ordered else {})}
+            for key, label in labels.items():
                 est = result.measures[key].as_dict()
                 rows.append({"key": key, "label": label, **_rounded(est, 3)})
         else:
@@ -1041,7 +1060,11 @@ def compute(
         groups=group_charts,
         gap=gap,
         disparity=disparity_view(
-            measure, published, stratifier, min_denominator=settings.min_group_denominator
+            measure,
+            published,
+            stratifier,
+            min_denominator=settings.min_group_denominator,
+            ordered=stratifier in settings.ordered_stratifiers,
         )
         if stratifier
         else DisparityView(None, "", "", (), ()),

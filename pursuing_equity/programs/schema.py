@@ -253,8 +253,10 @@ CHART_RULE_NAMES = {
 CONTROL_LIMITS_FLOOR = 8
 #: ``[measures]``: the run chart rules (equitystats.spc.RULES), the points before control limits,
 #: the suppression threshold (the largest count hidden outside the team: 10 shows nothing below
-#: 11), the fewest patients a group needs in a period to enter the summary disparity measures
-#: and, per cohort, the sharing scope (SHARING_SCOPES). Every key has a default.
+#: 11), the fewest patients a group needs in a period to enter the summary disparity measures,
+#: the stratifiers whose groups are ordered (their categories listed lowest first, e.g. age
+#: bands: they also get the slope and relative index of inequality and the concentration
+#: indices) and, per cohort, the sharing scope (SHARING_SCOPES). Every key has a default.
 MEASURES = _strict(
     {
         "source": SOURCE,
@@ -263,6 +265,7 @@ MEASURES = _strict(
         # 1 is refused: zeros are published, so a hidden cell of threshold 1 could only be 1.
         "suppression_threshold": {"type": "integer", "minimum": 2},
         "min_group_denominator": {"type": "integer", "minimum": 1},
+        "ordered_stratifiers": {"type": "array", "items": KEY, "uniqueItems": True},
         "sharing": {
             "type": "object",
             "propertyNames": KEY,
@@ -274,6 +277,7 @@ MEASURES = _strict(
         "control_limits_min_points",
         "suppression_threshold",
         "min_group_denominator",
+        "ordered_stratifiers",
         "sharing",
     ],
 )

@@ -380,3 +380,35 @@ def test_quarterly_measures_look_ahead_in_quarters():
     black = next(g for g in dashboard.gap.groups if g.group == "black")
     assert "over 3 quarters" in black.trend_summary
     assert "over the next 2 quarters or" in black.trend_summary
+
+
+def age_rows() -> list[CountRow]:
+    """Control rises with age band: 40 %, 50 %, 70 % of 100, 80 and 60 patients a month."""
+    counts = {"18-44": (40, 100), "45-64": (40, 80), "65+": (42, 60)}
+    out = []
+    for m in (1, 2):
+        day = datetime.date(2024, m, 1)
+        out.append(CountRow(day, "overall", "all", 122, 240))
+        out += [CountRow(day, "age_group", g, x, n) for g, (x, n) in counts.items()]
+    return out
+
+
+def test_ordered_stratifiers_show_the_slope_and_concentration_indices():
+    measure = bp(
+        stratifiers=["age_group"],
+        custom_stratifiers={"age_group": {"label": "Age", "categories": ["18-44", "45-64", "65+"]}},
+        reference_groups={"age_group": "overall"},
+    )
+    dashboard = compute(measure, age_rows(), aims=[], suppressed=False, stratifier="age_group",
+                        settings=SETTINGS)  # fmt: skip
+    by_key = {m["key"]: m for m in dashboard.disparity.measures}
+    sii = by_key["slope_index_of_inequality"]
+    assert sii["value"] > 0 and sii["ci_low"] <= sii["value"] <= sii["ci_high"]
+    assert by_key["relative_concentration_index"]["value"] > 0
+    assert "relative_index_of_inequality" in by_key
+    unordered = compute(measure, age_rows(), aims=[], suppressed=False, stratifier="age_group",
+                        settings=ChartSettings(ordered_stratifiers=()))  # fmt: skip
+    assert "slope_index_of_inequality" not in {m["key"] for m in unordered.disparity.measures}
+    race = compute(bp(), tiny_groups_rows(), aims=[], suppressed=False,
+                   stratifier="race_ethnicity", settings=SETTINGS)  # fmt: skip
+    assert "slope_index_of_inequality" not in {m["key"] for m in race.disparity.measures}

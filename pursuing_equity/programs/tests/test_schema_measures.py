@@ -28,6 +28,7 @@ def test_the_real_file_sets_the_current_defaults():
         facts["suppression_threshold"],
         facts["min_group_denominator"],
     ) == ("ihi", 20, 10, 20)
+    assert facts["ordered_stratifiers"] == ["age_group", "income_band"]
     assert facts["sharing"] == {"action_community": "cohort", "learning_network": "small_cohort"}
     assert GOOD["reporting"]["action_community"]["reminder_days_before"] == 3
     assert GOOD["reporting"]["action_community"]["reflection_grace_days"] == 7
@@ -66,6 +67,7 @@ def test_only_the_keys_listed_are_needed():
         ("suppression_threshold", 10.5, "measures.suppression_threshold", "integer"),
         ("min_group_denominator", 0, "measures.min_group_denominator", "at least 1"),
         ("min_group_denominator", "20", "measures.min_group_denominator", "integer"),
+        ("ordered_stratifiers", "age_group", "measures.ordered_stratifiers", "array"),
         ("sharing", {"action_community": "everyone"}, "measures.sharing.action_community",
          "must be one of cohort, small_cohort, team"),
         ("colour", "blue", "measures.colour", "unknown key: colour"),
