@@ -126,12 +126,6 @@ def stored_panels(measures: list[Measure]) -> dict[int, object]:
     }
 
 
-def _panel_line(panel) -> str:
-    """ "Black patients vs White patients: gap narrowed, with a signal" from a stored panel."""
-    signal = "with a signal" if panel.signal else "no signal yet"
-    return f"{panel.group_label} vs {panel.reference_label}: {panel.summary} ({signal})"
-
-
 def home_panels(user, day: datetime.date) -> list[Panel]:
     """Each of the person's teams' measures with its stored focal gap and the data due; for
     staff, uploads waiting for confirmation; for funders, how many gaps are closing. A fixed
@@ -167,7 +161,7 @@ def _team_measures(user, day: datetime.date, can_edit) -> list[Panel]:
             Task(
                 text=m.name,
                 url=reverse("measure_dashboard", args=[m.team.slug, m.slug]),
-                detail=_panel_line(panel)
+                detail=panel.summary
                 if panel
                 else "No gap computed yet: open the dashboard to see the latest data.",
             )

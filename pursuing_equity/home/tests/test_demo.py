@@ -197,3 +197,49 @@ def test_demo_refuses_to_run_without_demo_settings(settings):
     with pytest.raises(CommandError, match="PE_DEMO=1"):
         run_demo()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_printed_team_logins_are_on_real_rosters_and_the_coach_coaches_their_small_cohort():
+    from pursuing_equity.teams.models import SmallCohort, Team, TeamMember
+
+    run_demo()
+    network = demo_network()
+    cycle = Cycle.objects.get()
+    partner = network.people_in(Role.COMMUNITY_PARTNER)[0]
+    colleagues = [p for p in network.people if p.organization == partner.organization]
+    leader = next(p for p in colleagues if p.role == Role.SENIOR_LEADER)
+    member = next(p for p in colleagues if p.role == Role.TEAM_MEMBER)
+    ac = Team.objects.create(
+        cycle=cycle,
+        cohort=cycle.cohorts.get(key="action_community"),
+        organization=Organization.objects.get(name=partner.organization),
+        name=partner.organization,
+        slug="ac-team",
+    )
+    for person, part in ((leader, "senior_leader"), (member, "member")):
+        TeamMember.objects.create(team=ac, user=User.objects.get(email=person.email), part=part)
+    coach = User.objects.get(email=network.people_in(Role.FACULTY)[-1].email)
+    ln_cohort = cycle.cohorts.get(key="learning_network")
+    small = SmallCohort.objects.create(cycle=cycle, cohort=ln_cohort, name="Small 1", coach=coach)
+    other = next(p for p in network.people_in(Role.TEAM_MEMBER) if p.organization != ac.name)
+    ln = Team.objects.create(
+        cycle=cycle,
+        cohort=ln_cohort,
+        organization=Organization.objects.get(name=other.organization),
+        name=other.organization,
+        slug="ln-team",
+        small_cohort=small,
+    )
+    TeamMember.objects.create(team=ln, user=User.objects.get(email=other.email), part="member")
+
+    output = run_demo()
+    lines = {line.split("  ")[0]: line for line in output.splitlines()}
+    assert partner.email in lines["Community partner (same team)"]
+    assert TeamMember.objects.filter(team=ac, user__email=partner.email).exists()
+    assert leader.email in lines["Senior leader (same team)"]
+    assert member.email in lines["Team member (Action Community)"]
+    assert other.email in lines["Team member (Learning Network)"]
+    assert coach.email in lines["Faculty / coach"]
+    run_demo()
+    assert TeamMember.objects.filter(team=ac, user__email=partner.email).count() == 1

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,19 +32,63 @@ from pursuing_equity.accounts.services import organization_create, person_create
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.programs.services import demo_shift_months, program_load
+from pursuing_equity.reporting.models import Update
+from pursuing_equity.teams.models import Team, TeamMember
 
 ACTOR_LABEL = DEMO_ACTOR_LABEL
 
-# What each demo login shows, in the order the table lists them (None: an applicant, no role).
-WHAT_THEY_SEE: dict[str | None, str] = {
-    Role.PROGRAM_STAFF: "Staff home: organizations, people, audit log, outbox",
-    Role.FACULTY: "Their home; every organization's profile",
-    Role.REVIEWER: "Their home; every organization's profile",
-    Role.TEAM_MEMBER: "Their team's home and their organization",
-    Role.SENIOR_LEADER: "Their team's home and their organization, as senior leader",
-    Role.COMMUNITY_PARTNER: "Their team's home, as community partner",
-    Role.FUNDER: "Their home and the program",
-    None: "A home with no role yet (someone about to apply)",
+# What each demo login shows, in the order the table lists them: (label, what they will see).
+# Team roles are printed from one Action Community team's roster (and a Learning Network team's),
+# the faculty member is the coach of a small cohort, when the demo steps have made them.
+STAFF, FACULTY, REVIEWER, FUNDER = "staff", "faculty", "reviewer", "funder"
+AC_MEMBER, AC_LEADER, AC_PARTNER, LN_MEMBER, APPLICANT = (
+    "ac_member", "ac_leader", "ac_partner", "ln_member", "applicant",
+)  # fmt: skip
+WHAT_THEY_SEE: dict[str, tuple[str, str]] = {
+    STAFF: (
+        "Program staff",
+        "What needs action: overdue updates and reflections, falling attendance, uploads "
+        "pending; review queue, organizations, people, audit log, outbox",
+    ),
+    FACULTY: (
+        "Faculty / coach",
+        "The teams and small cohort they coach, updates to comment on, progress to rate, "
+        "their coaching slots",
+    ),
+    REVIEWER: ("Application reviewer", "Their home and the applications assigned to them"),
+    AC_MEMBER: (
+        "Team member (Action Community)",
+        "Their team, each measure with its gap (and any data due), the next update, events",
+    ),
+    AC_LEADER: (
+        "Senior leader (same team)",
+        "Their team's updates to reflect on, the team's measures, the leadership workgroup",
+    ),
+    AC_PARTNER: (
+        "Community partner (same team)",
+        "Their team, the monthly update they may write, the meetings they are invited to",
+    ),
+    LN_MEMBER: (
+        "Team member (Learning Network)",
+        "Their team and small cohort, its measures, updates and events",
+    ),
+    FUNDER: (
+        "Funder",
+        "The program at a glance: teams per cohort, participation, updates on time, gaps closing",
+    ),
+    APPLICANT: ("Applicant (no role)", "A home with no role yet (someone about to apply)"),
+}
+#: Who stands for each entry when the demo steps made no team (the network alone).
+FALLBACK_ROLE: dict[str, str | None] = {
+    STAFF: Role.PROGRAM_STAFF,
+    FACULTY: Role.FACULTY,
+    REVIEWER: Role.REVIEWER,
+    AC_MEMBER: Role.TEAM_MEMBER,
+    AC_LEADER: Role.SENIOR_LEADER,
+    AC_PARTNER: Role.COMMUNITY_PARTNER,
+    LN_MEMBER: Role.TEAM_MEMBER,
+    FUNDER: Role.FUNDER,
+    APPLICANT: None,
 }
 
 
@@ -106,12 +151,13 @@ class Command(BaseCommand):
                     today=timezone.localdate(),
                     out=self.stdout,
                 )
+            logins = self._on_rosters(network, cycle)
         self.stdout.write(
             f"Demo ready: {cycle} (demo dates, shifted {cycle.date_shift_months:+d} months), "
             f"{len(network.organizations)} organizations, {len(network.people)} people "
             f"({created} new). Everyone and every organization is fictional."
         )
-        self.stdout.write(self._logins_table(network, url.rstrip("/")))
+        self.stdout.write(self._logins_table(network, logins, url.rstrip("/")))
 
     def _reset(self, network: DemoNetwork) -> None:
         emails = [p.email for p in network.people]
@@ -190,14 +236,70 @@ class Command(BaseCommand):
                 role_assign(actor=None, user=user, role=person.role, organization=organization)
         return created
 
-    def _logins_table(self, network: DemoNetwork, url: str) -> str:
+    def _on_rosters(self, network: DemoNetwork, cycle: Cycle) -> dict[str, str]:
+        """Emails of real team members for the table: a member, the senior leader and a
+        community partner of one Action Community team (the partner joins its roster if the
+        application had none), a Learning Network member and their small cohort's coach."""
+        found: dict[str, str] = {}
+        partners = {p.organization: p.email for p in network.people_in(Role.COMMUNITY_PARTNER)}
+        waiting = Update.objects.filter(status=Update.Status.SUBMITTED, reflection__isnull=True)
+        ac = (
+            Team.objects.filter(
+                cycle=cycle,
+                cohort__key="action_community",
+                organization__name__in=list(partners),
+                members__part=TeamMember.Part.SENIOR_LEADER,
+            )
+            .select_related("organization")
+            # a team whose leader has an update to reflect on, so that the leader's home shows one
+            .annotate(waiting=Exists(waiting.filter(team=OuterRef("pk"))))
+            .order_by("-waiting", "slug")
+            .first()
+        )
+        if ac is not None:
+            partner = User.objects.get(email=partners[ac.organization.name])
+            if not TeamMember.objects.filter(team=ac, user=partner).exists():
+                row = TeamMember(team=ac, user=partner, part=TeamMember.Part.COMMUNITY_PARTNER)
+                row.full_clean()
+                row.save()
+                audit_record(
+                    actor=None,
+                    actor_label=ACTOR_LABEL,
+                    action="demo.team.partner",
+                    obj=ac,
+                    after={"community_partner": partner.email},
+                )
+            parts = dict(
+                TeamMember.objects.filter(team=ac)
+                .order_by("-part", "user__email")
+                .values_list("part", "user__email")
+            )
+            found[AC_MEMBER] = parts.get(TeamMember.Part.MEMBER, "")
+            found[AC_LEADER] = parts.get(TeamMember.Part.SENIOR_LEADER, "")
+            found[AC_PARTNER] = partner.email
+        ln = (
+            TeamMember.objects.filter(
+                team__cycle=cycle,
+                team__cohort__key="learning_network",
+                team__small_cohort__coach__isnull=False,
+                part=TeamMember.Part.MEMBER,
+            )
+            .select_related("team__small_cohort__coach")
+            .order_by("team__slug", "user__email")
+            .first()
+        )
+        if ln is not None:
+            found[LN_MEMBER] = ln.user.email
+            found[FACULTY] = ln.team.small_cohort.coach.email
+        return {key: email for key, email in found.items() if email}
+
+    def _logins_table(self, network: DemoNetwork, emails: dict[str, str], url: str) -> str:
         rows = [("Role", "Email", "Password", "What they will see")]
-        for role, sees in WHAT_THEY_SEE.items():
-            person = network.people_in(role)[0]
-            label = Role(role).label if role else "Applicant (no role)"
-            rows.append((label, person.email, DEMO_PASSWORD, sees))
+        for key, (label, sees) in WHAT_THEY_SEE.items():
+            email = emails.get(key) or network.people_in(FALLBACK_ROLE[key])[0].email
+            rows.append((label, email, DEMO_PASSWORD, sees))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        lines = ["", "Demo logins (one per role):", ""]
+        lines = ["", "Demo logins (one per role; the team roles are on real teams):", ""]
         for index, row in enumerate(rows):
             lines.append(
                 "  ".join(
