@@ -527,8 +527,8 @@ def _gap_answer(g: gaps.GroupGap, labels: Sequence[str], ref_label: str) -> tupl
     fired = _fired_rules(g.chart, have, labels) if g.chart is not None and g.signal else []
     rule = f"{kind}: {'; '.join(fired)}" if fired else f"{kind}: no rule fired"
     evidence = (
-        f"{rule}. {have.size} periods with data, {labels[have[0]]} to {labels[have[-1]]}; "
-        f"change {_signed(first)} → {_signed(last)} points ({_signed(last - first)})."
+        f"{_signed(first)} → {_signed(last)} points ({_signed(last - first)}) over "
+        f"{have.size} periods with data, {labels[have[0]]} to {labels[have[-1]]}; {rule}."
     )
     return verdict, sentence, evidence
 
