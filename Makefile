@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := PE_DEMO=1 PE_REQUIRE_MFA=0 DJANGO_DEBUG=1 PE_DISABLE_RATE_LIMITS=1
 
-.PHONY: install demo test test-fast bench lint format chromium clean
+.PHONY: install demo test test-slow test-fast bench lint format chromium clean
 
 $(BIN)/activate:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6.1)."; exit 1; }
@@ -39,7 +39,11 @@ demo: install
 TEST_WORKERS ?= 2
 
 test: install chromium
-	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not slow"
+
+# The fuzz tests with 100,000 examples each (hypothesis): CI runs them once, on SQLite.
+test-slow: install
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m slow
 
 $(VENV)/.installed-bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,bench]"

@@ -219,7 +219,7 @@ PE_MAX_EXTRACT_BYTES = int(os.environ.get("PE_MAX_EXTRACT_BYTES", str(200 * 1024
 # Django's Content Security Policy: scripts only from our own static files (no inline script at
 # all). 'unsafe-eval' is for Vega alone: it compiles a chart's expressions with Function(), and the
 # vendored build has no interpreter. Styles come only from our stylesheet as well; htmx's and
-# vega-embed's injected <style> blocks are turned off and their few rules live in base.css.
+# vega-embed's injected <style> blocks are turned off and their few rules live in site.css.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.UNSAFE_EVAL],

@@ -63,3 +63,7 @@ def can_extend_deadline(user, application: Any = None) -> bool:
 
 def can_view_document(user, document) -> bool:
     return can_view_application(user, document.application)
+
+
+def can_view_video(user, video) -> bool:
+    return can_view_application(user, video.application)

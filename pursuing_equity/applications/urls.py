@@ -33,6 +33,11 @@ urlpatterns = [
     ),
     path("apply/applications/<int:pk>/video/", views.application_video, name="application_video"),
     path(
+        "apply/applications/<int:pk>/video/<int:video>/file/",
+        views.application_video_file,
+        name="application_video_file",
+    ),
+    path(
         "apply/applications/<int:pk>/review/", views.application_review, name="application_review"
     ),
     path(

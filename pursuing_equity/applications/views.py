@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.applications import forms, program, rules, selectors, services, workflow
-from pursuing_equity.applications.models import Application, ApplicationDocument, RosterMember
+from pursuing_equity.applications.models import (
+    Application,
+    ApplicationDocument,
+    RosterMember,
+    TeamVideo,
+)
 from pursuing_equity.applications.workflow import State
+from pursuing_equity.core.files import private_download
 from pursuing_equity.programs.models import Cycle
 
 ORGANIZATION_FIELDS = ["name", "org_type", "city", "state", "size", "populations_served", "website"]
@@ -433,11 +439,21 @@ def _document(request, pk: int, doc: int, **kwargs) -> ApplicationDocument:
 
 @rule_required(rules.can_view_document, get_object=_document)
 def application_document(request: HttpRequest, pk: int, doc: int, obj: ApplicationDocument):
-    response = FileResponse(
-        obj.file.open("rb"), content_type="application/pdf", filename=obj.original_name
+    return private_download(obj.file, filename=obj.original_name, content_type="application/pdf")
+
+
+def _video(request, pk: int, video: int, **kwargs) -> TeamVideo:
+    return get_object_or_404(
+        TeamVideo.objects.select_related("application"), pk=video, application_id=pk
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+
+
+@rule_required(rules.can_view_video, get_object=_video)
+def application_video_file(request: HttpRequest, pk: int, video: int, obj: TeamVideo):
+    # The container was checked on upload (media.video_container); the browser saves, not plays.
+    return private_download(
+        obj.file, filename=obj.original_name or "video", content_type="application/octet-stream"
+    )
 
 
 def roster_confirm(request: HttpRequest, token: str) -> HttpResponse:

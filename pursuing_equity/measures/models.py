@@ -207,8 +207,9 @@ def _points(value) -> str:
 class Upload(models.Model):
     """One batch of data as the team sent it: validated, then pending until confirmed.
 
-    A counts file is kept (``file``) once confirmed; a patient-level extract is aggregated on
-    upload and deleted, only its aggregated ``rows`` are kept. ``rows`` holds the validated counts
+    A counts file is kept (``file``, private storage) only while the upload is pending: it is
+    deleted once confirmed or discarded, when its counts live in the versions; a patient-level
+    extract is aggregated on upload and deleted, only its aggregated ``rows`` are kept. ``rows`` holds the validated counts
     ``[{"period": "2024-01-01", "stratifier", "group", "numerator", "denominator"}, …]``.
     """
 

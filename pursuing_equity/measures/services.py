@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -30,11 +31,13 @@ from pursuing_equity.measures.models import (
     Upload,
 )
 from pursuing_equity.measures.uploads import (
+    MAX_COUNTS_BYTES,
     Checked,
     Record,
     check_counts_file,
     check_extract_file,
     check_records,
+    too_large,
 )
 
 MEASURE_FIELDS = (
@@ -203,8 +206,10 @@ def submission_validate(
     name = getattr(file, "name", "") or ""
     data = b""
     if source == Upload.Source.COUNTS:
-        data = file.read() if file is not None else b""
-        checked = check_counts_file(measure, name, data, today=today)
+        # Never more than one byte past the limit: a 300 MB upload is refused by its size.
+        data = file.read(MAX_COUNTS_BYTES + 1) if file is not None else b""
+        size = getattr(file, "size", None) or len(data)
+        checked = check_counts_file(measure, name, data, today=today, size=size)
     elif source == Upload.Source.EXTRACT:
         checked = _check_extract(measure, file, name, today)
     elif source == Upload.Source.GRID:
@@ -236,6 +241,11 @@ def submission_validate(
 
 def _check_extract(measure: Measure, file, name: str, today: datetime.date) -> Checked:
     """Copy the extract to a private temporary file, aggregate it, and delete it."""
+    size = getattr(file, "size", None) or 0
+    if size > settings.PE_MAX_EXTRACT_BYTES:
+        return too_large(
+            name, size, settings.PE_MAX_EXTRACT_BYTES, "Split the extract by year and upload each."
+        )
     suffix = Path(name).suffix.lower()[:10]
     with tempfile.TemporaryDirectory(prefix="pe-extract-") as folder:
         path = Path(folder) / f"extract{suffix}"
@@ -277,7 +287,13 @@ def submission_confirm(*, upload: Upload, actor) -> list[Submission]:
         created.append(sub)
     upload.status = Upload.Status.CONFIRMED
     upload.decided_at = timezone.now()
-    upload.save(update_fields=["status", "decided_at"])
+    # The counts now live in the versions; the file itself would only be a copy to leak.
+    stored = upload.file.name
+    upload.file = ""
+    upload.save(update_fields=["status", "decided_at", "file"])
+    if stored:
+        storage = Upload._meta.get_field("file").storage
+        transaction.on_commit(lambda: _delete_files(storage, [stored]))
     audit_record(
         actor=actor,
         action="measures.submission_confirm",

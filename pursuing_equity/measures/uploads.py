@@ -20,21 +20,25 @@ import dataclasses
 import datetime
 import io
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from equitystats import stratify
 from equitystats.errors import InputError
+from pursuing_equity.core.archives import zip_problem
 from pursuing_equity.measures import categories, periods
 from pursuing_equity.measures.models import ALL, OVERALL, Measure
 
 COLUMNS: tuple[str, ...] = ("period", "stratifier", "group", "numerator", "denominator")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("group_name",)
 MAX_COUNTS_BYTES = 5 * 1024 * 1024
+#: An .xlsx counts file unpacked: 50,000 rows of the template are about 25 MB of sheet XML.
+MAX_XLSX_UNPACKED_BYTES = 40 * 1024 * 1024
 MAX_COUNTS_ROWS = 50_000
 MAX_PROBLEMS = 500
 COUNTS_SUFFIXES = (".csv", ".xlsx")
@@ -131,18 +135,32 @@ def _suffix(name: str) -> str:
     return Path(name or "").suffix.lower()
 
 
-def check_counts_file(measure: Measure, name: str, data: bytes, *, today: datetime.date) -> Checked:
-    """Validate a counts file (CSV or .xlsx) completely; nothing is stored here."""
+def too_large(name: str, size: int, limit: int, advice: str) -> Checked:
+    """The one problem of a file refused for its size, before any of it is read."""
+    checked = Checked()
+    checked.add(
+        f"“{name}” is {size / 1024 / 1024:.1f} MB; it may be at most "
+        f"{limit / 1024 / 1024:.0f} MB. {advice}"
+    )
+    return checked
+
+
+def check_counts_file(
+    measure: Measure, name: str, data: bytes, *, today: datetime.date, size: int | None = None
+) -> Checked:
+    """Validate a counts file (CSV or .xlsx) completely; nothing is stored here.
+
+    ``size`` is the upload's size when ``data`` holds only its first MAX_COUNTS_BYTES + 1 bytes
+    (the caller never reads more of a file that is too large)."""
+    size = max(len(data), size or 0)
+    if size > MAX_COUNTS_BYTES:
+        return too_large(
+            name, size, MAX_COUNTS_BYTES, "For patient-level data use the extract upload."
+        )
     checked = Checked()
     suffix = _suffix(name)
     if not data:
         checked.add("The file is empty. Download the template, fill it in and upload it again.")
-        return checked
-    if len(data) > MAX_COUNTS_BYTES:
-        checked.add(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; a counts file may be at most "
-            f"{MAX_COUNTS_BYTES // 1024 // 1024} MB. For patient-level data use the extract upload."
-        )
         return checked
     is_zip = data[:4] == b"PK\x03\x04"
     if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -166,7 +184,7 @@ def check_counts_file(measure: Measure, name: str, data: bytes, *, today: dateti
             "as CSV UTF-8."
         )
         return checked
-    table = _read_xlsx(data, checked) if suffix == ".xlsx" else _read_csv(data, checked)
+    table = _read_xlsx(name, data, checked) if suffix == ".xlsx" else _read_csv(data, checked)
     if table is None:
         return checked
     records = _records(table, checked)
@@ -216,27 +234,44 @@ def _read_csv(data: bytes, checked: Checked) -> Iterator[tuple[int, list[Any]]] 
     return rows()
 
 
-def _read_xlsx(data: bytes, checked: Checked) -> Iterator[tuple[int, list[Any]]] | None:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def _read_xlsx(name: str, data: bytes, checked: Checked) -> Iterator[tuple[int, list[Any]]] | None:
+    """The rows of the "Counts" sheet (else the first), read lazily by openpyxl.
 
+    The archive's declared sizes are checked before openpyxl unpacks anything (a 400 KB
+    workbook can hold gigabytes of shared strings); openpyxl parses its XML with defusedxml
+    (installed), which refuses entity expansion. Anything openpyxl raises on a damaged file
+    becomes a problem naming the file (and the row being read), never an error page.
+    """
+    import openpyxl
+
+    problem = zip_problem(io.BytesIO(data), name=name, max_unpacked=MAX_XLSX_UNPACKED_BYTES)
+    if problem:
+        checked.add(problem)
+        return None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        checked.add(
-            f"The workbook cannot be opened ({type(exc).__name__}). Save it again as .xlsx."
-        )
+        sheet = book["Counts"] if "Counts" in book.sheetnames else book.worksheets[0]
+    # openpyxl raises whatever its XML, ZIP and value parsers raise on a damaged workbook.
+    except Exception as exc:
+        checked.add(_unreadable(name, exc))
         return None
-    sheet = book["Counts"] if "Counts" in book.sheetnames else book.worksheets[0]
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        number = 0
         try:
             for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield number, list(cells)
+        except Exception as exc:  # as above, while the sheet is read row by row
+            checked.add(_unreadable(name, exc), row=number + 1)
         finally:
             book.close()
 
     return rows()
+
+
+def _unreadable(name: str, exc: Exception) -> str:
+    reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return f"“{name}” cannot be read as an Excel workbook ({reason}). Save it again as .xlsx."
 
 
 def _blank(value: Any) -> bool:
@@ -548,9 +583,13 @@ def identifier_kind(column: str) -> str | None:
 
 def check_extract_file(measure: Measure, path: Path, name: str, *, today: datetime.date) -> Checked:
     """Validate and aggregate a patient-level extract on disk (the caller deletes the file)."""
+    size = path.stat().st_size
+    if size > settings.PE_MAX_EXTRACT_BYTES:
+        return too_large(
+            name, size, settings.PE_MAX_EXTRACT_BYTES, "Split the extract by year and upload each."
+        )
     checked = Checked()
     suffix = _suffix(name)
-    size = path.stat().st_size
     with path.open("rb") as handle:
         head = handle.read(4)
     if size == 0:

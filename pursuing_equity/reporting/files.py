@@ -18,9 +18,12 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 from pursuing_equity.applications.media import pdf_problem
+from pursuing_equity.core.archives import zip_problem
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS_PER_UPDATE = 10
+#: An office file unpacked: generous for text and slides, far below what a zip bomb unpacks to.
+MAX_ATTACHMENT_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -115,14 +118,16 @@ def _zip_kind(stream: BinaryIO) -> str | None:
         with zipfile.ZipFile(stream) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                # The OpenDocument mimetype is a few dozen bytes; never read more of it.
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(100).decode("ascii", "replace").strip()
                 return ODF_MIMETYPES.get(mimetype)
             if "[Content_Types].xml" not in names:
                 return None
             for prefix, key in OOXML_PARTS.items():
                 if any(name.startswith(prefix) for name in names):
                     return key
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
         return None
     return None
 
@@ -142,6 +147,11 @@ def check_attachment(name: str, size: int, stream: BinaryIO) -> Kind:
             "Attach a PDF, an image (PNG, JPEG, GIF, WebP) or an office file "
             "(Word, Excel, PowerPoint, OpenDocument)."
         )
+    stream.seek(0)
+    if stream.read(4) == b"PK\x03\x04":
+        problem = zip_problem(stream, name=name, max_unpacked=MAX_ATTACHMENT_UNPACKED_BYTES)
+        if problem:
+            raise AttachmentError(problem)
     key = sniff(stream)
     stream.seek(0)
     if key is None:

@@ -7,13 +7,14 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.core.files import private_download
 from pursuing_equity.programs.selectors import current_cycle
 from pursuing_equity.reporting import charts, dates, rules, selectors, services
 from pursuing_equity.reporting.forms import (
@@ -284,15 +285,7 @@ def attachment_add(request, slug: str, period: str, obj: Update):
 
 @rule_required(rules.can_view_attachment, get_object=get_attachment)
 def attachment_download(request, slug: str, period: str, pk: int, obj: Attachment):
-    try:
-        handle = obj.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=obj.original_name, content_type=obj.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(obj.file, filename=obj.original_name, content_type=obj.content_type)
 
 
 @rule_required(rules.can_remove_attachment, get_object=get_attachment)
