@@ -32,6 +32,14 @@ class Update(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
 
+    class ChartsStatus(models.TextChoices):
+        # The snapshot is computed by a background task after the submission commits, so that
+        # submitting answers at once and never holds the write lock while charts are drawn.
+        NONE = "none", "No charts"
+        PREPARING = "preparing", "Charts being prepared"
+        READY = "ready", "Charts ready"
+        FAILED = "failed", "Charts could not be prepared"
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="updates")
     period_start = models.DateField(help_text="First day of the period's first month.")
     period_months = models.PositiveSmallIntegerField(default=1)
@@ -51,6 +59,9 @@ class Update(models.Model):
     # [{"measure_id", "measure_name", "spec": Vega-Lite, "columns": [...], "rows": [[...]]}, …]
     charts = models.JSONField(default=list, blank=True)
     charts_as_of = models.DateField(null=True, blank=True)
+    charts_status = models.CharField(
+        max_length=10, choices=ChartsStatus.choices, default=ChartsStatus.NONE
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,20 +7,19 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.accounts.models import User
+from pursuing_equity.core.email import send_templated
 from pursuing_equity.core.services import audit_record, model_snapshot
+from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.measures.models import Measure
-from pursuing_equity.reporting import charts, dates
+from pursuing_equity.reporting import charts, dates, tasks
 from pursuing_equity.reporting.files import (
     MAX_ATTACHMENTS_PER_UPDATE,
     AttachmentError,
@@ -57,18 +56,6 @@ class StaleUpdateError(Exception):
             f"{who} saved this update at {when} ET, after you opened it. Your text was not saved; "
             "it is kept below. Compare it with the saved version, then save again."
         )
-
-
-def _site_url(path: str) -> str:
-    return getattr(settings, "PE_SITE_URL", "http://localhost:8000").rstrip("/") + path
-
-
-def _email(template: str, context: dict, to: list[str]) -> None:
-    if not to:
-        return
-    subject = render_to_string(f"reporting/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"reporting/email/{template}_message.txt", context)
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, to)
 
 
 def _people(team: Team, parts) -> list[User]:
@@ -117,8 +104,9 @@ def update_save(
 
     ``version`` is the version the person started from (None for a new draft); a save from an
     older version raises :class:`StaleUpdateError` and changes nothing. Submitting needs the
-    progress, challenges and learning, freezes the update, snapshots the team's charts as of
-    today and emails the senior leader and the alternate.
+    progress, challenges and learning, freezes the update, emails the senior leader and the
+    alternate, and once committed queues the snapshot of the team's charts as of today
+    (:func:`update_charts_prepare`, run by the worker: drawing them takes seconds).
     """
     now = now or timezone.now()
     rule = rule_of(team)
@@ -164,8 +152,8 @@ def update_save(
         update.submitted_at = now
         update.submitted_by = actor
         update.late = dates.is_late(now, update.due_on, team.cycle.time_zone)
-        update.charts = charts.snapshot(team, today)
-        update.charts_as_of = today
+        update.charts, update.charts_as_of = [], today
+        update.charts_status = Update.ChartsStatus.PREPARING
     update.full_clean(exclude=["version"])
     try:
         with transaction.atomic():
@@ -187,11 +175,48 @@ def update_save(
         },
     )
     if submit:
-        _email(
-            "update_submitted",
-            {"update": update, "url": _site_url(update_url(update)), "actor": actor},
-            [u.email for u in _people(team, LEADER_PARTS)],
+        send_templated(
+            template_prefix="reporting/email/update_submitted",
+            context={"update": update, "url": absolute_url(update_url(update)), "actor": actor},
+            to=[u.email for u in _people(team, LEADER_PARTS)],
         )
+        update_pk = update.pk
+        transaction.on_commit(lambda: tasks.update_charts_prepare.enqueue(update_pk))
+    return update
+
+
+def update_charts_prepare(*, update_id: int) -> Update | None:
+    """Draw and store the chart snapshot of a submitted update, as of its ``charts_as_of`` day.
+
+    Run by the worker (:func:`.tasks.update_charts_prepare`). The charts are computed outside
+    any transaction, so the web server keeps writing meanwhile; only the short save that stores
+    them takes the write lock. Returns None when the update is gone or has its charts already.
+    """
+    update = (
+        Update.objects.select_related("team__cohort", "team__cycle", "team__small_cohort")
+        .filter(pk=update_id, charts_status=Update.ChartsStatus.PREPARING)
+        .first()
+    )
+    if update is None:
+        return None
+    try:
+        snapshot = charts.snapshot(update.team, update.charts_as_of)
+    except Exception:
+        Update.objects.filter(pk=update_id).update(charts_status=Update.ChartsStatus.FAILED)
+        raise
+    with transaction.atomic():
+        stored = Update.objects.filter(
+            pk=update_id, charts_status=Update.ChartsStatus.PREPARING
+        ).update(charts=snapshot, charts_status=Update.ChartsStatus.READY)
+        if stored:
+            audit_record(
+                actor=None,
+                actor_label="update_charts_prepare",
+                action="update.charts",
+                obj=update,
+                after={"as_of": update.charts_as_of, "charts": len(snapshot)},
+            )
+    update.charts, update.charts_status = snapshot, Update.ChartsStatus.READY
     return update
 
 
@@ -278,10 +303,10 @@ def reflection_write(*, actor: User, update: Update, text: str) -> LeaderReflect
         obj=update,
         after={"reflection": reflection.pk, "author_part": part},
     )
-    _email(
-        "reflection_written",
-        {"update": update, "url": _site_url(update_url(update)), "actor": actor},
-        [u.email for u in _people(update.team, WRITING_PARTS)],
+    send_templated(
+        template_prefix="reporting/email/reflection_written",
+        context={"update": update, "url": absolute_url(update_url(update)), "actor": actor},
+        to=[u.email for u in _people(update.team, WRITING_PARTS)],
     )
     return reflection
 
@@ -410,7 +435,7 @@ def reminder_send(
     name = "update_detail" if kind == SentReminder.Kind.REFLECTION_OVERDUE else "update_edit"
     context = {
         **context,
-        "url": _site_url(reverse(name, args=[team.slug, f"{period_start:%Y-%m}"])),
+        "url": absolute_url(reverse(name, args=[team.slug, f"{period_start:%Y-%m}"])),
     }
     sent = 0
     for person in recipients:
@@ -420,7 +445,11 @@ def reminder_send(
             )
             if not created:
                 continue
-            _email(f"reminder_{kind}", {**context, "person": person}, [person.email])
+            send_templated(
+                template_prefix=f"reporting/email/reminder_{kind}",
+                context={**context, "person": person},
+                to=[person.email],
+            )
             audit_record(
                 actor=None,
                 actor_label="send_reporting_reminders",

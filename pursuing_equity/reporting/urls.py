@@ -13,6 +13,7 @@ urlpatterns = [
     path("updates/<slug:slug>/pdsa/<int:pk>/edit/", views.pdsa_edit, name="pdsa_edit"),
     path("updates/<slug:slug>/<str:period>/", views.update_detail, name="update_detail"),
     path("updates/<slug:slug>/<str:period>/edit/", views.update_edit, name="update_edit"),
+    path("updates/<slug:slug>/<str:period>/charts/", views.update_charts, name="update_charts"),
     path(
         "updates/<slug:slug>/<str:period>/reflection/",
         views.reflection_write,

@@ -140,6 +140,12 @@ def update_detail(request, slug: str, period: str, obj: Update):
     return _render_detail(request, obj)
 
 
+@rule_required(rules.can_view_update, get_object=get_update)
+def update_charts(request, slug: str, period: str, obj: Update):
+    """The update's charts, or their status while the worker prepares them (polled by htmx)."""
+    return render(request, "reporting/_update_charts.html", {"update": obj, "team": obj.team})
+
+
 @rule_required(rules.can_reflect_on_update, get_object=get_update)
 def reflection_write(request, slug: str, period: str, obj: Update):
     if request.method != "POST":

@@ -77,9 +77,11 @@ def test_a_team_without_data_gets_no_charts(network):
 
 
 @pytest.mark.django_db
-def test_the_digest_draws_the_snapshot_charts(network, measure):
+def test_the_digest_draws_the_snapshot_charts(network, measure, django_capture_on_commit_callbacks):
     period = factories.started_period(network.ac, 2)
-    update = factories.update(network.ac, network.member, period, submit=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        update = factories.update(network.ac, network.member, period, submit=True)
+    update.refresh_from_db()
     assert [c["chart"] for c in update.charts] == ["overall", "gaps"]
     for chart in update.charts:
         svg = charts.to_svg(chart["spec"])

@@ -1,0 +1,13 @@
+"""Background tasks of the reporting app: work too slow for a request (charts, the PDF digest)."""
+
+from django.tasks import task
+
+
+@task()
+def update_charts_prepare(update_id: int) -> int:
+    """Store the chart snapshot of a just-submitted update (see
+    :func:`pursuing_equity.reporting.services.update_charts_prepare`); returns how many charts."""
+    from pursuing_equity.reporting import services
+
+    update = services.update_charts_prepare(update_id=update_id)
+    return len(update.charts) if update is not None else 0
