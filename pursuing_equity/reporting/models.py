@@ -310,3 +310,35 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.team} {self.period_start:%Y-%m} → {self.recipient}"
+
+
+class Digest(models.Model):
+    """The PDF of every submitted update covering one month, drawn by the worker on request
+    (WeasyPrint takes tens of seconds for a month) and kept for staff and faculty to download."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    cycle = models.ForeignKey("programs.Cycle", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="First day of the month.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARING)
+    pdf = models.BinaryField(blank=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="digest_month_starts_on_first"),
+            models.CheckConstraint(
+                condition=Q(status__in=["preparing", "ready", "failed"]), name="digest_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest {self.month:%Y-%m}"

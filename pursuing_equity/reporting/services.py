@@ -19,7 +19,9 @@ from pursuing_equity.core.email import send_templated
 from pursuing_equity.core.services import audit_record, model_snapshot
 from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.measures.models import Measure
+from pursuing_equity.programs.models import Cycle
 from pursuing_equity.reporting import charts, dates, tasks
+from pursuing_equity.reporting.digest import digest_pdf
 from pursuing_equity.reporting.files import (
     MAX_ATTACHMENTS_PER_UPDATE,
     AttachmentError,
@@ -28,6 +30,7 @@ from pursuing_equity.reporting.files import (
 from pursuing_equity.reporting.models import (
     Attachment,
     Comment,
+    Digest,
     LeaderReflection,
     PdsaCycle,
     ProgressScore,
@@ -271,6 +274,47 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
         obj=update,
         before={"attachment": pk, "name": name},
     )
+
+
+# --- the monthly PDF digest -------------------------------------------------------------------
+
+
+@transaction.atomic
+def digest_request(*, actor: User, cycle: Cycle, month: datetime.date) -> Digest:
+    """Ask the worker for the PDF of every submitted update covering ``month`` (a month of the
+    cycle that has begun); it is stored for download once drawn (:func:`digest_prepare`)."""
+    month = month.replace(day=1)
+    if not (cycle.starts_on.replace(day=1) <= month <= timezone.localdate().replace(day=1)):
+        raise ValidationError({"month": "Choose a month of the program that has begun."})
+    digest = Digest(cycle=cycle, month=month, requested_by=actor)
+    digest.full_clean()
+    digest.save()
+    audit_record(actor=actor, action="update.digest_request", obj=digest, after={"month": month})
+    digest_pk = digest.pk
+    transaction.on_commit(lambda: tasks.digest_prepare.enqueue(digest_pk))
+    return digest
+
+
+def digest_prepare(*, digest_id: int) -> Digest | None:
+    """Draw a requested digest and store its PDF. The drawing (tens of seconds for a month)
+    happens outside any transaction; None when the digest is gone or already drawn."""
+    digest = (
+        Digest.objects.select_related("cycle")
+        .filter(pk=digest_id, status=Digest.Status.PREPARING)
+        .first()
+    )
+    if digest is None:
+        return None
+    try:
+        pdf = digest_pdf(digest.cycle, digest.month)
+    except Exception:
+        Digest.objects.filter(pk=digest_id).update(
+            status=Digest.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    digest.pdf, digest.status, digest.finished_at = pdf, Digest.Status.READY, timezone.now()
+    digest.save(update_fields=["pdf", "status", "finished_at"])
+    return digest
 
 
 # --- reflections and comments -----------------------------------------------------------------

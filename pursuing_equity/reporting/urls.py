@@ -6,6 +6,7 @@ urlpatterns = [
     path("updates/", views.updates_index, name="updates"),
     path("reporting/grid/", views.submission_grid, name="submission_grid"),
     path("reporting/digest/", views.update_digest, name="update_digest"),
+    path("reporting/digest/<int:pk>.pdf", views.digest_download, name="digest_download"),
     path("updates/<slug:slug>/", views.team_updates, name="team_updates"),
     path("updates/<slug:slug>/progress/", views.progress, name="progress"),
     path("updates/<slug:slug>/pdsa/new/", views.pdsa_create, name="pdsa_create"),

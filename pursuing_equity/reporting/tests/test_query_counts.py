@@ -151,7 +151,11 @@ def pages(network) -> dict[str, tuple]:
         "update edit": (network.member, reverse("update_edit", args=[ac, this]), 12),
         "PDSA cycle": (network.member, reverse("pdsa_detail", args=[ac, root.pk]), 7),
         "progress scores": (network.member, reverse("progress", args=[ac]), 6),
-        "submission grid": (network.staff, reverse("submission_grid"), 8),
+        "submission grid": (
+            network.staff,
+            reverse("submission_grid"),
+            10,
+        ),  # + digests, latest month
         "senior leader home": (network.leader, reverse("home"), 8),
     }
 

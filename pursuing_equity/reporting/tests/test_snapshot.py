@@ -8,8 +8,8 @@ import pytest
 
 from pursuing_equity.measures import dashboards
 from pursuing_equity.reporting import charts, services
+from pursuing_equity.reporting.digest import digest_pdf
 from pursuing_equity.reporting.tests import factories
-from pursuing_equity.reporting.views import digest_pdf
 
 GROUPS = {"black": (3, 40), "white": (60, 100), "asian": (30, 50), "hispanic": (45, 90)}
 
@@ -86,5 +86,5 @@ def test_the_digest_draws_the_snapshot_charts(network, measure, django_capture_o
     for chart in update.charts:
         svg = charts.to_svg(chart["spec"])
         assert svg is not None and svg.lstrip().startswith("<svg")
-    pdf = digest_pdf(factories.cycle(), period, "http://testserver/")
+    pdf = digest_pdf(factories.cycle(), period)
     assert pdf.startswith(b"%PDF-")
