@@ -1,6 +1,6 @@
 """Production settings: everything secret or site-specific comes from the environment.
 
-Required: DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS. Email: EMAIL_HOST, EMAIL_PORT,
+Required: DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS, PE_SITE_URL. Email: EMAIL_HOST, EMAIL_PORT,
 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, DEFAULT_FROM_EMAIL. See docs/deploy.md.
 """
 
@@ -23,6 +23,9 @@ DEBUG = False
 SECRET_KEY = required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h for h in required("DJANGO_ALLOWED_HOSTS").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
+# Links in email, calendar feeds and PDFs are read away from any request, so the address is
+# configured rather than guessed from one (a Host header can be forged).
+PE_SITE_URL = required("PE_SITE_URL")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 
 from pursuing_equity.accounts.models import Organization, Role, RoleAssignment, User
+from pursuing_equity.core.email import send_templated
 from pursuing_equity.core.services import audit_record, model_snapshot
+from pursuing_equity.core.urls import absolute_url
 
 ORGANIZATION_FIELDS = [
     "name",
@@ -184,14 +184,12 @@ def person_invite(
     full_name: str,
     role: str,
     organization: Organization | None = None,
-    site_url: str = "",
 ) -> User:
     """Create an account for someone, give them a role and email them a link to set a password.
 
     The account has no usable password until the person follows the link, which is allauth's
     password-reset link (valid for ``PASSWORD_RESET_TIMEOUT``). Setting the password proves the
     address, so it is then marked verified (see ``signals.verify_email_on_password_reset``).
-    ``site_url`` is the address the link starts with; the default is ``settings.PE_SITE_URL``.
     """
     from allauth.account import app_settings as allauth_settings
     from allauth.account.models import EmailAddress
@@ -229,7 +227,6 @@ def person_invite(
     path = reverse(
         "account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": token}
     )
-    base = (site_url or getattr(settings, "PE_SITE_URL", "http://localhost:8000")).rstrip("/")
     context = {
         "user": user,
         "role_label": Role(role).label,
@@ -237,14 +234,12 @@ def person_invite(
         "inviter": actor.display_name
         if actor is not None and actor.is_authenticated
         else "The program staff",
-        "set_password_url": f"{base}{path}",
-        "login_url": f"{base}{reverse('account_login')}",
-        "reset_url": f"{base}{reverse('account_reset_password')}",
+        "set_password_url": absolute_url(path),
+        "login_url": absolute_url(reverse("account_login")),
+        "reset_url": absolute_url(reverse("account_reset_password")),
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
-    subject = render_to_string("accounts/email/invite_subject.txt", context).strip()
-    body = render_to_string("accounts/email/invite_message.txt", context)
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [email])
+    send_templated(template_prefix="accounts/email/invite", context=context, to=[email])
     return user
 
 

@@ -125,9 +125,7 @@ def person_invite(request):
     form = InviteForm(request.POST, prefix="invite")
     if form.is_valid():
         try:
-            person = services.person_invite(
-                actor=request.user, site_url=request.build_absolute_uri("/"), **form.cleaned_data
-            )
+            person = services.person_invite(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

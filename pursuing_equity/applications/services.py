@@ -14,13 +14,10 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,7 +35,9 @@ from pursuing_equity.applications.models import (
     TeamVideo,
 )
 from pursuing_equity.applications.workflow import State
+from pursuing_equity.core.email import send_templated
 from pursuing_equity.core.services import audit_record, model_snapshot
+from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.programs.models import Cohort, Cycle
 
 AUDITED = ["state", "cohort_choice_id", "current_cohort_id", "organization_id", "version"]
@@ -53,10 +52,6 @@ ANSWER_FIELDS = frozenset(
     }
 )
 VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".webm"})
-
-
-def _site(site_url: str) -> str:
-    return (site_url or getattr(settings, "PE_SITE_URL", "http://localhost:8000")).rstrip("/")
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -235,7 +230,6 @@ def roster_save(
     application: Application,
     version: int,
     members: Iterable[dict],
-    site_url: str = "",
 ) -> Application:
     """Replace the draft's team roster. People already on it keep their invitation and
     confirmation; each new person is emailed an invitation with a link to confirm.
@@ -279,22 +273,20 @@ def roster_save(
         },
     )
     for member in invite:
-        _send_invitation(member, application, actor, site_url)
+        _send_invitation(member, application, actor)
     return application
 
 
-def _send_invitation(
-    member: RosterMember, application: Application, actor: User, site_url: str
-) -> None:
+def _send_invitation(member: RosterMember, application: Application, actor: User) -> None:
     context = {
         "member": member,
         "application": application,
         "inviter": actor.display_name,
-        "confirm_url": f"{_site(site_url)}{reverse('application_roster_confirm', args=[member.token])}",
+        "confirm_url": absolute_url(reverse("application_roster_confirm", args=[member.token])),
     }
-    subject = render_to_string("applications/email/invitation_subject.txt", context).strip()
-    body = render_to_string("applications/email/invitation_message.txt", context)
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [member.email])
+    send_templated(
+        template_prefix="applications/email/invitation", context=context, to=[member.email]
+    )
 
 
 @transaction.atomic
@@ -627,7 +619,7 @@ def application_transition(
     return application
 
 
-def application_submit(*, actor: User, application: Application, site_url: str = "") -> Application:
+def application_submit(*, actor: User, application: Application) -> Application:
     """Submit the application and email the acknowledgement with a copy of it.
 
     A second submit (a double click, another tab) returns the submitted application unchanged.
@@ -637,23 +629,23 @@ def application_submit(*, actor: User, application: Application, site_url: str =
         if current.state != State.DRAFT and current.submitted_at is not None:
             return current
         submitted = application_transition(actor=actor, application=current, transition="submit")
-        _send_acknowledgement(submitted, actor, site_url)
+        _send_acknowledgement(submitted, actor)
     return submitted
 
 
-def _send_acknowledgement(application: Application, actor: User, site_url: str) -> None:
+def _send_acknowledgement(application: Application, actor: User) -> None:
     full = selectors.with_everything(application.pk)
     recipients = sorted({full.created_by.email, actor.email})
     context = {
         "application": full,
         "documents": selectors.current_documents(full),
         "video": selectors.current_video(full),
-        "status_url": f"{_site(site_url)}{reverse('application_status', args=[full.pk])}",
+        "status_url": absolute_url(reverse("application_status", args=[full.pk])),
         "received": _when(full.submitted_at),
     }
-    subject = render_to_string("applications/email/acknowledgement_subject.txt", context).strip()
-    body = render_to_string("applications/email/acknowledgement_message.txt", context)
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, recipients)
+    send_templated(
+        template_prefix="applications/email/acknowledgement", context=context, to=recipients
+    )
 
 
 @transaction.atomic

@@ -41,10 +41,6 @@ def _files(request):
     return request.FILES if request.method == "POST" else None
 
 
-def _site(request) -> str:
-    return request.build_absolute_uri("/")
-
-
 def apply(request: HttpRequest) -> HttpResponse:
     """The open calls (public), and the signed-in person's applications."""
     mine = list(selectors.for_applicant(request.user)) if request.user.is_authenticated else []
@@ -225,7 +221,6 @@ def application_team(request, pk: int, obj: Application):
                 application=obj,
                 version=version.cleaned_data["version"],
                 members=formset.members(),
-                site_url=_site(request),
             )
         except ValidationError as error:
             errors = [
@@ -386,9 +381,7 @@ def application_review(request: HttpRequest, pk: int, obj: Application) -> HttpR
         if not rules.can_submit_application(request.user, obj):
             raise PermissionDenied
         try:
-            services.application_submit(
-                actor=request.user, application=obj, site_url=_site(request)
-            )
+            services.application_submit(actor=request.user, application=obj)
         except ValidationError as error:
             errors = error.messages
         else:

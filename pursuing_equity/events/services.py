@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from pursuing_equity.core.email import send, send_templated
 from pursuing_equity.core.services import audit_record, model_snapshot
+from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.events import affinity, schedule, selectors, zoom
 from pursuing_equity.events.models import (
     FORUM_MEETUP,
@@ -312,24 +311,21 @@ def _recipients(event: Event) -> list[str]:
     return sorted(e for e in emails if e)
 
 
-def _notify_change(event: Event, before: Mapping[str, Any]) -> int:
-    """Email everyone affected by a change of ``event`` (one message each); returns how many."""
-    recipients = _recipients(event)
-    if not recipients:
-        return 0
-    subject = (
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}"
-        f"{'Cancelled' if event.cancelled else 'Changed'}: {event.title}"
-    )
-    body = render_to_string(
-        "events/email/event_changed.txt",
-        {"event": event, "url": _site_url(reverse("event_detail", args=[event.pk]))},
-    )
-    return send_mass_mail([(subject, body, None, [email]) for email in recipients])
+def _notify_change(event: Event, before: Mapping[str, Any], *, booked: bool = False) -> int:
+    """Email everyone affected by a change of ``event`` (one message each); returns how many.
 
-
-def _site_url(path: str) -> str:
-    return getattr(settings, "PE_SITE_URL", "http://localhost:8000").rstrip("/") + path
+    ``booked``: the change is a coaching booking, which people are told is booked, not changed.
+    """
+    return send_templated(
+        template_prefix=f"events/email/{'coaching_booked' if booked else 'event_changed'}",
+        context={
+            "event": event,
+            "url": absolute_url(reverse("event_detail", args=[event.pk])),
+            "coaches": [u.display_name for u in event.facilitators.all()],
+        },
+        to=_recipients(event),
+        one_each=True,
+    )
 
 
 @transaction.atomic
@@ -584,7 +580,7 @@ def coaching_book(*, actor: Any, slot: CoachingSlot, team: Team) -> CoachingBook
         obj=booking,
         after={"slot": slot.pk, "team": team.pk, "event": session.pk},
     )
-    _notify_change(session, before or {"starts_at": None})
+    _notify_change(session, before or {"starts_at": None}, booked=True)
     return booking
 
 
@@ -764,12 +760,7 @@ def attendance_note_send(*, actor: Any, team: Team, subject: str, message: str) 
     emails = sorted(set(team.members.values_list("user__email", flat=True)) - {""})
     if not emails:
         raise ValidationError("This team has no members to write to.")
-    sent = send_mass_mail(
-        [
-            (f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", message, None, [email])
-            for email in emails
-        ]
-    )
+    sent = send(subject=subject, body=message, to=emails, one_each=True)
     audit_record(
         actor=actor,
         action="attendance.note_sent",

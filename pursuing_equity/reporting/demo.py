@@ -165,6 +165,7 @@ def _updates(team, rule, index, writers, leaders, faculty, cycles, today, counts
             late=dates.is_late(submitted_at, due, zone),
             charts=charts.snapshot(team, submitted_at.date()) if with_charts else [],
             charts_as_of=submitted_at.date() if with_charts else None,
+            charts_status=Update.ChartsStatus.READY if with_charts else Update.ChartsStatus.NONE,
             **text,
         )
         update.contributors.set(writers[:2])

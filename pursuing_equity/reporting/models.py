@@ -32,6 +32,14 @@ class Update(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
 
+    class ChartsStatus(models.TextChoices):
+        # The snapshot is computed by a background task after the submission commits, so that
+        # submitting answers at once and never holds the write lock while charts are drawn.
+        NONE = "none", "No charts"
+        PREPARING = "preparing", "Charts being prepared"
+        READY = "ready", "Charts ready"
+        FAILED = "failed", "Charts could not be prepared"
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="updates")
     period_start = models.DateField(help_text="First day of the period's first month.")
     period_months = models.PositiveSmallIntegerField(default=1)
@@ -51,6 +59,9 @@ class Update(models.Model):
     # [{"measure_id", "measure_name", "spec": Vega-Lite, "columns": [...], "rows": [[...]]}, …]
     charts = models.JSONField(default=list, blank=True)
     charts_as_of = models.DateField(null=True, blank=True)
+    charts_status = models.CharField(
+        max_length=10, choices=ChartsStatus.choices, default=ChartsStatus.NONE
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -299,3 +310,35 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.team} {self.period_start:%Y-%m} → {self.recipient}"
+
+
+class Digest(models.Model):
+    """The PDF of every submitted update covering one month, drawn by the worker on request
+    (WeasyPrint takes tens of seconds for a month) and kept for staff and faculty to download."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    cycle = models.ForeignKey("programs.Cycle", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="First day of the month.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARING)
+    pdf = models.BinaryField(blank=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="digest_month_starts_on_first"),
+            models.CheckConstraint(
+                condition=Q(status__in=["preparing", "ready", "failed"]), name="digest_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest {self.month:%Y-%m}"

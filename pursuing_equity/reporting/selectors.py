@@ -17,6 +17,7 @@ from pursuing_equity.programs.models import Cycle
 from pursuing_equity.reporting import dates, rules
 from pursuing_equity.reporting.models import (
     Comment,
+    Digest,
     PdsaCycle,
     ProgressScore,
     Update,
@@ -334,6 +335,13 @@ def digest_updates(cycle: Cycle, month: datetime.date) -> list[Update]:
         .order_by("team__cohort__position", "team__name")
     )
     return [u for u in candidates if month < add_months(u.period_start, u.period_months)]
+
+
+def recent_digests(cycle: Cycle, count: int = 6) -> list[Digest]:
+    """The latest requested PDF digests of ``cycle``, without their bytes (1 query)."""
+    return list(
+        Digest.objects.filter(cycle=cycle).defer("pdf").select_related("requested_by")[:count]
+    )
 
 
 # --- reminders ---------------------------------------------------------------------------------

@@ -7,20 +7,21 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.accounts.models import User
+from pursuing_equity.core.email import send_templated
 from pursuing_equity.core.services import audit_record, model_snapshot
+from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.measures.models import Measure
-from pursuing_equity.reporting import charts, dates
+from pursuing_equity.programs.models import Cycle
+from pursuing_equity.reporting import charts, dates, tasks
+from pursuing_equity.reporting.digest import digest_pdf
 from pursuing_equity.reporting.files import (
     MAX_ATTACHMENTS_PER_UPDATE,
     AttachmentError,
@@ -29,6 +30,7 @@ from pursuing_equity.reporting.files import (
 from pursuing_equity.reporting.models import (
     Attachment,
     Comment,
+    Digest,
     LeaderReflection,
     PdsaCycle,
     ProgressScore,
@@ -58,18 +60,6 @@ class StaleUpdateError(Exception):
             f"{who} saved this update at {when} ET, after you opened it. Your text was not saved; "
             "it is kept below. Compare it with the saved version, then save again."
         )
-
-
-def _site_url(path: str) -> str:
-    return getattr(settings, "PE_SITE_URL", "http://localhost:8000").rstrip("/") + path
-
-
-def _email(template: str, context: dict, to: list[str]) -> None:
-    if not to:
-        return
-    subject = render_to_string(f"reporting/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"reporting/email/{template}_message.txt", context)
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, to)
 
 
 def _people(team: Team, parts) -> list[User]:
@@ -118,8 +108,9 @@ def update_save(
 
     ``version`` is the version the person started from (None for a new draft); a save from an
     older version raises :class:`StaleUpdateError` and changes nothing. Submitting needs the
-    progress, challenges and learning, freezes the update, snapshots the team's charts as of
-    today and emails the senior leader and the alternate.
+    progress, challenges and learning, freezes the update, emails the senior leader and the
+    alternate, and once committed queues the snapshot of the team's charts as of today
+    (:func:`update_charts_prepare`, run by the worker: drawing them takes seconds).
     """
     now = now or timezone.now()
     rule = rule_of(team)
@@ -165,8 +156,8 @@ def update_save(
         update.submitted_at = now
         update.submitted_by = actor
         update.late = dates.is_late(now, update.due_on, team.cycle.time_zone)
-        update.charts = charts.snapshot(team, today)
-        update.charts_as_of = today
+        update.charts, update.charts_as_of = [], today
+        update.charts_status = Update.ChartsStatus.PREPARING
     update.full_clean(exclude=["version"])
     try:
         with transaction.atomic():
@@ -188,11 +179,48 @@ def update_save(
         },
     )
     if submit:
-        _email(
-            "update_submitted",
-            {"update": update, "url": _site_url(update_url(update)), "actor": actor},
-            [u.email for u in _people(team, LEADER_PARTS)],
+        send_templated(
+            template_prefix="reporting/email/update_submitted",
+            context={"update": update, "url": absolute_url(update_url(update)), "actor": actor},
+            to=[u.email for u in _people(team, LEADER_PARTS)],
         )
+        update_pk = update.pk
+        transaction.on_commit(lambda: tasks.update_charts_prepare.enqueue(update_pk))
+    return update
+
+
+def update_charts_prepare(*, update_id: int) -> Update | None:
+    """Draw and store the chart snapshot of a submitted update, as of its ``charts_as_of`` day.
+
+    Run by the worker (:func:`.tasks.update_charts_prepare`). The charts are computed outside
+    any transaction, so the web server keeps writing meanwhile; only the short save that stores
+    them takes the write lock. Returns None when the update is gone or has its charts already.
+    """
+    update = (
+        Update.objects.select_related("team__cohort", "team__cycle", "team__small_cohort")
+        .filter(pk=update_id, charts_status=Update.ChartsStatus.PREPARING)
+        .first()
+    )
+    if update is None:
+        return None
+    try:
+        snapshot = charts.snapshot(update.team, update.charts_as_of)
+    except Exception:
+        Update.objects.filter(pk=update_id).update(charts_status=Update.ChartsStatus.FAILED)
+        raise
+    with transaction.atomic():
+        stored = Update.objects.filter(
+            pk=update_id, charts_status=Update.ChartsStatus.PREPARING
+        ).update(charts=snapshot, charts_status=Update.ChartsStatus.READY)
+        if stored:
+            audit_record(
+                actor=None,
+                actor_label="update_charts_prepare",
+                action="update.charts",
+                obj=update,
+                after={"as_of": update.charts_as_of, "charts": len(snapshot)},
+            )
+    update.charts, update.charts_status = snapshot, Update.ChartsStatus.READY
     return update
 
 
@@ -249,6 +277,47 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     )
 
 
+# --- the monthly PDF digest -------------------------------------------------------------------
+
+
+@transaction.atomic
+def digest_request(*, actor: User, cycle: Cycle, month: datetime.date) -> Digest:
+    """Ask the worker for the PDF of every submitted update covering ``month`` (a month of the
+    cycle that has begun); it is stored for download once drawn (:func:`digest_prepare`)."""
+    month = month.replace(day=1)
+    if not (cycle.starts_on.replace(day=1) <= month <= timezone.localdate().replace(day=1)):
+        raise ValidationError({"month": "Choose a month of the program that has begun."})
+    digest = Digest(cycle=cycle, month=month, requested_by=actor)
+    digest.full_clean()
+    digest.save()
+    audit_record(actor=actor, action="update.digest_request", obj=digest, after={"month": month})
+    digest_pk = digest.pk
+    transaction.on_commit(lambda: tasks.digest_prepare.enqueue(digest_pk))
+    return digest
+
+
+def digest_prepare(*, digest_id: int) -> Digest | None:
+    """Draw a requested digest and store its PDF. The drawing (tens of seconds for a month)
+    happens outside any transaction; None when the digest is gone or already drawn."""
+    digest = (
+        Digest.objects.select_related("cycle")
+        .filter(pk=digest_id, status=Digest.Status.PREPARING)
+        .first()
+    )
+    if digest is None:
+        return None
+    try:
+        pdf = digest_pdf(digest.cycle, digest.month)
+    except Exception:
+        Digest.objects.filter(pk=digest_id).update(
+            status=Digest.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    digest.pdf, digest.status, digest.finished_at = pdf, Digest.Status.READY, timezone.now()
+    digest.save(update_fields=["pdf", "status", "finished_at"])
+    return digest
+
+
 # --- reflections and comments -----------------------------------------------------------------
 
 
@@ -275,10 +344,10 @@ def reflection_write(*, actor: User, update: Update, text: str) -> LeaderReflect
         obj=update,
         after={"reflection": reflection.pk, "author_part": part},
     )
-    _email(
-        "reflection_written",
-        {"update": update, "url": _site_url(update_url(update)), "actor": actor},
-        [u.email for u in _people(update.team, WRITING_PARTS)],
+    send_templated(
+        template_prefix="reporting/email/reflection_written",
+        context={"update": update, "url": absolute_url(update_url(update)), "actor": actor},
+        to=[u.email for u in _people(update.team, WRITING_PARTS)],
     )
     return reflection
 
@@ -407,7 +476,7 @@ def reminder_send(
     name = "update_detail" if kind == SentReminder.Kind.REFLECTION_OVERDUE else "update_edit"
     context = {
         **context,
-        "url": _site_url(reverse(name, args=[team.slug, f"{period_start:%Y-%m}"])),
+        "url": absolute_url(reverse(name, args=[team.slug, f"{period_start:%Y-%m}"])),
     }
     sent = 0
     for person in recipients:
@@ -417,7 +486,11 @@ def reminder_send(
             )
             if not created:
                 continue
-            _email(f"reminder_{kind}", {**context, "person": person}, [person.email])
+            send_templated(
+                template_prefix=f"reporting/email/reminder_{kind}",
+                context={**context, "person": person},
+                to=[person.email],
+            )
             audit_record(
                 actor=None,
                 actor_label="send_reporting_reminders",

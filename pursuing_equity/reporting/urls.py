@@ -6,6 +6,7 @@ urlpatterns = [
     path("updates/", views.updates_index, name="updates"),
     path("reporting/grid/", views.submission_grid, name="submission_grid"),
     path("reporting/digest/", views.update_digest, name="update_digest"),
+    path("reporting/digest/<int:pk>.pdf", views.digest_download, name="digest_download"),
     path("updates/<slug:slug>/", views.team_updates, name="team_updates"),
     path("updates/<slug:slug>/progress/", views.progress, name="progress"),
     path("updates/<slug:slug>/pdsa/new/", views.pdsa_create, name="pdsa_create"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("updates/<slug:slug>/pdsa/<int:pk>/edit/", views.pdsa_edit, name="pdsa_edit"),
     path("updates/<slug:slug>/<str:period>/", views.update_detail, name="update_detail"),
     path("updates/<slug:slug>/<str:period>/edit/", views.update_edit, name="update_edit"),
+    path("updates/<slug:slug>/<str:period>/charts/", views.update_charts, name="update_charts"),
     path(
         "updates/<slug:slug>/<str:period>/reflection/",
         views.reflection_write,

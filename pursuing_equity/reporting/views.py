@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.files import private_download
 from pursuing_equity.programs.selectors import current_cycle
-from pursuing_equity.reporting import charts, dates, rules, selectors, services
+from pursuing_equity.reporting import charts, dates, digest, rules, selectors, services
 from pursuing_equity.reporting.forms import (
     AttachmentForm,
     CommentForm,
@@ -26,7 +25,13 @@ from pursuing_equity.reporting.forms import (
     ReflectionForm,
     UpdateForm,
 )
-from pursuing_equity.reporting.models import Attachment, PdsaCycle, ProgressScore, Update
+from pursuing_equity.reporting.models import (
+    Attachment,
+    Digest,
+    PdsaCycle,
+    ProgressScore,
+    Update,
+)
 from pursuing_equity.teams.models import Team
 
 TEAMS = Team.objects.select_related("cohort", "cycle", "small_cohort")
@@ -139,6 +144,12 @@ def _render_detail(request, update: Update, reflection_form=None, comment_form=N
 @rule_required(rules.can_view_update, get_object=get_update)
 def update_detail(request, slug: str, period: str, obj: Update):
     return _render_detail(request, obj)
+
+
+@rule_required(rules.can_view_update, get_object=get_update)
+def update_charts(request, slug: str, period: str, obj: Update):
+    """The update's charts, or their status while the worker prepares them (polled by htmx)."""
+    return render(request, "reporting/_update_charts.html", {"update": obj, "team": obj.team})
 
 
 @rule_required(rules.can_reflect_on_update, get_object=get_update)
@@ -427,6 +438,7 @@ def _grid_page(request, digest_form, status=200):
             "grids": grids,
             "overdue": [c for g in grids for c in g.overdue_reflections],
             "digest_form": digest_form,
+            "digests": selectors.recent_digests(cycle),
         },
         status=status,
     )
@@ -436,47 +448,42 @@ def _grid_page(request, digest_form, status=200):
 def submission_grid(request):
     cycle = current_cycle()
     today = timezone.localdate()
-    form = DigestForm(cycle=cycle, today=today) if cycle else None
+    form = None
+    if cycle is not None:
+        month = digest.latest_month(cycle, today)
+        form = DigestForm(
+            cycle=cycle, today=today, initial={"month": f"{month:%Y-%m}" if month else None}
+        )
     return _grid_page(request, form)
 
 
+@require_POST
 @rule_required(rules.can_export_digest)
 def update_digest(request):
+    """Ask for a month's PDF digest; the worker draws it and the grid page offers it."""
     cycle = current_cycle()
     if cycle is None:
         raise Http404("No program cycle is loaded.")
-    form = DigestForm(request.GET, cycle=cycle, today=timezone.localdate())
-    if not form.is_valid():
-        return _grid_page(request, form, status=400)
-    month = datetime.date.fromisoformat(f"{form.cleaned_data['month']}-01")
-    pdf = digest_pdf(cycle, month, request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="updates-{month:%Y-%m}.pdf"'
-    return response
-
-
-def digest_pdf(cycle, month: datetime.date, base_url: str) -> bytes:
-    """All submitted updates covering ``month`` as one PDF, charts drawn as static SVG."""
-    # Imported here: WeasyPrint is slow to load and needs system libraries only the digest uses.
-    from weasyprint import HTML
-
-    entries = []
-    for update in selectors.digest_updates(cycle, month):
-        figures = []
-        for chart in update.charts:
-            svg = charts.to_svg(chart["spec"])
-            figures.append(
-                {
-                    "chart": chart,
-                    "svg_uri": "data:image/svg+xml;base64,"
-                    + base64.b64encode(svg.encode()).decode()
-                    if svg
-                    else None,
-                }
+    form = DigestForm(request.POST, cycle=cycle, today=timezone.localdate())
+    if form.is_valid():
+        month = datetime.date.fromisoformat(f"{form.cleaned_data['month']}-01")
+        try:
+            services.digest_request(actor=request.user, cycle=cycle, month=month)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The digest of {month:%B %Y} is being prepared; it appears under "
+                "“Monthly digest” below within a minute or two.",
             )
-        entries.append({"update": update, "figures": figures})
-    html = render_to_string(
-        "reporting/digest.html",
-        {"cycle": cycle, "month": month, "entries": entries, "generated": timezone.now()},
-    )
-    return HTML(string=html, base_url=base_url).write_pdf()
+            return redirect("submission_grid")
+    return _grid_page(request, form, status=400)
+
+
+@rule_required(rules.can_export_digest)
+def digest_download(request, pk: int):
+    found = get_object_or_404(Digest, pk=pk, status=Digest.Status.READY)
+    response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="updates-{found.month:%Y-%m}.pdf"'
+    return response

@@ -15,9 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +26,7 @@ from pursuing_equity.applications import program, workflow
 from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.services import application_transition
 from pursuing_equity.applications.workflow import State
+from pursuing_equity.core.email import send
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.programs.models import Cohort
@@ -584,14 +583,13 @@ def letter_send(*, actor: User, application: Application, kind: str) -> Decision
             letter.save()
     except IntegrityError:
         raise ValidationError("This letter was already sent.") from None
-    message = EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{composed.subject}",
+    send(
+        subject=composed.subject,
         body=composed.body,
         to=recipients[:1],
         cc=recipients[1:],
         reply_to=[application.cycle.document["contact"]["email"]],
     )
-    message.send()
     audit_record(
         actor=actor,
         action="review.letter_send",
@@ -627,12 +625,12 @@ def digest_send(*, today: datetime.date, items: Iterable[Any], body: str) -> Dig
     )
     if not created:
         return None
-    EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Review digest for {today:%B} {today.day}: "
+    send(
+        subject=f"Review digest for {today:%B} {today.day}: "
         f"{len(items)} application{'s' if len(items) != 1 else ''} due",
         body=body,
         to=recipients,
-    ).send()
+    )
     audit_record(
         actor=None,
         actor_label="send_review_digest",

@@ -14,13 +14,17 @@ from pursuing_equity.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _site_address(settings):
+    settings.PE_SITE_URL = "https://pe.example.org/"
+
+
 def invite(**overrides):
     values = {
         "actor": person(Role.PROGRAM_STAFF),
         "email": "New.Person@Example.org",
         "full_name": "Ana Reyes",
         "role": Role.REVIEWER,
-        "site_url": "https://pe.example.org/",
     }
     return person_invite(**{**values, **overrides})
 

@@ -28,7 +28,8 @@ def test_people_page_filters_by_role(staff_client, personas):
     assert staff_client.get("/people/?role=bogus").status_code == 200
 
 
-def test_staff_invite_a_person_with_a_role(staff_client, personas):
+def test_staff_invite_a_person_with_a_role(staff_client, personas, settings):
+    settings.PE_SITE_URL = "https://equity.example.org"
     response = staff_client.post(
         "/people/invite/",
         {
@@ -42,7 +43,7 @@ def test_staff_invite_a_person_with_a_role(staff_client, personas):
     kai = User.objects.get(email="kai@example.org")
     assert rules.organizations_of(kai) == {personas.org_b.pk}
     assert mail.outbox[0].to == ["kai@example.org"]
-    assert "http://testserver/accounts/password/reset/key/" in mail.outbox[0].body
+    assert "https://equity.example.org/accounts/password/reset/key/" in mail.outbox[0].body
     assert AuditEntry.objects.filter(action="person.invite").exists()
 
 

@@ -69,6 +69,19 @@ def test_booking_puts_the_session_in_the_teams_calendar_and_emails_them(program)
     assert {u.email for u in program.members_of(team)} | {program.coach.email} == recipients
 
 
+def test_a_new_booking_is_emailed_as_booked_not_changed(program, settings):
+    settings.PE_SITE_URL = "https://equity.example.org"
+    team = program.ac_teams[0]
+    slot = future_slot(program.cycle, program.coach)
+    mail.outbox.clear()
+    booking = coaching_book(actor=program.members_of(team)[0], slot=slot, team=team)
+    message = mail.outbox[0]
+    assert message.subject == f"[Pursuing Equity] Booked: {booking.event.title}"
+    assert "is booked" in message.body and "changed" not in message.body.lower()
+    assert f"Coach: {program.coach.display_name}" in message.body
+    assert f"https://equity.example.org/calendar/events/{booking.event.pk}/" in message.body
+
+
 def test_a_team_with_a_coach_books_only_its_coachs_slots(program):
     team = program.ac_teams[0]  # coached one to one by program.coach
     other = future_slot(program.cycle, program.other_coach)

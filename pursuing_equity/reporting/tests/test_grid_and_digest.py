@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from pursuing_equity.reporting import selectors, services
+from pursuing_equity.reporting.models import Digest
 from pursuing_equity.reporting.tests import factories
 
 
@@ -74,21 +75,41 @@ def test_each_grid_cell_says_its_status_in_words_and_a_symbol_not_colour_alone(
 
 
 @pytest.mark.django_db
-def test_the_digest_is_one_pdf_of_the_months_updates(client, network, reports):
-    on_time, _ = reports
+def test_the_digest_is_prepared_in_the_background_then_downloaded_as_one_pdf(
+    client, network, reports, django_capture_on_commit_callbacks
+):
+    on_time, late = reports
     client.force_login(network.staff)
-    response = client.get(reverse("update_digest"), {"month": f"{on_time:%Y-%m}"})
-    assert response.status_code == 200
+    grid = client.get(reverse("submission_grid"))
+    # The form offers the latest month that has updates.
+    assert f'<option value="{late:%Y-%m}" selected>' in grid.text
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(reverse("update_digest"), {"month": f"{on_time:%Y-%m}"})
+    assert response.status_code == 302
+    digest = Digest.objects.get()
+    assert digest.status == "preparing"
+    assert "Being prepared…" in client.get(reverse("submission_grid")).text
+    for callback in queued:
+        callback()
+    digest.refresh_from_db()
+    assert digest.status == "ready"
+    download = reverse("digest_download", args=[digest.pk])
+    assert download in client.get(reverse("submission_grid")).text
+    response = client.get(download)
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
-    digest = selectors.digest_updates(factories.cycle(), on_time)
-    assert [u.progress for u in digest] == ["On-time progress"]
+    assert [u.progress for u in selectors.digest_updates(factories.cycle(), on_time)] == [
+        "On-time progress"
+    ]
+    client.force_login(network.member)
+    assert client.get(download).status_code == 403
 
 
 @pytest.mark.django_db
 def test_a_bad_digest_month_is_answered_on_the_page(client, network):
     client.force_login(network.faculty)
-    response = client.get(reverse("update_digest"), {"month": "2099-13"})
+    response = client.post(reverse("update_digest"), {"month": "2099-13"})
     assert response.status_code == 400 and "Please choose a month" in response.text
+    assert not Digest.objects.exists()
     client.force_login(network.member)
-    assert client.get(reverse("update_digest"), {"month": "2023-01"}).status_code == 403
+    assert client.post(reverse("update_digest"), {"month": "2023-01"}).status_code == 403

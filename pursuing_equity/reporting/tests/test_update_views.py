@@ -77,21 +77,41 @@ def test_a_stale_save_is_refused_with_a_message_and_the_text_is_kept(client, net
 def test_submitting_needs_progress_challenges_and_learning(client, network):
     period = factories.started_period(network.ac)
     client.force_login(network.member)
-    response = post_update(client, network.ac, period, action="submit", learning="")
+    response = post_update(
+        client, network.ac, period, action="submit", learning="", progress=SECRET
+    )
     assert response.status_code == 400
     assert "Describe what the team learned before submitting." in response.text
+    assert SECRET in response.text  # refused by the service, the person's text stays in the form
     assert not Update.objects.filter(status="submitted").exists()
 
 
 @pytest.mark.django_db
-def test_submitting_freezes_the_update_snapshots_charts_and_emails_the_leaders(client, network):
+def test_submitting_freezes_the_update_snapshots_charts_and_emails_the_leaders(
+    client, network, django_capture_on_commit_callbacks
+):
     period = factories.started_period(network.ac)
     measure = factories.measure(network.ac, name="Blood pressure control")
     factories.counts(measure, period, {"black": (40, 100), "white": (60, 100)})
     client.force_login(network.member)
-    response = post_update(client, network.ac, period, action="submit")
+    with django_capture_on_commit_callbacks() as queued:
+        response = post_update(client, network.ac, period, action="submit")
     assert response.status_code == 302
+    # The submission answers before the charts are drawn: the page says they are coming.
     update = Update.objects.get(team=network.ac, period_start=period)
+    assert update.is_submitted and update.charts_status == "preparing" and update.charts == []
+    page = client.get(detail_url(network.ac, period))
+    assert "Charts being prepared…" in page.text and 'hx-trigger="every 3s"' in page.text
+    # The worker's task (queued once the submission committed) stores them.
+    for callback in queued:
+        callback()
+    charts_part = client.get(
+        reverse("update_charts", args=[network.ac.slug, f"{period:%Y-%m}"]), HTTP_HX_REQUEST="true"
+    )
+    assert "Blood pressure control" in charts_part.text and "being prepared" not in charts_part.text
+    update = Update.objects.get(team=network.ac, period_start=period)
+    assert update.charts_status == "ready"
+    assert AuditEntry.objects.filter(action="update.charts", object_id=str(update.pk)).exists()
     assert update.is_submitted and update.submitted_by == network.member
     # the measure dashboard's own charts: the chart of everyone and the gap chart
     assert [(c["measure_id"], c["chart"]) for c in update.charts] == [

@@ -129,6 +129,12 @@
       });
     }
   }, true);
+  // Charts also arrive later, swapped in by htmx once the worker has prepared them.
+  document.addEventListener("htmx:load", function (event) {
+    charts(event.target).forEach(function (el) {
+      if (!el.hasAttribute("data-drawn-width")) { draw(el); }
+    });
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", drawAll);
   } else {

@@ -13,12 +13,13 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 from django.utils import timezone
 
+from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.review.selectors import digest_items
 from pursuing_equity.review.services import digest_send
 
 
-def digest_body(items, today: datetime.date, site_url: str) -> str:
+def digest_body(items, today: datetime.date) -> str:
     lines = [f"Responses due, as of {today:%A, %B} {today.day}, {today.year}:", ""]
     if not items:
         lines.append("Nothing is overdue or due in the next 7 days.")
@@ -28,9 +29,9 @@ def digest_body(items, today: datetime.date, site_url: str) -> str:
             f"- {a.organization.name} ({a.current_cohort.name}, {row.status}): due "
             f"{row.clock.due:%B} {row.clock.due.day} — {row.clock.label}; "
             f"{row.reviews_submitted} of {row.reviewers_needed} reviews. "
-            f"{site_url}{reverse('review_application', args=[a.pk])}"
+            f"{absolute_url(reverse('review_application', args=[a.pk]))}"
         )
-    lines += ["", f"The review queue: {site_url}{reverse('review_queue')}"]
+    lines += ["", f"The review queue: {absolute_url(reverse('review_queue'))}"]
     return "\n".join(lines) + "\n"
 
 
@@ -43,16 +44,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, date: datetime.date | None = None, **options):
-        from django.conf import settings
-
         today = date or timezone.localdate()
-        site_url = getattr(settings, "PE_SITE_URL", "http://localhost:8000").rstrip("/")
         items = [
             row
             for cycle in Cycle.objects.order_by("starts_on")
             for row in digest_items(cycle, today)
         ]
-        sent = digest_send(today=today, items=items, body=digest_body(items, today, site_url))
+        sent = digest_send(today=today, items=items, body=digest_body(items, today))
         if sent is None:
             self.stdout.write(
                 f"No digest sent for {today}: already sent today, or no program staff."

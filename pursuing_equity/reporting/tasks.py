@@ -1,0 +1,24 @@
+"""Background tasks of the reporting app: work too slow for a request (charts, the PDF digest)."""
+
+from django.tasks import task
+
+
+@task()
+def update_charts_prepare(update_id: int) -> int:
+    """Store the chart snapshot of a just-submitted update (see
+    :func:`pursuing_equity.reporting.services.update_charts_prepare`); returns how many charts."""
+    # Imported here: the services queue these tasks, so they import this module first.
+    from pursuing_equity.reporting import services
+
+    update = services.update_charts_prepare(update_id=update_id)
+    return len(update.charts) if update is not None else 0
+
+
+@task()
+def digest_prepare(digest_id: int) -> int:
+    """Draw and store a requested PDF digest (see
+    :func:`pursuing_equity.reporting.services.digest_prepare`); returns its size in bytes."""
+    from pursuing_equity.reporting import services
+
+    digest = services.digest_prepare(digest_id=digest_id)
+    return len(digest.pdf) if digest is not None else 0
