@@ -160,7 +160,11 @@ def pages(network) -> dict[str, tuple]:
         "update edit": (network.member, reverse("update_edit", args=[ac, this]), 12 + NAV),
         "PDSA cycle": (network.member, reverse("pdsa_detail", args=[ac, root.pk]), 7 + NAV),
         "progress scores": (network.member, reverse("progress", args=[ac]), 6 + NAV),
-        "submission grid": (network.staff, reverse("submission_grid"), 10)  # + digests, latest month,
+        "submission grid": (
+            network.staff,
+            reverse("submission_grid"),
+            10,
+        ),  # + digests, latest month,
     }
 
 
