@@ -253,7 +253,8 @@ CHART_RULE_NAMES = {
 CONTROL_LIMITS_FLOOR = 8
 #: ``[measures]``: the run chart rules (equitystats.spc.RULES), the points before control limits,
 #: the suppression threshold (the largest count hidden outside the team: 10 shows nothing below
-#: 11) and, per cohort, the sharing scope (SHARING_SCOPES). Every key has a default.
+#: 11), whether a 0 numerator beside a hidden small denominator is hidden too, and, per cohort,
+#: the sharing scope (SHARING_SCOPES). Every key has a default.
 MEASURES = _strict(
     {
         "source": SOURCE,
@@ -261,13 +262,20 @@ MEASURES = _strict(
         "control_limits_min_points": {"type": "integer", "minimum": CONTROL_LIMITS_FLOOR},
         # 1 is refused: zeros are published, so a hidden cell of threshold 1 could only be 1.
         "suppression_threshold": {"type": "integer", "minimum": 2},
+        "suppress_zero_beside_suppressed": {"type": "boolean"},
         "sharing": {
             "type": "object",
             "propertyNames": KEY,
             "additionalProperties": {"enum": list(SHARING_SCOPES)},
         },
     },
-    optional=["chart_rules", "control_limits_min_points", "suppression_threshold", "sharing"],
+    optional=[
+        "chart_rules",
+        "control_limits_min_points",
+        "suppression_threshold",
+        "suppress_zero_beside_suppressed",
+        "sharing",
+    ],
 )
 
 SCHEMA: dict = {

@@ -26,7 +26,8 @@ def test_the_real_file_sets_the_current_defaults():
         facts["chart_rules"],
         facts["control_limits_min_points"],
         facts["suppression_threshold"],
-    ) == ("ihi", 20, 10)
+        facts["suppress_zero_beside_suppressed"],
+    ) == ("ihi", 20, 10, True)
     assert facts["sharing"] == {"action_community": "cohort", "learning_network": "small_cohort"}
     assert GOOD["reporting"]["action_community"]["reminder_days_before"] == 3
     assert GOOD["reporting"]["action_community"]["reflection_grace_days"] == 7
@@ -63,6 +64,8 @@ def test_only_the_keys_listed_are_needed():
         ("suppression_threshold", 0, "measures.suppression_threshold", "at least 2"),
         ("suppression_threshold", 1, "measures.suppression_threshold", "at least 2"),
         ("suppression_threshold", 10.5, "measures.suppression_threshold", "integer"),
+        ("suppress_zero_beside_suppressed", "yes", "measures.suppress_zero_beside_suppressed",
+         "boolean"),
         ("sharing", {"action_community": "everyone"}, "measures.sharing.action_community",
          "must be one of cohort, small_cohort, team"),
         ("colour", "blue", "measures.colour", "unknown key: colour"),
