@@ -917,7 +917,12 @@ def compute(
     (pure: no queries). ``published``: the counts as the viewer may see them, when already known
     (they must come from ``rows`` with the same ``suppressed`` and threshold)."""
     if published is None:
-        published = publish(rows, suppressed=suppressed, threshold=settings.threshold)
+        published = publish(
+            rows,
+            suppressed=suppressed,
+            threshold=settings.threshold,
+            zero_beside=settings.zero_beside,
+        )
     present = [s for s in measure.stratifiers if s in published.cells]
     present += [s for s in published.cells if s not in present]
     if stratifier not in present:

@@ -8,14 +8,18 @@ import math
 from collections import defaultdict
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from equitystats import suppress
+from pursuing_equity.measures import dashboards
 from pursuing_equity.measures.dashboards import Published, publish, publish_release
-from pursuing_equity.measures.models import ALL, OVERALL
+from pursuing_equity.measures.models import ALL, OVERALL, DashboardResult
 from pursuing_equity.measures.selectors import CountRow
+from pursuing_equity.measures.tests.dashboard_data import make_world, submit, synthetic_rows
+from pursuing_equity.measures.tests.factories import measure
 
 THRESHOLD = 10
 PRIMARY = suppress.label(THRESHOLD)
@@ -263,3 +267,27 @@ def test_a_zero_beside_a_small_group_is_no_longer_published():
     assert cell[0].denominator is None
     off = publish(counts, suppressed=True, threshold=THRESHOLD, zero_beside=False)
     assert off.cells["race_ethnicity"]["aian"][0].numerator == 0
+
+
+# --------------------------------------------------------------------------------------
+# stored results follow the release
+
+
+@pytest.mark.django_db
+def test_new_data_for_one_measure_publishes_its_team_mates_again():
+    world = make_world(months=3)
+    before = stored_key(world.measure)
+    sibling = measure(world.ac_team, world.people["team_member"], name="A1c control")
+    submit(sibling, synthetic_rows(months=3, seed=4), world.people["team_member"])
+    # the task after the upload computed the whole team: the first measure's shared counts were
+    # published again with its team mate, and stored under a key holding both measures' data
+    assert stored_key(world.measure) != before
+    team = dashboards.release_versions([world.ac_team.pk])[world.ac_team.pk]
+    assert set(team) == {world.measure.pk, sibling.pk}
+    settings = dashboards.chart_settings(world.ac_team.cycle)
+    assert stored_key(world.measure) == dashboards._published_key(world.measure.pk, team, settings)
+    assert stored_key(sibling) == dashboards._published_key(sibling.pk, team, settings)
+
+
+def stored_key(m) -> str:
+    return DashboardResult.objects.get(measure=m, kind="published", variant="shared").key
