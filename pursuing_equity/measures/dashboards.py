@@ -5,15 +5,17 @@ The web app never computes statistics itself: run and control charts come from
 from :func:`equitystats.disparity.measures`, completeness from
 :func:`equitystats.quality.completeness`, rates and intervals from
 :func:`equitystats.stratify.rate_statistics` and small-cell suppression from
-:func:`equitystats.suppress.suppress_counts`. This module decides what to feed them and shapes
+:func:`equitystats.suppress.suppress_release`. This module decides what to feed them and shapes
 their results for the templates, the charts (:mod:`.charts`) and the exports (:mod:`.exports`).
 
 Suppression comes first. A person outside the team sees only *published* values: every count of
-1 to 10 is hidden, with complementary suppression so that no hidden count can be recovered
-from the totals (per stratifier, both numerators and denominators are patient counts), and every
-number shown — chart points, centre lines, gaps, disparity measures, completeness — is computed
-from published values only, so that no summary gives a hidden count away. Hidden points are left
-out of the charts (not plotted), and the tables and exports say "suppressed (fewer than 11)".
+1 to 10 is hidden (and a 0 numerator beside a hidden small denominator), with complementary
+suppression so that no hidden count can be narrowed down from everything else published of the
+team — all its measures, stratifiers and totals together, one release (:func:`publish_release`);
+both numerators and denominators are patient counts — and every number shown — chart points,
+centre lines, gaps, disparity measures, completeness — is computed from published values only,
+so that no summary gives a hidden count away. Hidden points are left out of the charts (not
+plotted), and the tables and exports say "suppressed (fewer than 11)".
 
 Chart rules are the program's choice: the run chart with the IHI rules by default, and Shewhart
 limits (a p chart, read with the same IHI rules plus points outside the limits) once a series
@@ -28,8 +30,9 @@ of a second per measure, so results are computed ahead and stored in the databas
 are confirmed or restored, the task :func:`.tasks.dashboard_precompute` runs :func:`precompute`
 (the counts as published outside the team, the shared and the team's dashboards, the network
 panel). Each stored result carries its key — the current submission ids (a new version of any
-period is a new id), the aims, the measure's definition and the program's chart settings (the
-published counts: the data and the suppression threshold only) — and a page uses it only when
+period is a new id; for what is shared, those of every measure of the team, whose release it
+comes from), the aims, the measure's definition and the program's chart settings (the
+published counts: the team's data and the suppression settings only) — and a page uses it only when
 the key still matches, else computes and stores it again. A new aim or definition queues the
 task too, so the stored results are fresh again before the next reader. Decoded results
 are also kept per process in Django's cache. The PDSA annotations and the chart specs are added
@@ -87,8 +90,9 @@ MULTIPLIER = 100.0
 MIN_GROUP_DENOMINATOR = 20
 CACHE_SECONDS = 24 * 3600
 # 3: comparisons with a group use score intervals (equitystats.compare), summary measures
-# only groups of at least the minimum denominator
-CACHE_VERSION = 3
+# only groups of at least the minimum denominator; 4: a team's measures are published as one
+# release (joint suppression, zeros beside hidden denominators hidden)
+CACHE_VERSION = 4
 
 DISPARITY_LABELS = {
     "range_difference": "Range difference (points)",
@@ -121,6 +125,7 @@ class ChartSettings:
     threshold: int = suppress.DEFAULT_THRESHOLD
     min_group_denominator: int = MIN_GROUP_DENOMINATOR
     ordered_stratifiers: tuple[str, ...] = ORDERED_STRATIFIERS
+    zero_beside: bool = True  # suppress_zero_beside_suppressed
 
 
 def chart_settings(cycle) -> ChartSettings:
@@ -133,6 +138,7 @@ def chart_settings(cycle) -> ChartSettings:
         threshold=int(facts.get("suppression_threshold", suppress.DEFAULT_THRESHOLD)),
         min_group_denominator=int(facts.get("min_group_denominator", MIN_GROUP_DENOMINATOR)),
         ordered_stratifiers=tuple(facts.get("ordered_stratifiers", ORDERED_STRATIFIERS)),
+        zero_beside=bool(facts.get("suppress_zero_beside_suppressed", True)),
     )
 
 
@@ -192,17 +198,17 @@ def _num(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-def publish(rows: Sequence[CountRow], *, suppressed: bool, threshold: int) -> Published:
-    """The cells a viewer may see: everything for the team, suppressed tables for others.
+Tables = dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]  # stratifier → group → (num, den)
 
-    Each stratifier's table (periods × groups, numerators and denominators) is suppressed with
-    :func:`equitystats.suppress.suppress_counts` (denominators are patient counts, so they are
-    suppressed too). The per-period total is the margin every stratifier shares: it is published
-    only when no stratifier's protection had to hide it.
-    """
+
+def _tables(
+    rows: Sequence[CountRow],
+) -> tuple[tuple[datetime.date, ...], np.ndarray, np.ndarray, Tables]:
+    """A measure's counts as arrays over its periods: the overall numerators and denominators,
+    and per stratifier and group (0 where a group has no row in a period)."""
     periods = tuple(sorted({r.period for r in rows}))
     index = {p: i for i, p in enumerate(periods)}
-    tables: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = defaultdict(dict)
+    tables: Tables = defaultdict(dict)
     for r in rows:
         groups = tables[r.stratifier]
         if r.group not in groups:
@@ -211,74 +217,197 @@ def publish(rows: Sequence[CountRow], *, suppressed: bool, threshold: int) -> Pu
         num[index[r.period]] = r.numerator
         den[index[r.period]] = r.denominator
     overall_num, overall_den = tables.pop(OVERALL, {}).get(ALL, (None, None))
-    strata = {s: g for s, g in tables.items()}
     if overall_num is None:  # no total row: the first stratifier's groups add up to it
-        first = next(iter(strata.values()), {})
+        first = next(iter(tables.values()), {})
         overall_num = sum((v[0] for v in first.values()), np.zeros(len(periods)))
         overall_den = sum((v[1] for v in first.values()), np.zeros(len(periods)))
+    return periods, overall_num, overall_den, dict(tables)
 
+
+class _Release:
+    """The cells of a team's release (see :func:`publish_release`) as one vector.
+
+    Each count gets an index; a denominator equal to another measure's for the same period,
+    stratifier and group is the same cell (the two measures' populations may be one: an
+    attacker may take them for one count). Relations are each stratifier's groups adding up to
+    the period's total, for numerators and for denominators; pairs are numerator ≤ denominator.
+    """
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.totals: list[bool] = []
+        self.relations: dict[tuple[int, ...], None] = {}  # ordered set: shared ones once
+        self.pairs: list[tuple[int, int]] = []
+        self._denominators: dict[tuple, int] = {}
+
+    def cell(self, value: float, *, total: bool, same_as: tuple | None = None) -> int:
+        if same_as is not None and value > 0:
+            key = (*same_as, value)
+            if key in self._denominators:
+                return self._denominators[key]
+            self._denominators[key] = len(self.values)
+        self.values.append(float(value))
+        self.totals.append(total)
+        return len(self.values) - 1
+
+    def count(self, num: float, den: float, where: tuple, *, total: bool) -> tuple[int, int]:
+        """A numerator and its denominator (``where``: period, stratifier, group)."""
+        a = self.cell(num, total=total)
+        b = self.cell(den, total=total, same_as=where)
+        self.pairs.append((a, b))
+        return a, b
+
+
+def publish_release(
+    counts: Mapping[int, Sequence[CountRow]],
+    *,
+    suppressed: bool,
+    threshold: int,
+    zero_beside: bool = True,
+) -> dict[int, Published]:
+    """The cells a viewer may see of several measures published together: one team's.
+
+    Everything a viewer outside the team can download of a team (every measure's dashboard,
+    table, charts, exports and the monthly updates' snapshots) is one *release*, suppressed as a
+    whole by :func:`equitystats.suppress.suppress_release`: every stratifier of a measure with the
+    period's total they share, and the measures whose denominators are the same population.
+    Two measures share a denominator population cell by cell: wherever they report the same
+    non-zero denominator for the same period, stratifier and group, it is one cell of the
+    release, hidden or shown in both (whatever their definitions say: identical counts are what
+    an attacker can link, and equal cells linked by chance cost only that they are hidden
+    together). Numerators and denominators are both patient counts; with ``zero_beside`` (the
+    program's ``suppress_zero_beside_suppressed``) a numerator of 0 beside a suppressed small
+    denominator is hidden too. Periods share no cell, so each period is protected on its own
+    (the library solves unlinked cells apart), which :func:`published_until` relies on.
+    ``counts``: the rows of each measure by id, in a fixed order (the tie-break).
+    """
+    shaped = {pk: _tables(rows) for pk, rows in counts.items()}
+    if not suppressed:
+        return {
+            pk: _published(*t, suppressed=False, threshold=threshold) for pk, t in shaped.items()
+        }
+    release = _Release()
+    where: dict[int, tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]] = {}
+    for pk, (periods, overall_num, overall_den, tables) in shaped.items():
+        totals = np.zeros((len(periods), 2), dtype=int)
+        cells = {s: np.zeros((len(periods), len(g), 2), dtype=int) for s, g in tables.items()}
+        for i, period in enumerate(periods):
+            totals[i] = release.count(
+                overall_num[i], overall_den[i], (period, OVERALL, ALL), total=True
+            )
+            for s, groups in tables.items():
+                for j, (g, (num, den)) in enumerate(groups.items()):
+                    cells[s][i, j] = release.count(num[i], den[i], (period, s, g), total=False)
+                for side in (0, 1):
+                    release.relations[(*cells[s][i, :, side].tolist(), int(totals[i, side]))] = None
+        where[pk] = (totals, cells)
+    result = suppress.suppress_release(
+        release.values,
+        relations=list(release.relations),
+        totals=release.totals,
+        pairs=release.pairs,
+        threshold=threshold,
+        zero_beside=zero_beside,
+    )
+    labels = np.array(result.labels("{:,.0f}"), dtype=object)
+    out = {}
+    for pk, (totals, cells) in where.items():
+        shown = {s: (result.mask[c], labels[c]) for s, c in cells.items()}
+        out[pk] = _published(
+            *shaped[pk],
+            suppressed=True,
+            threshold=threshold,
+            hidden=(shown, (result.mask[totals], labels[totals])),
+        )
+    return out
+
+
+def publish(
+    rows: Sequence[CountRow], *, suppressed: bool, threshold: int, zero_beside: bool = True
+) -> Published:
+    """The cells a viewer may see of one measure published alone: everything for the team, a
+    suppressed release of its stratifiers for others (see :func:`publish_release`)."""
+    return publish_release(
+        {0: rows}, suppressed=suppressed, threshold=threshold, zero_beside=zero_beside
+    )[0]
+
+
+Hidden = tuple[np.ndarray, np.ndarray]  # (mask, labels) of (numerator, denominator) per period
+
+
+def _published(
+    periods: tuple[datetime.date, ...],
+    overall_num: np.ndarray,
+    overall_den: np.ndarray,
+    tables: Tables,
+    *,
+    suppressed: bool,
+    threshold: int,
+    hidden: tuple[dict[str, Hidden], Hidden] | None = None,
+) -> Published:
+    """One measure's :class:`Published` from its arrays and, when suppressed, the mask and
+    labels of its cells in the release (shaped periods × groups × (numerator, denominator),
+    and periods × 2 for the total)."""
+
+    def shown(num, den, mask_labels) -> tuple[np.ndarray, np.ndarray]:
+        if mask_labels is not None:
+            return mask_labels
+        counts = np.stack([num, den], axis=-1)
+        return np.zeros(counts.shape, dtype=bool), np.vectorize(_fmt_count, otypes=[object])(counts)
+
+    def cell(period, stratifier, group, n, d, mask, label, stats) -> Cell:
+        out = bool(mask[0] or mask[1])
+        rate, low, high = stats
+        return Cell(
+            period=period,
+            stratifier=stratifier,
+            group=group,
+            numerator=None if mask[0] else int(n),
+            denominator=None if mask[1] else int(d),
+            numerator_label=str(label[0]),
+            denominator_label=str(label[1]),
+            rate=None if out else _num(rate),
+            ci_low=None if out else _num(low),
+            ci_high=None if out else _num(high),
+        )
+
+    per_stratifier, total_hidden = hidden if hidden is not None else ({}, None)
     cells: dict[str, dict[str, tuple[Cell, ...]]] = {}
-    total_hidden = np.zeros(len(periods), dtype=bool)
-    for stratifier, groups in strata.items():
+    for stratifier, groups in tables.items():
         names = list(groups)
         num = np.column_stack([groups[g][0] for g in names])
         den = np.column_stack([groups[g][1] for g in names])
         rate, low, high = _rates(num, den)
-        if suppressed:
-            result = suppress.suppress_counts(
-                num, den, threshold=threshold, suppress_denominators=True
+        mask, labels = shown(num, den, per_stratifier.get(stratifier))
+        cells[stratifier] = {
+            group: tuple(
+                cell(
+                    period,
+                    stratifier,
+                    group,
+                    num[i, j],
+                    den[i, j],
+                    mask[i, j],
+                    labels[i, j],
+                    (rate[i, j], low[i, j], high[i, j]),
+                )  # fmt: skip
+                for i, period in enumerate(periods)
             )
-            num_mask, den_mask = result.numerators.mask, result.denominators.mask
-            num_labels = result.numerators.labels("{:,.0f}")
-            den_labels = result.denominators.labels("{:,.0f}")
-            total_hidden |= result.numerators.row_totals_mask | result.denominators.row_totals_mask
-        else:
-            num_mask = den_mask = np.zeros(num.shape, dtype=bool)
-            num_labels = np.vectorize(_fmt_count, otypes=[object])(num)
-            den_labels = np.vectorize(_fmt_count, otypes=[object])(den)
-        per_group = {}
-        for j, group in enumerate(names):
-            out = []
-            for i, period in enumerate(periods):
-                hidden = bool(num_mask[i, j] or den_mask[i, j])
-                out.append(
-                    Cell(
-                        period=period,
-                        stratifier=stratifier,
-                        group=group,
-                        numerator=None if num_mask[i, j] else int(num[i, j]),
-                        denominator=None if den_mask[i, j] else int(den[i, j]),
-                        numerator_label=str(num_labels[i, j]),
-                        denominator_label=str(den_labels[i, j]),
-                        rate=None if hidden else _num(rate[i, j]),
-                        ci_low=None if hidden else _num(low[i, j]),
-                        ci_high=None if hidden else _num(high[i, j]),
-                    )
-                )
-            per_group[group] = tuple(out)
-        cells[stratifier] = per_group
-
-    if suppressed:
-        small = lambda v: (v >= 1) & (v <= threshold)  # noqa: E731
-        total_hidden |= small(overall_num) | small(overall_den)
+            for j, group in enumerate(names)
+        }
     rate, low, high = _rates(overall_num, overall_den)
+    mask, labels = shown(overall_num, overall_den, total_hidden)
     overall = tuple(
-        Cell(
-            period=p,
-            stratifier=OVERALL,
-            group=ALL,
-            numerator=None if total_hidden[i] else int(overall_num[i]),
-            denominator=None if total_hidden[i] else int(overall_den[i]),
-            numerator_label=suppress.label(threshold, total=True)
-            if total_hidden[i]
-            else _fmt_count(overall_num[i]),
-            denominator_label=suppress.label(threshold, total=True)
-            if total_hidden[i]
-            else _fmt_count(overall_den[i]),
-            rate=None if total_hidden[i] else _num(rate[i]),
-            ci_low=None if total_hidden[i] else _num(low[i]),
-            ci_high=None if total_hidden[i] else _num(high[i]),
-        )
+        cell(
+            p,
+            OVERALL,
+            ALL,
+            overall_num[i],
+            overall_den[i],
+            mask[i],
+            labels[i],
+            (rate[i], low[i], high[i]),
+        )  # fmt: skip
         for i, p in enumerate(periods)
     )
     return Published(
@@ -1011,7 +1140,12 @@ def compute(
     (pure: no queries). ``published``: the counts as the viewer may see them, when already known
     (they must come from ``rows`` with the same ``suppressed`` and threshold)."""
     if published is None:
-        published = publish(rows, suppressed=suppressed, threshold=settings.threshold)
+        published = publish(
+            rows,
+            suppressed=suppressed,
+            threshold=settings.threshold,
+            zero_beside=settings.zero_beside,
+        )
     present = [s for s in measure.stratifiers if s in published.cells]
     present += [s for s in published.cells if s not in present]
     if stratifier not in present:
@@ -1129,13 +1263,32 @@ def _key(measure: Measure, aims: Iterable[Aim], versions: Iterable[int], *extra:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _published_key(measure: Measure, versions: Iterable[int], settings: ChartSettings) -> str:
-    """Published counts depend on the data and the suppression threshold only: an aim, the
-    measure's definition or the chart rules change nothing, so they keep the costly result."""
+def _published_key(measure_id: int, release: Versions, settings: ChartSettings) -> str:
+    """Published counts depend on the data of the whole release (every measure of the team:
+    ``release`` holds their current submission ids) and the suppression settings only: an aim,
+    the measure's definition or the chart rules change nothing, so they keep the costly
+    result."""
     parts = [
-        CACHE_VERSION, _schema(), "published", measure.pk, sorted(versions), settings.threshold,
+        CACHE_VERSION, _schema(), "published", measure_id, _release_part(release),
+        settings.threshold, settings.zero_beside,
     ]  # fmt: skip
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _release_part(release: Versions) -> list:
+    return sorted((pk, sorted(ids)) for pk, ids in release.items())
+
+
+def _dashboard_key(
+    measure: Measure, aims: Iterable[Aim], release: Versions, variant: str,
+    settings: ChartSettings,
+) -> str:  # fmt: skip
+    """A dashboard's key: a shared one is drawn from the team's release, so it depends on the
+    data of every measure of the team; the team's own only on the measure's."""
+    shared = variant.startswith(SHARED)
+    extra = [_release_part(release)] if shared else []
+    versions = release.get(measure.pk, [])
+    return _key(measure, aims, versions, results.Kind.DASHBOARD, variant, settings, *extra)
 
 
 @cache_function
@@ -1156,12 +1309,17 @@ def _variant(suppressed: bool, stratifier: str = "") -> str:
     return f"{base}:{stratifier}" if stratifier else base
 
 
-def current_versions(measure_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Ids of the current submissions of each measure (1 query): the cache keys' data part."""
-    out: dict[int, list[int]] = defaultdict(list)
-    rows = Submission.objects.filter(measure_id__in=list(measure_ids), is_current=True)
-    for measure_id, sub_id in rows.values_list("measure_id", "id"):
-        out[measure_id].append(sub_id)
+Versions = dict[int, list[int]]  # measure id → ids of its current submissions
+
+
+def release_versions(team_ids: Iterable[int]) -> dict[int, Versions]:
+    """Ids of the current submissions of every measure of each team, by team (1 query): the
+    cache keys' data part. A team's measures are published as one release (see
+    :func:`publish_release`), so what outsiders see of one depends on all of them."""
+    out: dict[int, Versions] = {pk: defaultdict(list) for pk in team_ids}
+    rows = Submission.objects.filter(measure__team_id__in=list(out), is_current=True)
+    for team_id, measure_id, sub_id in rows.values_list("measure__team_id", "measure_id", "id"):
+        out[team_id][measure_id].append(sub_id)
     return out
 
 
@@ -1177,23 +1335,38 @@ def _aims_of(measures: Sequence[Measure]) -> dict[int, list[Aim]]:
 
 def _shared_published(
     measures: Sequence[Measure],
-    versions: Mapping[int, list[int]],
+    versions: Mapping[int, Versions],
     counts: Mapping[int, Sequence[CountRow]],
 ) -> dict[int, Published]:
     """The counts of ``measures`` as published outside their teams: the stored ones where still
-    current (1 query), the others suppressed now and stored (the costly step)."""
+    current (1 query), the others by publishing their teams' releases now (the costly step, and
+    the counts of the teams' other measures not in ``counts``: 1 query), stored for every
+    measure of those teams. ``versions``: :func:`release_versions` of the measures' teams."""
     keys = {
-        m.pk: _published_key(m, versions.get(m.pk, []), chart_settings(m.team.cycle))
+        m.pk: _published_key(m.pk, versions[m.team_id], chart_settings(m.team.cycle))
         for m in measures
     }
     stored = results.load(results.Kind.PUBLISHED, {pk: (SHARED, k) for pk, k in keys.items()})
     out = {pk: results.decode(Published, data) for pk, data in stored.items()}
+    stale = {m.team_id: m.team for m in measures if m.pk not in out}
+    if not stale:
+        return out
+    members = {t: set(versions[t]) | {m.pk for m in measures if m.team_id == t} for t in stale}
+    missing = [pk for t in stale for pk in sorted(members[t]) if pk in versions[t]]
+    missing = [pk for pk in missing if pk not in counts]
+    if missing:
+        counts = {**current_counts_by_measure(missing), **counts}
     fresh = []
-    for m in measures:
-        if m.pk not in out:
-            threshold = chart_settings(m.team.cycle).threshold
-            out[m.pk] = publish(counts[m.pk], suppressed=True, threshold=threshold)
-            fresh.append((m.pk, SHARED, keys[m.pk], results.encode(out[m.pk])))
+    for team_id, team in stale.items():
+        settings = chart_settings(team.cycle)
+        release = {pk: counts.get(pk, []) for pk in sorted(members[team_id])}
+        published = publish_release(
+            release, suppressed=True, threshold=settings.threshold, zero_beside=settings.zero_beside
+        )
+        for pk, value in published.items():
+            key = _published_key(pk, versions[team_id], settings)
+            fresh.append((pk, SHARED, key, results.encode(value)))
+        out.update(published)
     results.save(results.Kind.PUBLISHED, fresh)
     return out
 
@@ -1215,9 +1388,10 @@ def measure_dashboard(
     suppressed = not can_view_unsuppressed_measures(user, measure.team)
     settings = chart_settings(measure.team.cycle)
     aims = _aims_of([measure])[measure.pk]
-    versions = current_versions([measure.pk]).get(measure.pk, [])
+    release = release_versions([measure.team_id])
+    versions = release[measure.team_id].get(measure.pk, [])
     variant = _variant(suppressed, stratifier or "")
-    key = _key(measure, aims, versions, results.Kind.DASHBOARD, variant, settings)
+    key = _dashboard_key(measure, aims, release[measure.team_id], variant, settings)
     notes = tuple(annotations)
     dressed_key = f"{_local(key)}:{hashlib.sha256(repr(notes).encode()).hexdigest()[:16]}"
     dressed = cache.get(dressed_key)
@@ -1231,7 +1405,7 @@ def measure_dashboard(
         else:
             rows = current_counts(measure) if versions else []
             published = (
-                _shared_published([measure], {measure.pk: versions}, {measure.pk: rows})[measure.pk]
+                _shared_published([measure], release, {measure.pk: rows})[measure.pk]
                 if suppressed
                 else None
             )
@@ -1353,13 +1527,16 @@ SIGNAL_FILTERS = {
 
 
 def _panel_key(
-    measure: Measure, aims: Sequence[Aim], versions: Iterable[int], suppressed: bool,
+    measure: Measure, aims: Sequence[Aim], release: Versions, suppressed: bool,
     settings: ChartSettings,
 ) -> str:  # fmt: skip
+    """A panel's key: a shared one depends on the team's whole release (see
+    :func:`_dashboard_key`)."""
     team = measure.team
+    extra = [_release_part(release)] if suppressed else []
     return _key(
-        measure, aims, versions, results.Kind.PANEL, _variant(suppressed), settings,
-        team.name, team.slug, team.cohort.key, team.cohort.name,
+        measure, aims, release.get(measure.pk, []), results.Kind.PANEL, _variant(suppressed),
+        settings, team.name, team.slug, team.cohort.key, team.cohort.name, *extra,
     )  # fmt: skip
 
 
@@ -1385,14 +1562,13 @@ def network_panels(
     if cohort:
         measures = measures.filter(team__cohort__key=cohort)
     measures = list(measures.order_by("team__name", "name"))
-    ids = [m.pk for m in measures]
     aims = _aims_of(measures)
-    versions = current_versions(ids)
+    versions = release_versions({m.team_id for m in measures})
     keys: dict[int, tuple[str, str, bool]] = {}
     for m in measures:
         suppressed = not can_view_unsuppressed_measures(user, m.team)
         key = _panel_key(
-            m, aims[m.pk], versions.get(m.pk, []), suppressed, chart_settings(m.team.cycle)
+            m, aims[m.pk], versions[m.team_id], suppressed, chart_settings(m.team.cycle)
         )
         keys[m.pk] = (_variant(suppressed), key, suppressed)
     local = cache.get_many([_local(key) for _, key, _ in keys.values()])
@@ -1417,11 +1593,12 @@ def network_panels(
 def _compute_panels(
     measures: Sequence[Measure],
     aims: Mapping[int, Sequence[Aim]],
-    versions: Mapping[int, list[int]],
+    versions: Mapping[int, Versions],
     keys: Mapping[int, tuple[str, str, bool]],
 ) -> dict[int, NetworkPanel | None]:
-    """Compute and store the panels of ``measures`` (``keys``: variant, key, suppressed)."""
-    with_data = [m for m in measures if versions.get(m.pk)]
+    """Compute and store the panels of ``measures`` (``keys``: variant, key, suppressed;
+    ``versions``: :func:`release_versions` of their teams)."""
+    with_data = [m for m in measures if versions[m.team_id].get(m.pk)]
     counts = current_counts_by_measure([m.pk for m in with_data]) if with_data else {}
     shared = _shared_published([m for m in with_data if keys[m.pk][2]], versions, counts)
     out: dict[int, NetworkPanel | None] = {}
@@ -1456,63 +1633,64 @@ Stored = tuple[int, str, str, Any]  # measure id, variant, key, data: one row fo
 
 
 def precompute(measure_ids: Iterable[int]) -> int:
-    """Compute and store, for each measure, what its first readers ask for: the counts as
-    published outside the team, the shared and the team's dashboards (default stratifier) and
-    the network panel. Returns how many measures were computed.
+    """Compute and store, for every measure of the teams of ``measure_ids``, what its first
+    readers ask for: the counts as published outside the team, the shared and the team's
+    dashboards (default stratifier) and the network panel. Returns how many measures were
+    computed.
 
-    The published counts are reused when the stored ones are still current (a new aim or
-    definition changes the dashboards, not what is published), so the costly suppression is
-    redone only after new data or a new threshold.
+    The whole team, because its measures are published as one release (:func:`publish_release`):
+    new data for one measure can change what is hidden of another. The published counts are
+    reused when the stored ones are still current (a new aim or definition changes the
+    dashboards, not what is published), so the costly suppression is redone only after new data
+    or new suppression settings.
 
-    Batches of :data:`PRECOMPUTE_BATCH` measures, 5 queries and up to 3 upserts each.
+    Batches of whole teams, about :data:`PRECOMPUTE_BATCH` measures each: 6 queries and up to 3
+    upserts per batch, plus 1 query to find the teams' measures.
     """
-    ids = sorted(set(measure_ids))
-    for start in range(0, len(ids), PRECOMPUTE_BATCH):
-        jobs = _precompute_jobs(ids[start : start + PRECOMPUTE_BATCH])
-        _store_precomputed(map(_precompute_one, jobs))
-    return len(ids)
+    by_team: dict[int, list[int]] = defaultdict(list)
+    teams = Measure.objects.filter(pk__in=list(measure_ids)).values("team_id")
+    for pk, team_id in Measure.objects.filter(team_id__in=teams).values_list("pk", "team_id"):
+        by_team[team_id].append(pk)
+    batch: list[int] = []
+    count = 0
+    for team_id in sorted(by_team):
+        batch += by_team[team_id]
+        if len(batch) >= PRECOMPUTE_BATCH:
+            count += _precompute_batch(batch)
+            batch = []
+    return count + (_precompute_batch(batch) if batch else 0)
 
 
-Job = tuple[Measure, list[Aim], list[int], list[CountRow], Published | None]
+def _precompute_batch(ids: list[int]) -> int:
+    jobs = _precompute_jobs(ids)
+    _store_precomputed(map(_precompute_one, jobs))
+    return len(jobs)
+
+
+Job = tuple[Measure, list[Aim], Versions, list[CountRow], Published]
 
 
 def _precompute_jobs(ids: list[int]) -> list[Job]:
-    """What computing the measures needs, read in 5 queries: the measures, aims, current
-    submission ids, counts, and the stored published counts still current (else None)."""
+    """What computing the measures (whole teams) needs, read in 5 queries: the measures, aims,
+    current submission ids, counts, and the stored published counts still current; the teams
+    whose release is not are published again and stored (:func:`_shared_published`)."""
     measures = list(
         Measure.objects.select_related(
             "team", "team__cohort", "team__small_cohort", "team__cycle"
         ).filter(pk__in=ids)
     )
     aims = _aims_of(measures)
-    versions = current_versions(ids)
+    versions = release_versions({m.team_id for m in measures})
     counts = current_counts_by_measure(ids)
-    keys = {
-        m.pk: _published_key(m, versions.get(m.pk, []), chart_settings(m.team.cycle))
-        for m in measures
-    }
-    stored = results.load(results.Kind.PUBLISHED, {pk: (SHARED, k) for pk, k in keys.items()})
-    return [
-        (
-            m,
-            aims[m.pk],
-            versions.get(m.pk, []),
-            counts[m.pk],
-            results.decode(Published, stored[m.pk]) if m.pk in stored else None,
-        )
-        for m in measures
-    ]
+    shared = _shared_published(measures, versions, counts)
+    return [(m, aims[m.pk], versions[m.team_id], counts[m.pk], shared[m.pk]) for m in measures]
 
 
 def _precompute_one(job: Job) -> dict[str, list[Stored]]:
-    """The stored rows of one measure, by kind (pure: no queries)."""
-    m, aims, versions, rows, shared = job
+    """The stored dashboards and panel of one measure, by kind (pure: no queries)."""
+    m, aims, release, rows, shared = job
     settings = chart_settings(m.team.cycle)
     out: dict[str, list[Stored]] = {results.Kind.DASHBOARD: []}
-    if shared is None:
-        shared = publish(rows, suppressed=True, threshold=settings.threshold)
-        key = _published_key(m, versions, settings)
-        out[results.Kind.PUBLISHED] = [(m.pk, SHARED, key, results.encode(shared))]
     for suppressed in (True, False):
         variant = _variant(suppressed)
         dashboard = compute(
@@ -1524,10 +1702,10 @@ def _precompute_one(job: Job) -> dict[str, list[Stored]]:
             settings=settings,
             published=shared if suppressed else None,
         )
-        key = _key(m, aims, versions, results.Kind.DASHBOARD, variant, settings)
+        key = _dashboard_key(m, aims, release, variant, settings)
         out[results.Kind.DASHBOARD].append((m.pk, variant, key, results.encode(dashboard)))
-    panel = _focal(m, aims, shared) if versions else None
-    key = _panel_key(m, aims, versions, True, settings)
+    panel = _focal(m, aims, shared) if release.get(m.pk) else None
+    key = _panel_key(m, aims, release, True, settings)
     out[results.Kind.PANEL] = [(m.pk, SHARED, key, {"panel": results.encode(panel)})]
     return out
 
@@ -1551,9 +1729,11 @@ def published_until(
     """``published`` cut after the last period that began by ``as_of``, keeping the groups in
     ``present`` (those with counts by then).
 
-    This equals publishing the counts cut at ``as_of``: :func:`equitystats.suppress.suppress_counts`
-    protects each period's line (its groups and its total) with no relation across periods, so
-    the cells hidden in one period never depend on another (``test_published_until_*``).
+    This equals publishing the counts cut at ``as_of``: a release (:func:`publish_release`) has
+    no relation across periods, so :func:`equitystats.suppress.suppress_release` protects each
+    period apart and the cells hidden in one period never depend on another
+    (``test_published_until_*``). The cut is part of the release the dashboards show, so a
+    monthly update's snapshot tells nothing the dashboards do not.
     """
     k = bisect.bisect_right(published.periods, as_of)
     cells = {}
@@ -1585,7 +1765,7 @@ def dashboards_as_of(
     measures = list(measures)
     ids = [m.pk for m in measures]
     aims = _aims_of(measures)
-    versions = current_versions(ids)
+    versions = release_versions({m.team_id for m in measures})
     counts = current_counts_by_measure(ids)
     shared = _shared_published(measures, versions, counts)
     out = []
@@ -1660,6 +1840,7 @@ def sharing_policies(user) -> list[SharingPolicy]:
         facts = {
             "sharing": {c.key: str(sharing_scope(sharing, c.key)) for c in cohorts[cycle.pk]},
             "suppression_threshold": chart_settings(cycle).threshold,
+            "suppress_zero_beside_suppressed": chart_settings(cycle).zero_beside,
         }
         out.append(SharingPolicy(cycle, data_sharing({"measures": facts}, cohorts[cycle.pk])))
     return out

@@ -256,7 +256,8 @@ CONTROL_LIMITS_FLOOR = 8
 #: 11), the fewest patients a group needs in a period to enter the summary disparity measures,
 #: the stratifiers whose groups are ordered (their categories listed lowest first, e.g. age
 #: bands: they also get the slope and relative index of inequality and the concentration
-#: indices) and, per cohort, the sharing scope (SHARING_SCOPES). Every key has a default.
+#: indices), whether a 0 numerator beside a hidden small denominator is hidden too, and, per
+#: cohort, the sharing scope (SHARING_SCOPES). Every key has a default.
 MEASURES = _strict(
     {
         "source": SOURCE,
@@ -266,6 +267,7 @@ MEASURES = _strict(
         "suppression_threshold": {"type": "integer", "minimum": 2},
         "min_group_denominator": {"type": "integer", "minimum": 1},
         "ordered_stratifiers": {"type": "array", "items": KEY, "uniqueItems": True},
+        "suppress_zero_beside_suppressed": {"type": "boolean"},
         "sharing": {
             "type": "object",
             "propertyNames": KEY,
@@ -278,6 +280,7 @@ MEASURES = _strict(
         "suppression_threshold",
         "min_group_denominator",
         "ordered_stratifiers",
+        "suppress_zero_beside_suppressed",
         "sharing",
     ],
 )

@@ -158,6 +158,11 @@ def data_sharing(document: dict, cohorts: list[Cohort]) -> tuple[str, ...]:
             f"(“suppressed (fewer than {threshold + 1})”), together with any count that would "
             "give a hidden one away; only your own team sees its exact numbers."
         )
+    if facts.get("suppress_zero_beside_suppressed"):
+        sentences.append(
+            "A count of 0 beside a hidden count of people is hidden too: shown, it would say "
+            "that everyone in a small group missed the measure."
+        )
     if "chart_rules" in facts:
         sentences.append(f"Run charts are read with {CHART_RULE_NAMES[facts['chart_rules']]}.")
     if "control_limits_min_points" in facts:

@@ -27,7 +27,8 @@ def test_the_real_file_sets_the_current_defaults():
         facts["control_limits_min_points"],
         facts["suppression_threshold"],
         facts["min_group_denominator"],
-    ) == ("ihi", 20, 10, 20)
+        facts["suppress_zero_beside_suppressed"],
+    ) == ("ihi", 20, 10, 20, True)
     assert facts["ordered_stratifiers"] == ["age_group", "income_band"]
     assert facts["sharing"] == {"action_community": "cohort", "learning_network": "small_cohort"}
     assert GOOD["reporting"]["action_community"]["reminder_days_before"] == 3
@@ -68,6 +69,8 @@ def test_only_the_keys_listed_are_needed():
         ("min_group_denominator", 0, "measures.min_group_denominator", "at least 1"),
         ("min_group_denominator", "20", "measures.min_group_denominator", "integer"),
         ("ordered_stratifiers", "age_group", "measures.ordered_stratifiers", "array"),
+        ("suppress_zero_beside_suppressed", "yes", "measures.suppress_zero_beside_suppressed",
+         "boolean"),
         ("sharing", {"action_community": "everyone"}, "measures.sharing.action_community",
          "must be one of cohort, small_cohort, team"),
         ("colour", "blue", "measures.colour", "unknown key: colour"),
