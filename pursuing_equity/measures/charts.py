@@ -165,7 +165,8 @@ def _gap_template() -> dict:
 def _network_template(columns: int) -> dict:
     base = alt.Chart(alt.Data(name=POINTS))
     x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=-40, tickCount=4))
-    y = alt.Y("gap:Q", title=GAP_AXIS)
+    # Two short lines: the small panels are not tall enough for the title on one line.
+    y = alt.Y("gap:Q", title=["Gap (points)", "group − reference"], axis=alt.Axis(titleFontSize=10))
     tooltip = [
         alt.Tooltip("panel:N", title="Team and measure"),
         alt.Tooltip("group:N", title="Group"),
@@ -183,7 +184,7 @@ def _network_template(columns: int) -> dict:
             color=alt.condition("datum.signal", alt.value(SIGNAL), alt.value(LINE)),
             tooltip=tooltip,
         ),
-    ).properties(width=170, height=90)
+    ).properties(width=170, height=110)
     chart = layered.facet(
         facet=alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=170, labelFontSize=10)),
         columns=columns,

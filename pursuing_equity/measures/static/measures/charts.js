@@ -81,12 +81,14 @@
       counts[1] + " periods; the table has every period.";
   }
 
-  function draw(el) {
+  // "shrink": pixels to take off a second drawing whose axes came out wider than SIDE allowed.
+  function draw(el, shrink) {
     var width = el.clientWidth;
     var script = source(el);
     if (!width || !script || typeof vegaEmbed !== "function") { return; }
+    el.removeAttribute("data-rendered");
     var spec = JSON.parse(script.textContent);
-    fitWidth(spec, width);
+    fitWidth(spec, width - (shrink || 0));
     sayShown(el, width < NARROW ? keepLatest(spec) : [0, 0]);
     el.setAttribute("data-drawn-width", String(width));
     vegaEmbed(el, spec, {
@@ -97,6 +99,11 @@
       defaultStyle: false,
       tooltip: { theme: "light", disableDefaultStyle: true }
     }).then(function () {
+      var over = el.scrollWidth - el.clientWidth;
+      if (over > 0 && !shrink && spec.columns === 1) {
+        draw(el, over + 4);
+        return;
+      }
       el.setAttribute("data-rendered", "true");
     }).catch(function (error) {
       el.textContent = "The chart could not be drawn (" + error.message + "); the table has the same numbers.";
@@ -107,12 +114,12 @@
     return root.querySelectorAll("[data-measure-chart], [data-vega-chart]");
   }
 
-  function drawAll() { charts(document).forEach(draw); }
+  function drawAll() { charts(document).forEach(function (el) { draw(el, 0); }); }
 
   function redrawResized() {
     charts(document).forEach(function (el) {
       var before = Number(el.getAttribute("data-drawn-width") || 0);
-      if (el.clientWidth && Math.abs(el.clientWidth - before) > 40) { draw(el); }
+      if (el.clientWidth && Math.abs(el.clientWidth - before) > 40) { draw(el, 0); }
     });
   }
 
@@ -125,7 +132,7 @@
   document.addEventListener("toggle", function (event) {
     if (event.target.open) {
       charts(event.target).forEach(function (el) {
-        if (!el.hasAttribute("data-drawn-width")) { draw(el); }
+        if (!el.hasAttribute("data-drawn-width")) { draw(el, 0); }
       });
     }
   }, true);
