@@ -306,3 +306,65 @@ def applicant_status(application: Application) -> dict:
         "current_index": APPLICANT_STEPS.index(label) if label in APPLICANT_STEPS else None,
         "is_draft": application.state == State.DRAFT,
     }
+
+
+def home_panels(user, day: datetime.date) -> list:
+    """The applicant's panel on their home: every application with its status, what is missing,
+    its dates and outcome (the partial ``applications/_home_panel.html``), and "Apply" while a
+    call is open and the person has no application to it."""
+    from pursuing_equity.core.homes import Panel, Task
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    views = [applicant_view(a) for a in for_applicant(user).exclude(state=State.WITHDRAWN)]
+    applied = {v.application.cycle_id for v in views}
+    tasks = []
+    for cycle, cohorts in open_calls():
+        if cycle.pk not in applied:
+            last = max(c.application_deadline for c in cohorts)
+            tasks.append(
+                Task(
+                    text=f"Apply to {cycle}",
+                    url=reverse("application_start", args=[cycle.slug]),
+                    due=last,
+                    detail=", ".join(
+                        f"{c.name}: apply by {c.application_deadline:%B} "
+                        f"{c.application_deadline.day}"
+                        for c in cohorts
+                    ),
+                )
+            )
+    for view in views:
+        if view.is_draft and not view.deadline_passed:
+            tasks.append(
+                Task(
+                    text=f"Continue your application to the {view.application.cohort_choice.name}",
+                    url=view.continue_url,
+                    due=view.deadline,
+                    detail=f"{len(view.missing)} thing{'s' if len(view.missing) != 1 else ''} "
+                    "still missing"
+                    if view.missing
+                    else "Ready to submit",
+                    urgent=view.deadline <= day,
+                )
+            )
+        elif view.offer_open:
+            tasks.append(
+                Task(
+                    text=f"Answer the offer to join the {view.application.current_cohort.name}",
+                    url=view.continue_url,
+                )
+            )
+    if not views and not tasks:
+        return []
+    return [
+        Panel(
+            key="applications",
+            heading="Your applications",
+            tasks=tuple(tasks),
+            links=(("Apply", reverse("apply")),),
+            template="applications/_home_panel.html" if views else "",
+            context={"views": views},
+            order=20,
+        )
+    ]
