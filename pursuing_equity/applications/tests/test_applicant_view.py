@@ -82,3 +82,16 @@ def test_staff_cannot_answer_an_offer_for_the_team(client, personas):
     response = client.post(reverse("application_offer", args=[app.pk]), {"answer": "accept"})
     assert response.status_code == 403
     assert f.fresh(app).state == "offered"
+
+
+def test_the_home_page_leads_with_the_open_call(client):
+    from pursuing_equity.programs.tests.factories import load_cycle
+
+    load_cycle()
+    assert 'id="open-call"' not in client.get("/").content.decode()
+    cycle = f.open_cycle()
+    page = client.get("/").content.decode()
+    assert 'id="open-call"' in page
+    assert reverse("application_start", args=[cycle.slug]) in page
+    for cohort in cycle.cohorts.all():
+        assert f"{cohort.name}</strong>: apply by" in page
