@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from pursuing_equity.accounts.geography import REGION_CHOICES
@@ -250,11 +250,16 @@ def assignments_of(reviewer: User) -> QuerySet[ReviewerAssignment]:
     )
 
 
-def applicant_organizations(cycle: Cycle) -> QuerySet[Organization]:
-    """Organizations with a received application in ``cycle`` (for declaring conflicts)."""
+def conflict_organizations(reviewer: User, cycle: Cycle | None) -> QuerySet[Organization]:
+    """The organizations a reviewer may declare a conflict with: the applicants of the current
+    cycle and of every cycle the reviewer has assignments in (one query when evaluated)."""
+    cycles = ReviewerAssignment.objects.filter(reviewer=reviewer).values("application__cycle")
+    in_cycles = Q(applications__cycle__in=cycles)
+    if cycle is not None:
+        in_cycles |= Q(applications__cycle=cycle)
+    received = [s for s in State.values if s != State.DRAFT]
     return (
-        Organization.objects.filter(applications__cycle=cycle)
-        .exclude(applications__state=State.DRAFT)
+        Organization.objects.filter(in_cycles, applications__state__in=received)
         .distinct()
         .order_by("name")
     )

@@ -47,3 +47,34 @@ def test_an_applicant_sees_the_open_call_then_their_application():
     [panel] = applicant_panels(person, day)
     assert [t.text for t in panel.tasks] == ["Continue your application to the Action Community"]
     assert "Still missing" in render_to_string(panel.template, panel.context)
+
+
+def test_the_conflict_list_covers_the_cycles_a_reviewer_reviews(cycle, staff_user, client):
+    from django.urls import reverse
+
+    application = received(cycle, "learning_network")
+    person = reviewer()
+    services.reviewer_assign(actor=staff_user, application=application, reviewer=person)
+    other = af.open_cycle()
+    newer = received(other, "learning_network")
+    client.force_login(person)
+    page = client.get(reverse("review_assigned")).content.decode()
+    assert application.organization.name in page and newer.organization.name in page
+
+
+def test_reviewers_open_the_letters_and_the_score_page_shows_the_answers(cycle, staff_user, client):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    application = received(cycle, "learning_network")
+    document = application.documents.get()
+    document.file.save("letter.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    person = reviewer()
+    services.reviewer_assign(actor=staff_user, application=application, reviewer=person)
+    client.force_login(person)
+    page = client.get(reverse("review_score", args=[application.pk])).content.decode()
+    url = reverse("review_document", args=[application.pk, document.pk])
+    assert url in page and application.hopes in page
+    assert client.get(url).status_code == 200
+    client.force_login(reviewer())
+    assert client.get(url).status_code == 403
