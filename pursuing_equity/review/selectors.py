@@ -302,6 +302,16 @@ def cohort_full(cohort) -> bool:
     return taken >= cohort.capacity
 
 
+def cycle_being_reviewed() -> Cycle | None:
+    """The cycle staff work on: the earliest with applications awaiting a decision, else the
+    current one (programs.selectors.current_cycle), so the queue does not open on a decided
+    cycle that shows "No application matches"."""
+    from pursuing_equity.programs.selectors import current_cycle
+
+    waiting = Cycle.objects.filter(applications__state__in=OPEN).order_by("starts_on").first()
+    return waiting or current_cycle()
+
+
 # --- the digest -------------------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ def _team(request, slug: str, **kwargs) -> Team:
 def _queue_cycle(form: QueueFilterForm) -> Cycle | None:
     if form.is_valid() and form.cleaned_data.get("cycle"):
         return form.cleaned_data["cycle"]
-    return current_cycle()
+    return selectors.cycle_being_reviewed()
 
 
 def _letter_label(kind: str, application: Application) -> str:
@@ -66,7 +66,8 @@ def _letter_label(kind: str, application: Application) -> str:
 def review_queue(request):
     form = QueueFilterForm(request.GET or None)
     cycle = _queue_cycle(form)
-    form = QueueFilterForm(request.GET or None, cycle=cycle)
+    # The selector shows the cycle the page shows (unbound, it would show the newest cycle).
+    form = QueueFilterForm(request.GET or None, cycle=cycle, initial={"cycle": cycle})
     filters = form.cleaned_data if form.is_valid() else {}
     rows = []
     if cycle is not None:
@@ -464,7 +465,8 @@ def review_letter(request, pk: int, kind: str, obj: Application):
 def review_portfolio(request):
     form = QueueFilterForm(request.GET or None)
     cycle = _queue_cycle(form)
-    form = QueueFilterForm(request.GET or None, cycle=cycle)
+    # The selector shows the cycle the page shows (unbound, it would show the newest cycle).
+    form = QueueFilterForm(request.GET or None, cycle=cycle, initial={"cycle": cycle})
     cohort = form.cleaned_data.get("cohort", "") if form.is_valid() else ""
     return render(
         request,

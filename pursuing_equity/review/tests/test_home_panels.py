@@ -78,3 +78,17 @@ def test_reviewers_open_the_letters_and_the_score_page_shows_the_answers(cycle, 
     assert client.get(url).status_code == 200
     client.force_login(reviewer())
     assert client.get(url).status_code == 403
+
+
+def test_the_queue_opens_on_the_cycle_with_applications_awaiting_a_decision(
+    cycle, staff_user, client
+):
+    from django.urls import reverse
+
+    newer = af.open_cycle()
+    application = received(newer, "learning_network")
+    client.force_login(staff_user)
+    response = client.get(reverse("review_queue"))
+    assert response.context["cycle"] == newer
+    assert response.context["form"]["cycle"].value() == newer.slug
+    assert application.organization.name in response.content.decode()
