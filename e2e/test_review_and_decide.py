@@ -1,6 +1,7 @@
 """Journey: a reviewer scores an Action Community application; staff decide "not selected for the
-Action Community", send the letter, then accept it to the Learning Network; the team appears with
-its members invited. Axe runs on every page the journey reaches.
+Action Community" with feedback and the Learning Network offer (recording why they decide with 1
+of the 2 reviews), send the letter; the team accepts the offer (its own pages are walked in
+test_call_and_selection) and appears with its members invited. Axe runs on every page reached.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
+from pursuing_equity.applications.services import application_offer_answer
 from pursuing_equity.programs.tests.factories import load_cycle
 from pursuing_equity.review import services
 from pursuing_equity.review.scoring import rubric_of
@@ -74,9 +76,18 @@ def test_reviewer_scores_then_staff_move_to_learning_network_and_accept(
     page.get_by_label(re.compile("^Not selected for the Action Community")).check()
     page.get_by_label("Feedback to the team").fill("Build your data infrastructure first.")
     page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("main")).to_contain_text("asks for 2 submitted reviews")
+    assert_accessible(page)
+    page.get_by_label(re.compile("^Not selected for the Action Community")).check()
+    page.get_by_label("Feedback to the team").fill("Build your data infrastructure first.")
+    page.get_by_label("Reason for deciding before the reviews are in").fill(
+        "The second reviewer withdrew; the committee read the application."
+    )
+    page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_role("main")).to_contain_text(
         "Learning Network (applied for the Action Community)"
     )
+    expect(page.get_by_role("main")).to_contain_text("Offer made, awaiting the team")
 
     # The letter: previewed, then sent through the task queue.
     page.get_by_role("link", name="preview and send").click()
@@ -87,9 +98,9 @@ def test_reviewer_scores_then_staff_move_to_learning_network_and_accept(
     expect(page.get_by_role("main")).to_contain_text("The letter was sent.")
     assert any("offer to join the Learning Network" in m.subject for m in mail.outbox)
 
-    # Accept to the Learning Network: the team is created and its members invited.
-    page.get_by_label("Accept to the Learning Network").check()
-    page.get_by_role("button", name="Record the decision").click()
+    # The team accepts the offer: the team is created and its members invited.
+    application_offer_answer(actor=application.created_by, application=application, accept=True)
+    page.reload()
     expect(page.get_by_role("main")).to_contain_text("Accepted")
     invited = {m.to[0] for m in mail.outbox if "invit" in m.subject.lower()}
     assert invited == set(application.roster.values_list("email", flat=True))

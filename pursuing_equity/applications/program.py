@@ -86,6 +86,25 @@ def fallback_cohort_key(cohort) -> str | None:
     return cohort.cycle.document["cohorts"][cohort.key]["application"].get("fallback_cohort")
 
 
+def response_due(
+    *,
+    received_on: datetime.date,
+    response_within_days: int | None,
+    decisions_by: datetime.date | None,
+) -> datetime.date:
+    """The day by which an application received on ``received_on`` must be answered: within the
+    cohort's ``response_within_days`` of receipt, or by its ``decisions_by`` date, the earlier
+    when a cohort states both (program file, ``cohorts.*.application``)."""
+    candidates = []
+    if response_within_days is not None:
+        candidates.append(received_on + datetime.timedelta(days=response_within_days))
+    if decisions_by is not None:
+        candidates.append(decisions_by)
+    if not candidates:
+        raise ValueError("a cohort needs response_within_days or decisions_by")
+    return min(candidates)
+
+
 def end_of_day(day: datetime.date, time_zone: str) -> datetime.datetime:
     """The first instant after ``day`` ends in ``time_zone``, as an aware UTC datetime."""
     nxt = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())

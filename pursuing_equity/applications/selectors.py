@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.applications import program
@@ -62,7 +63,15 @@ def for_applicant(user) -> QuerySet[Application]:
             | Q(roster__email__iexact=user.email, roster__confirmed_at__isnull=False)
         )
         .distinct()
-        .select_related("cycle", "organization", "cohort_choice", "current_cohort")
+        .select_related("cycle", "organization", "cohort_choice__cycle", "current_cohort__cycle")
+        .prefetch_related(
+            "roster",
+            Prefetch(
+                "documents", queryset=ApplicationDocument.objects.order_by("kind", "-version")
+            ),
+            Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
+            "decision_letters",
+        )
         .order_by("-created_at")
     )
 
@@ -80,6 +89,7 @@ def with_everything(pk: int) -> Application:
             ),
             Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
             "extensions",
+            "decision_letters",
         )
         .get(pk=pk)
     )
@@ -197,6 +207,94 @@ def is_complete(application: Application) -> bool:
     return all(step.complete for step in application_steps(application))
 
 
+@dataclass(frozen=True)
+class ApplicantView:
+    """One application as its applicant sees it: status, what is missing, the dates, the outcome
+    in words and the decision letters sent (never reviewers, scores or the waitlist)."""
+
+    application: Application
+    label: str
+    missing: tuple[str, ...]
+    deadline: datetime.date
+    deadline_passed: bool
+    response_due: datetime.date | None
+    outcome: str
+    offer_open: bool
+    letters: tuple
+    continue_url: str  # a draft's first unfinished step, else the status page
+
+    @property
+    def is_draft(self) -> bool:
+        return self.application.state == State.DRAFT
+
+
+def _outcome(application: Application) -> str:
+    chose, now = application.cohort_choice.name, application.current_cohort.name
+    moved = application.cohort_choice_id != application.current_cohort_id
+    if application.state == State.OFFERED:
+        return (
+            f"Not selected for the {chose}. You are offered a place in the {now}: "
+            "accept or decline the offer on this page."
+        )
+    if application.state == State.ACCEPTED:
+        if moved:
+            return f"Not selected for the {chose}; you accepted the offer to join the {now}."
+        return f"Accepted to the {now}."
+    if application.state == State.DECLINED:
+        if moved:
+            return f"Not selected for the {chose}; you declined the offer to join the {now}."
+        return f"Not offered a place in the {now} this time."
+    return ""
+
+
+def applicant_view(application: Application, now: datetime.datetime | None = None) -> ApplicantView:
+    """The applicant's view of an application prefetched by :func:`for_applicant` or
+    :func:`with_everything` (roster, documents, videos, decision letters): no further queries."""
+    from pursuing_equity.applications.workflow import label_for
+
+    now = now or timezone.now()
+    draft = application.state == State.DRAFT
+    missing = (
+        tuple(p for step in application_steps(application) for p in step.problems) if draft else ()
+    )
+    due = None
+    if application.submitted_at and application.state in (
+        State.SUBMITTED,
+        State.UNDER_REVIEW,
+        State.WAITLISTED,
+    ):
+        cohort = application.current_cohort
+        due = program.response_due(
+            received_on=timezone.localdate(application.submitted_at),
+            response_within_days=cohort.response_within_days,
+            decisions_by=cohort.decisions_by,
+        )
+    return ApplicantView(
+        application=application,
+        label=label_for(application.state, "applicant"),
+        missing=missing,
+        deadline=deadline_of(application),
+        deadline_passed=draft and deadline_passed(application, now),
+        response_due=due,
+        outcome=_outcome(application),
+        offer_open=application.state == State.OFFERED,
+        letters=tuple(application.decision_letters.all()),
+        continue_url=reverse(
+            first_step_to_do(application) if draft else "application_status",
+            args=[application.pk],
+        ),
+    )
+
+
+def first_step_to_do(application: Application) -> str:
+    """The URL name of the first step still missing something ("continue where you left off"),
+    else the review-and-submit page."""
+    for step in application_steps(application):
+        if not step.complete:
+            return step.url_name
+    return "application_review"
+
+
 def applicant_status(application: Application) -> dict:
     """What the applicant's status page may show: the applicant label and the public steps only."""
     from pursuing_equity.applications.workflow import APPLICANT_STEPS, label_for
@@ -208,3 +306,65 @@ def applicant_status(application: Application) -> dict:
         "current_index": APPLICANT_STEPS.index(label) if label in APPLICANT_STEPS else None,
         "is_draft": application.state == State.DRAFT,
     }
+
+
+def home_panels(user, day: datetime.date) -> list:
+    """The applicant's panel on their home: every application with its status, what is missing,
+    its dates and outcome (the partial ``applications/_home_panel.html``), and "Apply" while a
+    call is open and the person has no application to it."""
+    from pursuing_equity.core.homes import Panel, Task
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    views = [applicant_view(a) for a in for_applicant(user).exclude(state=State.WITHDRAWN)]
+    applied = {v.application.cycle_id for v in views}
+    tasks = []
+    for cycle, cohorts in open_calls():
+        if cycle.pk not in applied:
+            last = max(c.application_deadline for c in cohorts)
+            tasks.append(
+                Task(
+                    text=f"Apply to {cycle}",
+                    url=reverse("application_start", args=[cycle.slug]),
+                    due=last,
+                    detail=", ".join(
+                        f"{c.name}: apply by {c.application_deadline:%B} "
+                        f"{c.application_deadline.day}"
+                        for c in cohorts
+                    ),
+                )
+            )
+    for view in views:
+        if view.is_draft and not view.deadline_passed:
+            tasks.append(
+                Task(
+                    text=f"Continue your application to the {view.application.cohort_choice.name}",
+                    url=view.continue_url,
+                    due=view.deadline,
+                    detail=f"{len(view.missing)} thing{'s' if len(view.missing) != 1 else ''} "
+                    "still missing"
+                    if view.missing
+                    else "Ready to submit",
+                    urgent=view.deadline <= day,
+                )
+            )
+        elif view.offer_open:
+            tasks.append(
+                Task(
+                    text=f"Answer the offer to join the {view.application.current_cohort.name}",
+                    url=view.continue_url,
+                )
+            )
+    if not views and not tasks:
+        return []
+    return [
+        Panel(
+            key="applications",
+            heading="Your applications",
+            tasks=tuple(tasks),
+            links=(("Apply", reverse("apply")),),
+            template="applications/_home_panel.html" if views else "",
+            context={"views": views},
+            order=20,
+        )
+    ]

@@ -648,6 +648,19 @@ def _send_acknowledgement(application: Application, actor: User) -> None:
     )
 
 
+def application_offer_answer(*, actor: User, application: Application, accept: bool) -> Application:
+    """The team accepts or declines the offer of the fallback cohort (from its status page).
+
+    Accepting makes the team, as a staff acceptance does (the review app's effect); the cohort's
+    planned size is no reason to refuse a team the program offered a place.
+    """
+    return application_transition(
+        actor=actor,
+        application=application,
+        transition="offer_accept" if accept else "offer_decline",
+    )
+
+
 @transaction.atomic
 def deadline_extend(
     *, actor: User, application: Application, new_deadline: datetime.date, reason: str

@@ -45,6 +45,7 @@ urlpatterns = [
         views.application_withdraw,
         name="application_withdraw",
     ),
+    path("apply/applications/<int:pk>/offer/", views.application_offer, name="application_offer"),
     path(
         "apply/applications/<int:pk>/extend/", views.application_extend, name="application_extend"
     ),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
@@ -47,16 +48,25 @@ def apply(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/apply.html",
-        {
-            "calls": selectors.open_calls(),
-            "mine": [(a, workflow.label_for(a.state, "applicant")) for a in mine],
-        },
+        {"calls": selectors.open_calls(), "mine": [selectors.applicant_view(a) for a in mine]},
     )
 
 
 @rule_required(rules.can_start_application)
 def application_start(request: HttpRequest, slug: str) -> HttpResponse:
     cycle = get_object_or_404(Cycle, slug=slug)
+    started = (
+        selectors.for_applicant(request.user)
+        .filter(cycle=cycle)
+        .exclude(state=State.WITHDRAWN)
+        .first()
+    )
+    if started is not None:
+        # "Start or continue": a draft resumes at its first unfinished step, anything else
+        # shows its status.
+        if started.state == State.DRAFT:
+            return redirect(selectors.first_step_to_do(started), started.pk)
+        return redirect("application_status", started.pk)
     cohorts = selectors.open_cohorts(cycle)
     if not cohorts:
         messages.error(request, "This call is closed: every cohort's deadline has passed.")
@@ -136,6 +146,8 @@ def application_status(request: HttpRequest, pk: int, obj: Application) -> HttpR
     context = {
         **_steps_context(obj, ""),
         "status": selectors.applicant_status(obj),
+        "view": selectors.applicant_view(obj),
+        "can_answer_offer": rules.can_respond_to_offer(request.user, obj),
         "can_edit": rules.can_edit_application(request.user, obj),
         "can_withdraw": obj.state in workflow.transition("withdraw").sources
         and rules.can_withdraw_application(request.user, obj),
@@ -143,6 +155,30 @@ def application_status(request: HttpRequest, pk: int, obj: Application) -> HttpR
         "deadline_passed": selectors.deadline_passed(obj),
     }
     return render(request, "applications/status.html", context)
+
+
+@require_POST
+@rule_required(rules.can_respond_to_offer, get_object=_application)
+def application_offer(request: HttpRequest, pk: int, obj: Application) -> HttpResponse:
+    """The team accepts or declines the offer of the fallback cohort."""
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "decline"):
+        messages.error(request, "Choose “Accept the offer” or “Decline the offer”.")
+        return redirect("application_status", obj.pk)
+    try:
+        services.application_offer_answer(
+            actor=request.user, application=obj, accept=answer == "accept"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Thank you: you accepted the offer to join the {obj.current_cohort.name}."
+            if answer == "accept"
+            else "Thank you: you declined the offer. We hope to stay in touch.",
+        )
+    return redirect("application_status", obj.pk)
 
 
 def _edit(view):

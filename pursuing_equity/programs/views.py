@@ -18,7 +18,8 @@ def program(request: HttpRequest) -> HttpResponse:
             "programs/no_program.html",
             {"program_file": os.path.relpath(settings.PE_PROGRAM_FILE, settings.BASE_DIR)},
         )
-    return _render(request, cycle)
+    # The home page leads with the open call, if any, beside the running program.
+    return _render(request, cycle, lead_with_call=True)
 
 
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -28,5 +29,9 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, cycle)
 
 
-def _render(request: HttpRequest, cycle: Cycle) -> HttpResponse:
-    return render(request, "programs/program_detail.html", {"page": program_page(cycle)})
+def _render(request: HttpRequest, cycle: Cycle, *, lead_with_call: bool = False) -> HttpResponse:
+    return render(
+        request,
+        "programs/program_detail.html",
+        {"page": program_page(cycle), "lead_with_call": lead_with_call},
+    )

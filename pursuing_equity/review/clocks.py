@@ -3,8 +3,8 @@
 The program file says how each cohort answers (Cohort, loaded from ``cohorts.*.application``):
 
 * rolling review with ``response_within_days`` (Learning Network: 30): within that many days of the
-  date the application was received — for an application moved from the Action Community, the
-  date it was moved into Learning Network review;
+  date the application was received (an Action Community applicant not selected is offered the
+  Learning Network by the Action Community's date, so no second clock starts);
 * ``decisions_by`` (Action Community: December 5): by that date, whenever it was received.
 
 When a cohort states both, the earlier date counts. Days are calendar days in the program's time
@@ -16,22 +16,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+# The due date is the applications app's (the applicant's status page shows it too).
+from pursuing_equity.applications.program import response_due
 
-def response_due(
-    *,
-    received_on: datetime.date,
-    response_within_days: int | None,
-    decisions_by: datetime.date | None,
-) -> datetime.date:
-    """The day by which an application received on ``received_on`` must be answered."""
-    candidates = []
-    if response_within_days is not None:
-        candidates.append(received_on + datetime.timedelta(days=response_within_days))
-    if decisions_by is not None:
-        candidates.append(decisions_by)
-    if not candidates:
-        raise ValueError("a cohort needs response_within_days or decisions_by")
-    return min(candidates)
+__all__ = ["Clock", "clock", "days_since", "due_within", "response_due"]
 
 
 @dataclass(frozen=True)

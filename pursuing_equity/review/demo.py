@@ -49,6 +49,7 @@ from pursuing_equity.applications.models import (
     TeamVideo,
 )
 from pursuing_equity.applications.sample_files import pdf_bytes
+from pursuing_equity.applications.services import application_offer_answer
 from pursuing_equity.programs.dates import month_index
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.programs.services import program_load
@@ -135,7 +136,7 @@ def populate(*, cycle: Cycle, organizations: dict[str, Organization], today, out
             )
             moved.append(application)
     for position, application in enumerate(moved):
-        services.offer_answer(
+        application_offer_answer(
             actor=application.created_by,
             application=application,
             accept=position < AC_OFFER_ACCEPTED,

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from pursuing_equity.accounts.geography import REGION_CHOICES
@@ -250,11 +250,16 @@ def assignments_of(reviewer: User) -> QuerySet[ReviewerAssignment]:
     )
 
 
-def applicant_organizations(cycle: Cycle) -> QuerySet[Organization]:
-    """Organizations with a received application in ``cycle`` (for declaring conflicts)."""
+def conflict_organizations(reviewer: User, cycle: Cycle | None) -> QuerySet[Organization]:
+    """The organizations a reviewer may declare a conflict with: the applicants of the current
+    cycle and of every cycle the reviewer has assignments in (one query when evaluated)."""
+    cycles = ReviewerAssignment.objects.filter(reviewer=reviewer).values("application__cycle")
+    in_cycles = Q(applications__cycle__in=cycles)
+    if cycle is not None:
+        in_cycles |= Q(applications__cycle=cycle)
+    received = [s for s in State.values if s != State.DRAFT]
     return (
-        Organization.objects.filter(applications__cycle=cycle)
-        .exclude(applications__state=State.DRAFT)
+        Organization.objects.filter(in_cycles, applications__state__in=received)
         .distinct()
         .order_by("name")
     )
@@ -295,6 +300,16 @@ def cohort_full(cohort) -> bool:
     """Whether the cohort's accepted teams reached its planned size (one query)."""
     taken = Application.objects.filter(current_cohort=cohort, state=State.ACCEPTED).count()
     return taken >= cohort.capacity
+
+
+def cycle_being_reviewed() -> Cycle | None:
+    """The cycle staff work on: the earliest with applications awaiting a decision, else the
+    current one (programs.selectors.current_cycle), so the queue does not open on a decided
+    cycle that shows "No application matches"."""
+    from pursuing_equity.programs.selectors import current_cycle
+
+    waiting = Cycle.objects.filter(applications__state__in=OPEN).order_by("starts_on").first()
+    return waiting or current_cycle()
 
 
 # --- the digest -------------------------------------------------------------------------------
@@ -390,3 +405,90 @@ def portfolio(cycle: Cycle, cohort: str = "") -> list[PortfolioTable]:
         )
     )
     return tables
+
+
+# --- homes ------------------------------------------------------------------------------------
+
+
+def home_panels(user, day: datetime.date) -> list:
+    """The review panels of a person's home: a reviewer's open assignments with the response due
+    date; for program staff, the responses due within a week, the drafts to chase before their
+    deadline and the decisions whose reviews are in (fixed number of queries)."""
+    from django.urls import reverse
+
+    from pursuing_equity.accounts.rules import REVIEWER, has_role, is_program_staff
+    from pursuing_equity.core.homes import Panel, Task
+    from pursuing_equity.programs.selectors import current_cycle
+
+    panels = []
+    if has_role(user, REVIEWER):
+        tasks = []
+        for assignment in (
+            assignments_of(user)
+            .filter(application__state__in=[State.SUBMITTED, State.UNDER_REVIEW])
+            .exclude(review__submitted_at__isnull=False)
+            .prefetch_related("application__cohort_moves", "application__current_cohort__cycle")
+        ):
+            application = assignment.application
+            clock = response_clock(application, day)
+            tasks.append(
+                Task(
+                    text=f"Score {application.organization.name}",
+                    url=reverse("review_score", args=[application.pk]),
+                    due=clock.due if clock else None,
+                    detail=f"{assignment.cohort.name} · {clock.label}" if clock else "",
+                    urgent=bool(clock and clock.days_left <= 0),
+                )
+            )
+        panels.append(
+            Panel(
+                key="reviews",
+                heading="Applications to score",
+                tasks=tuple(tasks),
+                links=(("My reviews", reverse("review_assigned")),),
+                empty="No application waits for your scores.",
+                order=30,
+            )
+        )
+    cycle = current_cycle(day) if is_program_staff(user) else None
+    if cycle is not None:
+        tasks = []
+        for row in digest_items(cycle, day):
+            tasks.append(
+                Task(
+                    text=f"Answer {row.application.organization.name}",
+                    url=reverse("review_application", args=[row.application.pk]),
+                    due=row.clock.due,
+                    detail=f"{row.application.current_cohort.name} · {row.clock.label} · "
+                    f"{row.reviews_submitted} of {row.reviewers_needed} reviews in",
+                    urgent=row.clock.days_left <= 0,
+                )
+            )
+        drafts = (
+            Application.objects.filter(cycle=cycle, state=State.DRAFT)
+            .select_related("organization", "cohort_choice", "cycle")
+            .order_by("cohort_choice__application_deadline", "pk")
+        )
+        for draft in drafts:
+            deadline = draft.deadline_override or draft.cohort_choice.application_deadline
+            if deadline < day:
+                continue
+            tasks.append(
+                Task(
+                    text=f"Chase the draft of {draft.organization or 'an applicant'}",
+                    url=reverse("application_status", args=[draft.pk]),
+                    due=deadline,
+                    detail=f"{draft.cohort_choice.name} · not submitted yet",
+                )
+            )
+        panels.append(
+            Panel(
+                key="review-staff",
+                heading=f"Applications, {cycle}",
+                tasks=tuple(tasks),
+                links=(("Review queue", reverse("review_queue") + f"?cycle={cycle.slug}"),),
+                empty="No response is due this week and no draft waits before its deadline.",
+                order=10,
+            )
+        )
+    return panels

@@ -50,9 +50,8 @@ NOT_SELECTED = "not_selected_for_action_community"
 WAITLIST = "waitlist"
 DECLINE = "decline"
 DECISIONS = (ACCEPT, NOT_SELECTED, WAITLIST, DECLINE)
-# The team's answer to the offer of the fallback cohort.
+# The team's acceptance of the offer of the fallback cohort makes a team like ACCEPT.
 OFFER_ACCEPT = "offer_accept"
-OFFER_DECLINE = "offer_decline"
 
 
 def reviewers_needed(cohort) -> int:
@@ -369,17 +368,6 @@ def decision_record(
         if was_waiting is not None and result.state != State.WAITLISTED:
             _compact_waitlist(actor=actor, cohort_id=was_waiting.current_cohort_id)
     return result
-
-
-def offer_answer(*, actor: User, application: Application, accept: bool) -> Application:
-    """The team accepts or declines the offer of the fallback cohort (from its status page).
-
-    Accepting creates the team like a staff acceptance; the cohort's planned size is not a reason
-    to refuse a team the program offered a place (staff see the count on the queue).
-    """
-    return application_transition(
-        actor=actor, application=application, transition=OFFER_ACCEPT if accept else OFFER_DECLINE
-    )
 
 
 @dataclass

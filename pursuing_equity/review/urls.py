@@ -8,6 +8,14 @@ urlpatterns = [
     path("review/conflicts/", views.review_conflict_declare, name="review_conflict_declare"),
     path("review/applications/<int:pk>/", views.review_application, name="review_application"),
     path("review/applications/<int:pk>/score/", views.review_score, name="review_score"),
+    path(
+        "review/applications/<int:pk>/documents/<int:doc>/",
+        views.review_document,
+        name="review_document",
+    ),
+    path(
+        "review/applications/<int:pk>/video/<int:video>/", views.review_video, name="review_video"
+    ),
     path("review/applications/<int:pk>/assign/", views.review_assign, name="review_assign"),
     path("review/applications/<int:pk>/decide/", views.review_decide, name="review_decide"),
     path("review/applications/<int:pk>/rank/", views.review_rank, name="review_rank"),

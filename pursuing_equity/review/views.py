@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +49,7 @@ def _team(request, slug: str, **kwargs) -> Team:
 def _queue_cycle(form: QueueFilterForm) -> Cycle | None:
     if form.is_valid() and form.cleaned_data.get("cycle"):
         return form.cleaned_data["cycle"]
-    return current_cycle()
+    return selectors.cycle_being_reviewed()
 
 
 def _letter_label(kind: str, application: Application) -> str:
@@ -67,7 +67,8 @@ def _letter_label(kind: str, application: Application) -> str:
 def review_queue(request):
     form = QueueFilterForm(request.GET or None)
     cycle = _queue_cycle(form)
-    form = QueueFilterForm(request.GET or None, cycle=cycle)
+    # The selector shows the cycle the page shows (unbound, it would show the newest cycle).
+    form = QueueFilterForm(request.GET or None, cycle=cycle, initial={"cycle": cycle})
     filters = form.cleaned_data if form.is_valid() else {}
     rows = []
     if cycle is not None:
@@ -352,18 +353,38 @@ def review_score(request, pk: int, obj: Application):
             "application": application,
             "form": form,
             "rubric": rubric,
+            "documents": current_documents(application),
             "video": current_video(application),
         },
         status=status,
     )
 
 
+@rule_required(rules.can_view_application_for_review, get_object=_application)
+def review_document(request, pk: int, doc: int, obj: Application):
+    """A signed letter, for the staff and the reviewers of the application."""
+    document = get_object_or_404(obj.documents, pk=doc)
+    response = FileResponse(
+        document.file.open("rb"), content_type="application/pdf", filename=document.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@rule_required(rules.can_view_application_for_review, get_object=_application)
+def review_video(request, pk: int, video: int, obj: Application):
+    """The team video's uploaded file, for the staff and the reviewers of the application."""
+    upload = get_object_or_404(obj.videos.exclude(file=""), pk=video)
+    response = FileResponse(upload.file.open("rb"), filename=upload.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- reviewers: assignments and conflicts -----------------------------------------------------
 
 
 def _assigned_page(request, conflict_form=None, status=200):
-    cycle = current_cycle()
-    organizations = selectors.applicant_organizations(cycle) if cycle else None
+    organizations = selectors.conflict_organizations(request.user, current_cycle())
     return render(
         request,
         "review/assigned.html",
@@ -445,7 +466,8 @@ def review_letter(request, pk: int, kind: str, obj: Application):
 def review_portfolio(request):
     form = QueueFilterForm(request.GET or None)
     cycle = _queue_cycle(form)
-    form = QueueFilterForm(request.GET or None, cycle=cycle)
+    # The selector shows the cycle the page shows (unbound, it would show the newest cycle).
+    form = QueueFilterForm(request.GET or None, cycle=cycle, initial={"cycle": cycle})
     cohort = form.cleaned_data.get("cohort", "") if form.is_valid() else ""
     return render(
         request,

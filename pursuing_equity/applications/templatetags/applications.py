@@ -19,3 +19,11 @@ def accepts_applications(page) -> bool:
     return any(
         program.is_open(section.cohort.application_deadline, zone, now) for section in page.cohorts
     )
+
+
+@register.inclusion_tag("applications/_open_calls.html", takes_context=True)
+def open_calls_panel(context):
+    """The open calls (both cohorts, their deadlines, Apply) for the top of the home page ``/``."""
+    from pursuing_equity.applications.selectors import open_calls
+
+    return {"calls": open_calls(), "user": context.get("user")}

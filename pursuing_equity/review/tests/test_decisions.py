@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from pursuing_equity.applications.models import Application
+from pursuing_equity.applications.services import application_offer_answer
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.review import services
 from pursuing_equity.review.models import CohortMove
@@ -100,7 +101,7 @@ def test_not_selected_offers_the_learning_network_and_the_team_accepts_it(cycle,
     move = CohortMove.objects.get(application=application)
     assert (move.from_cohort.key, move.to_cohort.key) == ("action_community", "learning_network")
     assert services.letters_due(application) == ["action_community_not_selected"]
-    services.offer_answer(actor=application.created_by, application=application, accept=True)
+    application_offer_answer(actor=application.created_by, application=application, accept=True)
     application.refresh_from_db()
     assert application.state == "accepted"
     assert application.team.cohort.key == "learning_network"
@@ -123,7 +124,7 @@ def test_a_team_that_declines_the_offer_gets_no_second_letter(cycle, staff_user)
         decision="not_selected_for_action_community",
         feedback="Build the data first.",
     )
-    services.offer_answer(actor=application.created_by, application=application, accept=False)
+    application_offer_answer(actor=application.created_by, application=application, accept=False)
     application.refresh_from_db()
     assert application.state == "declined" and application.team is None
     assert services.letters_due(application) == ["action_community_not_selected"]
