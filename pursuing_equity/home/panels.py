@@ -19,8 +19,8 @@ PROVIDERS: tuple[str, ...] = (
     "pursuing_equity.measures.selectors.home_panels",
     "pursuing_equity.reporting.selectors.home_panels",
     "pursuing_equity.events.selectors.home_panels",
-    # The applicant's and reviewer's panels and staff's review items come from
-    # applications.selectors.home_panels and review.selectors.home_panels, listed here.
+    "pursuing_equity.applications.selectors.home_panels",
+    "pursuing_equity.review.selectors.home_panels",
 )
 
 #: Roles whose home is their team's work: without a team they are told how to get on one.

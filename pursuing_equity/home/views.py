@@ -26,7 +26,6 @@ def home(request):
         "today": day,
         "panels": panels_for(user, day),
         "has_role": bool(rules.roles_of(user)),
-        "is_reviewer": rules.has_role(user, rules.REVIEWER),
     }
     if rules.can_view_staff_home(user):
         context["staff"] = selectors.staff_home(summary)
