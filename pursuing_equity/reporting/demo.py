@@ -179,7 +179,13 @@ def _updates(team, rule, index, writers, leaders, faculty, cycles, today, counts
                 due, submitted_at.date(), rule.every_months, rule.reflection_grace_days
             )
             overdue_one = index == 1 and number == len(starts) - 3 and reflection_due < today
-            if not overdue_one and submitted_at.date() + datetime.timedelta(days=5) < today:
+            # Every leader has the latest update still to reflect on, as in a real month.
+            latest = number == len(starts) - 1
+            if (
+                not overdue_one
+                and not latest
+                and submitted_at.date() + datetime.timedelta(days=5) < today
+            ):
                 leader = leaders[number % len(leaders)]
                 LeaderReflection.objects.create(
                     update=update,

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from pursuing_equity.reporting import demo, selectors
-from pursuing_equity.reporting.models import PdsaCycle, ProgressScore, Update
+from pursuing_equity.reporting.models import LeaderReflection, PdsaCycle, ProgressScore, Update
 from pursuing_equity.reporting.tests import factories
 
 
@@ -34,6 +34,10 @@ def test_the_demo_has_late_missing_and_overdue_reports_and_runs_once(network):
     assert len([c for c in ac if c.state == "missing" and c.team == network.ac_other]) == 1
     assert any(c.reflection == "overdue" for c in ac)
     assert any(c.reflection == "reflected" for c in ac)
+    # The latest update of a team with a leader is left for the leader's home to ask about.
+    latest = Update.objects.filter(team=network.ac).order_by("-period_start").first()
+    assert latest.team.members.filter(part="senior_leader").exists()
+    assert not LeaderReflection.objects.filter(update=latest).exists()
     assert PdsaCycle.objects.filter(measure=measure).count() == 3
     assert selectors.pdsa_annotations(measure)
     assert ProgressScore.objects.filter(team=network.ac, rater="faculty").exists()
