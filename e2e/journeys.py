@@ -21,3 +21,8 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
+
+
+def open_from_nav(page: Page, label: str) -> None:
+    """Follow the main navigation's row named ``label``, as a person would."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()

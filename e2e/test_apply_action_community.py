@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.urls import reverse
+from journeys import open_from_nav
 from playwright.sync_api import Page, expect
 
 from pursuing_equity.applications.models import Application
@@ -44,28 +44,27 @@ def confirmation_link() -> str:
 def test_an_action_community_application_from_account_to_submission(page: Page, assert_accessible):
     cycle = open_cycle()
 
-    # The program page invites to apply while the call is open.
-    page.goto(reverse("program_detail", args=[cycle.slug]))
+    # The visitor starts at the home page, which leads with the open call and invites to apply.
+    page.goto("/")
     assert_accessible(page)
     page.locator("#apply-cta").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     assert_accessible(page)
 
     # An account, confirmed from the emailed link.
-    page.goto(
-        reverse("account_signup") + "?next=" + reverse("application_start", args=[cycle.slug])
-    )
+    page.get_by_role("main").get_by_role("link", name="Create an account").click()
     page.get_by_label("Email").fill(EMAIL)
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     assert_accessible(page)
-    page.goto(confirmation_link())
+    page.goto(confirmation_link())  # the link the applicant receives by email, typed as such
     assert_accessible(page)
     page.locator("main form button[type=submit]").click()
 
     # Choose the Action Community (with the Learning Network as the fallback).
-    page.goto(reverse("application_start", args=[cycle.slug]))
+    open_from_nav(page, "My home")
+    page.get_by_role("link", name=f"Apply to {cycle}").click()
     expect(page.locator("main")).to_contain_text(
         "automatically considered for the Learning Network"
     )

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import reverse
-from journeys import sign_in
+from journeys import open_from_nav, sign_in
 from playwright.sync_api import Page, expect
 
 from pursuing_equity.accounts.models import Role
@@ -108,11 +107,11 @@ def test_staff_build_small_cohorts_pin_rerun_and_move(page: Page, assert_accessi
     expect(page.locator("dl.facts")).to_contain_text(target)
     assert_accessible(page)
 
-    page.goto(reverse("affinity_groups"))
+    open_from_nav(page, "Affinity groups")
     expect(page.get_by_role("heading", level=1)).to_have_text("Racial justice affinity groups")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("members and facilitators")).first.click()
     assert_accessible(page)
-    page.goto(reverse("leadership_workgroup"))
+    open_from_nav(page, "Leadership workgroup")
     expect(page.get_by_role("rowheader", name="Avery Alternate")).to_be_visible()
     assert_accessible(page)

@@ -9,8 +9,7 @@ import urllib.request
 
 import icalendar
 import pytest
-from django.urls import reverse
-from journeys import sign_in, sign_out
+from journeys import open_from_nav, sign_in, sign_out
 from playwright.sync_api import Page, expect
 
 from pursuing_equity.accounts.models import Role
@@ -35,7 +34,7 @@ def test_participant_subscribes_and_coach_takes_attendance(
     # The participant finds "Calendar" in the navigation.
     sign_in(page, participant.email)
     assert_accessible(page)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
+    open_from_nav(page, "Calendar")
     expect(page.get_by_role("heading", name="My calendar", level=1)).to_be_visible()
     expect(
         page.get_by_role("link", name=re.compile("All-Team Virtual Meetings")).first
@@ -70,7 +69,7 @@ def test_participant_subscribes_and_coach_takes_attendance(
 
     # The coach takes attendance for the call they facilitated.
     sign_in(page, program.coach.email)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Attendance").click()
+    open_from_nav(page, "Attendance")
     expect(page.get_by_role("heading", name="Attendance", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_role(
@@ -102,7 +101,8 @@ def test_staff_and_coach_pages_of_the_calendar_are_accessible(
 
     staff = person(Role.PROGRAM_STAFF, totp=False)  # two-factor sign-in is not this journey's
     sign_in(page, staff.email)
-    page.goto(reverse("calendar_manage"))
+    open_from_nav(page, "Calendar")
+    page.get_by_role("link", name="Every event (staff)").click()
     page.get_by_role("button", name="Generate the calendar from the program file").click()
     expect(
         page.get_by_text(re.compile(r"Calendar generated from the program file: \d+ created"))
@@ -115,7 +115,8 @@ def test_staff_and_coach_pages_of_the_calendar_are_accessible(
     expect(page.get_by_text("The event was saved")).to_be_visible()
 
     # Every month's all-team call at once: move the first one to 11:30.
-    page.goto(reverse("calendar_manage"))
+    open_from_nav(page, "Calendar")
+    page.get_by_role("link", name="Every event (staff)").click()
     page.get_by_role("link", name="Set the dates of an activity").click()
     page.get_by_label("Activity", exact=True).select_option(label="All-Team Virtual Meetings")
     page.get_by_role("button", name="Show its events").click()
@@ -127,24 +128,29 @@ def test_staff_and_coach_pages_of_the_calendar_are_accessible(
 
     # 1:1 coaches: the second Action Community team gets its coach.
     ac_team = program.ac_teams[1]
-    page.goto(reverse("team_coaches"))
+    open_from_nav(page, "Teams")
+    page.get_by_role("link", name="1:1 coaches").click()
     assert_accessible(page)
     page.get_by_label(f"1:1 coach for {ac_team.name}").select_option(label="Otto Othercoach")
     page.get_by_role("button", name=f"Save the coach of {ac_team.name}").click()
     expect(page.get_by_text(f"{ac_team.name}: Otto Othercoach is the 1:1 coach.")).to_be_visible()
     assert_accessible(page)
-    page.goto(reverse("attendance_team", args=[program.ln_teams[0].slug]))
+    open_from_nav(page, "Attendance")
+    page.get_by_role("rowheader", name=program.ln_teams[0].name).get_by_role("link").click()
     assert_accessible(page)
     sign_out(page)
 
     sign_in(page, program.coach.email)
-    page.goto(reverse("coaching"))
+    open_from_nav(page, "Coaching")
     page.get_by_label("Date").fill("2030-01-15")
     page.get_by_label("Starts at (Eastern Time)").fill("10:00")
     page.get_by_role("button", name="Offer this slot").click()
     expect(page.get_by_text("Your slot is open for booking.")).to_be_visible()
     assert_accessible(page)
-    page.goto(reverse("attendance_take", args=[call.pk]))
+    open_from_nav(page, "Attendance")
+    page.get_by_role(
+        "link", name=re.compile("Take attendance of Learning Network check-in")
+    ).click()
     member = program.members_of(program.ln_teams[0])[0]
     page.get_by_label("Zoom participant report (CSV)").set_input_files(
         files=[
@@ -169,7 +175,7 @@ def test_staff_and_coach_pages_of_the_calendar_are_accessible(
 
     booker = program.members_of(program.ac_teams[0])[1]
     sign_in(page, booker.email)
-    page.goto(reverse("coaching"))
+    open_from_nav(page, "Coaching")
     page.get_by_role("button", name=re.compile("^Book ")).first.click()
     expect(page.get_by_text("Booked.")).to_be_visible()
     assert_accessible(page)

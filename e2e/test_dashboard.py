@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from journeys import sign_in, sign_out
+from journeys import open_from_nav, sign_in, sign_out
 from playwright.sync_api import Page, expect
 
 from equitystats import suppress
@@ -71,7 +71,9 @@ def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
 
     # The team member reads the dashboard: charts render, the table opens, the CSV downloads.
     sign_in(page, world.people["team_member"].email)
-    page.goto(dashboard_url)
+    open_from_nav(page, "Measures")
+    page.get_by_role("link", name=f"Dashboard of {measure.name}").click()
+    expect(page).to_have_url(re.compile(re.escape(dashboard_url) + "$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(measure.name)
     expect(page.locator("#overall-chart svg").first).to_be_visible()
     expect(page.locator("#gaps-chart svg").first).to_be_visible()
@@ -119,7 +121,7 @@ def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
 
     # Another Action Community team finds it among the measures shared with them, suppressed.
     sign_in(page, world.people["ac_peer"].email)
-    page.goto(reverse("measures_shared"))
+    open_from_nav(page, "Shared measures")
     expect(
         page.get_by_role("heading", name=re.compile(re.escape(world.ac_team.name)))
     ).to_be_visible()
@@ -140,7 +142,8 @@ def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
     assert small_counts([r["numerator"] for r in rows] + [r["denominator"] for r in rows]) == []
     assert any(r["numerator"] == LABEL for r in rows)
 
-    # A Learning Network team in another small cohort is refused.
+    # A Learning Network team in another small cohort is refused. The URL is typed on purpose
+    # (no page links there for this person): a permission check, not a journey step.
     sign_out(page)
     sign_in(page, world.people["ln_other_small_cohort"].email)
     response = page.goto(
@@ -156,7 +159,7 @@ def test_team_member_reads_dashboard_and_peer_team_sees_it_suppressed(
 
     # Program staff see every team's gap as small multiples, and filter them.
     sign_in(page, world.people["staff"].email)
-    page.goto(reverse("measures_network"))
+    open_from_nav(page, "Equity gaps")
     expect(page.locator("#network-chart svg").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Cohort").select_option("learning_network")

@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import reverse
-from journeys import sign_in
+from journeys import open_from_nav, sign_in
 from playwright.sync_api import Page, expect
 
 from pursuing_equity.measures.tests.factories import TeamFactory, member
@@ -35,7 +34,7 @@ def test_team_member_defines_a_measure_and_uploads_its_data(
     user = member(team, email="data.lead@juniper.example.org")
     sign_in(page, user.email)
 
-    page.goto(reverse("measure_list", args=[team.slug]))
+    open_from_nav(page, "Measures")
     expect(page.get_by_role("heading", level=1)).to_have_text("Juniper Valley Health: measures")
     assert_accessible(page)
     page.get_by_role("link", name="Define a measure").click()
@@ -91,7 +90,10 @@ def test_team_member_defines_a_measure_and_uploads_its_data(
     assert_accessible(page)
 
     # The grid shows the period just confirmed, ready to correct.
-    page.goto(reverse("measure_grid", args=[team.slug, "blood-pressure-control"]))
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name="Blood pressure control: data"
+    ).click()
+    page.get_by_role("link", name="Open the grid").click()
     page.get_by_label("Period").fill(lines[1].split(",")[0])
     page.get_by_role("button", name="Show this period").click()
     expect(page.get_by_label("Numerator, Overall: everyone")).to_have_value("50")

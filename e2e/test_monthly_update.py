@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import reverse
-from journeys import sign_in, sign_out
+from journeys import open_from_nav, sign_in, sign_out
 from playwright.sync_api import Page, expect
 
 from pursuing_equity.reporting.tests import factories
@@ -31,7 +30,7 @@ def test_member_submits_update_leader_reflects_other_team_reads(
 
     # A team member logs a PDSA cycle from the Updates page.
     sign_in(page, network.member.email)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Updates").click()
+    open_from_nav(page, "Updates")
     expect(page.get_by_role("heading", level=1)).to_have_text("Updates")
     assert_accessible(page)
     page.get_by_role("link", name=f"All of {team.name}’s updates and PDSA cycles").click()
@@ -48,7 +47,8 @@ def test_member_submits_update_leader_reflects_other_team_reads(
     assert_accessible(page)
 
     # ... writes the update, links the cycle, and submits it.
-    page.goto(reverse("update_edit", args=[team.slug, f"{period:%Y-%m}"]))
+    page.get_by_role("link", name=f"{team.name}’s updates and PDSA cycles").click()
+    page.get_by_role("link", name=f"Write {period:%B %Y}", exact=True).click()
     page.get_by_label("Progress").fill("We started texting patients in Spanish.")
     page.get_by_label("Challenges").fill("Some phone numbers were out of date.")
     page.get_by_label("Learning").fill("Patients answer texts from their own clinic.")
@@ -78,7 +78,7 @@ def test_member_submits_update_leader_reflects_other_team_reads(
 
     # Another Action Community team reads the update, its PDSA cycle and the reflection.
     sign_in(page, network.other_member.email)
-    page.goto(reverse("updates"))
+    open_from_nav(page, "Updates")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(f"{team.name} — Monthly update")).click()
     expect(page.get_by_text("We started texting patients in Spanish.")).to_be_visible()

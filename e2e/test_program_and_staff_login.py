@@ -170,7 +170,7 @@ def test_staff_sign_in_with_an_authenticator_code_and_reach_the_staff_home(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Outbox")
     assert_accessible(page)
 
-    page.goto("/no-such-page/")
+    page.goto("/no-such-page/")  # a mistyped URL, typed on purpose: the 404 page
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     assert_accessible(page)
 

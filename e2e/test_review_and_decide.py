@@ -10,8 +10,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.urls import reverse
-from journeys import sign_in, sign_out
+from journeys import open_from_nav, sign_in, sign_out
 from playwright.sync_api import Page, expect
 
 from pursuing_equity.accounts.models import Role
@@ -110,6 +109,7 @@ def test_reviewer_scores_then_staff_move_to_learning_network_and_accept(
     expect(page.get_by_role("table", name="Team members")).to_contain_text("Invited")
     assert_accessible(page)
 
-    page.goto(reverse("review_portfolio"))
+    open_from_nav(page, "Review")
+    page.get_by_role("link", name="Portfolio: applicants and selected teams").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Portfolio")
     assert_accessible(page)

@@ -104,14 +104,14 @@ def stored_panels(measures: list[Measure]) -> dict[int, object]:
     if not measures:
         return {}
     aims = dashboards._aims_of(measures)
-    versions = dashboards.current_versions([m.pk for m in measures])
+    releases = dashboards.release_versions({m.team_id for m in measures})
     wanted = {
         m.pk: (
             dashboards.SHARED,
             dashboards._panel_key(
                 m,
                 aims[m.pk],
-                versions.get(m.pk, []),
+                releases[m.team_id],
                 True,
                 dashboards.chart_settings(m.team.cycle),
             ),
