@@ -136,12 +136,12 @@ def test_program_month_is_shown_during_the_cycle(client, personas, cycle, monkey
     ("name", "heading", "text"),
     [
         ("faculty", "Teams I coach", "You coach no team yet"),
-        ("reviewer", "Reviewing applications", "See the applications assigned to you"),
+        ("reviewer", "Applications to score", "No application waits for your scores."),
         ("team_member_a", "My team", "You are not on a team"),
         ("senior_leader_a", "My team", "You are not on a team"),
         ("community_partner_a", "My team", "You are not on a team"),
         ("funder", "Teams in the program", "No team has joined the current program cycle yet"),
-        ("applicant", "Applying to Pursuing Equity", "does not have a role in the program yet"),
+        ("applicant", "Applying to Pursuing Equity", "has no role in the program yet"),
     ],
 )
 def test_each_role_sees_its_own_home_and_what_to_do_when_it_is_empty(
@@ -151,8 +151,7 @@ def test_each_role_sees_its_own_home_and_what_to_do_when_it_is_empty(
     assert heading in page
     assert text in page
     assert "What needs you now" not in page
-    if name not in {"reviewer", "applicant"}:  # their sections come from applications/review
-        assert "will appear here" not in page
+    assert "will appear here" not in page
 
 
 def test_applicant_sees_the_dates_of_the_call(client, personas, cycle):
@@ -194,4 +193,4 @@ def test_home_page_queries_do_not_grow_with_the_data(client, personas, cycle, na
             cycle=cycle, key=f"extra-{i}", application_deadline=datetime.date(2022, 11, 1)
         )
     assert queries_for(client, user) == small
-    assert small <= 20
+    assert small <= 25  # staff: the home's own tools plus every app's panels
