@@ -52,12 +52,16 @@ def test_the_capacity_check_locks_the_cohort_row(cycle, staff_user):
     cycle.cohorts.filter(key="action_community").update(capacity=1)
     first, second = received(cycle), received(cycle)
     with CaptureQueriesContext(connection) as queries:
-        services.decision_record(actor=staff_user, application=first, decision="accept")
+        services.decision_record(
+            actor=staff_user, application=first, decision="accept", reviews_override_reason="Test."
+        )
     cohort_reads = [q["sql"] for q in queries if 'FROM "programs_cohort"' in q["sql"]]
     if connection.features.has_select_for_update:
         assert any("FOR UPDATE" in sql for sql in cohort_reads), cohort_reads
-    with pytest.raises(ValidationError, match="full"):
-        services.decision_record(actor=staff_user, application=second, decision="accept")
+    with pytest.raises(ValidationError, match="planned size"):
+        services.decision_record(
+            actor=staff_user, application=second, decision="accept", reviews_override_reason="Test."
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -76,7 +80,12 @@ def test_two_accepts_at_the_same_moment_fill_one_seat_once():
     def accept(application):
         try:
             start.wait()
-            services.decision_record(actor=actor, application=application, decision="accept")
+            services.decision_record(
+                actor=actor,
+                application=application,
+                decision="accept",
+                reviews_override_reason="Test.",
+            )
         except ValidationError as error:
             errors.append(error)
         finally:

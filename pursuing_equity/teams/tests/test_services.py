@@ -104,7 +104,9 @@ def test_staff_and_the_senior_leader_name_leaders_members_and_partners_cannot(cl
     application = received(cycle, roster_size=4)
     partner_row = application.roster.last()
     RosterMember.objects.filter(pk=partner_row.pk).update(community_partner=True)
-    decision_record(actor=staff(), application=application, decision="accept")
+    decision_record(
+        actor=staff(), application=application, decision="accept", reviews_override_reason="Test."
+    )
     application.refresh_from_db()
     team = application.team
     url = reverse("team_leaders", args=[team.slug])
