@@ -44,6 +44,8 @@ PUBLIC: dict[str, str] = {
     "them (they may have no account); the token is the permission",
     "calendar_feed": "calendar apps cannot sign in: the feed's secret token is the permission "
     "and the person can reset it",
+    "admin_login_redirect": "sends the admin's login to the site's own sign-in (with its MFA "
+    "stage and rate limits); it shows nothing and signs nobody in",
 }
 #: Whole families that are not ours: allauth's sign-in, password and two-factor pages, which
 #: must answer before anyone is signed in, Django's static files and (by namespace) Django's
@@ -206,6 +208,8 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "application_documents": lambda k: {"pk": k["application"]},
     "application_document": lambda k: {"pk": k["application"], "doc": k["document"]},
     "application_video": lambda k: {"pk": k["application"]},
+    "application_video_file": lambda k: {"pk": k["application"], "video": 10**9},
+    "application_offer": lambda k: {"pk": k["application"]},
     "application_review": lambda k: {"pk": k["application"]},
     "application_withdraw": lambda k: {"pk": k["application"]},
     "application_extend": lambda k: {"pk": k["application"]},
@@ -216,6 +220,8 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "review_rank": lambda k: {"pk": k["application"]},
     "review_letter": lambda k: {"pk": k["application"], "kind": "decline"},
     "review_unassign": lambda k: {"pk": k["assignment"]},
+    "review_document": lambda k: {"pk": k["application"], "doc": k["document"]},
+    "review_video": lambda k: {"pk": k["application"], "video": 10**9},
     "measure_list": lambda k: {T: k["team"]},
     "measure_create": lambda k: {T: k["team"]},
     "measure_edit": lambda k: {T: k["team"], M: k["measure"]},
@@ -263,6 +269,8 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "pdsa_edit": lambda k: {"slug": k["team"], "pk": k["pdsa"]},
     "update_detail": lambda k: {"slug": k["team"], "period": k["period"]},
     "update_edit": lambda k: {"slug": k["team"], "period": k["draft_period"]},
+    "update_charts": lambda k: {"slug": k["team"], "period": k["period"]},
+    "digest_download": lambda k: {"pk": 10**9},
     "reflection_write": lambda k: {"slug": k["team"], "period": k["period"]},
     "comment_add": lambda k: {"slug": k["team"], "period": k["period"]},
     "attachment_add": lambda k: {"slug": k["team"], "period": k["draft_period"]},
@@ -288,6 +296,9 @@ NOT_BUILT = {
     "booking_cancel",
     "outbox_detail",
     "review_letter",
+    "application_video_file",
+    "review_video",
+    "digest_download",
 }
 #: Pages with arguments that are not team A's objects, open to anyone signed in, and why.
 OPEN_TO_SIGNED_IN = {

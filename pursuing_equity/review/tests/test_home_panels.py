@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.applications.selectors import home_panels as applicant_panels
@@ -35,7 +36,7 @@ def test_staff_see_responses_due_and_drafts_to_chase(staff_user):
     assert draft.cohort_choice.application_deadline in {t.due for t in panel.tasks}
 
 
-def test_an_applicant_sees_the_open_call_then_their_application():
+def test_an_applicant_sees_the_open_call_then_their_application(client):
     cycle = af.open_cycle()
     from pursuing_equity.accounts.tests.factories import UserFactory
 
@@ -47,6 +48,9 @@ def test_an_applicant_sees_the_open_call_then_their_application():
     [panel] = applicant_panels(person, day)
     assert [t.text for t in panel.tasks] == ["Continue your application to the Action Community"]
     assert "Still missing" in render_to_string(panel.template, panel.context)
+    client.force_login(person)  # and on the home page itself, through the panel's own template
+    home = client.get(reverse("home")).text
+    assert "Still missing" in home and "Continue your application" in home
 
 
 def test_the_conflict_list_covers_the_cycles_a_reviewer_reviews(cycle, staff_user, client):
