@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from pursuing_equity.applications import program
 from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.selectors import current_documents, current_video
 from pursuing_equity.applications.workflow import State, available, label_for
+from pursuing_equity.core.files import private_download
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.programs.selectors import current_cycle
 from pursuing_equity.review import rules, selectors, services
@@ -364,20 +365,20 @@ def review_score(request, pk: int, obj: Application):
 def review_document(request, pk: int, doc: int, obj: Application):
     """A signed letter, for the staff and the reviewers of the application."""
     document = get_object_or_404(obj.documents, pk=doc)
-    response = FileResponse(
-        document.file.open("rb"), content_type="application/pdf", filename=document.original_name
+    return private_download(
+        document.file, filename=document.original_name, content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @rule_required(rules.can_view_application_for_review, get_object=_application)
 def review_video(request, pk: int, video: int, obj: Application):
     """The team video's uploaded file, for the staff and the reviewers of the application."""
     upload = get_object_or_404(obj.videos.exclude(file=""), pk=video)
-    response = FileResponse(upload.file.open("rb"), filename=upload.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(
+        upload.file,
+        filename=upload.original_name or "video",
+        content_type="application/octet-stream",
+    )
 
 
 # --- reviewers: assignments and conflicts -----------------------------------------------------

@@ -79,7 +79,9 @@ def test_reviewers_open_the_letters_and_the_score_page_shows_the_answers(cycle, 
     page = client.get(reverse("review_score", args=[application.pk])).content.decode()
     url = reverse("review_document", args=[application.pk, document.pk])
     assert url in page and application.hopes in page
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")  # never rendered on our site
     client.force_login(reviewer())
     assert client.get(url).status_code == 403
 
