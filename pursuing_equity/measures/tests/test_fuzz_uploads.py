@@ -7,9 +7,10 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from pursuing_equity.core.tests.fuzzing import fuzz
 from pursuing_equity.measures import template_files
 from pursuing_equity.measures.models import Measure
 from pursuing_equity.measures.uploads import COLUMNS, check_counts_file
@@ -115,16 +116,6 @@ def check_never_raises(upload: tuple[str, bytes]) -> None:
     for problem in checked.problems:
         assert str(problem)
     assert checked.ok or not checked.rows
-
-
-def fuzz(examples: int) -> settings:
-    # The large runs are derandomized: CI replays exactly the examples checked before landing.
-    return settings(
-        max_examples=examples,
-        derandomize=examples > 10_000,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
 
 
 @fuzz(300)

@@ -13,9 +13,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from pursuing_equity.core.tests.fuzzing import fuzz
 from pursuing_equity.programs.schema import validate
 from pursuing_equity.programs.services import ProgramFileError, program_read
 from pursuing_equity.programs.tests.factories import PROGRAM_FILE
@@ -95,16 +96,6 @@ def mutated(draw) -> dict:
 def validate_never_raises(document: dict) -> None:
     for error in validate(document):
         assert str(error)
-
-
-def fuzz(examples: int) -> settings:
-    # The large runs are derandomized: CI replays exactly the examples checked before landing.
-    return settings(
-        max_examples=examples,
-        derandomize=examples > 10_000,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
 
 
 @fuzz(300)
