@@ -20,6 +20,19 @@ from equitystats.errors import InputError
 from equitystats.table import Table, read_csv
 
 # --------------------------------------------------------------------------------------
+# arguments several subcommands take
+
+
+def add_group_count_columns(p: argparse.ArgumentParser, *, denominator_help: str) -> None:
+    """``--group``, ``--numerator`` and ``--denominator``: the columns of counts per group."""
+    p.add_argument("--group", required=True, metavar="COL", help="column with the group name")
+    p.add_argument(
+        "--numerator", required=True, metavar="COL", help="column with the events (numerator)"
+    )
+    p.add_argument("--denominator", required=True, metavar="COL", help=denominator_help)
+
+
+# --------------------------------------------------------------------------------------
 # argparse value types (a bad value is an argparse error: usage and exit code 2)
 
 

@@ -7,7 +7,14 @@ import math
 import sys
 
 from equitystats import compare
-from equitystats.cli._common import conf_level, labels, number, read_table, write_rows
+from equitystats.cli._common import (
+    add_group_count_columns,
+    conf_level,
+    labels,
+    number,
+    read_table,
+    write_rows,
+)
 from equitystats.errors import InputError
 
 EPILOG = """\
@@ -49,15 +56,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", metavar="FILE.csv", help="CSV file, one row per group")
-    p.add_argument("--group", required=True, metavar="COL", help="column with the group name")
-    p.add_argument(
-        "--numerator", required=True, metavar="COL", help="column with the events (numerator)"
-    )
-    p.add_argument(
-        "--denominator",
-        required=True,
-        metavar="COL",
-        help="column with the people (or person-time with --kind rate)",
+    add_group_count_columns(
+        p, denominator_help="column with the people (or person-time with --kind rate)"
     )
     p.add_argument(
         "--reference", required=True, metavar="NAME", help="the group every other is compared with"

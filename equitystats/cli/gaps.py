@@ -8,7 +8,14 @@ import sys
 import numpy as np
 
 from equitystats import gaps
-from equitystats.cli._common import labels, number, positive_number, read_table, write_rows
+from equitystats.cli._common import (
+    add_group_count_columns,
+    labels,
+    number,
+    positive_number,
+    read_table,
+    write_rows,
+)
 from equitystats.errors import InputError
 
 EPILOG = """\
@@ -60,16 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", metavar="FILE.csv", help="CSV file, one row per period and group")
     p.add_argument("--period", required=True, metavar="COL", help="column with the period")
-    p.add_argument("--group", required=True, metavar="COL", help="column with the group name")
-    p.add_argument(
-        "--numerator", required=True, metavar="COL", help="column with the events (numerator)"
-    )
-    p.add_argument(
-        "--denominator",
-        required=True,
-        metavar="COL",
-        help="column with the eligible patients (denominator)",
-    )
+    add_group_count_columns(p, denominator_help="column with the eligible patients (denominator)")
     p.add_argument(
         "--reference",
         default="overall",
