@@ -40,6 +40,16 @@ and S = Σ w_t (t − t̄)²: slope b = Σ w_t (t − t̄) d_t / S, SE(b) = 1/�
 The gap is *narrowing* when the interval lies wholly on the side of 0 that shrinks |gap| (the
 sign of the weighted mean gap), *widening* when on the other side.
 
+Small denominators (``min_denominator=``, off by default): a period where the group, or a
+reference group, has fewer patients than the minimum is still charted and still enters the
+trend test (whose inverse-variance weights already give it little say), but it is *untested* on
+the gap's chart (:func:`equitystats.spc.chart`, ``untested``): it takes no part in the runs
+rules and is never flagged outside the limits, because the runs rules assume each point falls
+on either side of the centre line with probability ½ (Anhøj & Olesen 2014), which a rate from a
+handful of patients does not. ``signal`` is then the chart's signal without those periods; a
+signal that only the small periods carry is not announced, and :attr:`GroupGap.small_note` says
+so in a sentence.
+
 Minimum detectable narrowing (:func:`detectable_narrowing`): the steady narrowing over the next
 h periods that the trend test, run on those h periods alone with the current variance v (the
 mean of the last min(3, n) periods'), detects with probability 1 − β: the slope
@@ -47,6 +57,9 @@ mean of the last min(3, n) periods'), detects with probability 1 − β: the slo
 t = 1..h (Σ (t − t̄)² = h (h² − 1)/12), times the h − 1 steps between the first and the last
 period — the usual power equation of a two-sided z-test (Chow S.-C., Shao J., Wang H., *Sample
 Size Calculations in Clinical Research*, 2nd ed., 2008, §3.1.1: δ = (z₁₋α/₂ + z₁₋β)·SE).
+When that amount is larger than the whole current gap |g| (``current_gap``: the mean of the
+last k periods, as the summary gives it), no narrowing the gap has room for can be told from
+chance within that horizon, and the summary says so plainly.
 """
 
 from __future__ import annotations
@@ -72,6 +85,7 @@ __all__ = [
     "detectable_narrowing",
     "gap_series",
     "gap_trend",
+    "small_signal_note",
 ]
 
 #: Reference keywords.
@@ -118,7 +132,10 @@ class GroupGap:
     (``None`` when fewer than 2 periods have a gap), ``chart_type`` ``"i"`` or ``"run"``.
     ``direction`` is ``"narrowed"``, ``"widened"``, ``"unchanged"`` or ``"unknown"``;
     ``first_gap``/``last_gap`` are the mean differences over the first and last k periods with
-    data, k = min(3, n // 2).
+    data, k = min(3, n // 2). ``numerator``/``denominator`` are the group's counts per period
+    (NaN without a row); ``small`` marks the periods below ``min_denominator`` (all false
+    without one), which are untested on the chart; ``small_note`` is the sentence saying which
+    signal those periods alone carried (empty when none).
     """
 
     group: str
@@ -140,6 +157,10 @@ class GroupGap:
     last_gap: float
     summary: str
     trend: GapTrend | None = None
+    numerator: np.ndarray | None = None
+    denominator: np.ndarray | None = None
+    small: np.ndarray | None = None
+    small_note: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,6 +170,8 @@ class GapAnalysis:
     ``reference`` is ``"overall"`` or the reference group's name (resolved for ``best`` and
     ``largest``); ``reference_rate`` its rate per period (a proportion, unscaled).
     ``groups`` are in order of first appearance, without the reference group.
+    ``reference_numerator``/``reference_denominator``: the reference's counts per period (the
+    sum of every group's for ``"overall"``).
     """
 
     periods: np.ndarray
@@ -158,6 +181,9 @@ class GapAnalysis:
     improvement: str
     multiplier: float
     groups: tuple[GroupGap, ...]
+    reference_numerator: np.ndarray | None = None
+    reference_denominator: np.ndarray | None = None
+    min_denominator: float | None = None
 
     def group(self, name: str) -> GroupGap:
         """The gap of the group called ``name``."""
@@ -201,12 +227,14 @@ def gap_trend(
     horizons: Sequence[int] = (6, 12),
     unit: str = "",
     period_name: str = "period",
+    current_gap: float | None = None,
 ) -> GapTrend | None:
     """Inverse-variance weighted regression of a gap series on time, with the minimum
     detectable narrowing over each of ``horizons`` (module docstring). Arrays are per period
     (NaN where a period has no gap); time is the period's position. ``None`` with fewer than
     :data:`MIN_POINTS_TREND` periods with data. ``unit`` (e.g. " points") and ``period_name``
-    (e.g. "month") word the summary."""
+    (e.g. "month") word the summary; with ``current_gap`` the summary says when the detectable
+    narrowing is larger than the whole gap."""
     d = np.asarray(difference, dtype=float)
     v = _variances(low, high, z)
     have = np.flatnonzero(np.isfinite(d) & np.isfinite(v) & (v > 0))
@@ -251,7 +279,82 @@ def gap_trend(
             + " or ".join(ahead)
             + f" would be told from chance {round(POWER * 100)} % of the time."
         )
+        change += _beyond_gap(detectable, current_gap, unit, period_name)
     return GapTrend(slope, lo, hi, verdict, int(have.size), detectable, change)
+
+
+def _beyond_gap(
+    detectable: Sequence[tuple[int, float]], current: float | None, unit: str, period_name: str
+) -> str:
+    """The plain sentence for a detectable narrowing larger than the whole current gap: the
+    longest horizon over which even closing the gap entirely could not be told from chance."""
+    if current is None or not math.isfinite(current):
+        return ""
+    gap = abs(current)
+    beyond = [(h, a) for h, a in detectable if math.isfinite(a) and a > gap]
+    if not beyond:
+        return ""
+    h, amount = max(beyond)
+    return (
+        f" Over the next {h} {period_name}s that is {amount:.1f}{unit}, larger than the whole "
+        f"current gap of {gap:.1f}{unit}: with these numbers of patients, the gap cannot be "
+        f"shown closing within {h} {period_name}s."
+    )
+
+
+def small_signal_note(
+    full: spc.ChartResult, honest: spc.ChartResult, small: np.ndarray, minimum: float
+) -> str:
+    """The sentence for a signal that only small-denominator points carry: which rules of the
+    chart with every point tested (``full``) fired in its last part and did not in the chart
+    with the ``small`` points untested (``honest``), and how many small points were involved.
+    Empty when there is none. Rule words follow qicharts2 and the IHI rules."""
+    last = full.part == full.part[-1]
+    small = np.asarray(small, dtype=bool) & last
+    k = int(small.sum())
+    if not k:
+        return ""
+    few = f"fewer than {minimum:g} patients"
+    parts = []
+
+    def gone(name: str) -> bool:
+        a, b = getattr(full, name), getattr(honest, name)
+        return (
+            a is not None
+            and bool(np.asarray(a)[last].any())
+            and not bool(np.asarray(b)[last].any())
+        )
+
+    for name, words in (("shift", "a shift"), ("trend", "a trend")):
+        if gone(name):
+            hit = np.asarray(getattr(full, name)) & last
+            parts.append(
+                f"{words} of {int(hit.sum())} points, {int((hit & small).sum())} of them with {few}"
+            )
+    if gone("sigma_signal"):
+        hit = np.asarray(full.sigma_signal) & last
+        n = int(hit.sum())
+        parts.append(f"{'a point' if n == 1 else f'{n} points'} outside the limits with {few}")
+    those = f"the {k} points with {few} are" if k > 1 else f"the point with {few} is"
+    counted = f"found only when {those} counted"
+    if full.rules == "ihi":
+        for name, words in (("runs_too_few", "too few runs"), ("runs_too_many", "too many runs")):
+            if gone(name):
+                parts.append(f"{words} around the centre line, {counted}")
+    elif gone("runs_signal"):
+        run, most = full.longest_run[last][-1], full.longest_run_max[last][-1]
+        if math.isfinite(run) and math.isfinite(most) and run > most:
+            parts.append(f"a run of {run:.0f} points on one side of the centre line, {counted}")
+        else:
+            parts.append(f"too few crossings of the centre line, {counted}")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return (
+        f"{text[0].upper()}{text[1:]} {'is' if len(parts) == 1 else 'are'} not counted as a "
+        f"signal: points with {few} swing too much to read a signal from, so the chart rules "
+        "leave them out."
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -335,6 +438,7 @@ def gap_series(
     labels: Mapping[str, str] | None = None,
     horizons: Sequence[int] = (6, 12),
     period_name: str = "period",
+    min_denominator: float | None = None,
 ) -> GapAnalysis:
     """Gap of every group against a reference, per period, with intervals and an SPC verdict.
 
@@ -343,8 +447,10 @@ def gap_series(
     lexically); a (period, group) without a row has no gap that period. ``labels`` maps
     group names to display names for the summaries. ``horizons`` (periods ahead) and
     ``period_name`` (e.g. "month") shape the trend test's minimum detectable narrowing and its
-    sentence. See the module docstring for the formulas, the references, the chart rules and
-    the trend test.
+    sentence. ``min_denominator``: periods where the group or a reference group has fewer
+    patients are untested on the gap's chart (module docstring); ``None``, the default, tests
+    every period. See the module docstring for the formulas, the references, the chart rules
+    and the trend test.
 
     Raises :class:`InputError` (``row`` = 1-based input row) for a negative or non-finite
     count, a numerator above its denominator, a repeated (period, group), an unknown
@@ -394,6 +500,7 @@ def gap_series(
             )
             ref_index = -1
             ref_name, ref_label = "overall", "all patients"
+            ref_x, ref_n = tot_x, np.where(tot_n > 0, tot_n, np.nan)
         else:
             pooled_x, pooled_n = np.nansum(xs, axis=0), np.nansum(ns, axis=0)
             if reference == "largest":
@@ -420,6 +527,7 @@ def gap_series(
             ref_name = str(names[ref_index])
             ref_label = show.get(ref_name, ref_name)
             rx, rn = xs[:, [ref_index]], ns[:, [ref_index]]
+            ref_x, ref_n = xs[:, ref_index], ns[:, ref_index]
             ref_rate = rates[:, ref_index]
             diff, diff_lo, diff_hi = compare.difference(xs, ns, rx, rn)
             ratio, ratio_lo, ratio_hi = compare.ratio(xs, ns, rx, rn)
@@ -432,8 +540,13 @@ def gap_series(
             continue
         d = diff[:, j] * m
         have = np.flatnonzero(np.isfinite(d))
+        small = np.zeros(n_p, dtype=bool)
+        if min_denominator is not None:
+            with np.errstate(invalid="ignore"):
+                small = np.isfinite(d) & ((ns[:, j] < min_denominator) | (ref_n < min_denominator))
         chart = chart_type = None
         signal = False
+        note = ""
         first = last = math.nan
         direction = "unknown"
         if have.size >= 2:
@@ -441,13 +554,18 @@ def gap_series(
             first, last = float(d[have[:k]].mean()), float(d[have[-k:]].mean())
             chart_type = "i" if have.size >= MIN_POINTS_I_CHART else "run"
             toward_zero = "decrease" if np.nanmean(d) > 0 else "increase"
-            chart = spc.chart(
-                np.where(np.isfinite(d), d, np.nan),
-                chart=chart_type,
-                x=period_values,
-                rules="anhoej",
-                improvement=toward_zero,
-            )
+            options = {"chart": chart_type, "x": period_values, "rules": "anhoej"}
+            series = np.where(np.isfinite(d), d, np.nan)
+            chart = spc.chart(series, improvement=toward_zero, **options)
+            if small.any():
+                full = chart
+                chart = spc.chart(
+                    series,
+                    improvement=toward_zero,
+                    untested=np.flatnonzero(small) + 1,
+                    **options,
+                )
+                note = small_signal_note(full, chart, small, min_denominator)
             signal = bool(chart.signal)
             a, b = round(abs(first), 1), round(abs(last), 1)
             direction = "narrowed" if b < a else "widened" if b > a else "unchanged"
@@ -471,9 +589,25 @@ def gap_series(
                 direction=direction,
                 first_gap=first,
                 last_gap=last,
-                summary=_summary(
-                    label, ref_label, overall, first, last, direction, signal, chart_type, unit
-                ),
+                summary=" ".join(
+                    filter(
+                        None,
+                        (
+                            _summary(
+                                label,
+                                ref_label,
+                                overall,
+                                first,
+                                last,
+                                direction,
+                                signal,
+                                chart_type,
+                                unit,
+                            ),
+                            note,
+                        ),
+                    )
+                ),  # fmt: skip
                 trend=gap_trend(
                     d,
                     diff_lo[:, j] * m,
@@ -481,7 +615,12 @@ def gap_series(
                     horizons=horizons,
                     unit=unit,
                     period_name=period_name,
+                    current_gap=last,
                 ),
+                numerator=readonly(xs[:, j].copy()),
+                denominator=readonly(ns[:, j].copy()),
+                small=readonly(small),
+                small_note=note,
             )
         )
     return GapAnalysis(
@@ -492,4 +631,7 @@ def gap_series(
         improvement=improvement,
         multiplier=m,
         groups=tuple(out),
+        reference_numerator=readonly(np.array(ref_x, dtype=float)),
+        reference_denominator=readonly(np.array(ref_n, dtype=float)),
+        min_denominator=min_denominator,
     )

@@ -48,7 +48,11 @@ Options (qicharts2 meanings)
 point of each part before a break; each part gets its own centre line, limits and runs
 analysis. ``exclude`` — 1-based positions left out of the calculations and of the runs
 analysis (Anhøj, IHI, NHS patterns) but still plotted and tested against the limits.
-``multiply`` scales y, centre line and limits (e.g. 100 for percent, 1000 for rates per
+``untested`` (not in qicharts2; off unless asked for) — 1-based positions of points that count
+for the centre line and limits but can carry no signal: left out of the runs analysis and the
+IHI and NHS pattern rules (as missing points are) and never flagged outside the limits. It is
+meant for points too imprecise to read a signal from, such as rates from a handful of patients
+(see :func:`chart`). ``multiply`` scales y, centre line and limits (e.g. 100 for percent, 1000 for rates per
 1,000) after all calculations.
 
 Subgroups: rows with the same ``x`` are one subgroup, in order of first appearance. For xbar
@@ -128,7 +132,8 @@ class ChartResult:
     ``runs_signal`` and its statistics (``longest_run`` … ``crossings_min``, ``n_useful``)
     are always the Anhøj rules for the point's part, repeated on every point of the part
     (qicharts2's ``runs.signal``; always false on mr charts); ``sigma_signal`` marks points
-    outside ``lcl``/``ucl``. ``lcl_2sigma``/``ucl_2sigma`` are the 2-sigma lines (used by the
+    outside ``lcl``/``ucl``. ``tested`` is false at the ``untested`` positions (none by
+    default), which take part in no rule. ``lcl_2sigma``/``ucl_2sigma`` are the 2-sigma lines (used by the
     NHS "2 of 3" rule). ``n`` is the denominator per point (or subgroup size for xbar/s).
     Arrays are read-only.
     """
@@ -151,6 +156,7 @@ class ChartResult:
     baseline: np.ndarray | None = None
     included: np.ndarray | None = None
     n_useful: np.ndarray | None = None
+    tested: np.ndarray | None = None
     lcl_2sigma: np.ndarray | None = None
     ucl_2sigma: np.ndarray | None = None
     shift: np.ndarray | None = None
@@ -506,6 +512,7 @@ def chart(
     screen_mr: bool = True,
     rules: str = "anhoej",
     improvement: str = "neutral",
+    untested: Sequence[int] | int | None = None,
 ) -> ChartResult:
     """Compute a run chart or control chart as qicharts2 0.8.1 ``qic()`` does.
 
@@ -539,6 +546,20 @@ def chart(
     improvement
         ``increase``, ``decrease`` or ``neutral``: the direction of improvement for the NHS
         point types.
+    untested
+        1-based positions of points that count for the centre line and limits but carry no
+        signal: they are left out of the runs analysis and the pattern rules, as missing
+        points are, and never flagged outside the limits. Default: none (qicharts2's
+        behaviour). Why a caller would: the runs rules assume that a stable process puts each
+        point above or below the centre line with probability ½, independently (Anhøj &
+        Olesen 2014, the distributions of longest run and crossings they use), and the limits
+        of a p chart rest on the normal approximation to the binomial (Montgomery §7.2.1). A
+        rate from a handful of patients breaks both: from 3 patients at p̄ = 0.9 a rate is
+        100 % (above the line) with probability 0.9³ = 0.73, so runs of such points form by
+        chance, and the few values a small count can take make a point beyond the limits
+        common or impossible depending on where they fall. Leaving such points out of the
+        rules, while still plotting them, is qicharts2's ``exclude`` applied to the signal
+        rules only (a p chart's centre line Σy/Σn already gives them little weight).
 
     Raises
     ------
@@ -601,6 +622,12 @@ def chart(
     parts = _parts(count, part_arr) if count else np.zeros(0, dtype=np.int64)
     included = np.ones(count, dtype=bool)
     included[excl - 1] = False
+    quiet = _positions(untested, "untested")
+    if quiet.size and ((quiet < 1) | (quiet > count)).any():
+        bad = int(quiet[(quiet < 1) | (quiet > count)][0])
+        raise InputError(f"untested position {bad} is not between 1 and {count}")
+    tested = np.ones(count, dtype=bool)
+    tested[quiet - 1] = False
     calc = baseline & included & ~np.isnan(point_y)
 
     out = {k: np.full(count, np.nan) for k in ("y", "cl", "lcl", "ucl", "lcl2", "ucl2")}
@@ -644,7 +671,7 @@ def chart(
         # Anhøj runs analysis on included, non-missing points (qicharts2 runs.analysis).
         with np.errstate(invalid="ignore"):
             sign = _runs.sign_of(lines.y - lines.cl)
-        sign[~included[sl]] = 0
+        sign[~(included[sl] & tested[sl])] = 0
         signs_all[sl] = sign
         a = _runs.anhoej(sign[None, :])
         stats["lr"][sl], stats["lrmax"][sl] = a.longest_run[0], a.longest_run_max[0]
@@ -657,13 +684,13 @@ def chart(
         out[key] = out[key] * m
     for key in ("lcl", "ucl", "lcl2", "ucl2"):
         out[key][~np.isfinite(out[key])] = np.nan
-    sigma = _runs.shewhart(out["y"], out["lcl"], out["ucl"])
+    sigma = _runs.shewhart(out["y"], out["lcl"], out["ucl"]) & tested
 
     extras: dict[str, Any] = {}
     if rules == "ihi":
-        extras = _ihi_per_part(chart, out["y"], signs_all, parts, included)
+        extras = _ihi_per_part(chart, out["y"], signs_all, parts, included & tested)
     elif rules == "nhs":
-        extras = _nhs_per_part(chart, out, parts, included, improvement)
+        extras = _nhs_per_part(chart, out, parts, included, improvement, tested)
 
     return ChartResult(
         chart=chart,
@@ -684,6 +711,7 @@ def chart(
         baseline=baseline,
         included=included,
         n_useful=n_useful,
+        tested=tested,
         lcl_2sigma=out["lcl2"],
         ucl_2sigma=out["ucl2"],
         **extras,
@@ -732,6 +760,7 @@ def _nhs_per_part(
     parts: np.ndarray,
     included: np.ndarray,
     improvement: str,
+    tested: np.ndarray,
 ) -> dict[str, np.ndarray]:
     y = lines["y"]
     # Every point is tested against the limits; the pattern rules see included points only.
@@ -747,8 +776,10 @@ def _nhs_per_part(
     )
     code = r_all.special_cause_type[0].copy()
     ptype = r_all.point_type[0].copy()
+    code[~tested] = 0
+    ptype[~tested] = 0
     if chart != "mr":
-        usable = included & ~np.isnan(y)
+        usable = included & tested & ~np.isnan(y)
         for _sl, idx in _dense(parts, usable):
             if not idx.size:
                 continue

@@ -3,7 +3,9 @@
 The browser renders them with the vendored vega-embed (tooltips on hover); the same specs render
 to SVG/PNG on the server with vl-convert for downloads. Every chart has a table alternative in
 the page. Points are told apart by shape as well as colour (a signal is a filled diamond), so no
-meaning rests on colour alone; the colours pass WCAG AA contrast against white.
+meaning rests on colour alone; the colours pass WCAG AA contrast against white. A point of fewer
+patients than the program's minimum (``small`` in its data) is hollow, carries no signal, and
+the chart's subtitle says what hollow means (:func:`small_legend`).
 
 Speed: Altair builds each kind of panel once per process (:func:`functools.lru_cache`) with
 *named* data; a chart is then that template with its data in the top-level ``datasets``, panels
@@ -62,15 +64,40 @@ def _x(title: str | None = "Period") -> alt.X:
     return alt.X("period:T", title=title, axis=alt.Axis(format="%b %Y", labelAngle=-40))
 
 
+def _point_encoding(x: alt.X, y: alt.Y, tooltip: list) -> dict:
+    """A filled red diamond where a rule signals (shape and colour both say it), a hollow
+    circle where the point has fewer patients than the minimum (``datum.small``), else a
+    filled circle."""
+    return {
+        "x": x,
+        "y": y,
+        "shape": alt.condition("datum.signal", alt.value("diamond"), alt.value("circle")),
+        "fill": alt.when("datum.small")
+        .then(alt.value("white"))
+        .when("datum.signal")
+        .then(alt.value(SIGNAL))
+        .otherwise(alt.value(LINE)),
+        "stroke": alt.condition("datum.signal", alt.value(SIGNAL), alt.value(LINE)),
+        "tooltip": tooltip,
+    }
+
+
 def _marked_points(base: alt.Chart, y: alt.Y, tooltip: list, size: int = 60) -> alt.Chart:
-    """Points, a filled red diamond where a rule signals (shape and colour both say it)."""
-    return base.mark_point(filled=True, size=size).encode(
-        x=_x(),
-        y=y,
-        shape=alt.condition("datum.signal", alt.value("diamond"), alt.value("circle")),
-        color=alt.condition("datum.signal", alt.value(SIGNAL), alt.value(LINE)),
-        tooltip=tooltip,
+    """The points of a run, control or gap chart (:func:`_point_encoding`)."""
+    return base.mark_point(filled=True, size=size, strokeWidth=1.5, opacity=1).encode(
+        **_point_encoding(_x(), y, tooltip)
     )
+
+
+def small_legend(minimum: int | None) -> str:
+    """What a hollow point means, as the charts' subtitle and the page's captions say it
+    (``None``: panels of several programs, each with its own minimum)."""
+    few = f"fewer than {minimum} patients" if minimum else "fewer patients than the minimum"
+    return f"Hollow points: {few} (no signal is read from them)"
+
+
+def _has_small(datasets: dict[str, list]) -> bool:
+    return any(row.get("small") for rows in datasets.values() for row in rows)
 
 
 @lru_cache(maxsize=8)
@@ -111,8 +138,7 @@ def _series_template(chart_type: str, target: bool) -> dict:
     tooltip = [
         alt.Tooltip("period_label:N", title="Period"),
         alt.Tooltip("rate:Q", title="Rate (%)", format=".1f"),
-        alt.Tooltip("numerator:N", title="Numerator"),
-        alt.Tooltip("denominator:N", title="Denominator"),
+        alt.Tooltip("n:N", title="Patients (numerator/denominator)"),
         alt.Tooltip("ci_low:Q", title="95% CI low", format=".1f"),
         alt.Tooltip("ci_high:Q", title="95% CI high", format=".1f"),
         alt.Tooltip("cl:Q", title="Centre line", format=".1f"),
@@ -150,6 +176,8 @@ def _gap_template() -> dict:
         alt.Tooltip("gap_high:Q", title="95% CI high", format=".1f"),
         alt.Tooltip("rate:Q", title="Group rate (%)", format=".1f"),
         alt.Tooltip("reference_rate:Q", title="Reference rate (%)", format=".1f"),
+        alt.Tooltip("n:N", title="Group patients (numerator/denominator)"),
+        alt.Tooltip("reference_n:N", title="Reference patients"),
         alt.Tooltip("signal:N", title="Signal"),
     ]
     return alt.layer(
@@ -172,17 +200,14 @@ def _network_template(columns: int) -> dict:
         alt.Tooltip("group:N", title="Group"),
         alt.Tooltip("period_label:N", title="Period"),
         alt.Tooltip("gap:Q", title=GAP_AXIS, format="+.1f"),
+        alt.Tooltip("n:N", title="Group patients (numerator/denominator)"),
         alt.Tooltip("signal:N", title="Signal"),
     ]
     layered = alt.layer(
         base.mark_rule(color=INK, opacity=0.4, aria=False).encode(y=alt.datum(0)),
         base.mark_line(color=LINE).encode(x=x, y=y),
-        base.mark_point(filled=True, size=25).encode(
-            x=x,
-            y=y,
-            shape=alt.condition("datum.signal", alt.value("diamond"), alt.value("circle")),
-            color=alt.condition("datum.signal", alt.value(SIGNAL), alt.value(LINE)),
-            tooltip=tooltip,
+        base.mark_point(filled=True, size=25, strokeWidth=1.5, opacity=1).encode(
+            **_point_encoding(x, y, tooltip)
         ),
     ).properties(width=170, height=110)
     chart = layered.facet(
@@ -240,7 +265,20 @@ def _panel(template: dict, *, name: str, title: str, width: int, height: int) ->
     return panel
 
 
-def _finish(body: dict, datasets: dict[str, list], description: str) -> dict:
+def _finish(
+    body: dict, datasets: dict[str, list], description: str, minimum: int | None = 0
+) -> dict:
+    """The whole spec; with hollow (small) points among ``datasets``, the subtitle and the
+    description say what hollow means (fewer than ``minimum`` patients; ``None``: each
+    program's minimum)."""
+    if minimum != 0 and _has_small(datasets):
+        legend = small_legend(minimum)
+        description = f"{description} {legend}."
+        if "concat" in body or "facet" in body:
+            title = {"text": legend, "fontSize": 11, "fontWeight": "normal", "anchor": "start"}
+            body = {**body, "title": title}
+        else:
+            body = {**body, "title": {**body["title"], "subtitle": legend}}
     spec = {**_top_level(), "description": description, **body, "datasets": datasets}
     if spec.get("width") == "container":
         # Axes and title fit inside the container's width instead of widening it.
@@ -342,7 +380,9 @@ def series_spec(
     if target is not None:
         datasets[TARGETS] = [{"target": target}]
     description = f"{chart.title}: rate by period. {chart.signal_text} The table below the chart gives the numbers."
-    return with_annotations(_finish(body, datasets, description), annotations)
+    return with_annotations(
+        _finish(body, datasets, description, chart.min_denominator), annotations
+    )
 
 
 def groups_spec(charts: Sequence[SeriesChart], *, columns: int = 2) -> dict | None:
@@ -365,7 +405,7 @@ def groups_spec(charts: Sequence[SeriesChart], *, columns: int = 2) -> dict | No
         datasets[name] = list(c.points)
     body = {"concat": panels, "columns": columns, "resolve": {"scale": {"y": "shared"}}}
     description = "Rate of each group by period, one chart per group on the same scale. The table below the chart gives the numbers."
-    return _finish(body, datasets, description)
+    return _finish(body, datasets, description, max(c.min_denominator for c in shown))
 
 
 def gap_spec(
@@ -393,7 +433,7 @@ def gap_spec(
         datasets[name] = list(g.points)
     body = {"concat": panels, "columns": columns, "resolve": {"scale": {"y": "shared"}}}
     description = f"Gap of each group against {view.reference_label} over time (group rate minus reference rate, in percentage points; below zero the group's rate is lower), with 95% intervals. The table below the chart gives the numbers."
-    return with_annotations(_finish(body, datasets, description), annotations)
+    return with_annotations(_finish(body, datasets, description, view.min_denominator), annotations)
 
 
 def network_spec(panels: Sequence[NetworkPanel], *, columns: int = 4) -> dict | None:
@@ -402,7 +442,8 @@ def network_spec(panels: Sequence[NetworkPanel], *, columns: int = 4) -> dict | 
     if not values:
         return None
     description = "Focal gap of each team's measure over time, one small chart per team and measure. The table below gives the numbers."
-    return _finish(copy.deepcopy(_network_template(columns)), {POINTS: values}, description)
+    template = copy.deepcopy(_network_template(columns))
+    return _finish(template, {POINTS: values}, description, None)
 
 
 def dashboard_specs(dashboard: Dashboard, *, target: float | None) -> dict[str, dict]:

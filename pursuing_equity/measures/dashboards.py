@@ -91,8 +91,9 @@ MIN_GROUP_DENOMINATOR = 20
 CACHE_SECONDS = 24 * 3600
 # 3: comparisons with a group use score intervals (equitystats.compare), summary measures
 # only groups of at least the minimum denominator; 4: a team's measures are published as one
-# release (joint suppression, zeros beside hidden denominators hidden)
-CACHE_VERSION = 4
+# release (joint suppression, zeros beside hidden denominators hidden); 5: points of fewer
+# patients than the minimum are flagged "small" and carry no signal
+CACHE_VERSION = 5
 
 DISPARITY_LABELS = {
     "range_difference": "Range difference (points)",
@@ -429,6 +430,8 @@ class SeriesChart:
     signal_text: str
     points: tuple[dict[str, Any], ...]
     table: tuple[dict[str, Any], ...] = ()  # every period, hidden ones with their labels
+    # points of fewer patients than this are drawn hollow and carry no signal (small_points)
+    min_denominator: int = 0
 
 
 SIGNAL_WORDS = {
@@ -458,6 +461,33 @@ def _signal_flags(result: spc.ChartResult) -> list[str]:
     return fired
 
 
+def small_points(
+    num: np.ndarray, den: np.ndarray, *, settings: ChartSettings, chart_type: str
+) -> tuple[spc.ChartResult, np.ndarray, str]:
+    """The chart of a rate series whose points of fewer than ``min_group_denominator``
+    patients are drawn but carry no signal, the mask of those points, and the sentence for a
+    signal that only they carried (empty when none).
+
+    Those points are *untested* (:func:`equitystats.spc.chart`, ``untested``): they count for
+    the centre line and limits but take no part in the chart rules, because the runs rules
+    assume each point falls on either side of the centre line with probability ½ (Anhøj &
+    Olesen 2014, PLoS ONE 9:e113825) and the p chart's limits rest on the normal approximation
+    to the binomial (Montgomery, *Introduction to Statistical Quality Control*, 7th ed.,
+    §7.2.1), neither of which a rate from a handful of patients honours. The chart with every
+    point tested is computed too, only to say which signal the small points alone carried
+    (:func:`equitystats.gaps.small_signal_note`). Raises InputError as :func:`spc.chart`.
+    """
+    options = {"n": den, "chart": chart_type, "rules": settings.rules, "multiply": MULTIPLIER}
+    full = spc.chart(num, **options)
+    with np.errstate(invalid="ignore"):
+        small = ~np.isnan(num) & (den < settings.min_group_denominator)
+    if not small.any():
+        return full, small, ""
+    honest = spc.chart(num, untested=np.flatnonzero(small) + 1, **options)
+    note = gaps.small_signal_note(full, honest, small, settings.min_group_denominator)
+    return honest, small, note
+
+
 def series_chart(
     title: str,
     cells: Sequence[Cell],
@@ -465,14 +495,17 @@ def series_chart(
     settings: ChartSettings,
     frequency: str,
 ) -> SeriesChart:
-    """The run chart (or p chart once there are enough points) of one group's or the total's rate."""
+    """The run chart (or p chart once there are enough points) of one group's or the total's
+    rate; points of fewer than the program's minimum of patients are flagged ``small`` and
+    carry no signal (:func:`small_points`)."""
     num = np.array([np.nan if c.rate is None else c.numerator for c in cells], dtype=float)
     den = np.array([np.nan if c.rate is None else c.denominator for c in cells], dtype=float)
     usable = int((~np.isnan(num) & (np.nan_to_num(den) > 0)).sum())
     den = np.where(den > 0, den, np.nan)
     chart_type = "p" if usable >= settings.control_min_points else "run"
+    small, note = np.zeros(len(cells), dtype=bool), ""
     try:
-        result = spc.chart(num, n=den, chart=chart_type, rules=settings.rules, multiply=MULTIPLIER)
+        result, small, note = small_points(num, den, settings=settings, chart_type=chart_type)
     except InputError:
         result = None
     points, table = [], []
@@ -496,6 +529,8 @@ def series_chart(
             "denominator": c.denominator_label,
             "ci_low": _round(c.ci_low),
             "ci_high": _round(c.ci_high),
+            "n": _n_text(f"{c.numerator_label}/{c.denominator_label}", small[i], settings),
+            "small": bool(small[i]),
         }
         if result is not None:
             point.update(
@@ -508,17 +543,21 @@ def series_chart(
             point.update(cl=None, lcl=None, ucl=None, signal="")
         points.append(point)
         table.append(point)
+    minimum = settings.min_group_denominator
     if result is None:
         return SeriesChart(
-            title, "", False, "Too few periods to chart yet.", tuple(points), tuple(table)
-        )
+            title, "", False, "Too few periods to chart yet.", tuple(points), tuple(table),
+            minimum,
+        )  # fmt: skip
     fired = _signal_flags(result)
     kind = "control chart (p chart)" if chart_type == "p" else "run chart"
     if fired:
         text = f"The {kind} shows {', '.join(SIGNAL_WORDS[f] for f in fired)}: a signal."
     else:
         text = f"The {kind} shows no signal: the variation is what chance explains."
-    return SeriesChart(title, chart_type, bool(fired), text, tuple(points), tuple(table))
+    if note:
+        text += f" {note}"
+    return SeriesChart(title, chart_type, bool(fired), text, tuple(points), tuple(table), minimum)
 
 
 def _point_signal(result: spc.ChartResult, i: int) -> str:
@@ -570,6 +609,8 @@ class GapView:
     reference_label: str
     groups: tuple[GapGroup, ...]
     note: str = ""
+    # gap points where the group or the reference has fewer patients are hollow, untested
+    min_denominator: int = 0
 
 
 #: The answer per gap at the top of a dashboard. "Closing" and "widening" need a signal on the
@@ -648,6 +689,8 @@ def _gap_answer(g: gaps.GroupGap, labels: Sequence[str], ref_label: str) -> tupl
         sentence += ": the chart shows a signal, but no net narrowing or widening."
     if round(first, 1) * round(last, 1) < 0:
         sentence += f" {g.label} moved to the other side of {ref_label}."
+    if g.small_note:
+        sentence += f" {g.small_note}"
     kind = (
         "XmR chart"
         if g.chart_type == "i"
@@ -659,6 +702,8 @@ def _gap_answer(g: gaps.GroupGap, labels: Sequence[str], ref_label: str) -> tupl
         f"{_signed(first)} → {_signed(last)} points ({_signed(last - first)}) over "
         f"{have.size} periods with data, {labels[have[0]]} to {labels[have[-1]]}; {rule}."
     )
+    if g.small_note:
+        evidence += f" {g.small_note}"
     return verdict, sentence, evidence
 
 
@@ -671,11 +716,15 @@ def gap_view(
     published: Published,
     stratifier: str,
     reference: str,
+    *,
+    min_denominator: int = MIN_GROUP_DENOMINATOR,
 ) -> GapView:
     """Every group's gap against ``reference`` over time, from published cells only.
 
     With the overall rate as reference and suppressed data, a period where any group's cell is
-    hidden has no gaps: the overall of the remaining groups would not be the overall.
+    hidden has no gaps: the overall of the remaining groups would not be the overall. A period
+    where the group or the reference has fewer than ``min_denominator`` patients is drawn
+    hollow and carries no signal (:func:`equitystats.gaps.gap_series`, ``min_denominator``).
     """
     groups = _known_groups(published, stratifier)
     labels = {g: group_label(measure, stratifier, g) for g in groups}
@@ -706,9 +755,11 @@ def gap_view(
             labels=labels,
             horizons=horizons,
             period_name=period_name,
+            min_denominator=min_denominator,
         )
     except InputError as exc:
         return GapView(stratifier, reference, ref_label, (), note=f"No gaps to show: {exc}.")
+    ref_num, ref_den = analysis.reference_numerator, analysis.reference_denominator
     out = []
     labels = [
         period_text.label(datetime.date.fromisoformat(str(p)), measure.frequency)
@@ -730,6 +781,11 @@ def gap_view(
                 "gap_high": _round(g.diff_ci_high[i]),
                 "rate": _round(g.rate[i] * MULTIPLIER),
                 "reference_rate": _round(g.reference_rate[i] * MULTIPLIER),
+                "n": _n_text(
+                    _counts(g.numerator[i], g.denominator[i]), g.small[i], min_denominator
+                ),
+                "reference_n": _counts(ref_num[i], ref_den[i]),
+                "small": bool(g.small[i]),
                 "cl": None,
                 "signal": "",
             }
@@ -764,8 +820,27 @@ def gap_view(
             "and the overall rate cannot be shown without them."
         )
     return GapView(
-        stratifier, resolved, analysis.reference_label if resolved else ref_label, tuple(out), note
+        stratifier,
+        resolved,
+        analysis.reference_label if resolved else ref_label,
+        tuple(out),
+        note,
+        min_denominator,
     )
+
+
+def _n_text(counts: str, small: bool, minimum: int | ChartSettings) -> str:
+    """A point's "numerator/denominator", saying when it has fewer patients than the minimum."""
+    if isinstance(minimum, ChartSettings):
+        minimum = minimum.min_group_denominator
+    return f"{counts} (fewer than {minimum} patients)" if small else counts
+
+
+def _counts(numerator: float, denominator: float) -> str:
+    """ "12/40": a point's numerator and denominator, as the tooltips and tables show them."""
+    if not (math.isfinite(numerator) and math.isfinite(denominator)):
+        return ""
+    return f"{_fmt_count(numerator)}/{_fmt_count(denominator)}"
 
 
 @dataclass(frozen=True)
@@ -1094,7 +1169,11 @@ class Dashboard:
         return bool(self.periods)
 
 
-def _table(measure: Measure, published: Published) -> tuple[dict[str, Any], ...]:
+def _table(
+    measure: Measure, published: Published, min_denominator: int
+) -> tuple[dict[str, Any], ...]:
+    """Every cell for the table alternative and the exports; ``small``: fewer patients than
+    ``min_denominator`` (drawn hollow, no signal)."""
     rows = []
     labels: dict[tuple[str, str], tuple[str, str]] = {}
     groups = [(OVERALL, ALL, published.overall)] + [
@@ -1121,6 +1200,7 @@ def _table(measure: Measure, published: Published) -> tuple[dict[str, Any], ...]
                     "ci_low": "" if c.ci_low is None else f"{c.ci_low:.1f}",
                     "ci_high": "" if c.ci_high is None else f"{c.ci_high:.1f}",
                     "suppressed": c.rate is None and c.numerator is None,
+                    "small": c.denominator is not None and 0 < c.denominator < min_denominator,
                 }
             )
     return tuple(rows)
@@ -1167,7 +1247,13 @@ def compute(
     )
     reference = measure.reference_groups.get(stratifier, "overall") if stratifier else "overall"
     gap = (
-        gap_view(measure, published, stratifier, reference)
+        gap_view(
+            measure,
+            published,
+            stratifier,
+            reference,
+            min_denominator=settings.min_group_denominator,
+        )  # fmt: skip
         if stratifier
         else GapView("", "", "", (), note="No stratified data yet.")
     )
@@ -1179,7 +1265,10 @@ def compute(
     for aim in aims:
         key = (aim.stratifier, aim.reference)
         if key not in views:
-            views[key] = gap_view(measure, published, aim.stratifier, aim.reference)
+            views[key] = gap_view(
+                measure, published, aim.stratifier, aim.reference,
+                min_denominator=settings.min_group_denominator,
+            )  # fmt: skip
         progress.append(aim_progress(measure, aim, views[key], latest_label))
     summary = [overall.signal_text and _overall_sentence(measure, overall)]
     summary += [g.summary for g in gap.groups]
@@ -1204,7 +1293,7 @@ def compute(
         else DisparityView(None, "", "", (), ()),
         quality=quality_view(measure, rows, published),
         aims=tuple(progress),
-        table=_table(measure, published),
+        table=_table(measure, published, settings.min_group_denominator),
     )
     return dashboard
 
@@ -1484,7 +1573,8 @@ def _focal(measure: Measure, aims: Sequence[Aim], published: Published) -> Netwo
     if not stratifier:
         return None
     reference = aim.reference if aim else measure.reference_groups.get(stratifier, "overall")
-    view = gap_view(measure, published, stratifier, reference)
+    minimum = chart_settings(measure.team.cycle).min_group_denominator
+    view = gap_view(measure, published, stratifier, reference, min_denominator=minimum)
     if not view.groups:
         return None
     if aim and any(g.group == aim.group for g in view.groups):
