@@ -46,9 +46,11 @@ trend test (whose inverse-variance weights already give it little say), but it i
 the gap's chart (:func:`equitystats.spc.chart`, ``untested``): it takes no part in the runs
 rules and is never flagged outside the limits, because the runs rules assume each point falls
 on either side of the centre line with probability ½ (Anhøj & Olesen 2014), which a rate from a
-handful of patients does not. ``signal`` is then the chart's signal without those periods; a
-signal that only the small periods carry is not announced, and :attr:`GroupGap.small_note` says
-so in a sentence.
+handful of patients does not; they are left out of its centre line and limits too, so that they
+cannot make the other periods look unusual either: the chart's signals are recomputed as if those
+periods were missing. ``signal`` is then the chart's signal without those periods; a signal that
+only the small periods carry is not announced, and :attr:`GroupGap.small_note` says so in a
+sentence.
 
 Minimum detectable narrowing (:func:`detectable_narrowing`): the steady narrowing over the next
 h periods that the trend test, run on those h periods alone with the current variance v (the
@@ -294,12 +296,18 @@ def _beyond_gap(
     beyond = [(h, a) for h, a in detectable if math.isfinite(a) and a > gap]
     if not beyond:
         return ""
-    h, amount = max(beyond)
+    h = max(beyond)[0]
+    even = "Even the" if h == max(d[0] for d in detectable) and len(detectable) > 1 else "The"
     return (
-        f" Over the next {h} {period_name}s that is {amount:.1f}{unit}, larger than the whole "
-        f"current gap of {gap:.1f}{unit}: with these numbers of patients, the gap cannot be "
-        f"shown closing within {h} {period_name}s."
+        f" {even} {h}-{period_name} amount is larger than the whole current gap of "
+        f"{gap:.1f}{unit}: with these numbers of patients, the gap cannot be shown closing "
+        f"within {h} {period_name}s."
     )
+
+
+def _of(n: int, m: int, few: str) -> str:
+    """ "7 points (all 7 with fewer than 20 patients)", "7 points (3 of them with …)"."""
+    return f"{n} points ({f'all {n}' if m == n else f'{m} of them'} with {few})"
 
 
 def small_signal_note(
@@ -328,33 +336,35 @@ def small_signal_note(
     for name, words in (("shift", "a shift"), ("trend", "a trend")):
         if gone(name):
             hit = np.asarray(getattr(full, name)) & last
-            parts.append(
-                f"{words} of {int(hit.sum())} points, {int((hit & small).sum())} of them with {few}"
-            )
+            parts.append(f"{words} of {_of(int(hit.sum()), int((hit & small).sum()), few)}")
     if gone("sigma_signal"):
         hit = np.asarray(full.sigma_signal) & last
-        n = int(hit.sum())
-        parts.append(f"{'a point' if n == 1 else f'{n} points'} outside the limits with {few}")
+        n, m = int(hit.sum()), int((hit & small).sum())
+        parts.append(
+            f"a point outside the limits with {few}"
+            if n == 1
+            else f"{_of(n, m, few)} outside the limits"
+        )
     those = f"the {k} points with {few} are" if k > 1 else f"the point with {few} is"
-    counted = f"found only when {those} counted"
+    counted = f"(found only when {those} counted)"
     if full.rules == "ihi":
         for name, words in (("runs_too_few", "too few runs"), ("runs_too_many", "too many runs")):
             if gone(name):
-                parts.append(f"{words} around the centre line, {counted}")
+                parts.append(f"{words} around the centre line {counted}")
     elif gone("runs_signal"):
         run, most = full.longest_run[last][-1], full.longest_run_max[last][-1]
         if math.isfinite(run) and math.isfinite(most) and run > most:
-            parts.append(f"a run of {run:.0f} points on one side of the centre line, {counted}")
+            parts.append(f"a run of {run:.0f} points on one side of the centre line {counted}")
         else:
-            parts.append(f"too few crossings of the centre line, {counted}")
+            parts.append(f"too few crossings of the centre line {counted}")
     if not parts:
         return ""
-    text = "; ".join(parts)
-    return (
-        f"{text[0].upper()}{text[1:]} {'is' if len(parts) == 1 else 'are'} not counted as a "
-        f"signal: points with {few} swing too much to read a signal from, so the chart rules "
-        "leave them out."
+    why = (
+        f"points with {few} swing too much to read a signal from, so the chart rules leave them out"
     )
+    if len(parts) == 1:
+        return f"{parts[0][0].upper()}{parts[0][1:]} is not counted as a signal: {why}."
+    return f"Not counted as a signal: {'; '.join(parts)}. {why[0].upper()}{why[1:]}."
 
 
 # --------------------------------------------------------------------------------------

@@ -48,11 +48,11 @@ Options (qicharts2 meanings)
 point of each part before a break; each part gets its own centre line, limits and runs
 analysis. ``exclude`` — 1-based positions left out of the calculations and of the runs
 analysis (Anhøj, IHI, NHS patterns) but still plotted and tested against the limits.
-``untested`` (not in qicharts2; off unless asked for) — 1-based positions of points that count
-for the centre line and limits but can carry no signal: left out of the runs analysis and the
-IHI and NHS pattern rules (as missing points are) and never flagged outside the limits. It is
-meant for points too imprecise to read a signal from, such as rates from a handful of patients
-(see :func:`chart`). ``multiply`` scales y, centre line and limits (e.g. 100 for percent, 1000 for rates per
+``untested`` (not in qicharts2; off unless asked for) — 1-based positions of points that are
+plotted but take part in nothing: left out of the centre line, the limits, the runs analysis
+and the IHI and NHS pattern rules (as ``exclude`` leaves them out) and, unlike ``exclude``,
+never flagged outside the limits. It is meant for points too imprecise to read a signal from,
+such as rates from a handful of patients (see :func:`chart`). ``multiply`` scales y, centre line and limits (e.g. 100 for percent, 1000 for rates per
 1,000) after all calculations.
 
 Subgroups: rows with the same ``x`` are one subgroup, in order of first appearance. For xbar
@@ -547,19 +547,21 @@ def chart(
         ``increase``, ``decrease`` or ``neutral``: the direction of improvement for the NHS
         point types.
     untested
-        1-based positions of points that count for the centre line and limits but carry no
-        signal: they are left out of the runs analysis and the pattern rules, as missing
-        points are, and never flagged outside the limits. Default: none (qicharts2's
-        behaviour). Why a caller would: the runs rules assume that a stable process puts each
+        1-based positions of points that are plotted but take part in nothing: they are left
+        out of the centre line and limits, the runs analysis and the pattern rules (as
+        ``exclude`` leaves them out) and never flagged outside the limits. A part left with
+        fewer than :data:`MIN_POINTS` tested points draws its lines from every point and
+        flags nothing. Default: none (qicharts2's behaviour). Why a caller would: the runs rules assume that a stable process puts each
         point above or below the centre line with probability ½, independently (Anhøj &
         Olesen 2014, the distributions of longest run and crossings they use), and the limits
         of a p chart rest on the normal approximation to the binomial (Montgomery §7.2.1). A
         rate from a handful of patients breaks both: from 3 patients at p̄ = 0.9 a rate is
         100 % (above the line) with probability 0.9³ = 0.73, so runs of such points form by
         chance, and the few values a small count can take make a point beyond the limits
-        common or impossible depending on where they fall. Leaving such points out of the
-        rules, while still plotting them, is qicharts2's ``exclude`` applied to the signal
-        rules only (a p chart's centre line Σy/Σn already gives them little weight).
+        common or impossible depending on where they fall. They are left out of the lines
+        too, because lines drawn through them would let them make the other points look
+        unusual: signals are recomputed as if they were missing, which is qicharts2's
+        ``exclude`` without the test against the limits.
 
     Raises
     ------
@@ -639,6 +641,11 @@ def chart(
     for sl in _part_slices(parts):
         lo = sl.start
         k = int(parts[lo]) if count else 1
+        if (calc[sl] & tested[sl]).sum() < MIN_POINTS <= calc[sl].sum():
+            # Too few tested points to draw the lines from: every point draws them, and no
+            # point of the part can signal.
+            tested[sl] = False
+        base = baseline[sl] & included[sl] & (tested[sl] | ~tested[sl].any())
         if calc[sl].sum() < MIN_POINTS:
             raise InputError(
                 f"part {k} has {int(calc[sl].sum())} point(s) usable for the centre line and "
@@ -660,7 +667,7 @@ def chart(
             groups.y_len[sl],
             groups.y_sd[sl],
             None if groups.n_sum is None else groups.n_sum[sl],
-            baseline[sl] & included[sl],
+            base,
             screen_mr,
             nhs_limits,
         )

@@ -468,12 +468,13 @@ def small_points(
     patients are drawn but carry no signal, the mask of those points, and the sentence for a
     signal that only they carried (empty when none).
 
-    Those points are *untested* (:func:`equitystats.spc.chart`, ``untested``): they count for
-    the centre line and limits but take no part in the chart rules, because the runs rules
+    Those points are *untested* (:func:`equitystats.spc.chart`, ``untested``): plotted, but
+    left out of the centre line, the limits and the chart rules, as if missing, because the runs rules
     assume each point falls on either side of the centre line with probability ½ (Anhøj &
     Olesen 2014, PLoS ONE 9:e113825) and the p chart's limits rest on the normal approximation
     to the binomial (Montgomery, *Introduction to Statistical Quality Control*, 7th ed.,
-    §7.2.1), neither of which a rate from a handful of patients honours. The chart with every
+    §7.2.1), neither of which a rate from a handful of patients honours; lines drawn through
+    them would let them make the other points look unusual. The chart with every
     point tested is computed too, only to say which signal the small points alone carried
     (:func:`equitystats.gaps.small_signal_note`). Raises InputError as :func:`spc.chart`.
     """

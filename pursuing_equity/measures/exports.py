@@ -2,7 +2,8 @@
 
 Everything here is built from an assembled :class:`~.dashboards.Dashboard`, which already holds
 only what the viewer may see: a person outside the team downloads the suppressed numbers, with
-"suppressed (fewer than 11)" in the cells, exactly as the page shows them. Images are rendered
+"suppressed (fewer than 11)" in the cells, exactly as the page shows them. Rates and gaps say which points have fewer patients than the program's minimum
+(``below_minimum_patients``: drawn hollow, no signal read from them). Images are rendered
 on the server by vl-convert (no network: ``allowed_base_urls=[]``) from the same Vega-Lite specs
 the browser renders.
 """
@@ -34,20 +35,23 @@ def tables(dashboard: Dashboard) -> dict[str, Table]:
     """The dashboard's tables by name, with headers: what the CSV and XLSX downloads hold."""
     rates = (
         ["period", "stratifier", "stratifier_label", "group", "group_label", "numerator",
-         "denominator", "rate_percent", "ci_low", "ci_high"],
+         "denominator", "rate_percent", "ci_low", "ci_high", "below_minimum_patients"],
         [
             [r["period"], r["stratifier"], r["stratifier_label"], r["group"], r["group_label"],
-             r["numerator"], r["denominator"], r["rate"], r["ci_low"], r["ci_high"]]
+             r["numerator"], r["denominator"], r["rate"], r["ci_low"], r["ci_high"],
+             _yes_no(r.get("small", False))]
             for r in dashboard.table
         ],
     )  # fmt: skip
     gap = dashboard.gap
     gaps = (
         ["stratifier", "group", "reference", "period", "gap_points", "ci_low", "ci_high",
-         "group_rate", "reference_rate", "signal"],
+         "group_rate", "reference_rate", "group_patients", "reference_patients",
+         "below_minimum_patients", "signal"],
         [
             [gap.stratifier, g.label, gap.reference_label, p["period"], p["gap"], p["gap_low"],
-             p["gap_high"], p["rate"], p["reference_rate"], p["signal"]]
+             p["gap_high"], p["rate"], p["reference_rate"], p.get("n", ""),
+             p.get("reference_n", ""), _yes_no(p.get("small", False)), p["signal"]]
             for g in gap.groups
             for p in g.points
         ],

@@ -50,7 +50,7 @@ def _overall_entry(measure: Measure, dashboard: dashboards.Dashboard, hidden: st
             [
                 r["period_label"],
                 r["numerator"],
-                r["denominator"],
+                _small(r["denominator"], r, chart.min_denominator),
                 hidden if r["rate"] is None else r["rate"],
                 r["signal"] or "—",
             ]
@@ -59,6 +59,13 @@ def _overall_entry(measure: Measure, dashboard: dashboards.Dashboard, hidden: st
         "note": chart.signal_text,
         "changes": _changes(dashboard),
     }
+
+
+def _small(denominator: str, point: dict, minimum: int) -> str:
+    """A denominator, flagged when the point has fewer patients than the minimum (hollow)."""
+    if point.get("small"):
+        return f"{denominator} (fewer than {minimum} patients: hollow point, no signal read)"
+    return denominator
 
 
 def _gap_entry(measure: Measure, dashboard: dashboards.Dashboard) -> dict:
@@ -82,6 +89,7 @@ def _gap_entry(measure: Measure, dashboard: dashboards.Dashboard) -> dict:
             "95% interval",
             "Group rate (%)",
             "Reference rate (%)",
+            "Group patients",
             "Signal",
         ],
         "rows": [
@@ -92,6 +100,7 @@ def _gap_entry(measure: Measure, dashboard: dashboards.Dashboard) -> dict:
                 f"{p['gap_low']} to {p['gap_high']}",
                 p["rate"],
                 p["reference_rate"],
+                p.get("n", ""),
                 p["signal"] or "—",
             ]
             for g in gap.groups
