@@ -309,3 +309,78 @@ def test_gap_series_reports_a_trend_for_every_group_with_three_periods():
     assert "over the next 6 months" in trend.summary
     two = gaps.gap_series([1, 1, 2, 2], ["b", "w"] * 2, [4, 7, 5, 7], [10] * 4, reference="w")
     assert two.group("b").trend is None
+
+
+# --------------------------------------------------------------------------------------
+# small denominators
+
+
+def small_tail(tail: list[tuple[int, int]]):
+    """White 25 ± 1 of 50 a month; Black about the same for 10 months, then ``tail``."""
+    black = [(24, 50), (26, 50), (23, 50), (27, 50), (25, 50)] * 2 + tail
+    periods, groups, nums, dens = [], [], [], []
+    for t, (x, n) in enumerate(black, start=1):
+        periods += [t, t]
+        groups += ["white", "black"]
+        nums += [25 + (t % 3) - 1, x]
+        dens += [50, n]
+    return periods, groups, nums, dens
+
+
+def test_without_a_minimum_every_period_is_tested():
+    res = gaps.gap_series(*small_tail([(2, 2)] * 6), reference="white")
+    g = res.group("black")
+    assert not g.small.any() and g.small_note == "" and g.signal
+    assert g.numerator[-1] == 2 and g.denominator[-1] == 2
+    assert res.reference_denominator.tolist() == [50] * 16
+
+
+def test_a_signal_carried_only_by_small_periods_is_not_announced_and_said_so():
+    res = gaps.gap_series(*small_tail([(2, 2)] * 6), reference="white", min_denominator=20)
+    g = res.group("black")
+    assert g.small.tolist() == [False] * 10 + [True] * 6
+    assert not g.signal and not g.closing
+    assert not g.chart.sigma_signal.any() and not g.chart.runs_signal.any()
+    assert "not counted as a signal" in g.small_note.lower()
+    assert "fewer than 20 patients" in g.small_note
+    assert "6 points with fewer than 20 patients" in g.small_note
+    assert g.small_note in g.summary and "(no signal)" in g.summary
+
+
+def test_a_signal_the_large_periods_carry_is_still_announced():
+    tail = [(36, 50), (2, 2), (37, 50), (35, 50), (2, 2), (36, 50), (38, 50), (2, 2)]
+    tail += [(36, 50), (37, 50)]
+    res = gaps.gap_series(*small_tail(tail), reference="white", min_denominator=20)
+    g = res.group("black")
+    assert g.small.sum() == 3
+    assert g.signal and g.direction == "widened" and g.small_note == ""
+
+
+def test_a_small_reference_makes_the_period_small_too():
+    periods, groups, nums, dens = small_tail([(25, 50)] * 3)
+    dens[-2] = 10  # the reference group (white) has 10 patients in the last period
+    nums[-2] = 5
+    res = gaps.gap_series(periods, groups, nums, dens, reference="white", min_denominator=20)
+    assert res.group("black").small.tolist() == [False] * 12 + [True]
+
+
+def test_detectable_narrowing_larger_than_the_whole_gap_is_said_plainly():
+    d = np.array([9.0, 9.5, 8.5, 9.0])
+    wide, narrow = np.full(4, 30.0), np.full(4, 1.0)
+    trend = gaps.gap_trend(d, d - wide, d + wide, unit=" points", period_name="month",
+                           current_gap=9.0)  # fmt: skip
+    assert "Even the 12-month amount is larger than the whole current gap of 9.0 points" in (
+        trend.summary
+    )
+    assert "the gap cannot be shown closing within 12 months" in trend.summary
+    precise = gaps.gap_trend(d, d - narrow, d + narrow, unit=" points", period_name="month",
+                             current_gap=9.0)  # fmt: skip
+    assert "larger than the whole current gap" not in precise.summary
+    six_only = gaps.gap_trend(d, d - 1.372, d + 1.372, unit=" points", period_name="month",
+                              current_gap=-2.0)  # fmt: skip
+    amounts = dict(six_only.detectable)
+    assert amounts[6] > 2.0 > amounts[12]
+    assert "The 6-month amount is larger than the whole current gap of 2.0 points" in (
+        six_only.summary
+    )
+    assert "within 6 months" in six_only.summary

@@ -462,3 +462,63 @@ def test_p_chart_many_computes_only_the_rules_asked_for():
         spc.p_chart_many(y, n, rules=("anhoej", "westgard"))
     with pytest.raises(ValueError):
         spc.p_chart_many(y, n - 9.5)
+
+
+# --------------------------------------------------------------------------------------
+# untested points (rates from a handful of patients)
+
+RATES = [24, 26, 23, 27, 25, 24, 26, 23, 27, 25]
+
+
+def test_no_untested_points_changes_nothing():
+    y, n = RATES + [2] * 6, [50] * 10 + [2] * 6
+    plain = spc.chart(y, n=n, chart="p", rules="ihi")
+    none = spc.chart(y, n=n, chart="p", rules="ihi", untested=[])
+    for name in ("y", "cl", "lcl", "ucl", "sigma_signal", "shift", "runs_signal"):
+        np.testing.assert_array_equal(getattr(plain, name), getattr(none, name))
+    assert plain.tested.all()
+
+
+def test_a_shift_made_of_untested_points_is_no_signal():
+    y, n = RATES + [2] * 6, [50] * 10 + [2] * 6
+    small = list(range(11, 17))
+    full = spc.chart(y, n=n, chart="run", rules="ihi")
+    honest = spc.chart(y, n=n, chart="run", rules="ihi", untested=small)
+    assert full.signal and full.shift[10:].all()
+    assert not honest.signal and not honest.shift.any()
+    # the untested points are plotted, but the median is that of the others only
+    assert honest.y[10:] == pytest.approx([1.0] * 6)
+    assert honest.cl[0] == pytest.approx(np.median(np.array(RATES) / 50))
+    assert list(honest.tested) == [True] * 10 + [False] * 6
+
+
+def test_untested_points_are_never_outside_the_limits_and_leave_the_lines_alone():
+    y, n = [10, 11, 9, 10, 12, 10, 11, 9, 2, 10], [100] * 8 + [2, 100]
+    full = spc.chart(y, n=n, chart="p")
+    honest = spc.chart(y, n=n, chart="p", untested=9)
+    excluded = spc.chart(y, n=n, chart="p", exclude=9)
+    assert full.sigma_signal[8] and not honest.sigma_signal.any()
+    # the lines are those of qicharts2's exclude, which still tests the point against them
+    np.testing.assert_allclose(honest.cl, excluded.cl)
+    np.testing.assert_allclose(honest.ucl, excluded.ucl)
+    assert excluded.sigma_signal[8]
+
+
+def test_a_part_with_fewer_than_two_tested_points_signals_nothing():
+    y = [1, 1, 1, 1, 1, 1, 1, 2]
+    result = spc.chart(y, n=[1] * 7 + [2], chart="run", rules="ihi", untested=range(1, 8))
+    assert not result.signal and not result.tested.any()
+    assert result.cl[0] == pytest.approx(1.0)  # the lines come from every point
+
+
+def test_untested_points_carry_no_nhs_special_cause():
+    y = [10.0] * 12 + [40.0]
+    full = spc.chart(y, chart="i", rules="nhs")
+    honest = spc.chart(y[:-1] + [40.0], chart="i", rules="nhs", untested=13)
+    assert full.special_cause[-1] and not honest.special_cause.any()
+    assert honest.point_type[-1] == "common_cause"
+
+
+def test_untested_positions_out_of_range_are_refused():
+    with pytest.raises(InputError, match="untested position 5"):
+        spc.chart([1, 2, 3], untested=5)
