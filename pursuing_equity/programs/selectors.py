@@ -174,7 +174,8 @@ def data_sharing(document: dict, cohorts: list[Cohort]) -> tuple[str, ...]:
         sentences.append(
             "Summary disparity measures use only groups with at least "
             f"{facts['min_group_denominator']} patients in a period; smaller groups are named "
-            "and still compared one by one with score intervals."
+            "and still compared one by one with score intervals. On the charts, a point with "
+            "fewer patients is drawn hollow and no signal is read from it."
         )
     return tuple(sentences)
 
