@@ -218,3 +218,30 @@ def test_the_board_makes_the_same_number_of_queries_for_more_teams(client, w):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("milestone_board"))
     assert len(many) == len(few)
+
+
+def test_staff_home_lists_milestones_to_confirm_in_a_fixed_number_of_queries(w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = datetime.date.today()
+    _aim(w["team_a"], w["writer"])
+    selectors.home_panels(w["staff"], today)  # the person's roles, cached for the request
+    with CaptureQueriesContext(connection) as few:
+        panels = selectors.home_panels(w["staff"], today)
+    confirm = next(p for p in panels if p.key == "milestones-to-confirm")
+    assert any(w["team_a"].name in t.text for t in confirm.tasks)
+    for _ in range(3):
+        team = f.team("learning_network")
+        _aim(team, f.member(team))
+    with CaptureQueriesContext(connection) as many:
+        selectors.home_panels(w["staff"], today)
+    assert len(many) == len(few)
+
+
+def test_the_coachs_home_links_to_the_board_and_the_members_home_to_the_milestones(client, w):
+    client.force_login(w["coach_a"])
+    assert reverse("milestone_board").encode() in client.get(reverse("home")).content
+    client.force_login(w["partner"])
+    page = client.get(reverse("home"))
+    assert reverse("team_outcomes", args=[w["team_a"].slug]).encode() in page.content
