@@ -127,7 +127,6 @@ def team_detail(request, slug, obj: Team):
             "upcoming": upcoming,
             "attendance": attendance,
             "updates_url": _optional_url(("team_updates",), team.slug),
-            "outcomes_url": _optional_url(("team_outcomes",), team.slug),
             "sees_people": is_member or ties.is_coach(team) or is_program_staff(request.user),
             "can_remove_members": team_rules.can_remove_team_member(request.user, team),
             "can_name_leaders": team_rules.can_name_team_leaders(request.user, team),

@@ -245,3 +245,17 @@ def test_the_coachs_home_links_to_the_board_and_the_members_home_to_the_mileston
     client.force_login(w["partner"])
     page = client.get(reverse("home"))
     assert reverse("team_outcomes", args=[w["team_a"].slug]).encode() in page.content
+
+
+def test_the_team_page_has_a_milestones_section_for_the_team_not_for_peers(client, w):
+    services.milestone_status_set(
+        actor=w["staff"], team=w["team_a"], key="close_equity_gaps", status="achieved"
+    )
+    client.force_login(w["writer"])
+    page = client.get(reverse("team_detail", args=[w["team_a"].slug]))
+    assert b"1 of 5 expected outcomes achieved" in page.content
+    assert reverse("self_assessment_team", args=[w["team_a"].slug]).encode() in page.content
+    peer = f.member(f.team("action_community"))
+    client.force_login(peer)
+    page = client.get(reverse("team_detail", args=[w["team_a"].slug]))
+    assert page.status_code == 200 and b"expected outcomes achieved" not in page.content
