@@ -793,6 +793,9 @@ def _semantic_errors(document: Mapping) -> list[ProgramError]:
     sharing = _get(document, "measures", "sharing")
     for cohort_key in sharing if isinstance(sharing, Mapping) else ():
         refer(cohort_key, f"measures.sharing.{cohort_key}")
+    milestones = _get(document, "outcomes", "milestones")
+    for cohort_key in milestones if isinstance(milestones, Mapping) else ():
+        refer(cohort_key, f"outcomes.milestones.{cohort_key}")
     rubric_cohorts = _get(document, "review_rubric", "cohorts")
     for index, cohort_key in enumerate(rubric_cohorts if isinstance(rubric_cohorts, list) else []):
         refer(cohort_key, f"review_rubric.cohorts.{index}")
@@ -998,8 +1001,7 @@ def _outcome_errors(document: Mapping, cohorts: Mapping) -> list[ProgramError]:
     for cohort_key, rows in milestones.items() if isinstance(milestones, Mapping) else ():
         base = f"outcomes.milestones.{cohort_key}"
         if cohort_key not in cohorts:
-            errors.append(ProgramError(base, f"there is no cohort {cohort_key!r}"))
-            continue
+            continue  # reported once, with every other reference to the cohort
         items = _get(cohorts[cohort_key], "expected_outcomes", "items")
         if isinstance(rows, list) and isinstance(items, list) and len(rows) != len(items):
             errors.append(

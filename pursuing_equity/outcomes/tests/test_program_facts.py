@@ -97,7 +97,10 @@ def test_milestone_keys_are_unique_and_name_a_cohort(document):
 
     errors = _errors(document, change)
     assert any(e.startswith("outcomes.milestones.action_community.1.key") for e in errors)
-    assert any(e.startswith("outcomes.milestones.nowhere: there is no cohort") for e in errors)
+    assert any(
+        e.startswith("cohorts.nowhere: is missing, but outcomes.milestones.nowhere refer")
+        for e in errors
+    )
 
 
 def test_an_unknown_proposal_is_refused(document):
