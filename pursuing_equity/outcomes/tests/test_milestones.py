@@ -259,3 +259,35 @@ def test_the_team_page_has_a_milestones_section_for_the_team_not_for_peers(clien
     client.force_login(peer)
     page = client.get(reverse("team_detail", args=[w["team_a"].slug]))
     assert page.status_code == 200 and b"expected outcomes achieved" not in page.content
+
+
+def test_the_teams_coach_confirms_a_status_and_another_cohorts_coach_cannot(client, w):
+    url = reverse("milestone_status", args=[w["team_a"].slug, "clinical_progress"])
+    data = {
+        "clinical_progress-status": "in_progress",
+        "clinical_progress-note": "Seen at coaching.",
+    }
+    client.force_login(w["coach_b"])
+    assert client.post(url, data).status_code == 403
+    client.force_login(w["coach_a"])
+    assert client.post(url, data).status_code == 302
+    milestone = Milestone.objects.get(team=w["team_a"], key="clinical_progress")
+    assert milestone.changed_by == w["coach_a"] and milestone.note == "Seen at coaching."
+    bad = client.post(url, {"clinical_progress-status": "done"})
+    assert bad.status_code == 400 and b"Select a valid choice" in bad.content
+
+
+def test_evidence_is_removed_by_the_team_not_by_its_partner(client, w):
+    aim = _aim(w["team_a"], w["writer"])
+    evidence = services.milestone_evidence_add(
+        actor=w["writer"], team=w["team_a"], key="clinical_progress", kind="aim", object_id=aim.pk
+    )
+    url = reverse(
+        "milestone_evidence_remove", args=[w["team_a"].slug, "clinical_progress", evidence.pk]
+    )
+    client.force_login(w["partner"])
+    assert client.post(url).status_code == 403
+    client.force_login(w["leader"])
+    assert client.post(url).status_code == 302
+    assert not Evidence.objects.exists()
+    assert AuditEntry.objects.filter(action="milestone.evidence_remove").count() == 1
