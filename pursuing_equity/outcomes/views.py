@@ -243,11 +243,16 @@ def self_assessment_team(request, slug: str, obj: Team):
 
 
 def _table(results, assessment):
-    """Rows per component, each with its summaries in round order."""
+    """Rows per component: its summaries in round order and the change of the mean from the
+    first round answered to the latest (None until two rounds have answers)."""
     by = {(s.round_key, s.component): s for s in results}
-    return [
-        (c, [(r, by[(r.key, c.key)]) for r in assessment.rounds]) for c in assessment.components
-    ]
+    rows = []
+    for c in assessment.components:
+        cells = [(r, by[(r.key, c.key)]) for r in assessment.rounds]
+        means = [s.mean for _, s in cells if s.mean is not None]
+        change = round(means[-1] - means[0], 2) if len(means) > 1 else None
+        rows.append((c, cells, change))
+    return rows
 
 
 @rule_required(rules.can_answer_self_assessment, get_object=get_team)

@@ -196,3 +196,22 @@ def test_home_offers_the_open_round_to_answer(client, w):
     _answer(w, "writer", 4)
     page = client.get(reverse("home"))
     assert b"Change your midpoint self-assessment" in page.content
+
+
+def test_the_team_sees_the_change_since_its_first_round(client, w):
+    cycle = w["team_a"].cycle
+    assessment = selectors.assessment_of(cycle)
+    baseline = assessment.round("baseline")
+    services.self_assessment_answer(
+        actor=w["writer"],
+        team=w["team_a"],
+        assessment=assessment,
+        round_key="baseline",
+        answers=f.answers(assessment, 2),
+        today=baseline.closes_on,
+    )
+    f.open_round(cycle)
+    _answer(w, "writer", 4)
+    client.force_login(w["writer"])
+    page = client.get(reverse("self_assessment_team", args=[w["team_a"].slug]))
+    assert b"<td>+2.0</td>" in page.content
