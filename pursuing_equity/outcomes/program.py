@@ -27,6 +27,8 @@ class MilestoneDef:
 def milestones_for(document: Mapping[str, Any], cohort_key: str) -> list[MilestoneDef]:
     """The cohort's milestones in the program file's order (none when the file names none)."""
     rows = ((document.get("outcomes") or {}).get("milestones") or {}).get(cohort_key) or []
+    if not rows:
+        return []
     texts = document["cohorts"][cohort_key]["expected_outcomes"]["items"]
     return [
         MilestoneDef(row["key"], text, row.get("proposal", ""), position)

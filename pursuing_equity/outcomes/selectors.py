@@ -402,9 +402,15 @@ def _team_outcomes(user, day: datetime.date, teams: list[Team]) -> list[Panel]:
                 tasks=tuple(tasks),
                 links=(
                     ("The team's milestones", reverse("team_outcomes", args=[team.slug])),
-                    (
-                        "The team's self-assessment results",
-                        reverse("self_assessment_team", args=[team.slug]),
+                    *(
+                        [
+                            (
+                                "The team's self-assessment results",
+                                reverse("self_assessment_team", args=[team.slug]),
+                            )
+                        ]
+                        if assessment
+                        else []
                     ),
                 ),
                 empty="No self-assessment round is open: see your team's milestones and past results.",

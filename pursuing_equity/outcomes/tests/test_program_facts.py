@@ -125,3 +125,13 @@ def test_self_assessment_items_name_a_component_and_cover_every_one(document):
 def test_scale_values_must_rise(document):
     errors = _errors(document, lambda d: d["self_assessment"]["scale"].reverse())
     assert "self_assessment.scale: values must rise, each once" in errors
+
+
+def test_a_program_without_outcomes_or_self_assessment_has_neither(document):
+    import copy
+
+    bare = copy.deepcopy(document)
+    del bare["outcomes"], bare["self_assessment"]
+    assert program.milestones_for(bare, "action_community") == []
+    assert program.assessment_for(cycle(bare)) is None
+    assert validate(bare) == []
