@@ -25,5 +25,6 @@ def team_milestones(context, team) -> dict:
         "total": total,
         "achieved": counts.get(Status.ACHIEVED, 0),
         "in_progress": counts.get(Status.IN_PROGRESS, 0),
-        "self_assessment": rules.can_view_team_self_assessment(user, team),
+        "self_assessment": bool(team.cycle.document.get("self_assessment"))
+        and rules.can_view_team_self_assessment(user, team),
     }
