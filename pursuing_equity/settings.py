@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pursuing_equity.measures",
     "pursuing_equity.events",
     "pursuing_equity.reporting",
+    "pursuing_equity.outcomes",
     "pursuing_equity.home",
 ]
 

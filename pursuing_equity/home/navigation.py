@@ -22,6 +22,7 @@ from django.urls import reverse
 from pursuing_equity.accounts import rules as account_rules
 from pursuing_equity.events import rules as event_rules
 from pursuing_equity.measures import rules as measure_rules
+from pursuing_equity.outcomes import rules as outcome_rules
 from pursuing_equity.reporting import rules as reporting_rules
 from pursuing_equity.review import rules as review_rules
 from pursuing_equity.teams import rules as team_rules
@@ -100,6 +101,12 @@ PLACES: tuple[Place, ...] = (
         measure_rules.can_view_team_data,
         _my_team,
     ),
+    Place(
+        "Milestones",
+        lambda mine: reverse("team_outcomes", args=[mine.team.slug]),
+        outcome_rules.can_view_team_milestones,
+        _my_team,
+    ),
     Place("Shared measures", "measures_shared", measure_rules.can_view_shared_measures),
     Place("Updates", "updates", reporting_rules.can_view_reporting),
     Place("Calendar", "calendar_mine", event_rules.can_view_calendar),
@@ -116,6 +123,12 @@ PLACES: tuple[Place, ...] = (
     Place("Attendance", "attendance_overview", event_rules.can_view_attendance),
     Place("Submissions", "submission_grid", reporting_rules.can_view_submission_grid),
     Place("Equity gaps", "measures_network", measure_rules.can_view_network),
+    Place("Milestone board", "milestone_board", outcome_rules.can_view_milestone_board),
+    Place(
+        "Self-assessment",
+        "self_assessment_network",
+        outcome_rules.can_view_network_self_assessment,
+    ),
     Place("My reviews", "review_assigned", review_rules.can_view_assigned_reviews),
     Place("Review", "review_queue", review_rules.can_view_review_queue),
     Place("Cohort builder", "cohort_builder", team_rules.can_build_cohorts),

@@ -101,6 +101,61 @@ KEYED_TEXTS = {
     "items": _strict({"key": KEY, "text": TEXT}),
 }
 
+#: The rules by which the outcomes app proposes a milestone's status from a team's data
+#: (``outcomes/proposals.py`` implements exactly these).
+MILESTONE_PROPOSALS = (
+    "measure_defined",
+    "aim_set",
+    "stratified_data",
+    "pdsa_cycles",
+    "gap_narrowing",
+    "gap_closing",
+)
+
+OUTCOMES = _strict(
+    {
+        "source": SOURCE,
+        "milestones": {
+            "type": "object",
+            "propertyNames": KEY,
+            "additionalProperties": {
+                "type": "array",
+                "minItems": 1,
+                "items": _strict(
+                    {"key": KEY, "proposal": {"enum": list(MILESTONE_PROPOSALS)}},
+                    optional=["proposal"],
+                ),
+            },
+        },
+    }
+)
+
+SELF_ASSESSMENT = _strict(
+    {
+        "source": SOURCE,
+        "name": TEXT,
+        "intro": TEXT,
+        "weeks_open": {"type": "integer", "minimum": 1, "maximum": 26},
+        "scale": {
+            "type": "array",
+            "minItems": 2,
+            "items": _strict({"value": {"type": "integer"}, "label": TEXT}),
+        },
+        "rounds": {
+            "type": "array",
+            "minItems": 1,
+            "items": _strict(
+                {"key": KEY, "name": TEXT, "at": {"enum": ["start", "middle", "end"]}}
+            ),
+        },
+        "items": {
+            "type": "array",
+            "minItems": 1,
+            "items": _strict({"key": KEY, "component": KEY, "text": TEXT}),
+        },
+    }
+)
+
 APPLICATION = _strict(
     {
         "deadline": DATE,
@@ -463,6 +518,8 @@ SCHEMA: dict = {
                     },
                 }
             ),
+            "outcomes": OUTCOMES,
+            "self_assessment": SELF_ASSESSMENT,
             "fees": _strict(
                 {
                     "typical_fee_usd": {"type": "integer", "minimum": 0},
@@ -504,6 +561,8 @@ SCHEMA: dict = {
             "review_rubric",
             "decision_letters",
             "collaborative_assessment",
+            "outcomes",
+            "self_assessment",
             "references",
             "glossary_sources",
         ],
@@ -734,6 +793,9 @@ def _semantic_errors(document: Mapping) -> list[ProgramError]:
     sharing = _get(document, "measures", "sharing")
     for cohort_key in sharing if isinstance(sharing, Mapping) else ():
         refer(cohort_key, f"measures.sharing.{cohort_key}")
+    milestones = _get(document, "outcomes", "milestones")
+    for cohort_key in milestones if isinstance(milestones, Mapping) else ():
+        refer(cohort_key, f"outcomes.milestones.{cohort_key}")
     rubric_cohorts = _get(document, "review_rubric", "cohorts")
     for index, cohort_key in enumerate(rubric_cohorts if isinstance(rubric_cohorts, list) else []):
         refer(cohort_key, f"review_rubric.cohorts.{index}")
@@ -748,6 +810,8 @@ def _semantic_errors(document: Mapping) -> list[ProgramError]:
     errors.extend(_rubric_errors(document))
     errors.extend(_sharing_errors(document, activities))
     errors.extend(_assessment_errors(document))
+    errors.extend(_outcome_errors(document, cohorts))
+    errors.extend(_self_assessment_errors(document))
     for path, value in program_text.strings(document):
         for problem in program_text.check(value, document):
             add(ProgramError(path, problem))
@@ -914,3 +978,79 @@ def _assessment_errors(document: Mapping) -> list[ProgramError]:
     if all(isinstance(s, int | float) for s in scores) and scores != sorted(set(scores)):
         return [ProgramError("collaborative_assessment.levels", "scores must rise, each once")]
     return []
+
+
+def _duplicates(rows: Any, field: str) -> list[tuple[int, Any]]:
+    """(index, value) of each row whose ``field`` repeats an earlier row's."""
+    seen: set = set()
+    repeated = []
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        value = row.get(field) if isinstance(row, Mapping) else None
+        if value is None:
+            continue
+        if value in seen:
+            repeated.append((index, value))
+        seen.add(value)
+    return repeated
+
+
+def _outcome_errors(document: Mapping, cohorts: Mapping) -> list[ProgramError]:
+    """One milestone per expected outcome of the cohort, in order, each key once."""
+    milestones = _get(document, "outcomes", "milestones")
+    errors = []
+    for cohort_key, rows in milestones.items() if isinstance(milestones, Mapping) else ():
+        base = f"outcomes.milestones.{cohort_key}"
+        if cohort_key not in cohorts:
+            continue  # reported once, with every other reference to the cohort
+        items = _get(cohorts[cohort_key], "expected_outcomes", "items")
+        if isinstance(rows, list) and isinstance(items, list) and len(rows) != len(items):
+            errors.append(
+                ProgramError(
+                    base,
+                    f"needs one milestone per expected outcome of the cohort ({len(items)}), "
+                    f"found {len(rows)}",
+                )
+            )
+        for index, key in _duplicates(rows, "key"):
+            errors.append(ProgramError(f"{base}.{index}.key", f"{key!r} is used twice"))
+    return errors
+
+
+def _self_assessment_errors(document: Mapping) -> list[ProgramError]:
+    """Items name a component of [strategy.components], every component has an item; keys and
+    scale values once each, scale values rising."""
+    assessment = _get(document, "self_assessment")
+    if not isinstance(assessment, Mapping):
+        return []
+    errors = []
+    components = _get(document, "strategy", "components")
+    component_keys = [
+        c.get("key")
+        for c in (components if isinstance(components, list) else [])
+        if isinstance(c, Mapping)
+    ]
+    items = assessment.get("items") if isinstance(assessment.get("items"), list) else []
+    for index, item in enumerate(items):
+        if isinstance(item, Mapping) and item.get("component") not in component_keys:
+            errors.append(
+                ProgramError(
+                    f"self_assessment.items.{index}.component",
+                    f"{item.get('component')!r} is not a key of strategy.components",
+                )
+            )
+    asked = {item.get("component") for item in items if isinstance(item, Mapping)}
+    for key in component_keys:
+        if items and key not in asked:
+            errors.append(
+                ProgramError("self_assessment.items", f"no item asks about the component {key!r}")
+            )
+    for name in ("items", "rounds"):
+        for index, key in _duplicates(assessment.get(name), "key"):
+            errors.append(
+                ProgramError(f"self_assessment.{name}.{index}.key", f"{key!r} is used twice")
+            )
+    scale = assessment.get("scale") if isinstance(assessment.get("scale"), list) else []
+    values = [s.get("value") for s in scale if isinstance(s, Mapping)]
+    if all(_int(v) is not None for v in values) and values != sorted(set(values)):
+        errors.append(ProgramError("self_assessment.scale", "values must rise, each once"))
+    return errors

@@ -28,6 +28,7 @@ from pursuing_equity.applications.sample_files import pdf_bytes
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.events.tests.factories import future_slot, past_event
 from pursuing_equity.measures.services import aim_set
+from pursuing_equity.outcomes.services import milestone_evidence_add
 from pursuing_equity.reporting import services as reporting
 from pursuing_equity.reporting.tests import factories as rf
 from pursuing_equity.review.services import reviewer_assign
@@ -137,6 +138,9 @@ def build_world() -> dict[str, Any]:
         update=draft,
         upload=SimpleUploadedFile("notes.pdf", pdf_bytes("Notes"), "application/pdf"),
     )
+    evidence = milestone_evidence_add(
+        actor=writer, team=team_a, key="clinical_progress", kind="aim", object_id=aim.pk
+    )
     pdsa = reporting.pdsa_cycle_save(
         actor=writer, team=team_a, change_idea="Text reminders", started_on=period
     )
@@ -182,6 +186,7 @@ def build_world() -> dict[str, Any]:
             "role": RoleAssignment.objects.filter(user=writer).first().pk,
             "audit": AuditEntry.objects.order_by("pk").first().pk,
             "affinity": group.key,
+            "evidence": evidence.pk,
         },
     }
 
@@ -285,6 +290,17 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
         "pk": k["attachment"],
     },
     "audit_detail": lambda k: {"pk": k["audit"]},
+    "team_outcomes": lambda k: {"slug": k["team"]},
+    "milestone_status": lambda k: {"slug": k["team"], "key": "clinical_progress"},
+    "milestone_evidence_add": lambda k: {"slug": k["team"], "key": "clinical_progress"},
+    "milestone_evidence_remove": lambda k: {
+        "slug": k["team"],
+        "key": "clinical_progress",
+        "pk": k["evidence"],
+    },
+    "self_assessment_team": lambda k: {"slug": k["team"]},
+    "self_assessment_answer": lambda k: {"slug": k["team"], "round_key": "midpoint"},
+    "self_assessment_round": lambda k: {"round_key": "end"},
     "outbox_detail": lambda k: {"pk": 10**9},
 }
 #: Objects the world does not build (an id that does not exist, or no letter due yet for an

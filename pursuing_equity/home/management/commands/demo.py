@@ -100,6 +100,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "pursuing_equity.measures.demo",
     "pursuing_equity.reporting.demo",
     "pursuing_equity.events.demo",
+    "pursuing_equity.outcomes.demo",
 )
 
 

@@ -1,0 +1,120 @@
+"""Demo outcomes: a few milestones recorded with evidence on the first teams, the baseline
+self-assessment answered by every demo team member, and the midpoint round opened around today
+(as staff would) so that demo members have one to answer.
+
+Deterministic and idempotent: it does nothing when the cycle's teams already have milestones or
+answers, or when there are no teams. Writes go through the services, so they are audited.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from pursuing_equity.accounts.models import Role, User
+from pursuing_equity.measures.models import Aim, Measure
+from pursuing_equity.outcomes import selectors, services
+from pursuing_equity.outcomes.models import Milestone, Response
+from pursuing_equity.reporting.models import Update
+from pursuing_equity.teams.models import Team, TeamMember
+
+#: (milestone key, status, kind of evidence) recorded on the first teams of each cohort.
+RECORDED = {
+    "action_community": [
+        ("clinical_progress", "in_progress", "aim"),
+        ("long_haul_capacity", "in_progress", "measure"),
+        ("population_process_progress", "in_progress", "update"),
+    ],
+    "learning_network": [
+        ("racial_justice_history", "achieved", "update"),
+        ("clinical_area", "achieved", "measure"),
+        ("key_aims", "in_progress", "aim"),
+    ],
+}
+
+
+def populate(*, cycle, organizations=None, today: datetime.date, out) -> None:
+    teams = list(
+        Team.objects.filter(cycle=cycle).select_related("cohort", "cycle").order_by("slug")
+    )
+    if not teams:
+        out.write("Outcomes: skipped (no teams yet).")
+        return
+    if (
+        Milestone.objects.filter(team__cycle=cycle).exists()
+        or Response.objects.filter(team__cycle=cycle).exists()
+    ):
+        out.write("Outcomes: already there.")
+        return
+    staff = User.objects.filter(role_assignments__role=Role.PROGRAM_STAFF).order_by("email").first()
+    milestones = 0
+    for cohort_key, recorded in RECORDED.items():
+        for team in [t for t in teams if t.cohort.key == cohort_key][:3]:
+            milestones += _milestones(team, recorded, staff, today)
+    assessment = selectors.assessment_of(cycle)
+    answered = 0
+    if assessment is not None:
+        baseline = assessment.rounds[0]
+        if baseline.closes_on < today:
+            answered = _baseline(teams, assessment, baseline.key, baseline.closes_on)
+        midpoint = next((r for r in assessment.rounds if r.key == "midpoint"), None)
+        if midpoint is not None and not midpoint.is_open(today):
+            services.round_dates_set(
+                actor=staff,
+                cycle=cycle,
+                key=midpoint.key,
+                opens_on=max(cycle.starts_on, today - datetime.timedelta(days=7)),
+                closes_on=min(cycle.ends_on, today + datetime.timedelta(days=21)),
+            )
+    out.write(
+        f"Outcomes: {milestones} milestones recorded with evidence, {answered} baseline "
+        "self-assessments answered, the midpoint round open."
+    )
+
+
+def _milestones(team: Team, recorded, staff, today: datetime.date) -> int:
+    evidence = {
+        "update": Update.objects.filter(team=team, status="submitted")
+        .order_by("-period_start")
+        .first(),
+        "aim": Aim.objects.filter(measure__team=team).order_by("pk").first(),
+        "measure": Measure.objects.filter(team=team).order_by("name").first(),
+    }
+    count = 0
+    for key, status, kind in recorded:
+        target = evidence[kind]
+        if target is None:
+            continue
+        services.milestone_evidence_add(
+            actor=staff, team=team, key=key, kind=kind, object_id=target.pk
+        )
+        services.milestone_status_set(
+            actor=staff,
+            team=team,
+            key=key,
+            status=status,
+            status_on=today - datetime.timedelta(days=30),
+            note="Seen in the team's data and updates.",
+        )
+        count += 1
+    return count
+
+
+def _baseline(teams, assessment, round_key: str, day: datetime.date) -> int:
+    count = 0
+    members = TeamMember.objects.filter(team__in=teams).select_related("user").order_by("pk")
+    for index, member in enumerate(members):
+        team = next(t for t in teams if t.pk == member.team_id)
+        answers = {
+            item.key: 1 + (index + position + len(item.key)) % 3 + (position % 5 == 4)
+            for position, item in enumerate(assessment.items)
+        }
+        services.self_assessment_answer(
+            actor=member.user,
+            team=team,
+            assessment=assessment,
+            round_key=round_key,
+            answers=answers,
+            today=day,
+        )
+        count += 1
+    return count

@@ -1,0 +1,73 @@
+"""Forms of the outcomes pages. They validate input; services do the writing."""
+
+from __future__ import annotations
+
+from django import forms
+
+from pursuing_equity.outcomes import program
+from pursuing_equity.outcomes.models import Evidence, Status
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class MilestoneStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    status_on = forms.DateField(
+        label="Date reached",
+        required=False,
+        widget=DATE,
+        help_text="Leave empty for today. Not needed for “not started”.",
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 50}),
+    )
+
+
+class EvidenceForm(forms.Form):
+    evidence = forms.ChoiceField(
+        label="Evidence",
+        help_text="One of the team's updates, aims, measure dashboards or documents.",
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = [("", "Choose…"), *[(g, c) for g, c in choices if c]]
+
+    def clean_evidence(self) -> tuple[str, int]:
+        kind, _, pk = self.cleaned_data["evidence"].partition(":")
+        if kind not in Evidence.Kind.values or not pk.isdigit():
+            raise forms.ValidationError("Choose one of the listed items.")
+        return kind, int(pk)
+
+
+class SelfAssessmentForm(forms.Form):
+    """One question per item, on the program's scale; fields named by item key."""
+
+    def __init__(self, *args, assessment: program.Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(v), f"{v} – {label}") for v, label in assessment.scale]
+        self.components = []
+        for component in assessment.components:
+            names = []
+            for item in component.items:
+                self.fields[item.key] = forms.TypedChoiceField(
+                    label=item.text,
+                    choices=choices,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": "Choose an answer for this statement."},
+                )
+                names.append(item.key)
+            self.components.append((component, names))
+
+    def component_fields(self):
+        """(component, its bound fields) for the template's fieldsets."""
+        return [(c, [self[name] for name in names]) for c, names in self.components]
+
+
+class RoundDatesForm(forms.Form):
+    opens_on = forms.DateField(label="Opens on", widget=DATE)
+    closes_on = forms.DateField(label="Closes on", widget=DATE)

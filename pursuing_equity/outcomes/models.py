@@ -1,0 +1,194 @@
+"""Milestones with evidence and the equity self-assessment (issue 16).
+
+A team's milestones are its cohort's expected outcomes (program file, ``[outcomes.milestones]``):
+a :class:`Milestone` row exists once someone recorded a status or evidence; until then the
+milestone is "not started". Evidence is a typed link to an existing object of the team (an
+update, an aim, a measure's dashboard, a document attached to an update). Self-assessment answers
+are one :class:`Response` per person, team and round, with one :class:`Answer` per item.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from pursuing_equity.measures.models import Aim, Measure
+from pursuing_equity.programs.models import Cycle
+from pursuing_equity.reporting.models import Attachment, Update
+from pursuing_equity.teams.models import Team
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    ACHIEVED = "achieved", "Achieved"
+
+
+class Milestone(models.Model):
+    """One team's progress on one expected outcome of its cohort."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="milestones")
+    key = models.SlugField(max_length=60, help_text="The milestone's key in the program file.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    status_on = models.DateField(null=True, blank=True, help_text="When the status was reached.")
+    note = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["team", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "key"], name="milestone_once_per_team"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="milestone_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="not_started") | Q(status_on__isnull=False),
+                name="milestone_status_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.key}"
+
+
+class Evidence(models.Model):
+    """A typed link from a milestone to one object of the same team."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        AIM = "aim", "Aim"
+        MEASURE = "measure", "Measure dashboard"
+        DOCUMENT = "document", "Document"
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    update = models.ForeignKey(
+        Update, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    aim = models.ForeignKey(Aim, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    measure = models.ForeignKey(
+        Measure, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    document = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["milestone", "added_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="update",
+                        update__isnull=False,
+                        aim__isnull=True,
+                        measure__isnull=True,
+                        document__isnull=True,
+                    )
+                    | Q(
+                        kind="aim",
+                        update__isnull=True,
+                        aim__isnull=False,
+                        measure__isnull=True,
+                        document__isnull=True,
+                    )
+                    | Q(
+                        kind="measure",
+                        update__isnull=True,
+                        aim__isnull=True,
+                        measure__isnull=False,
+                        document__isnull=True,
+                    )
+                    | Q(
+                        kind="document",
+                        update__isnull=True,
+                        aim__isnull=True,
+                        measure__isnull=True,
+                        document__isnull=False,
+                    )
+                ),
+                name="evidence_links_one_object_of_its_kind",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["milestone", field], name=f"evidence_{field}_once_per_milestone"
+                )
+                for field in ("update", "aim", "measure", "document")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} ← {self.kind}"
+
+    @property
+    def target(self):
+        return getattr(self, self.kind)
+
+
+class RoundDates(models.Model):
+    """A self-assessment round's window as staff set it (else derived from the cycle)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    key = models.SlugField(max_length=50)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "round dates"
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "key"], name="round_dates_once"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="round_closes_after_it_opens"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.key}"
+
+
+class Response(models.Model):
+    """One person's self-assessment for their team in one round."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="self_assessments")
+    round_key = models.SlugField(max_length=50)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["team", "round_key", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "round_key", "person"], name="self_assessment_once_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.round_key} · {self.person_id}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item_key = models.SlugField(max_length=60)
+    value = models.SmallIntegerField()
+
+    class Meta:
+        ordering = ["response", "item_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item_key"], name="answer_once_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_key}={self.value}"

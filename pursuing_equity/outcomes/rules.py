@@ -1,0 +1,69 @@
+"""Who may see and change milestones and the self-assessment: pure ``can_<verb>_<noun>`` rules.
+
+Milestones are seen by the team's own people (members, leaders, community partners), its coaches
+and program staff; staff and the team's coach confirm a status. Self-assessment answers are
+confidential to the team and program staff: the team sees its own results (never person by
+person), staff see every team's and the network's distribution; coaches, peers, funders and
+visitors see none. Who is on or coaches a team is :mod:`pursuing_equity.teams.membership`'s answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pursuing_equity.accounts.rules import FACULTY, STAFF, has_role, is_program_staff
+from pursuing_equity.teams.membership import DATA_ENTRY_PARTS, membership_of
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_view_team_milestones(user, team) -> bool:
+    if not _signed_in(user) or team is None:
+        return False
+    if is_program_staff(user):
+        return True
+    m = membership_of(user)
+    return m.is_member(team) or m.is_coach(team)
+
+
+def can_add_milestone_evidence(user, team) -> bool:
+    """The team's members and leaders (who hold the evidence), its coach and staff."""
+    if not _signed_in(user) or team is None:
+        return False
+    if is_program_staff(user):
+        return True
+    m = membership_of(user)
+    return m.part_in(team) in DATA_ENTRY_PARTS or m.is_coach(team)
+
+
+def can_confirm_milestone(user, team) -> bool:
+    """Setting a milestone's status is a judgement: program staff or the team's coach."""
+    if not _signed_in(user) or team is None:
+        return False
+    return is_program_staff(user) or membership_of(user).is_coach(team)
+
+
+def can_view_milestone_board(user, obj: Any = None) -> bool:
+    """The network board: staff (every team) and faculty (the teams they coach)."""
+    return has_role(user, STAFF, FACULTY)
+
+
+def can_view_team_self_assessment(user, team) -> bool:
+    if not _signed_in(user) or team is None:
+        return False
+    return is_program_staff(user) or membership_of(user).is_member(team)
+
+
+def can_answer_self_assessment(user, team) -> bool:
+    """Every person on the team answers for themselves."""
+    return team is not None and membership_of(user).is_member(team)
+
+
+def can_view_network_self_assessment(user, obj: Any = None) -> bool:
+    return is_program_staff(user)
+
+
+def can_set_round_dates(user, obj: Any = None) -> bool:
+    return is_program_staff(user)

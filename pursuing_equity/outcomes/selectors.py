@@ -1,0 +1,447 @@
+"""Reads of the outcomes app, named for the screens; each makes a fixed number of queries.
+
+* :func:`milestone_views` — every milestone of some teams, with status, evidence and the
+  platform's proposal (team page, network board, homes).
+* :func:`team_results` / :func:`network_distribution` — the self-assessment per component.
+* :func:`home_panels` — "a self-assessment to answer", "milestones to confirm".
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.urls import reverse
+
+from pursuing_equity.core.homes import Panel, Task
+from pursuing_equity.outcomes import program, proposals
+from pursuing_equity.outcomes.models import (
+    Answer,
+    Evidence,
+    Milestone,
+    Response,
+    RoundDates,
+    Status,
+)
+from pursuing_equity.programs.selectors import current_cycle
+from pursuing_equity.teams.models import Team
+
+TEAMS = Team.objects.select_related("cycle", "cohort", "small_cohort", "organization")
+
+
+# --- milestones -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    team: Team
+    definition: program.MilestoneDef
+    status: str
+    status_on: datetime.date | None
+    note: str
+    changed_by: str
+    evidence: tuple[Evidence, ...]
+    proposal: proposals.Proposal | None
+
+    @property
+    def key(self) -> str:
+        return self.definition.key
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def to_confirm(self) -> bool:
+        """The platform proposes a status other than the recorded one."""
+        return self.proposal is not None and self.proposal.status != self.status
+
+
+def team_facts(teams: Sequence[Team]) -> dict[int, proposals.TeamFacts]:
+    """What the proposal rules read, per team, from stored data (7 queries whatever the size)."""
+    from pursuing_equity.measures.models import Aim, Measure, Submission
+    from pursuing_equity.measures.selectors import stored_panels
+    from pursuing_equity.reporting.models import PdsaCycle
+
+    ids = [t.pk for t in teams]
+    if not ids:
+        return {}
+    measures = list(
+        Measure.objects.filter(team_id__in=ids)
+        .select_related("team", "team__cycle", "team__cohort", "team__small_cohort")
+        .order_by("name")
+    )
+    aims = dict(
+        Aim.objects.filter(measure__team_id__in=ids)
+        .values_list("measure__team_id")
+        .annotate(n=Count("pk"))
+    )
+    periods = dict(
+        Submission.objects.filter(measure__team_id__in=ids, is_current=True)
+        .values_list("measure_id")
+        .annotate(n=Count("period", distinct=True))
+    )
+    pdsa = dict(
+        PdsaCycle.objects.filter(team_id__in=ids).values_list("team_id").annotate(n=Count("pk"))
+    )
+    panels = stored_panels(measures)
+    by_team: dict[int, list] = defaultdict(list)
+    for m in measures:
+        by_team[m.team_id].append(m)
+    facts = {}
+    for team_id in ids:
+        mine = by_team[team_id]
+        facts[team_id] = proposals.TeamFacts(
+            measures=tuple(m.name for m in mine),
+            aims=aims.get(team_id, 0),
+            stratified_periods=max(
+                (periods.get(m.pk, 0) for m in mine if m.stratifiers), default=0
+            ),
+            pdsa_cycles=pdsa.get(team_id, 0),
+            gaps=tuple(
+                proposals.GapFacts(p.measure, p.direction, p.signal, p.closing, p.summary)
+                for m in mine
+                if (p := panels.get(m.pk)) is not None
+            ),
+        )
+    return facts
+
+
+def milestone_views(teams: Sequence[Team]) -> dict[int, list[MilestoneView]]:
+    """Each team's milestones in the program file's order (9 queries whatever the size)."""
+    teams = list(teams)
+    rows = {
+        (m.team_id, m.key): m
+        for m in Milestone.objects.filter(team__in=teams)
+        .select_related("changed_by")
+        .prefetch_related(
+            _evidence_prefetch(),
+        )
+    }
+    facts = team_facts(teams)
+    views: dict[int, list[MilestoneView]] = {}
+    for team in teams:
+        views[team.pk] = []
+        for d in program.milestones_for(team.cycle.document, team.cohort.key):
+            row = rows.get((team.pk, d.key))
+            views[team.pk].append(
+                MilestoneView(
+                    team=team,
+                    definition=d,
+                    status=row.status if row else Status.NOT_STARTED,
+                    status_on=row.status_on if row else None,
+                    note=row.note if row else "",
+                    changed_by=row.changed_by.display_name if row and row.changed_by else "",
+                    evidence=tuple(row.evidence.all()) if row else (),
+                    proposal=proposals.propose(d.proposal, facts[team.pk]),
+                )
+            )
+    return views
+
+
+def _evidence_prefetch():
+    from django.db.models import Prefetch
+
+    return Prefetch(
+        "evidence",
+        queryset=Evidence.objects.select_related(
+            "update", "aim__measure", "measure", "document__update"
+        ),
+    )
+
+
+def evidence_url(evidence: Evidence, team: Team) -> str:
+    """Where a piece of evidence is read (the owning app's page)."""
+    if evidence.kind == Evidence.Kind.UPDATE:
+        return reverse("update_detail", args=[team.slug, evidence.update.period_key])
+    if evidence.kind == Evidence.Kind.AIM:
+        return reverse("measure_dashboard", args=[team.slug, evidence.aim.measure.slug])
+    if evidence.kind == Evidence.Kind.MEASURE:
+        return reverse("measure_dashboard", args=[team.slug, evidence.measure.slug])
+    d = evidence.document
+    return reverse("attachment_download", args=[team.slug, d.update.period_key, d.pk])
+
+
+def evidence_label(evidence: Evidence) -> str:
+    target = evidence.target
+    if evidence.kind == Evidence.Kind.UPDATE:
+        return f"Update: {target.period_label}"
+    if evidence.kind == Evidence.Kind.AIM:
+        return f"Aim: {target.text}"
+    if evidence.kind == Evidence.Kind.MEASURE:
+        return f"Dashboard: {target.name}"
+    return f"Document: {target.original_name} ({target.update.period_label} update)"
+
+
+def evidence_choices(team: Team) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The team's objects that can be evidence, grouped by kind, as ``kind:id`` choices (4 queries)."""
+    from pursuing_equity.measures.models import Aim, Measure
+    from pursuing_equity.reporting.models import Attachment, Update
+
+    updates = Update.objects.filter(team=team).order_by("-period_start")
+    aims = Aim.objects.filter(measure__team=team).select_related("measure")
+    measures = Measure.objects.filter(team=team).order_by("name")
+    documents = Attachment.objects.filter(update__team=team).select_related("update")
+    return [
+        (
+            "Updates",
+            [
+                (f"update:{u.pk}", f"{u.period_label} ({u.get_status_display().lower()})")
+                for u in updates
+            ],
+        ),
+        ("Aims", [(f"aim:{a.pk}", a.text) for a in aims]),
+        ("Measure dashboards", [(f"measure:{m.pk}", m.name) for m in measures]),
+        (
+            "Documents",
+            [
+                (f"document:{d.pk}", f"{d.original_name} ({d.update.period_label} update)")
+                for d in documents
+            ],
+        ),
+    ]
+
+
+def board_teams(user, cohort_key: str = "") -> list[Team]:
+    """The teams of the current cycle the person may see on the board: staff all, faculty their
+    coached teams; optionally one cohort."""
+    from pursuing_equity.accounts.rules import is_program_staff
+    from pursuing_equity.teams.membership import coach_q
+
+    cycle = current_cycle()
+    if cycle is None:
+        return []
+    teams = TEAMS.filter(cycle=cycle)
+    if not is_program_staff(user):
+        teams = teams.filter(coach_q(user))
+    if cohort_key:
+        teams = teams.filter(cohort__key=cohort_key)
+    return list(teams.order_by("cohort__position", "name"))
+
+
+# --- the self-assessment -----------------------------------------------------------------------
+
+
+def assessment_of(cycle) -> program.Assessment | None:
+    """The cycle's self-assessment with the windows staff set (1 query)."""
+    overrides = {r.key: (r.opens_on, r.closes_on) for r in RoundDates.objects.filter(cycle=cycle)}
+    return program.assessment_for(cycle, overrides)
+
+
+def my_answers(team: Team, round_key: str, user) -> dict[str, int]:
+    return dict(
+        Answer.objects.filter(
+            response__team=team, response__round_key=round_key, response__person=user
+        ).values_list("item_key", "value")
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One component in one round: the respondents' (or teams') scores summarised.
+
+    ``mean`` is the arithmetic mean; ``sd`` the sample standard deviation (n − 1 denominator;
+    Altman DG, Practical Statistics for Medical Research, 1991, §3.4.3), None below two scores;
+    ``low``/``high`` the range, the spread between members that the team discusses.
+    """
+
+    round_key: str
+    component: str
+    n: int
+    mean: float | None
+    sd: float | None
+    low: float | None
+    high: float | None
+    quartiles: tuple[float, float, float] | None = None
+
+
+def summarise(round_key: str, component: str, scores: Sequence[float]) -> Summary:
+    """Mean, sample SD, range and (from four scores) quartiles of ``scores``. Quartiles use the
+    inclusive method (Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat
+    1996;50:361–365, definition 7), as ``statistics.quantiles(method="inclusive")``."""
+    scores = [float(s) for s in scores]
+    if not scores:
+        return Summary(round_key, component, 0, None, None, None, None)
+    quartiles = None
+    if len(scores) >= 4:
+        q1, q2, q3 = statistics.quantiles(scores, n=4, method="inclusive")
+        quartiles = (round(q1, 2), round(q2, 2), round(q3, 2))
+    return Summary(
+        round_key,
+        component,
+        len(scores),
+        round(statistics.fmean(scores), 2),
+        round(statistics.stdev(scores), 2) if len(scores) > 1 else None,
+        min(scores),
+        max(scores),
+        quartiles,
+    )
+
+
+def _person_component_scores(answers: Iterable[tuple], assessment: program.Assessment):
+    """(round, team, person) → component → the person's mean over the component's items."""
+    component_of = {i.key: i.component for i in assessment.items}
+    values: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for round_key, team_id, person_id, item_key, value in answers:
+        if item_key in component_of:
+            values[(round_key, team_id, person_id)][component_of[item_key]].append(value)
+    return {
+        who: {c: statistics.fmean(v) for c, v in by_component.items()}
+        for who, by_component in values.items()
+    }
+
+
+def _answers(**filters):
+    return Answer.objects.filter(**filters).values_list(
+        "response__round_key", "response__team_id", "response__person_id", "item_key", "value"
+    )
+
+
+def team_results(team: Team, assessment: program.Assessment) -> list[Summary]:
+    """Each round × component of the team: its members' scores summarised (1 query)."""
+    people = _person_component_scores(_answers(response__team=team), assessment)
+    results = []
+    for r in assessment.rounds:
+        for c in assessment.components:
+            scores = [s[c.key] for (rk, _, _), s in people.items() if rk == r.key and c.key in s]
+            results.append(summarise(r.key, c.key, scores))
+    return results
+
+
+def respondents(team: Team) -> dict[str, int]:
+    """How many people answered, per round (1 query)."""
+    return dict(Response.objects.filter(team=team).values_list("round_key").annotate(n=Count("pk")))
+
+
+def network_distribution(cycle, assessment: program.Assessment) -> list[Summary]:
+    """Each round × component across the network: the distribution of the team means (1 query)."""
+    people = _person_component_scores(_answers(response__team__cycle=cycle), assessment)
+    team_scores: dict[tuple[str, int, str], list[float]] = defaultdict(list)
+    for (round_key, team_id, _), scores in people.items():
+        for component, score in scores.items():
+            team_scores[(round_key, team_id, component)].append(score)
+    results = []
+    for r in assessment.rounds:
+        for c in assessment.components:
+            means = [
+                statistics.fmean(v)
+                for (rk, _, ck), v in team_scores.items()
+                if rk == r.key and ck == c.key
+            ]
+            results.append(summarise(r.key, c.key, means))
+    return results
+
+
+def teams_answered(cycle) -> dict[str, int]:
+    """How many teams have at least one answer, per round (1 query)."""
+    return dict(
+        Response.objects.filter(team__cycle=cycle)
+        .values_list("round_key")
+        .annotate(n=Count("team_id", distinct=True))
+    )
+
+
+# --- homes -------------------------------------------------------------------------------------
+
+
+def home_panels(user, day: datetime.date) -> list[Panel]:
+    """Team people: their team's outcomes, and the self-assessment to answer while a round is
+    open; staff and coaches: milestones whose proposed status awaits confirmation. A fixed
+    number of queries whatever the number of teams."""
+    from pursuing_equity.accounts.rules import FACULTY, STAFF, has_role
+    from pursuing_equity.teams.membership import membership_of, teams_of
+
+    panels: list[Panel] = []
+    if membership_of(user).team_ids:
+        panels += _team_outcomes(user, day, list(teams_of(user)))
+    if has_role(user, STAFF, FACULTY):
+        panels.append(_to_confirm(user))
+    return panels
+
+
+def _team_outcomes(user, day: datetime.date, teams: list[Team]) -> list[Panel]:
+    answered = set(
+        Response.objects.filter(team__in=teams, person=user).values_list("team_id", "round_key")
+    )
+    panels = []
+    assessments = {}
+    for team in teams:
+        if team.cycle_id not in assessments:
+            assessments[team.cycle_id] = assessment_of(team.cycle)
+        assessment = assessments[team.cycle_id]
+        tasks = []
+        current = assessment.open_round(day) if assessment else None
+        if current:
+            done = (team.pk, current.key) in answered
+            tasks.append(
+                Task(
+                    text=(
+                        f"Change your {current.name.lower()} self-assessment"
+                        if done
+                        else f"Answer the {current.name.lower()} equity self-assessment"
+                    ),
+                    url=reverse("self_assessment_answer", args=[team.slug, current.key]),
+                    due=current.closes_on,
+                    detail=f"Open until {current.closes_on:%B} {current.closes_on.day}"
+                    + (
+                        "; you have answered."
+                        if done
+                        else "; answers are confidential to your team and program staff."
+                    ),
+                    urgent=not done and (current.closes_on - day).days <= 7,
+                )
+            )
+        panels.append(
+            Panel(
+                key=f"outcomes-{team.slug}",
+                heading=f"Milestones and self-assessment of {team.name}",
+                tasks=tuple(tasks),
+                links=(
+                    ("The team's milestones", reverse("team_outcomes", args=[team.slug])),
+                    *(
+                        [
+                            (
+                                "The team's self-assessment results",
+                                reverse("self_assessment_team", args=[team.slug]),
+                            )
+                        ]
+                        if assessment
+                        else []
+                    ),
+                ),
+                empty="No self-assessment round is open: see your team's milestones and past results.",
+                order=35,
+            )
+        )
+    return panels
+
+
+def _to_confirm(user) -> Panel:
+    teams = board_teams(user)
+    views = milestone_views(teams)
+    waiting = [v for team in teams for v in views[team.pk] if v.to_confirm]
+    tasks = tuple(
+        Task(
+            text=f"{v.team.name}: {v.definition.text}",
+            url=reverse("team_outcomes", args=[v.team.slug]) + f"#milestone-{v.key}",
+            detail=f"Proposed: {v.proposal.label} (recorded: {v.status_label}). {v.proposal.reason}",
+        )
+        for v in waiting[:8]
+    )
+    return Panel(
+        key="milestones-to-confirm",
+        heading="Milestones to confirm",
+        tasks=tasks,
+        links=(
+            (
+                f"Network board of milestones ({len(waiting)} to confirm)",
+                reverse("milestone_board"),
+            ),
+        ),
+        empty="No proposed milestone is waiting: every team's data agrees with its recorded statuses.",
+        order=45,
+    )

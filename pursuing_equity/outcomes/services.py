@@ -1,0 +1,211 @@
+"""Writes of the outcomes app: keyword-only, transactional, validated, audited.
+
+Rules a person may not bypass are checked here with a message naming the field, and again by the
+database (a milestone once per team and key, a status from the list, evidence linking exactly one
+object of its kind, one answer per item and person and round).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pursuing_equity.core.services import audit_record, model_snapshot
+from pursuing_equity.outcomes import program
+from pursuing_equity.outcomes.models import (
+    Answer,
+    Evidence,
+    Milestone,
+    Response,
+    RoundDates,
+    Status,
+)
+from pursuing_equity.teams.membership import membership_of
+from pursuing_equity.teams.models import Team
+
+MILESTONE_FIELDS = ["status", "status_on", "note", "changed_by_id"]
+
+
+def _definition(team: Team, key: str) -> program.MilestoneDef:
+    for d in program.milestones_for(team.cycle.document, team.cohort.key):
+        if d.key == key:
+            return d
+    raise ValidationError({"key": f"{team.cohort.name} has no milestone {key!r}."})
+
+
+def _milestone(team: Team, key: str) -> Milestone:
+    _definition(team, key)
+    milestone, _ = Milestone.objects.get_or_create(team=team, key=key)
+    return milestone
+
+
+@transaction.atomic
+def milestone_status_set(
+    *,
+    actor,
+    team: Team,
+    key: str,
+    status: str,
+    status_on: datetime.date | None = None,
+    note: str = "",
+) -> Milestone:
+    """Record (or confirm) a milestone's status, its date and who set it."""
+    if status not in Status.values:
+        raise ValidationError({"status": "Choose not started, in progress or achieved."})
+    today = timezone.localdate()
+    if status != Status.NOT_STARTED:
+        status_on = status_on or today
+        if status_on > today:
+            raise ValidationError({"status_on": "The date cannot be in the future."})
+    else:
+        status_on = None
+    milestone = _milestone(team, key)
+    before = model_snapshot(milestone, MILESTONE_FIELDS)
+    milestone.status, milestone.status_on = status, status_on
+    milestone.note = note.strip()
+    milestone.changed_by, milestone.changed_at = actor, timezone.now()
+    milestone.full_clean()
+    milestone.save()
+    audit_record(
+        actor=actor,
+        action="milestone.status",
+        obj=milestone,
+        before=before,
+        after=model_snapshot(milestone, MILESTONE_FIELDS),
+    )
+    return milestone
+
+
+def _target(team: Team, kind: str, object_id: int):
+    """The team's object of ``kind`` with ``object_id``, or a ValidationError naming the field."""
+    from pursuing_equity.measures.models import Aim, Measure
+    from pursuing_equity.reporting.models import Attachment, Update
+
+    queries = {
+        Evidence.Kind.UPDATE: Update.objects.filter(team=team),
+        Evidence.Kind.AIM: Aim.objects.filter(measure__team=team),
+        Evidence.Kind.MEASURE: Measure.objects.filter(team=team),
+        Evidence.Kind.DOCUMENT: Attachment.objects.filter(update__team=team),
+    }
+    if kind not in queries:
+        raise ValidationError({"evidence": "Choose an update, an aim, a dashboard or a document."})
+    target = queries[kind].filter(pk=object_id).first()
+    if target is None:
+        raise ValidationError(
+            {"evidence": f"This {Evidence.Kind(kind).label.lower()} is not one of {team.name}’s."}
+        )
+    return target
+
+
+@transaction.atomic
+def milestone_evidence_add(*, actor, team: Team, key: str, kind: str, object_id: int) -> Evidence:
+    """Link one of the team's own updates, aims, dashboards or documents to a milestone."""
+    target = _target(team, kind, object_id)
+    milestone = _milestone(team, key)
+    if Evidence.objects.filter(milestone=milestone, **{kind: target}).exists():
+        raise ValidationError({"evidence": "This is already evidence for the milestone."})
+    evidence = Evidence(milestone=milestone, kind=kind, added_by=actor, **{kind: target})
+    evidence.full_clean()
+    evidence.save()
+    audit_record(
+        actor=actor,
+        action="milestone.evidence_add",
+        obj=milestone,
+        after={"kind": kind, "object_id": target.pk},
+    )
+    return evidence
+
+
+@transaction.atomic
+def milestone_evidence_remove(*, actor, evidence: Evidence) -> None:
+    milestone = evidence.milestone
+    before = {"kind": evidence.kind, "object_id": evidence.target.pk}
+    evidence.delete()
+    audit_record(actor=actor, action="milestone.evidence_remove", obj=milestone, before=before)
+
+
+@transaction.atomic
+def self_assessment_answer(
+    *,
+    actor,
+    team: Team,
+    assessment: program.Assessment,
+    round_key: str,
+    answers: Mapping[str, int],
+    today: datetime.date,
+) -> Response:
+    """Record (or change) the person's answers for their team in an open round: every item,
+    each a value of the scale."""
+    current = assessment.round(round_key)
+    if current is None:
+        raise ValidationError({"round": f"There is no round {round_key!r}."})
+    if not current.is_open(today):
+        when = "has closed" if current.has_closed(today) else "is not open yet"
+        raise ValidationError({"round": f"The {current.name.lower()} round {when}."})
+    if not membership_of(actor).is_member(team):
+        raise ValidationError({"team": f"Only people on {team.name} answer for it."})
+    errors = {}
+    for item in assessment.items:
+        value = answers.get(item.key)
+        if value is None:
+            errors[item.key] = "Choose an answer."
+        elif value not in assessment.values:
+            errors[item.key] = (
+                f"Choose one of {', '.join(str(v) for v in sorted(assessment.values))}."
+            )
+    unknown = set(answers) - {i.key for i in assessment.items}
+    if unknown:
+        errors["round"] = f"Unknown item(s): {', '.join(sorted(unknown))}."
+    if errors:
+        raise ValidationError(errors)
+    response, created = Response.objects.get_or_create(team=team, round_key=round_key, person=actor)
+    before = dict(response.answers.values_list("item_key", "value")) if not created else {}
+    for item in assessment.items:
+        Answer.objects.update_or_create(
+            response=response, item_key=item.key, defaults={"value": answers[item.key]}
+        )
+    response.save(update_fields=["updated_at"])
+    audit_record(
+        actor=actor,
+        action="self_assessment.change" if before else "self_assessment.answer",
+        obj=response,
+        before=before,
+        after={i.key: answers[i.key] for i in assessment.items},
+    )
+    return response
+
+
+@transaction.atomic
+def round_dates_set(
+    *, actor, cycle, key: str, opens_on: datetime.date, closes_on: datetime.date
+) -> RoundDates:
+    """Staff set a round's window (instead of the one derived from the cycle)."""
+    keys = [r["key"] for r in (cycle.document.get("self_assessment") or {}).get("rounds", [])]
+    if key not in keys:
+        raise ValidationError({"key": f"The program has no self-assessment round {key!r}."})
+    if closes_on < opens_on:
+        raise ValidationError({"closes_on": "The round must close on or after the day it opens."})
+    if not (cycle.starts_on <= opens_on and closes_on <= cycle.ends_on):
+        raise ValidationError(
+            {
+                "opens_on": f"The round must fall within the cycle ({cycle.starts_on} to {cycle.ends_on})."
+            }
+        )
+    row = RoundDates.objects.filter(cycle=cycle, key=key).first()
+    before = model_snapshot(row, ["opens_on", "closes_on"]) if row else {}
+    row = row or RoundDates(cycle=cycle, key=key)
+    row.opens_on, row.closes_on, row.changed_by = opens_on, closes_on, actor
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        action="self_assessment.round_dates",
+        obj=row,
+        before=before,
+        after=model_snapshot(row, ["opens_on", "closes_on"]),
+    )
+    return row

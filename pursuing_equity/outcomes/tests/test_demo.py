@@ -1,0 +1,48 @@
+"""The demo's outcomes: milestones with evidence, the baseline answered, the midpoint open; once."""
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from pursuing_equity.accounts.models import Role
+from pursuing_equity.accounts.tests.factories import person
+from pursuing_equity.outcomes import demo, selectors
+from pursuing_equity.outcomes.models import Evidence, Milestone, Response
+from pursuing_equity.outcomes.tests import factories as f
+from pursuing_equity.reporting.tests import factories as rf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_teams_means_nothing_is_made():
+    out = io.StringIO()
+    demo.populate(cycle=rf.cycle(), organizations={}, today=timezone.localdate(), out=out)
+    assert "skipped" in out.getvalue() and not Milestone.objects.exists()
+
+
+def test_the_demo_records_milestones_answers_the_baseline_and_opens_the_midpoint():
+    person(Role.PROGRAM_STAFF)
+    team = f.team("action_community")
+    members = [f.member(team) for _ in range(3)]
+    measure = rf.measure(team)
+    rf.counts(measure, rf.started_period(team, 1), {"white": (50, 100), "black": (30, 100)})
+    cycle = team.cycle
+    today = timezone.localdate()
+    demo.populate(cycle=cycle, organizations={}, today=today, out=io.StringIO())
+    assert Milestone.objects.filter(team=team, status="in_progress").exists()
+    assert Evidence.objects.filter(milestone__team=team, kind="measure").exists()
+    assert Response.objects.filter(team=team, round_key="baseline").count() == 3
+    assert selectors.assessment_of(cycle).open_round(today).key == "midpoint"
+    client = Client()
+    client.force_login(members[0])
+    page = client.get(reverse("home"))
+    assert b"Answer the midpoint equity self-assessment" in page.content
+    results = client.get(reverse("self_assessment_team", args=[team.slug]))
+    assert b"(n = 3)" in results.content
+    again = io.StringIO()
+    demo.populate(cycle=cycle, organizations={}, today=today, out=again)
+    assert "already there" in again.getvalue()
+    assert Response.objects.count() == 3

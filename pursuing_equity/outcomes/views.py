@@ -1,0 +1,354 @@
+"""Pages of milestones (a team's, the network board) and of the equity self-assessment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pursuing_equity.accounts.forms import add_service_errors
+from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.outcomes import charts, rules, selectors, services
+from pursuing_equity.outcomes.forms import (
+    EvidenceForm,
+    MilestoneStatusForm,
+    RoundDatesForm,
+    SelfAssessmentForm,
+)
+from pursuing_equity.outcomes.models import Evidence, Status
+from pursuing_equity.programs.selectors import current_cycle
+from pursuing_equity.teams.models import Team
+
+
+def get_team(request, slug: str, **kwargs) -> Team:
+    return get_object_or_404(selectors.TEAMS, slug=slug)
+
+
+def get_evidence(request, slug: str, key: str, pk: int) -> Evidence:
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("milestone__team__cohort", "milestone__team__cycle"),
+        pk=pk,
+        milestone__team__slug=slug,
+        milestone__key=key,
+    )
+    return evidence
+
+
+def get_cycle(request, **kwargs):
+    cycle = current_cycle()
+    if cycle is None:
+        raise Http404("No program cycle is loaded.")
+    return cycle
+
+
+# --- milestones --------------------------------------------------------------------------------
+
+
+def _render_team(request, team: Team, bound: dict | None = None, status: int = 200):
+    user = request.user
+    bound = bound or {}
+    views = selectors.milestone_views([team])[team.pk]
+    can_confirm = rules.can_confirm_milestone(user, team)
+    can_add = rules.can_add_milestone_evidence(user, team)
+    choices = selectors.evidence_choices(team) if can_add else []
+    rows = []
+    for v in views:
+        mine = bound.get("key") == v.key
+        status_form = (bound.get("status_form") if mine else None) or MilestoneStatusForm(
+            initial={
+                "status": v.proposal.status if v.to_confirm else v.status,
+                "status_on": v.status_on,
+                "note": v.note,
+            },
+            prefix=v.key,
+        )
+        evidence_form = (bound.get("evidence_form") if mine else None) or EvidenceForm(
+            choices=choices, prefix=f"{v.key}-evidence"
+        )
+        rows.append(
+            {
+                "view": v,
+                "evidence": [
+                    (e, selectors.evidence_label(e), selectors.evidence_url(e, team))
+                    for e in v.evidence
+                ],
+                "status_form": status_form if can_confirm else None,
+                "evidence_form": evidence_form if can_add and any(c for _, c in choices) else None,
+            }
+        )
+    return render(
+        request,
+        "outcomes/team.html",
+        {
+            "team": team,
+            "rows": rows,
+            "can_add": can_add,
+            "can_confirm": can_confirm,
+            "sees_self_assessment": rules.can_view_team_self_assessment(user, team),
+            "intro": team.cohort.facts["expected_outcomes"]["paragraphs"],
+        },
+        status=status,
+    )
+
+
+@rule_required(rules.can_view_team_milestones, get_object=get_team)
+def team_outcomes(request, slug: str, obj: Team):
+    return _render_team(request, obj)
+
+
+@require_POST
+@rule_required(rules.can_confirm_milestone, get_object=get_team)
+def milestone_status(request, slug: str, key: str, obj: Team):
+    form = MilestoneStatusForm(request.POST, prefix=key)
+    if form.is_valid():
+        try:
+            services.milestone_status_set(
+                actor=request.user,
+                team=obj,
+                key=key,
+                status=form.cleaned_data["status"],
+                status_on=form.cleaned_data["status_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            if "key" in getattr(error, "error_dict", {}):
+                raise Http404("No such milestone.") from None
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{obj.name}: milestone recorded as {Status(form.cleaned_data['status']).label.lower()}.",
+            )
+            if request.POST.get("back") == "board":
+                cohort = request.POST.get("cohort", "")
+                url = reverse("milestone_board") + (
+                    f"?cohort={cohort}" if cohort.isidentifier() else ""
+                )
+                return redirect(url)
+            return redirect(reverse("team_outcomes", args=[obj.slug]) + f"#milestone-{key}")
+    return _render_team(request, obj, {"key": key, "status_form": form}, status=400)
+
+
+@require_POST
+@rule_required(rules.can_add_milestone_evidence, get_object=get_team)
+def milestone_evidence_add(request, slug: str, key: str, obj: Team):
+    form = EvidenceForm(
+        request.POST, choices=selectors.evidence_choices(obj), prefix=f"{key}-evidence"
+    )
+    if form.is_valid():
+        kind, pk = form.cleaned_data["evidence"]
+        try:
+            services.milestone_evidence_add(
+                actor=request.user, team=obj, key=key, kind=kind, object_id=pk
+            )
+        except ValidationError as error:
+            if "key" in getattr(error, "error_dict", {}):
+                raise Http404("No such milestone.") from None
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Evidence added.")
+            return redirect(reverse("team_outcomes", args=[obj.slug]) + f"#milestone-{key}")
+    return _render_team(request, obj, {"key": key, "evidence_form": form}, status=400)
+
+
+def _evidence_rule(user, evidence: Evidence) -> bool:
+    return rules.can_add_milestone_evidence(user, evidence.milestone.team)
+
+
+_evidence_rule.__name__ = "can_remove_milestone_evidence"
+
+
+@require_POST
+@rule_required(_evidence_rule, get_object=get_evidence)
+def milestone_evidence_remove(request, slug: str, key: str, pk: int, obj: Evidence):
+    services.milestone_evidence_remove(actor=request.user, evidence=obj)
+    messages.success(request, "Evidence removed.")
+    return redirect(reverse("team_outcomes", args=[slug]) + f"#milestone-{key}")
+
+
+@rule_required(rules.can_view_milestone_board)
+def milestone_board(request):
+    cycle = current_cycle()
+    cohorts = list(cycle.cohorts.all()) if cycle else []
+    cohort_key = request.GET.get("cohort", "")
+    if cohort_key not in {c.key for c in cohorts}:
+        cohort_key = ""
+    teams = selectors.board_teams(request.user, cohort_key)
+    views = selectors.milestone_views(teams)
+    groups = []
+    for cohort in cohorts:
+        mine = [t for t in teams if t.cohort_id == cohort.pk]
+        if not mine:
+            continue
+        definitions = views[mine[0].pk]
+        groups.append(
+            {
+                "cohort": cohort,
+                "definitions": [v.definition for v in definitions],
+                "teams": [(t, views[t.pk]) for t in mine],
+            }
+        )
+    return render(
+        request,
+        "outcomes/board.html",
+        {
+            "cycle": cycle,
+            "cohorts": cohorts,
+            "cohort_key": cohort_key,
+            "groups": groups,
+            "to_confirm": sum(v.to_confirm for t in teams for v in views[t.pk]),
+            "statuses": Status.choices,
+        },
+    )
+
+
+# --- the self-assessment -------------------------------------------------------------------------
+
+
+def _assessment(team: Team):
+    assessment = selectors.assessment_of(team.cycle)
+    if assessment is None:
+        raise Http404("This program has no self-assessment.")
+    return assessment
+
+
+@rule_required(rules.can_view_team_self_assessment, get_object=get_team)
+def self_assessment_team(request, slug: str, obj: Team):
+    assessment = _assessment(obj)
+    today = timezone.localdate()
+    results = selectors.team_results(obj, assessment)
+    answered = selectors.respondents(obj)
+    current = assessment.open_round(today)
+    return render(
+        request,
+        "outcomes/self_assessment_team.html",
+        {
+            "team": obj,
+            "assessment": assessment,
+            "table": _table(results, assessment),
+            "chart": charts.results_chart(
+                results, assessment, f"{obj.name}: mean score per component and round"
+            ),
+            "rounds": [(r, answered.get(r.key, 0)) for r in assessment.rounds],
+            "current": current,
+            "can_answer": current is not None
+            and rules.can_answer_self_assessment(request.user, obj),
+            "today": today,
+        },
+    )
+
+
+def _table(results, assessment):
+    """Rows per component: its summaries in round order and the change of the mean from the
+    first round answered to the latest (None until two rounds have answers)."""
+    by = {(s.round_key, s.component): s for s in results}
+    rows = []
+    for c in assessment.components:
+        cells = [(r, by[(r.key, c.key)]) for r in assessment.rounds]
+        means = [s.mean for _, s in cells if s.mean is not None]
+        change = round(means[-1] - means[0], 2) if len(means) > 1 else None
+        rows.append((c, cells, change))
+    return rows
+
+
+@rule_required(rules.can_answer_self_assessment, get_object=get_team)
+def self_assessment_answer(request, slug: str, round_key: str, obj: Team):
+    assessment = _assessment(obj)
+    current = assessment.round(round_key)
+    if current is None:
+        raise Http404("No such round.")
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = SelfAssessmentForm(request.POST, assessment=assessment)
+        if form.is_valid():
+            try:
+                services.self_assessment_answer(
+                    actor=request.user,
+                    team=obj,
+                    assessment=assessment,
+                    round_key=round_key,
+                    answers=form.cleaned_data,
+                    today=today,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Your {current.name.lower()} answers are saved.")
+                return redirect("self_assessment_team", obj.slug)
+        status = 400
+    else:
+        form = SelfAssessmentForm(
+            initial=selectors.my_answers(obj, round_key, request.user), assessment=assessment
+        )
+        status = 200
+    return render(
+        request,
+        "outcomes/self_assessment_answer.html",
+        {
+            "team": obj,
+            "assessment": assessment,
+            "round": current,
+            "open": current.is_open(today),
+            "closed": current.has_closed(today),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@rule_required(rules.can_view_network_self_assessment)
+def self_assessment_network(request):
+    cycle = get_cycle(request)
+    assessment = selectors.assessment_of(cycle)
+    if assessment is None:
+        raise Http404("This program has no self-assessment.")
+    results = selectors.network_distribution(cycle, assessment)
+    answered = selectors.teams_answered(cycle)
+    return render(
+        request,
+        "outcomes/self_assessment_network.html",
+        {
+            "cycle": cycle,
+            "assessment": assessment,
+            "table": _table(results, assessment),
+            "chart": charts.results_chart(
+                results, assessment, "Team means per component and round, across the network"
+            ),
+            "rounds": [(r, answered.get(r.key, 0)) for r in assessment.rounds],
+            "teams": cycle.teams.count(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@rule_required(rules.can_set_round_dates)
+def self_assessment_round(request, round_key: str):
+    cycle = get_cycle(request)
+    assessment = selectors.assessment_of(cycle)
+    current = assessment.round(round_key) if assessment else None
+    if current is None:
+        raise Http404("No such round.")
+    form = RoundDatesForm(
+        request.POST or None,
+        initial={"opens_on": current.opens_on, "closes_on": current.closes_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_dates_set(
+                actor=request.user, cycle=cycle, key=round_key, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The {current.name.lower()} round's dates are saved.")
+            return redirect("self_assessment_network")
+    return render(
+        request,
+        "outcomes/round_dates.html",
+        {"round": current, "form": form, "cycle": cycle},
+        status=400 if form.errors else 200,
+    )
