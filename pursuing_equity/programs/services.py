@@ -8,7 +8,7 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +27,7 @@ from pursuing_equity.programs.dates import (
 )
 from pursuing_equity.programs.models import Activity, ActivityMonth, Cohort, Cycle
 from pursuing_equity.programs.schema import ProgramError, validate
+from pursuing_equity.programs.schema import warnings as program_warnings
 
 ACTOR_LABEL = "load_program"
 
@@ -51,6 +52,8 @@ class LoadResult:
     cycle: Cycle
     status: Literal["created", "unchanged", "updated"]
     changes: list[Change] = field(default_factory=list)
+    #: What the file may still have wrong (schema.warnings): loaded anyway, but worth a look.
+    warnings: list[ProgramError] = field(default_factory=list)
 
     def summary(self, limit: int = 10) -> str:
         """ "created", "unchanged" or "updated: 3 changes: a, b, c"."""
@@ -173,7 +176,9 @@ def program_load(
     ``shift_months`` every date of the file moves by that many whole months (demo dates). Loading
     the same file again writes nothing; a changed file updates the cycle, its cohorts, activities
     and activity months, deletes what disappeared, and writes one audit entry with the changed
-    key paths and their before and after values. ``slug`` loads the file as another cycle (the
+    key paths and their before and after values. ``warnings`` of the result list what the valid
+    file may still have wrong (``schema.warnings``, e.g. activities that should alternate but
+    share a month). ``slug`` loads the file as another cycle (the
     demo's second, open call).
     """
     document = program_read(path)
@@ -187,13 +192,15 @@ def program_load(
     stored = to_json(document)
     digest = canonical_hash(stored, shift_months)
 
+    found = program_warnings(document)
     existing = Cycle.objects.filter(slug=stored["slug"]).first()
     if existing is not None and existing.source_sha256 == digest:
-        return LoadResult(cycle=existing, status="unchanged")
+        return LoadResult(cycle=existing, status="unchanged", warnings=found)
 
     try:
         with transaction.atomic():
-            return _write(existing, stored, digest, shift_months, actor, Path(path).name)
+            result = _write(existing, stored, digest, shift_months, actor, Path(path).name)
+            return replace(result, warnings=found)
     except ValidationError as error:
         raise ProgramFileError(_validation_errors(error)) from error
     except ProtectedError as error:

@@ -194,9 +194,34 @@ def _grid_of(program, cohort):
     return grid
 
 
+# The seed's text says Learning Network group coaching meets on the months without an all-team
+# meeting; its grid prints it in all-team months from July 2023 on. The file follows the text.
+LN_GROUP_COACHING_AS_THE_TEXT_SAYS = [
+    "2023-04",
+    "2023-06",
+    "2023-08",
+    "2023-10",
+    "2023-12",
+    "2024-02",
+    "2024-04",
+    "2024-06",
+]
+
+
 def test_activity_grids_match_the_seed_cell_by_cell(program):
-    assert _grid_of(program, "learning_network") == LEARNING_NETWORK_GRID
+    assert _grid_of(program, "learning_network") == {
+        **LEARNING_NETWORK_GRID,
+        "ln_group_coaching": LN_GROUP_COACHING_AS_THE_TEXT_SAYS,
+    }
     assert _grid_of(program, "action_community") == ACTION_COMMUNITY_GRID
+
+
+def test_the_seeds_printed_coaching_months_stay_in_a_comment():
+    text = PROGRAM_FILE.read_text(encoding="utf-8")
+    printed = ", ".join(LEARNING_NETWORK_GRID["ln_group_coaching"][:-1])
+    assert printed + " and " + LEARNING_NETWORK_GRID["ln_group_coaching"][-1] in " ".join(
+        line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")
+    )
 
 
 def _seed_grids(seed: str) -> list[dict[str, list[str]]]:
@@ -292,7 +317,13 @@ def test_outcomes_expectations_framework_and_glossary(program):
 def test_facts_later_features_need(program):
     rubric = program["review_rubric"]
     assert (rubric["scale_min"], rubric["scale_max"]) == (1, 5)
-    assert [c["key"] for c in rubric["criteria"]] == [
+    assert [c["key"] for c in rubric["criteria"]["learning_network"]] == [
+        "initial_equity_work",
+        "leadership_support",
+        "infrastructure_support",
+        "team_composition",
+    ]
+    assert [c["key"] for c in rubric["criteria"]["action_community"]] == [
         "enthusiasm_radical_hope",
         "systemic_racism",
         "leadership_commitment",
