@@ -208,11 +208,15 @@ LN_GROUP_COACHING_AS_THE_TEXT_SAYS = [
 ]
 
 
+#: The Learning Network's grid as the file has it: the seed's, group coaching as the text says.
+LEARNING_NETWORK_FILE_GRID = {
+    **LEARNING_NETWORK_GRID,
+    "ln_group_coaching": LN_GROUP_COACHING_AS_THE_TEXT_SAYS,
+}
+
+
 def test_activity_grids_match_the_seed_cell_by_cell(program):
-    assert _grid_of(program, "learning_network") == {
-        **LEARNING_NETWORK_GRID,
-        "ln_group_coaching": LN_GROUP_COACHING_AS_THE_TEXT_SAYS,
-    }
+    assert _grid_of(program, "learning_network") == LEARNING_NETWORK_FILE_GRID
     assert _grid_of(program, "action_community") == ACTION_COMMUNITY_GRID
 
 
