@@ -414,3 +414,20 @@ def test_every_text_of_the_file_is_quoted_from_the_seed(program):
         if _normalise(text.render(value, program)) not in seed
     ]
     assert not_in_seed == []
+
+
+def test_the_seeds_ihl_org_slip_is_fixed_to_ihi_org_and_the_file_says_so(program):
+    """The seed prints IHI's links as "ihl.org"; every link of the file is IHI's ihi.org."""
+    urls = [program["contact"]["website"]] + [r["url"] for r in program["references"] if "url" in r]
+    assert all(url.startswith("https://www.ihi.org/") for url in urls)
+    text = PROGRAM_FILE.read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert "ihl.org" not in "\n".join(line for line in text.splitlines() if line not in comments)
+    assert any("ihl.org" in line and "ihi.org" in line for line in comments)
+
+
+def test_the_submit_by_email_texts_say_online_now(program):
+    for cohort in program["cohorts"].values():
+        intro = cohort["application"]["intro"]
+        assert "online application" in intro
+        assert "{text:contact.email}" not in intro
