@@ -239,4 +239,5 @@ def test_the_home_page_and_the_call_for_applications_link_to_the_call_page(clien
     cycle = upcoming_cycle()
     call_url = reverse("call", args=[cycle.slug])
     assert call_url in client.get("/").content.decode()
+    assert call_url in client.get(reverse("apply")).content.decode()
     assert call_url in client.get(reverse("program_detail", args=[cycle.slug])).content.decode()
