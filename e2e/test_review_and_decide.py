@@ -34,7 +34,7 @@ def test_reviewer_scores_then_staff_move_to_learning_network_and_accept(
     application = received(cycle, "action_community", roster_size=3)
     organization = application.organization.name
     services.reviewer_assign(actor=staff, application=application, reviewer=reviewer)
-    rubric = rubric_of(cycle.document)
+    rubric = rubric_of(cycle.document, "action_community")
 
     # The reviewer scores the application with the program file's rubric.
     sign_in(page, reviewer.email)

@@ -194,7 +194,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", 
 ACCOUNT_RATE_LIMITS = (
     {}
     if env_bool("PE_DISABLE_RATE_LIMITS", False)
-    else {"login": "30/m/ip", "login_failed": "10/m/ip,5/5m/key"}
+    # call_register: the informational call's public registration form (programs.views.call).
+    else {"login": "30/m/ip", "login_failed": "10/m/ip,5/5m/key", "call_register": "20/h/ip"}
 )
 # People who must use MFA (staff, reviewers, admin users) hold the keys to every team's data:
 # their sessions end after 8 hours instead of Django's two weeks (accounts.signals).

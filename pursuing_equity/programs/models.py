@@ -11,6 +11,7 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 
 class Cycle(models.Model):
@@ -141,3 +142,59 @@ class ActivityMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} · {self.cohort} · {self.month:%b %Y}"
+
+
+class CallLinks(models.Model):
+    """What staff add to a cycle's informational call (the program file has no such links): the
+    link to join it and, after it, the recording. Empty until staff fill them in."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="call_links")
+    join_url = models.URLField(
+        "Link to join the call",
+        max_length=500,
+        blank=True,
+        help_text="Sent to everyone registered, now and as they register.",
+    )
+    join_details = models.TextField(
+        "Other joining details",
+        max_length=1000,
+        blank=True,
+        help_text="Optional: meeting ID, passcode, dial-in numbers.",
+    )
+    recording_url = models.URLField(
+        "Link to the recording",
+        max_length=500,
+        blank=True,
+        help_text="Shown on the call's page once added.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Informational call links of {self.cycle}"
+
+
+class CallRegistration(models.Model):
+    """A person registered for a cycle's informational call. One per email address and cycle
+    (compared without case), so registering twice changes nothing and sends nothing more."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="call_registrations")
+    name = models.CharField(max_length=200)
+    organization = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254, help_text="Stored in lower case.")
+    registered_at = models.DateTimeField(auto_now_add=True)
+    join_link_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the link to join was emailed (empty: not yet)."
+    )
+
+    class Meta:
+        ordering = ["registered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "email"], name="call_registered_once"),
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")),
+                name="call_registration_email_lower",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization}) for {self.cycle}"

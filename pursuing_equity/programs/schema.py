@@ -255,6 +255,9 @@ ACTIVITY = _strict(
         },
         "group_size_min": COUNT,
         "group_size_max": COUNT,
+        # Another activity whose months this one's alternate with (never the same month for a
+        # cohort): load_program warns where they meet.
+        "alternates_with": KEY,
         "schedule": {
             "type": "object",
             "minProperties": 1,
@@ -269,6 +272,7 @@ ACTIVITY = _strict(
         "duration_days",
         "group_size_min",
         "group_size_max",
+        "alternates_with",
     ],
 )
 
@@ -476,14 +480,20 @@ SCHEMA: dict = {
             "review_rubric": _strict(
                 {
                     "source": SOURCE,
-                    "cohorts": {"type": "array", "items": KEY, "minItems": 1},
                     "scale_min": {"type": "integer"},
                     "scale_max": {"type": "integer"},
                     "scale_labels": TEXTS,
+                    # Per cohort its own rubric: the criteria an application is scored on while
+                    # it is reviewed for that cohort.
                     "criteria": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": _strict({"key": KEY, "name": TEXT, "guidance": TEXT}),
+                        "type": "object",
+                        "minProperties": 1,
+                        "propertyNames": KEY,
+                        "additionalProperties": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": _strict({"key": KEY, "name": TEXT, "guidance": TEXT}),
+                        },
                     },
                     "reviewers_per_application": {
                         "type": "object",
@@ -536,8 +546,51 @@ SCHEMA: dict = {
                     "ends_at": {"format": "toml-local-datetime"},
                     "time_zone": {"type": "string", "format": "time-zone"},
                     "recording_promised": {"type": "boolean"},
+                    "registration_intro": TEXT,
                 },
-                optional=["recording_promised"],
+                optional=["recording_promised", "registration_intro"],
+            ),
+            "faq": _strict(
+                {
+                    "source": SOURCE,
+                    "questions": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": _strict({"key": KEY, "question": TEXT, "answer": TEXT}),
+                    },
+                },
+                optional=["source"],
+            ),
+            "self_check": _strict(
+                {
+                    "source": SOURCE,
+                    "intro": TEXT,
+                    "order": {"type": "array", "items": KEY, "minItems": 1, "uniqueItems": True},
+                    "none_fits": TEXT,
+                    "advice": {
+                        "type": "object",
+                        "propertyNames": KEY,
+                        "additionalProperties": TEXT,
+                    },
+                    "questions": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": _strict(
+                            {
+                                "key": KEY,
+                                "text": TEXT,
+                                "cohorts": {
+                                    "type": "array",
+                                    "items": KEY,
+                                    "minItems": 1,
+                                    "uniqueItems": True,
+                                },
+                                "if_no": TEXT,
+                            }
+                        ),
+                    },
+                },
+                optional=["source"],
             ),
             "references": {
                 "type": "array",
@@ -565,6 +618,8 @@ SCHEMA: dict = {
             "self_assessment",
             "references",
             "glossary_sources",
+            "faq",
+            "self_check",
         ],
     ),
 }
@@ -796,9 +851,18 @@ def _semantic_errors(document: Mapping) -> list[ProgramError]:
     milestones = _get(document, "outcomes", "milestones")
     for cohort_key in milestones if isinstance(milestones, Mapping) else ():
         refer(cohort_key, f"outcomes.milestones.{cohort_key}")
-    rubric_cohorts = _get(document, "review_rubric", "cohorts")
-    for index, cohort_key in enumerate(rubric_cohorts if isinstance(rubric_cohorts, list) else []):
-        refer(cohort_key, f"review_rubric.cohorts.{index}")
+    rubric_criteria = _get(document, "review_rubric", "criteria")
+    for cohort_key in rubric_criteria if isinstance(rubric_criteria, Mapping) else ():
+        refer(cohort_key, f"review_rubric.criteria.{cohort_key}")
+    errors.extend(_self_check_errors(document, refer))
+    for index, activity in enumerate(activities):
+        partner = activity.get("alternates_with") if isinstance(activity, Mapping) else None
+        if isinstance(partner, str) and partner not in activity_keys:
+            add(
+                ProgramError(
+                    f"activities.{index}.alternates_with", f"no activity has the key {partner!r}"
+                )
+            )
 
     for cohort_key, paths in references.items():
         if cohort_key not in cohorts:
@@ -942,6 +1006,75 @@ def _rubric_errors(document: Mapping) -> list[ProgramError]:
             )
         ]
     return []
+
+
+def _self_check_errors(document: Mapping, refer) -> list[ProgramError]:
+    """Every cohort the self-check names is a cohort of the file; each cohort it may suggest has
+    its advice, and each has at least one question."""
+    check = _get(document, "self_check")
+    if not isinstance(check, Mapping):
+        return []
+    errors = []
+    order = check.get("order") if isinstance(check.get("order"), list) else []
+    advice = check.get("advice") if isinstance(check.get("advice"), Mapping) else {}
+    questions = check.get("questions") if isinstance(check.get("questions"), list) else []
+    asked = set()
+    for index, question in enumerate(questions):
+        cohorts = question.get("cohorts") if isinstance(question, Mapping) else None
+        for position, cohort_key in enumerate(cohorts if isinstance(cohorts, list) else []):
+            refer(cohort_key, f"self_check.questions.{index}.cohorts.{position}")
+            asked.add(cohort_key)
+    for index, cohort_key in enumerate(order):
+        refer(cohort_key, f"self_check.order.{index}")
+        if isinstance(cohort_key, str) and cohort_key not in advice:
+            errors.append(ProgramError(f"self_check.advice.{cohort_key}", "is missing"))
+        if isinstance(cohort_key, str) and cohort_key not in asked:
+            errors.append(
+                ProgramError(
+                    f"self_check.order.{index}", f"no question is asked for {cohort_key!r}"
+                )
+            )
+    for cohort_key in advice:
+        refer(cohort_key, f"self_check.advice.{cohort_key}")
+    keys = [q.get("key") for q in questions if isinstance(q, Mapping)]
+    if len(keys) != len(set(keys)):
+        errors.append(ProgramError("self_check.questions", "two questions have the same key"))
+    return errors
+
+
+def warnings(document: Mapping) -> list[ProgramError]:
+    """What a valid program file may still have wrong, worth saying but not refusing the file for:
+    an activity scheduled in the same month for a cohort as the activity it ``alternates_with``
+    (the seed's Learning Network grid prints group coaching in all-team months while its text says
+    they alternate)."""
+    activities = _get(document, "activities")
+    by_key = {
+        a["key"]: a
+        for a in (activities if isinstance(activities, list) else [])
+        if isinstance(a, Mapping) and isinstance(a.get("key"), str)
+    }
+    found = []
+    for index, activity in enumerate(activities if isinstance(activities, list) else []):
+        partner = (
+            by_key.get(activity.get("alternates_with")) if isinstance(activity, Mapping) else None
+        )
+        if partner is None:
+            continue
+        for cohort_key, plan in (activity.get("schedule") or {}).items():
+            other = (partner.get("schedule") or {}).get(cohort_key)
+            if not isinstance(plan, Mapping) or not isinstance(other, Mapping):
+                continue
+            both = sorted(set(plan.get("months") or []) & set(other.get("months") or []))
+            if both:
+                found.append(
+                    ProgramError(
+                        f"activities.{index}.schedule.{cohort_key}.months",
+                        f"{activity.get('name', activity['key'])} should alternate with "
+                        f"{partner.get('name', partner['key'])}, but both are in "
+                        f"{', '.join(both)}",
+                    )
+                )
+    return found
 
 
 def _sharing_errors(document: Mapping, activities: list) -> list[ProgramError]:

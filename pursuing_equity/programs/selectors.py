@@ -223,3 +223,79 @@ def program_page(cycle: Cycle, today: datetime.date | None = None) -> ProgramPag
         real_ends_on=add_months(cycle.ends_on.replace(day=1), -shift),
         data_sharing=data_sharing(document, [section.cohort for section in sections]),
     )
+
+
+def cycles_taking_applications(day: datetime.date) -> list[Cycle]:
+    """Cycles with a cohort whose application deadline is ``day`` or later (1 query)."""
+    return list(
+        Cycle.objects.filter(cohorts__application_deadline__gte=day)
+        .distinct()
+        .order_by("starts_on")
+    )
+
+
+def home_panels(user, day: datetime.date) -> list:
+    """Before applying: while a call for applications is open, people see the informational
+    call's page (registration, FAQ, "which cohort fits us?"); program staff see what the call
+    still needs from them (the join link before it, the recording after it) and the registrations.
+    """
+    from django.urls import reverse
+
+    from pursuing_equity.accounts.rules import can_manage_program
+    from pursuing_equity.core.homes import Panel, Task
+    from pursuing_equity.programs.call import call_times
+    from pursuing_equity.programs.models import CallLinks
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cycles = cycles_taking_applications(day)
+    if not cycles:
+        return []
+    staff = can_manage_program(user)
+    links = (
+        {links.cycle_id: links for links in CallLinks.objects.filter(cycle__in=cycles)}
+        if staff
+        else {}
+    )
+    tasks = []
+    for cycle in cycles:
+        try:
+            times = call_times(cycle.document)
+        except (KeyError, TypeError, ValueError):  # a document without a readable call
+            continue
+        call_on = times.starts_utc.date()
+        if not staff:
+            tasks.append(
+                Task(
+                    text=f"{times.name}, questions and which cohort fits: {cycle}",
+                    url=reverse("call", args=[cycle.slug]),
+                    due=call_on if call_on >= day else None,
+                    detail=times.text if call_on >= day else "Watch the recording",
+                )
+            )
+            continue
+        mine = links.get(cycle.pk)
+        if call_on >= day and not (mine and mine.join_url):
+            text, detail = f"Add the link to join the {times.name.lower()}: {cycle}", times.text
+        elif call_on < day and not (mine and mine.recording_url):
+            text, detail = f"Add the recording of the {times.name.lower()}: {cycle}", times.text
+        else:
+            text, detail = f"{times.name} links and registrations: {cycle}", times.text
+        tasks.append(
+            Task(
+                text=text,
+                url=reverse("call_staff", args=[cycle.slug]),
+                due=call_on if call_on >= day else None,
+                detail=detail,
+            )
+        )
+    if not tasks:
+        return []
+    return [
+        Panel(
+            key="before-applying",
+            heading="Informational call" if staff else "Before you apply",
+            tasks=tuple(tasks),
+            order=19,
+        )
+    ]

@@ -1,4 +1,5 @@
-"""Loading a program file into a cycle: read, validate, then write everything in one transaction."""
+"""Loading a program file into a cycle: read, validate, then write everything in one transaction;
+and the informational call's registrations and the links staff add to it."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 
+from pursuing_equity.core.email import send_templated
 from pursuing_equity.core.services import audit_record
+from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.programs import text as program_text
 from pursuing_equity.programs.dates import (
     demo_shift_for,
@@ -25,8 +29,16 @@ from pursuing_equity.programs.dates import (
     parse_month,
     shift_document,
 )
-from pursuing_equity.programs.models import Activity, ActivityMonth, Cohort, Cycle
+from pursuing_equity.programs.models import (
+    Activity,
+    ActivityMonth,
+    CallLinks,
+    CallRegistration,
+    Cohort,
+    Cycle,
+)
 from pursuing_equity.programs.schema import ProgramError, validate
+from pursuing_equity.programs.schema import warnings as program_warnings
 
 ACTOR_LABEL = "load_program"
 
@@ -51,6 +63,8 @@ class LoadResult:
     cycle: Cycle
     status: Literal["created", "unchanged", "updated"]
     changes: list[Change] = field(default_factory=list)
+    #: What the file may still have wrong (schema.warnings): loaded anyway, but worth a look.
+    warnings: list[ProgramError] = field(default_factory=list)
 
     def summary(self, limit: int = 10) -> str:
         """ "created", "unchanged" or "updated: 3 changes: a, b, c"."""
@@ -173,7 +187,9 @@ def program_load(
     ``shift_months`` every date of the file moves by that many whole months (demo dates). Loading
     the same file again writes nothing; a changed file updates the cycle, its cohorts, activities
     and activity months, deletes what disappeared, and writes one audit entry with the changed
-    key paths and their before and after values. ``slug`` loads the file as another cycle (the
+    key paths and their before and after values. ``warnings`` of the result list what the valid
+    file may still have wrong (``schema.warnings``, e.g. activities that should alternate but
+    share a month). ``slug`` loads the file as another cycle (the
     demo's second, open call).
     """
     document = program_read(path)
@@ -187,13 +203,15 @@ def program_load(
     stored = to_json(document)
     digest = canonical_hash(stored, shift_months)
 
+    found = program_warnings(document)
     existing = Cycle.objects.filter(slug=stored["slug"]).first()
     if existing is not None and existing.source_sha256 == digest:
-        return LoadResult(cycle=existing, status="unchanged")
+        return LoadResult(cycle=existing, status="unchanged", warnings=found)
 
     try:
         with transaction.atomic():
-            return _write(existing, stored, digest, shift_months, actor, Path(path).name)
+            result = _write(existing, stored, digest, shift_months, actor, Path(path).name)
+            return replace(result, warnings=found)
     except ValidationError as error:
         raise ProgramFileError(_validation_errors(error)) from error
     except ProtectedError as error:
@@ -347,3 +365,117 @@ def _validation_errors(error: ValidationError) -> list[ProgramError]:
             for message in messages
         ]
     return [ProgramError("", message) for message in error.messages]
+
+
+# ---------------------------------------------------------------------------------------------
+# The informational call: registrations and the links staff add.
+
+
+def _call_context(cycle: Cycle, links: CallLinks | None, name: str) -> dict[str, Any]:
+    from pursuing_equity.programs.call import call_times
+
+    return {
+        "name": name,
+        "cycle": cycle,
+        "call": call_times(cycle.document),
+        "links": links,
+        "contact_email": cycle.document["contact"]["email"],
+        "call_url": absolute_url(reverse("call", args=[cycle.slug])),
+    }
+
+
+def _send_call_email(cycle: Cycle, links: CallLinks | None, registration: CallRegistration) -> None:
+    send_templated(
+        template_prefix="programs/email/call_registered",
+        context=_call_context(cycle, links, registration.name),
+        to=[registration.email],
+    )
+
+
+def call_register(
+    *, cycle: Cycle, name: str, organization: str, email: str
+) -> tuple[CallRegistration, bool]:
+    """Register a person for ``cycle``'s informational call and email them the call's details:
+    the link to join when staff have added it (else that it follows by email).
+
+    Registering again with the same address (in any case) changes nothing and sends nothing:
+    returns the existing registration and False. Audited (the visitor has no account: the
+    entry's actor is "visitor").
+    """
+    values = {
+        "name": " ".join(str(name).split()),
+        "organization": " ".join(str(organization).split()),
+        "email": str(email).strip().lower(),
+    }
+    with transaction.atomic():
+        existing = CallRegistration.objects.filter(cycle=cycle, email=values["email"]).first()
+        if existing is not None:
+            return existing, False
+        registration = CallRegistration(cycle=cycle, **values)
+        registration.full_clean()
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:  # registered at the same moment from another request
+            return CallRegistration.objects.get(cycle=cycle, email=values["email"]), False
+        links = CallLinks.objects.filter(cycle=cycle).first()
+        if links is not None and links.join_url:
+            registration.join_link_sent_at = timezone.now()
+            registration.save(update_fields=["join_link_sent_at"])
+        audit_record(
+            actor=None,
+            actor_label="visitor",
+            action="call.registered",
+            obj=registration,
+            after={"cycle": cycle.slug, "organization": registration.organization},
+        )
+        _send_call_email(cycle, links, registration)
+    return registration, True
+
+
+def call_links_save(
+    *, actor: Any, cycle: Cycle, join_url: str, join_details: str, recording_url: str
+) -> tuple[CallLinks, int]:
+    """Staff set the informational call's join link, joining details and recording link.
+
+    When a join link is set, everyone registered who has not had it yet is emailed the details
+    (one message each); returns the links and how many people were emailed. Audited.
+    """
+    with transaction.atomic():
+        links = CallLinks.objects.select_for_update().filter(cycle=cycle).first()
+        links = links or CallLinks(cycle=cycle)
+        before = {
+            "join_url": links.join_url,
+            "join_details": links.join_details,
+            "recording_url": links.recording_url,
+        }
+        links.join_url = join_url.strip()
+        links.join_details = join_details.strip()
+        links.recording_url = recording_url.strip()
+        links.full_clean()
+        links.save()
+        waiting = []
+        if links.join_url:
+            waiting = list(
+                CallRegistration.objects.select_for_update().filter(
+                    cycle=cycle, join_link_sent_at__isnull=True
+                )
+            )
+            CallRegistration.objects.filter(pk__in=[r.pk for r in waiting]).update(
+                join_link_sent_at=timezone.now()
+            )
+        audit_record(
+            actor=actor,
+            action="call.links_saved",
+            obj=cycle,
+            before=before,
+            after={
+                "join_url": links.join_url,
+                "join_details": links.join_details,
+                "recording_url": links.recording_url,
+                "emailed": len(waiting),
+            },
+        )
+        for registration in waiting:
+            _send_call_email(cycle, links, registration)
+    return links, len(waiting)

@@ -1,13 +1,25 @@
-"""The program page: the current cycle as the program file describes it. Public."""
+"""The program page (the current cycle as the program file describes it; public), the
+informational call's page (public: registration, FAQ, self-check) and its staff page."""
 
 import os
 
+from allauth.core import ratelimit
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
-from pursuing_equity.programs.models import Cycle
+from pursuing_equity.accounts.rules import can_manage_program, rule_required
+from pursuing_equity.programs import call as call_facts
+from pursuing_equity.programs import services
+from pursuing_equity.programs.forms import CallLinksForm, CallRegistrationForm, SelfCheckForm
+from pursuing_equity.programs.models import CallLinks, Cycle
 from pursuing_equity.programs.selectors import current_cycle, program_page
+
+#: allauth's rate limiter (``ACCOUNT_RATE_LIMITS``), as for the sign-in form: per client address.
+CALL_REGISTER_ACTION = "call_register"
 
 
 def program(request: HttpRequest) -> HttpResponse:
@@ -34,4 +46,118 @@ def _render(request: HttpRequest, cycle: Cycle, *, lead_with_call: bool = False)
         request,
         "programs/program_detail.html",
         {"page": program_page(cycle), "lead_with_call": lead_with_call},
+    )
+
+
+# --- the informational call ------------------------------------------------------------------
+
+
+def call(request: HttpRequest, slug: str) -> HttpResponse:
+    """The informational call: its time in the program's zone and others, the registration form,
+    the join link's and the recording's state, the FAQ and the self-check (a GET form)."""
+    cycle = get_object_or_404(Cycle, slug=slug)
+    document = cycle.document
+    status = 200
+    form = CallRegistrationForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.consume(request, action=CALL_REGISTER_ACTION):
+            form.add_error(
+                None,
+                "Too many registrations from your network in the last hour. Please try again "
+                f"later, or email {document['contact']['email']}.",
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                registration, created = services.call_register(cycle=cycle, **form.cleaned_data)
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        f"You are registered. We emailed the call's details to {registration.email}.",
+                    )
+                else:
+                    messages.info(
+                        request,
+                        f"{registration.email} is already registered for this call; we did not "
+                        "send the details again. Email us if they did not arrive.",
+                    )
+                return redirect(f"{request.path}#register")
+        if status == 200:
+            status = 400
+    questions = call_facts.questions(document)
+    check_form = (
+        SelfCheckForm(request.GET, questions=questions, prefix="check")
+        if "check-submitted" in request.GET
+        else SelfCheckForm(questions=questions, prefix="check")
+    )
+    result = (
+        call_facts.self_check(document, check_form.answers())
+        if check_form.is_bound and check_form.is_valid()
+        else None
+    )
+    times = call_facts.call_times(document)
+    links = CallLinks.objects.filter(cycle=cycle).first()
+    cohorts = {c.key: c for c in cycle.cohorts.all()}
+    return render(
+        request,
+        "programs/call.html",
+        {
+            "cycle": cycle,
+            "doc": document,
+            "call": times,
+            "over": times.is_over(timezone.now()),
+            "links": links,
+            "form": form,
+            "check_form": check_form,
+            "result": result,
+            "suggested": cohorts.get(result.cohort_key) if result and result.cohort_key else None,
+            "faq": document.get("faq", {}).get("questions", []),
+        },
+        status=status,
+    )
+
+
+def _cycle(request: HttpRequest, slug: str) -> Cycle:
+    return get_object_or_404(Cycle, slug=slug)
+
+
+@rule_required(can_manage_program, get_object=_cycle)
+def call_staff(request: HttpRequest, slug: str, obj: Cycle) -> HttpResponse:
+    """Staff add the link to join the call and, after it, the recording; and see who registered."""
+    links = CallLinks.objects.filter(cycle=obj).first()
+    form = CallLinksForm(request.POST or None, instance=links)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _, emailed = services.call_links_save(
+                    actor=request.user, cycle=obj, **form.cleaned_data
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                note = (
+                    f" The link to join was emailed to {emailed} registered "
+                    f"{'person' if emailed == 1 else 'people'}."
+                    if emailed
+                    else ""
+                )
+                messages.success(request, f"The call's links are saved.{note}")
+                return redirect("call_staff", slug=obj.slug)
+        status = 400
+    return render(
+        request,
+        "programs/call_staff.html",
+        {
+            "cycle": obj,
+            "call": call_facts.call_times(obj.document),
+            "form": form,
+            "registrations": list(obj.call_registrations.all()),
+        },
+        status=status,
     )

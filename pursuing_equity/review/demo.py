@@ -318,7 +318,7 @@ def _score_all(staff, reviewers, applications, rng) -> list[Application]:
     for index, application in enumerate(applications):
         application.refresh_from_db()
         needed = services.reviewers_needed(application.current_cohort)
-        rubric = rubric_of(application.cycle.document)
+        rubric = rubric_of(application.cycle.document, application.current_cohort.key)
         strength = rng.uniform(1.8, 4.6)
         available = [
             r

@@ -1,7 +1,7 @@
 """Rubric scores of several reviewers, summarised for program staff: mean, spread, disagreement.
 
 Pure functions, no Django. The rubric (criteria, scale) and the two disagreement thresholds come
-from the program file's ``review_rubric`` table (see :func:`rubric_of`).
+from the program file's ``review_rubric`` table, one rubric per cohort (see :func:`rubric_of`).
 
 **Strong disagreement** (the flag staff see) is raised when, among the reviewers who submitted:
 
@@ -51,13 +51,24 @@ class Rubric:
         return list(zip(range(self.scale_min, self.scale_max + 1), self.scale_labels, strict=True))
 
 
-def rubric_of(document: Mapping) -> Rubric:
-    """The rubric of a program document (``review_rubric``)."""
+def rubric_of(document: Mapping, cohort_key: str) -> Rubric:
+    """The rubric an application is scored on while it is reviewed for the cohort ``cohort_key``
+    (``review_rubric.criteria.<cohort>``; the scale and thresholds are shared by the cohorts).
+
+    Each reviewer assignment belongs to one cohort, so an Action Community application moved to
+    the Learning Network keeps its Action Community reviews as they were scored, and its further
+    (Learning Network) reviews use the Learning Network's criteria. KeyError if the file gives
+    the cohort no rubric.
+    """
     table = document["review_rubric"]
+    try:
+        criteria = table["criteria"][cohort_key]
+    except KeyError:
+        raise KeyError(
+            f"the program file has no review rubric for the cohort {cohort_key!r}"
+        ) from None
     return Rubric(
-        criteria=tuple(
-            Criterion(c["key"], c["name"], c.get("guidance", "")) for c in table["criteria"]
-        ),
+        criteria=tuple(Criterion(c["key"], c["name"], c.get("guidance", "")) for c in criteria),
         scale_min=int(table["scale_min"]),
         scale_max=int(table["scale_max"]),
         scale_labels=tuple(table["scale_labels"]),

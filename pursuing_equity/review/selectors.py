@@ -107,7 +107,7 @@ def submitted_reviews(application: Application):
 
 
 def score_summary(application: Application) -> ScoreSummary:
-    rubric = rubric_of(application.cycle.document)
+    rubric = rubric_of(application.cycle.document, application.current_cohort.key)
     return summarize(rubric, [r.scores for r in submitted_reviews(application)])
 
 

@@ -201,7 +201,7 @@ def review_save(
     review = Review.objects.filter(assignment=assignment).first() or Review(assignment=assignment)
     if review.submitted:
         raise ValidationError("You submitted this review; it can no longer be changed.")
-    rubric = rubric_of(assignment.application.cycle.document)
+    rubric = rubric_of(assignment.application.cycle.document, assignment.cohort.key)
     errors: dict[str, str] = {}
     clean_scores: dict[str, int] = {}
     for criterion in rubric.criteria:

@@ -193,7 +193,7 @@ def _application_page(request, application: Application, *, status: int = 200, *
         "screen": selectors.eligibility(application),
         "documents": current_documents(application),
         "video": current_video(application),
-        "rubric": rubric_of(application.cycle.document),
+        "rubric": rubric_of(application.cycle.document, application.current_cohort.key),
         "reviews": reviews,
         "see_others": see_others,
         "summary": selectors.score_summary(application) if staff else None,
@@ -321,7 +321,7 @@ def review_score(request, pk: int, obj: Application):
     if review is not None and review.submitted:
         messages.info(request, "You submitted this review; here it is with the others.")
         return redirect("review_application", pk=obj.pk)
-    rubric = rubric_of(application.cycle.document)
+    rubric = rubric_of(application.cycle.document, assignment.cohort.key)
     form = ReviewForm(
         request.POST or None,
         rubric=rubric,

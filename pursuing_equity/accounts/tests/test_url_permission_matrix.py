@@ -41,6 +41,8 @@ PUBLIC: dict[str, str] = {
     "program": "the public page of the program: the call for applications is meant to be read",
     "program_detail": "a cycle's public program page, the same as above for one cycle",
     "apply": "the landing page of the call; starting an application has its own rule",
+    "call": "the informational call's public page: anyone may read it, register (rate-limited, "
+    "one registration per address) and use the self-check before applying",
     "application_roster_confirm": "a roster member confirms through the signed token emailed to "
     "them (they may have no account); the token is the permission",
     "calendar_feed": "calendar apps cannot sign in: the feed's secret token is the permission "
@@ -204,6 +206,8 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "cohort_apart_remove": lambda k: {"pk": 10**9},
     "affinity_group_members": lambda k: {"key": k["affinity"]},
     "application_start": lambda k: {"slug": k["cycle"]},
+    "call": lambda k: {"slug": k["cycle"]},
+    "call_staff": lambda k: {"slug": k["cycle"]},
     "application_status": lambda k: {"pk": k["application"]},
     "application_cohort": lambda k: {"pk": k["application"]},
     "application_organization": lambda k: {"pk": k["application"]},

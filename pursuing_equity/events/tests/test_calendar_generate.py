@@ -14,7 +14,7 @@ from pursuing_equity.programs.dates import format_month
 from pursuing_equity.programs.models import ActivityMonth
 from pursuing_equity.programs.tests.test_program_file import (
     ACTION_COMMUNITY_GRID,
-    LEARNING_NETWORK_GRID,
+    LEARNING_NETWORK_FILE_GRID,
 )
 
 ET = ZoneInfo("America/New_York")
@@ -64,7 +64,7 @@ def test_every_audience_gets_the_seed_grid_month_by_month(generated):
         },
         "ac_leadership_workgroup": {(A.LEADERS, p.ac.pk): "ac"},
     }
-    grids = {"ln": LEARNING_NETWORK_GRID, "ac": ACTION_COMMUNITY_GRID}
+    grids = {"ln": LEARNING_NETWORK_FILE_GRID, "ac": ACTION_COMMUNITY_GRID}
     assert set(expected_audiences) == {a.key for a in cycle.activities.all()}
     for kind, audiences in expected_audiences.items():
         found = _by_audience(cycle, kind)
@@ -213,7 +213,7 @@ def test_a_changed_default_time_moves_untouched_events_and_tells_their_people(ge
     p.cycle.save()
     mail.outbox.clear()
     result = calendar_generate(actor=p.staff, cycle=p.cycle)
-    assert result.updated == len(LEARNING_NETWORK_GRID["ln_all_team_meetings"])
+    assert result.updated == len(LEARNING_NETWORK_FILE_GRID["ln_all_team_meetings"])
     event = p.cycle.events.filter(kind="ln_all_team_meetings").order_by("starts_at")[0]
     assert event.starts_at.astimezone(ET).hour == 14
     assert event.sequence == 1

@@ -28,6 +28,7 @@ def run(*args):
 def broken_file(tmp_path):
     document = copy.deepcopy(GOOD)
     document["cohorts"].pop("action_community")
+    document.pop("faq")  # its answers would add one error per placeholder into the cohort
     document["cohorts"]["learning_network"]["team"]["min_size"] = 0
     path = tmp_path / "broken.toml"
     path.write_text(dumps(document), encoding="utf-8")
@@ -95,3 +96,41 @@ def test_the_command_exits_with_status_1_on_a_broken_file(tmp_path):
 def test_demo_dates_and_shift_months_together_are_refused():
     with pytest.raises(CommandError):
         call_command("load_program", str(PROGRAM_FILE), "--demo-dates", "--shift-months", "3")
+
+
+@pytest.mark.django_db
+def test_the_seeds_printed_coaching_months_are_loaded_with_a_warning(tmp_path):
+    """The seed's grid puts Learning Network group coaching in all-team months from July 2023 on,
+    while its text says they alternate: a warning (the file still loads), on stderr."""
+    document = copy.deepcopy(GOOD)
+    coaching = next(a for a in document["activities"] if a["key"] == "ln_group_coaching")
+    coaching["schedule"]["learning_network"]["months"] = [
+        "2023-04",
+        "2023-06",
+        "2023-07",
+        "2023-09",
+        "2023-11",
+        "2024-01",
+        "2024-03",
+        "2024-05",
+    ]
+    path = tmp_path / "as-printed.toml"
+    path.write_text(dumps(document), encoding="utf-8")
+    out, err = run(str(path))
+    assert out == "pursuing-equity-2023: created"
+    assert err.startswith("warning: activities.2.schedule.learning_network.months: ")
+    assert "Group Coaching Virtual Meetings should alternate with All-Team Virtual Meetings" in err
+    assert "2023-07, 2023-09, 2023-11, 2024-01, 2024-03, 2024-05" in err
+    assert Cycle.objects.filter(slug="pursuing-equity-2023").exists()
+
+
+def test_the_program_file_follows_the_text_so_it_loads_without_warnings():
+    from pursuing_equity.programs.schema import warnings
+
+    assert warnings(GOOD) == []
+    coaching = next(a for a in GOOD["activities"] if a["key"] == "ln_group_coaching")
+    meetings = next(a for a in GOOD["activities"] if a["key"] == "ln_all_team_meetings")
+    assert coaching["alternates_with"] == "ln_all_team_meetings"
+    assert not set(coaching["schedule"]["learning_network"]["months"]) & set(
+        meetings["schedule"]["learning_network"]["months"]
+    )

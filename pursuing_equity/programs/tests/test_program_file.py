@@ -194,9 +194,38 @@ def _grid_of(program, cohort):
     return grid
 
 
+# The seed's text says Learning Network group coaching meets on the months without an all-team
+# meeting; its grid prints it in all-team months from July 2023 on. The file follows the text.
+LN_GROUP_COACHING_AS_THE_TEXT_SAYS = [
+    "2023-04",
+    "2023-06",
+    "2023-08",
+    "2023-10",
+    "2023-12",
+    "2024-02",
+    "2024-04",
+    "2024-06",
+]
+
+
+#: The Learning Network's grid as the file has it: the seed's, group coaching as the text says.
+LEARNING_NETWORK_FILE_GRID = {
+    **LEARNING_NETWORK_GRID,
+    "ln_group_coaching": LN_GROUP_COACHING_AS_THE_TEXT_SAYS,
+}
+
+
 def test_activity_grids_match_the_seed_cell_by_cell(program):
-    assert _grid_of(program, "learning_network") == LEARNING_NETWORK_GRID
+    assert _grid_of(program, "learning_network") == LEARNING_NETWORK_FILE_GRID
     assert _grid_of(program, "action_community") == ACTION_COMMUNITY_GRID
+
+
+def test_the_seeds_printed_coaching_months_stay_in_a_comment():
+    text = PROGRAM_FILE.read_text(encoding="utf-8")
+    printed = ", ".join(LEARNING_NETWORK_GRID["ln_group_coaching"][:-1])
+    assert printed + " and " + LEARNING_NETWORK_GRID["ln_group_coaching"][-1] in " ".join(
+        line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")
+    )
 
 
 def _seed_grids(seed: str) -> list[dict[str, list[str]]]:
@@ -292,7 +321,13 @@ def test_outcomes_expectations_framework_and_glossary(program):
 def test_facts_later_features_need(program):
     rubric = program["review_rubric"]
     assert (rubric["scale_min"], rubric["scale_max"]) == (1, 5)
-    assert [c["key"] for c in rubric["criteria"]] == [
+    assert [c["key"] for c in rubric["criteria"]["learning_network"]] == [
+        "initial_equity_work",
+        "leadership_support",
+        "infrastructure_support",
+        "team_composition",
+    ]
+    assert [c["key"] for c in rubric["criteria"]["action_community"]] == [
         "enthusiasm_radical_hope",
         "systemic_racism",
         "leadership_commitment",
@@ -379,3 +414,20 @@ def test_every_text_of_the_file_is_quoted_from_the_seed(program):
         if _normalise(text.render(value, program)) not in seed
     ]
     assert not_in_seed == []
+
+
+def test_the_seeds_ihl_org_slip_is_fixed_to_ihi_org_and_the_file_says_so(program):
+    """The seed prints IHI's links as "ihl.org"; every link of the file is IHI's ihi.org."""
+    urls = [program["contact"]["website"]] + [r["url"] for r in program["references"] if "url" in r]
+    assert all(url.startswith("https://www.ihi.org/") for url in urls)
+    text = PROGRAM_FILE.read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert "ihl.org" not in "\n".join(line for line in text.splitlines() if line not in comments)
+    assert any("ihl.org" in line and "ihi.org" in line for line in comments)
+
+
+def test_the_submit_by_email_texts_say_online_now(program):
+    for cohort in program["cohorts"].values():
+        intro = cohort["application"]["intro"]
+        assert "online application" in intro
+        assert "{text:contact.email}" not in intro

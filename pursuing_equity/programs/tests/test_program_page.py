@@ -138,6 +138,20 @@ def test_deadlines_decisions_and_the_informational_call(client, today):
         in html
     )
     assert "contact your team by December 5, 2022" in html
+    # The items are submitted online now, not by email (the seed's wording is relabelled).
+    assert "submit two items with the online application by November 1, 2022" in html
+    assert "submit three items with the online application by October 21, 2022" in html
+    assert "submit two items to" not in html and "submit three items to" not in html
+    assert reverse("call", args=["pursuing-equity-2023"]) in html
+
+
+def test_program_choices_are_labelled_as_such(client, today):
+    load_cycle()
+    html, page = get(client)
+    meetup = page.text_by_id["forum-meetup"]
+    assert meetup.startswith("IHI Forum meet-up (December 2023, optional) Program choice")
+    assert "Venue: Meeting room shared with registered participants before the Forum" in meetup
+    assert "Not in the Request for Applications" in html
     assert (
         "on a rolling basis through November 1, and you can expect a response from IHI within 30 days"
         in html

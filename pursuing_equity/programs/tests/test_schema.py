@@ -128,6 +128,7 @@ def test_decision_commitment_is_required():
     def edit(d):
         d["cohorts"]["action_community"]["application"].pop("decisions_by")
         d["cohorts"]["action_community"]["application"].pop("decision_text")
+        d.pop("faq")  # its answer about decisions refers to decisions_by
 
     errors = validate(broken(edit))
     assert paths(errors) == ["cohorts.action_community.application.decisions_by"]
@@ -175,3 +176,47 @@ def test_every_error_of_a_file_broken_in_many_ways_is_listed():
 @pytest.mark.parametrize("document", [None, [], "text"])
 def test_a_document_that_is_not_a_table(document):
     assert validate(document) != []
+
+
+def test_each_cohorts_rubric_is_checked_and_refers_to_a_cohort():
+    def edit(d):
+        d["review_rubric"]["criteria"]["learning_network"] = []
+        d["review_rubric"]["criteria"]["other"] = [{"key": "x", "name": "X", "guidance": "G"}]
+
+    assert paths(validate(broken(edit))) == [
+        "cohorts.other",
+        "review_rubric.criteria.learning_network",
+    ]
+
+
+def test_the_self_check_names_cohorts_of_the_file_and_advises_each_it_may_suggest():
+    def edit(d):
+        d["self_check"]["order"].append("other")
+        d["self_check"]["advice"].pop("learning_network")
+        d["self_check"]["questions"][1]["key"] = d["self_check"]["questions"][0]["key"]
+
+    errors = validate(broken(edit))
+    assert paths(errors) == [
+        "cohorts.other",
+        "self_check.advice.learning_network",
+        "self_check.advice.other",
+        "self_check.order.2",
+        "self_check.questions",
+    ]
+    assert "no question is asked for 'other'" in str(errors)
+
+
+def test_faq_answers_may_refer_to_the_files_data_and_are_checked():
+    def edit(d):
+        d["faq"]["questions"][0]["answer"] = "It costs {usd:fees.no_such_fee}."
+        d["faq"]["questions"][1].pop("question")
+
+    assert paths(validate(broken(edit))) == ["faq.questions.0.answer", "faq.questions.1.question"]
+
+
+def test_alternates_with_must_name_an_activity():
+    def edit(d):
+        activity(d, "ln_group_coaching")["alternates_with"] = "no_such_activity"
+
+    errors = validate(broken(edit))
+    assert [e.message for e in errors] == ["no activity has the key 'no_such_activity'"]

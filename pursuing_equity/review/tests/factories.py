@@ -98,8 +98,11 @@ def staff(**kwargs):
     return person(Role.PROGRAM_STAFF, **kwargs)
 
 
-def full_scores(cycle: Cycle, value: int = 4) -> dict[str, int]:
-    return dict.fromkeys(rubric_of(cycle.document).keys, value)
+def full_scores(cycle: Cycle, value: int = 4, cohort_key: str | None = None) -> dict[str, int]:
+    """``value`` for every criterion of ``cohort_key``'s rubric; without a cohort, for every
+    criterion of every cohort's rubric (the scoring service keeps the assignment cohort's)."""
+    keys = [cohort_key] if cohort_key else list(cycle.document["review_rubric"]["criteria"])
+    return {k: value for key in keys for k in rubric_of(cycle.document, key).keys}
 
 
 def submitted_review(*, actor_staff, application, by, value: int = 4):
@@ -108,7 +111,7 @@ def submitted_review(*, actor_staff, application, by, value: int = 4):
     return services.review_save(
         actor=by,
         assignment=assignment,
-        scores=full_scores(application.cycle, value),
+        scores=full_scores(application.cycle, value, application.current_cohort.key),
         comments={},
         video_watched=True,
         submit=True,

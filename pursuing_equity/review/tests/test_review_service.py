@@ -60,3 +60,22 @@ def test_learning_network_reviews_need_no_video(cycle, staff_user):
     )
     review = save(assignment, scores=full_scores(cycle), submit=True)
     assert review.submitted
+
+
+def test_learning_network_applications_are_scored_on_the_learning_network_rubric(cycle, staff_user):
+    application = received(cycle, "learning_network")
+    assignment = services.reviewer_assign(
+        actor=staff_user, application=application, reviewer=reviewer()
+    )
+    with pytest.raises(ValidationError) as error:
+        save(assignment, scores=full_scores(cycle, 4, "action_community"), submit=True)
+    assert {"initial_equity_work", "leadership_support", "infrastructure_support"} <= set(
+        error.value.message_dict
+    )
+    review = save(assignment, scores=full_scores(cycle, 3, "learning_network"), submit=True)
+    assert set(review.scores) == {
+        "initial_equity_work",
+        "leadership_support",
+        "infrastructure_support",
+        "team_composition",
+    }

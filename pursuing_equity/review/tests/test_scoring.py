@@ -18,12 +18,31 @@ RUBRIC = Rubric(
 
 
 def test_rubric_comes_from_the_program_file():
-    rubric = rubric_of(program_document())
+    rubric = rubric_of(program_document(), "action_community")
     assert rubric.keys[0] == "enthusiasm_radical_hope"
     assert len(rubric.criteria) == 7
     assert rubric.scale[0] == (1, "Not evident")
     assert rubric.disagreement_spread == 2
     assert rubric.disagreement_sd == 1.5
+
+
+def test_the_learning_network_has_its_own_rubric_from_the_seeds_criteria():
+    """The seed: IHI is looking for Learning Network teams "that have demonstrated some initial
+    equity work and that have leadership and infrastructure support"."""
+    rubric = rubric_of(program_document(), "learning_network")
+    assert rubric.keys == (
+        "initial_equity_work",
+        "leadership_support",
+        "infrastructure_support",
+        "team_composition",
+    )
+    assert "enthusiasm_radical_hope" not in rubric.keys
+    assert rubric.scale == rubric_of(program_document(), "action_community").scale
+
+
+def test_a_cohort_without_a_rubric_is_named():
+    with pytest.raises(KeyError, match="no review rubric for the cohort 'other'"):
+        rubric_of(program_document(), "other")
 
 
 def test_agreeing_reviewers_are_not_flagged():

@@ -40,6 +40,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file}: {count} error{'s' if count != 1 else ''}; nothing was loaded."
             ) from error
+        for warning in result.warnings:
+            self.stderr.write(f"warning: {warning}")
         cycle = result.cycle
         note = f" (demo dates: shifted {shift:+d} months)" if shift else ""
         self.stdout.write(f"{cycle.slug}: {result.summary()}{note}")
