@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.applications import services as application_services
 from pursuing_equity.applications.models import RosterMember
 from pursuing_equity.applications.tests import factories as af
