@@ -200,9 +200,7 @@ def calendar_manage(request):
 def calendar_generate(request):
     in_view = _managed_cycle(request)
     result = services.calendar_generate(actor=request.user, cycle=in_view.cycle)
-    messages.success(
-        request, f"Calendar generated from the program file for {in_view.cycle}: {result}."
-    )
+    messages.success(request, f"Calendar generated from the program file: {result}.")
     return redirect(reverse("calendar_manage") + in_view.suffix)
 
 
