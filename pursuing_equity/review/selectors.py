@@ -549,30 +549,30 @@ def home_panels(user, day: datetime.date) -> list:
                     urgent=row.clock.days_left <= 0,
                 )
             )
-        # Drafts of every cycle whose deadline is still ahead: the call that is open is
-        # usually for the next cycle, not the running one.
+        # Drafts of every cycle whose deadline is still ahead (the call that is open is usually
+        # for the next cycle, not the running one): one task per cycle, to its "in progress" list.
         drafts = (
             Application.objects.filter(state=State.DRAFT)
             .filter(
                 Q(deadline_override__gte=day)
                 | Q(deadline_override__isnull=True, cohort_choice__application_deadline__gte=day)
             )
-            .select_related("organization", "created_by", "cohort_choice", "cycle")
-            .order_by("cohort_choice__application_deadline", "pk")
+            .select_related("cohort_choice", "cycle")
+            .order_by("cycle__starts_on", "pk")
         )
-        draft_cycles: list[Cycle] = []
+        by_cycle: dict[int, list[Application]] = {}
         for draft in drafts:
-            deadline = deadline_of(draft)
-            if draft.cycle not in draft_cycles:
-                draft_cycles.append(draft.cycle)
-            who = draft.organization or draft.created_by.display_name
+            by_cycle.setdefault(draft.cycle_id, []).append(draft)
+        for waiting in by_cycle.values():
+            draft_cycle = waiting[0].cycle
+            extended = sum(d.deadline_override is not None for d in waiting)
             tasks.append(
                 Task(
-                    text=f"Chase the draft of {who}",
-                    url=reverse("review_draft", args=[draft.pk]),
-                    due=deadline,
-                    detail=f"{draft.cohort_choice.name} · not submitted yet"
-                    + (" · extended" if draft.deadline_override else ""),
+                    text=f"Chase the drafts in progress of {draft_cycle} ({len(waiting)})",
+                    url=reverse("review_queue") + f"?cycle={draft_cycle.slug}&status=in_progress",
+                    due=min(deadline_of(d) for d in waiting),
+                    detail=f"{len(waiting)} not submitted yet"
+                    + (f" · {extended} extended" if extended else ""),
                 )
             )
         panels.append(
@@ -580,16 +580,7 @@ def home_panels(user, day: datetime.date) -> list:
                 key="review-staff",
                 heading=f"Applications, {cycle}",
                 tasks=tuple(tasks),
-                links=(
-                    ("Review queue", reverse("review_queue") + f"?cycle={cycle.slug}"),
-                    *(
-                        (
-                            f"Drafts in progress, {c}",
-                            reverse("review_queue") + f"?cycle={c.slug}&status=in_progress",
-                        )
-                        for c in draft_cycles
-                    ),
-                ),
+                links=(("Review queue", reverse("review_queue") + f"?cycle={cycle.slug}"),),
                 empty="No response is due this week and no draft waits before its deadline.",
                 order=10,
             )
