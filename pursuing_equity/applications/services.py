@@ -686,6 +686,8 @@ def deadline_extend(
                 f"({application.cohort_choice.application_deadline:%B %-d, %Y})."
             }
         )
+    if new_deadline < timezone.localdate():
+        raise ValidationError({"new_deadline": "Choose today or a later date."})
     extension = DeadlineExtension(
         application=application, new_deadline=new_deadline, reason=reason.strip(), granted_by=actor
     )
@@ -694,7 +696,8 @@ def deadline_extend(
     before = {"deadline_override": application.deadline_override}
     application.deadline_override = new_deadline
     application.full_clean()
-    application.save(update_fields=["deadline_override", "updated_at"])
+    # ``updated_at`` stays the applicants' last change, which staff read when chasing drafts.
+    application.save(update_fields=["deadline_override"])
     audit_record(
         actor=actor,
         action="application.deadline_extend",

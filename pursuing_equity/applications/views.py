@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.forms import add_service_errors
@@ -505,6 +506,13 @@ def roster_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @rule_required(rules.can_extend_deadline, get_object=_application)
 def application_extend(request: HttpRequest, pk: int, obj: Application) -> HttpResponse:
+    """Staff give one draft a later deadline; ``next`` (a page of this site) is where they came
+    from, the staff draft page, else the status page."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("application_status", args=[obj.pk])
     form = forms.ExtensionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -517,11 +525,20 @@ def application_extend(request: HttpRequest, pk: int, obj: Application) -> HttpR
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Deadline extended; the extension is in the audit log.")
-            return redirect("application_status", obj.pk)
+            messages.success(
+                request,
+                f"Deadline extended to {form.cleaned_data['new_deadline']:%B %-d, %Y}; "
+                "the extension is in the audit log.",
+            )
+            return redirect(back)
     return render(
         request,
         "applications/extend.html",
-        {"application": obj, "form": form, "deadline": selectors.deadline_of(obj)},
+        {
+            "application": obj,
+            "form": form,
+            "deadline": selectors.deadline_of(obj),
+            "back": back,
+        },
         status=400 if form.errors else 200,
     )

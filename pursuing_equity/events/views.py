@@ -32,7 +32,7 @@ from pursuing_equity.events.models import (
     Event,
     ZoomImport,
 )
-from pursuing_equity.programs.selectors import current_cycle
+from pursuing_equity.programs.selectors import CycleInView, current_cycle, cycle_in_view
 from pursuing_equity.teams.models import Team
 
 
@@ -47,6 +47,15 @@ def _cycle_or_404():
     if cycle is None:
         raise Http404("No program cycle is loaded.")
     return cycle
+
+
+def _managed_cycle(request) -> CycleInView:
+    """The cycle the calendar management pages show: chosen by the page's selector (carried as
+    ``?cycle=`` by their links and forms), else the running (or next) cycle."""
+    in_view = cycle_in_view(request.GET, default=current_cycle)
+    if in_view.cycle is None:
+        raise Http404("No program cycle is loaded.")
+    return in_view
 
 
 def _feed_url(request: HttpRequest, feed: CalendarFeed) -> str:
@@ -164,7 +173,8 @@ def event_edit(request, pk: int):
 
 @rule_required(rules.can_manage_calendar)
 def calendar_manage(request):
-    cycle = _cycle_or_404()
+    in_view = _managed_cycle(request)
+    cycle = in_view.cycle
     kinds = [(a.key, a.name) for a in cycle.activities.order_by("position")]
     kinds.append((FORUM_MEETUP, "IHI Forum meet-up"))
     form = StaffEventFilterForm(request.GET or None, kinds=kinds)
@@ -175,23 +185,30 @@ def calendar_manage(request):
     return render(
         request,
         "events/calendar_manage.html",
-        {"cycle": cycle, "form": form, "events": list(events[:500]), "total": events.count()},
+        {
+            "cycle": cycle,
+            "in_view": in_view,
+            "form": form,
+            "events": list(events[:500]),
+            "total": events.count(),
+        },
     )
 
 
 @require_POST
 @rule_required(rules.can_manage_calendar)
 def calendar_generate(request):
-    cycle = _cycle_or_404()
-    result = services.calendar_generate(actor=request.user, cycle=cycle)
+    in_view = _managed_cycle(request)
+    result = services.calendar_generate(actor=request.user, cycle=in_view.cycle)
     messages.success(request, f"Calendar generated from the program file: {result}.")
-    return redirect("calendar_manage")
+    return redirect(reverse("calendar_manage") + in_view.suffix)
 
 
 @rule_required(rules.can_manage_calendar)
 def activity_dates(request):
     """Set the date and time of every month's event of one activity for one audience at once."""
-    cycle = _cycle_or_404()
+    in_view = _managed_cycle(request)
+    cycle = in_view.cycle
     activities = list(cycle.activities.order_by("position"))
     activity = next((a for a in activities if a.key == request.GET.get("activity")), None)
     audiences = selectors.activity_audiences(cycle, activity) if activity else []
@@ -222,6 +239,7 @@ def activity_dates(request):
         "events/activity_dates.html",
         {
             "cycle": cycle,
+            "in_view": in_view,
             "activities": activities,
             "activity": activity,
             "audiences": audiences,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.utils import timezone
 
@@ -24,6 +26,53 @@ def current_cycle(today: datetime.date | None = None) -> Cycle | None:
     if upcoming:
         return upcoming[0]
     return cycles[-1] if cycles else None
+
+
+#: The query-string parameter that names the cycle a staff page shows (its slug).
+CYCLE_PARAM = "cycle"
+
+
+@dataclass(frozen=True)
+class CycleInView:
+    """The cycle a cycle-dependent staff page shows, every cycle to choose from, and the message
+    for a query string that named no cycle (the page then shows the default)."""
+
+    cycle: Cycle | None
+    choices: tuple[Cycle, ...]
+    error: str = ""
+
+    @property
+    def query(self) -> str:
+        """``cycle=<slug>``, for links and forms that keep the cycle ("" without a cycle)."""
+        return urlencode({CYCLE_PARAM: self.cycle.slug}) if self.cycle else ""
+
+    @property
+    def suffix(self) -> str:
+        """``?cycle=<slug>`` to put after a URL so the next page shows the same cycle."""
+        return f"?{self.query}" if self.cycle else ""
+
+
+def cycle_in_view(
+    query: Mapping[str, str], *, default: Cycle | None | Callable[[], Cycle | None]
+) -> CycleInView:
+    """The cycle a staff page shows: the one the query string names by slug (``?cycle=``), else
+    ``default`` (a cycle, or a function computed only when needed: each page passes the cycle
+    being worked on). An unknown or malformed slug shows the default with a message, never an
+    error page (1 query, plus the default's)."""
+    choices = tuple(Cycle.objects.order_by("-starts_on"))
+    asked = str(query.get(CYCLE_PARAM) or "").strip()
+    if asked:
+        found = next((c for c in choices if c.slug == asked), None)
+        if found is not None:
+            return CycleInView(found, choices)
+    cycle = default() if callable(default) else default
+    error = ""
+    if asked:
+        shown = asked if len(asked) <= 40 else asked[:40] + "…"
+        error = f"There is no cycle “{shown}”." + (
+            f" Showing {cycle}; choose another cycle below." if cycle else ""
+        )
+    return CycleInView(cycle, choices, error)
 
 
 @dataclass(frozen=True)

@@ -21,20 +21,17 @@ STATUS_CHOICES = [
     ("accepted", "Accepted"),
     ("declined", "Declined"),
     ("withdrawn", "Withdrawn"),
-    ("all", "All"),
+    ("in_progress", "In progress (drafts not submitted)"),
+    ("all", "All received"),
 ]
 
 SEND_LETTERS = "send_letters"
 
 
 class QueueFilterForm(forms.Form):
-    cycle = forms.ModelChoiceField(
-        queryset=Cycle.objects.order_by("-starts_on"),
-        to_field_name="slug",
-        required=False,
-        empty_label=None,
-        label="Cycle",
-    )
+    """The queue's filters within the cycle chosen by the page's cycle selector
+    (``programs.selectors.cycle_in_view``; the form carries it as a hidden ``cycle``)."""
+
     cohort = forms.ChoiceField(required=False, label="Cohort")
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label="Status")
     org_type = forms.ChoiceField(

@@ -165,3 +165,23 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Review digest {self.day:%Y-%m-%d}"
+
+
+class DraftReminder(models.Model):
+    """Program staff emailed the people drafting an application a reminder (what is missing, the
+    deadline). Kept so that a second reminder within a short time is not sent by accident."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="draft_reminders"
+    )
+    recipients = models.JSONField(default=list)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Reminder to {', '.join(self.recipients)} ({self.application})"

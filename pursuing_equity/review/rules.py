@@ -50,6 +50,12 @@ def can_send_decision_letter(user, application: Any = None) -> bool:
     return is_program_staff(user)
 
 
+def can_chase_draft(user, application: Any = None) -> bool:
+    """Drafts are the applicants' own until submitted: only staff see them (to remind the team
+    or extend the deadline), never reviewers."""
+    return is_program_staff(user)
+
+
 def can_view_assigned_reviews(user, obj: Any = None) -> bool:
     """A reviewer's list of assignments and conflicts of interest."""
     return has_role(user, REVIEWER)

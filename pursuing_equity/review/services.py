@@ -26,7 +26,7 @@ from pursuing_equity.applications import program, workflow
 from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.services import application_transition
 from pursuing_equity.applications.workflow import State
-from pursuing_equity.core.email import send
+from pursuing_equity.core.email import send, send_templated
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.programs.models import Cohort
@@ -36,6 +36,7 @@ from pursuing_equity.review.models import (
     ConflictOfInterest,
     DecisionLetter,
     DigestSent,
+    DraftReminder,
     Review,
     ReviewerAssignment,
 )
@@ -585,6 +586,105 @@ def letter_send(*, actor: User, application: Application, kind: str) -> Decision
         after={"kind": kind, "subject": composed.subject, "recipients": recipients},
     )
     return letter
+
+
+# --- drafts: reminders -----------------------------------------------------------------------
+
+#: Within this many hours of a reminder, another one of the same draft is sent only when staff
+#: confirm it (a double click, or two staff chasing the same draft, never emails twice).
+REMINDER_QUIET_HOURS = 24
+
+
+def draft_reminder_recipients(application: Application) -> list[str]:
+    """The applicant accounts of a draft: who started it, then the roster members who confirmed
+    their membership while signed in (``applications.rules.is_applicant``). Uses the prefetched
+    roster."""
+    emails = [application.created_by.email.lower()]
+    for member in application.roster.all():
+        if member.confirmed_at is not None and member.email.lower() not in emails:
+            emails.append(member.email.lower())
+    return emails
+
+
+def last_draft_reminder(application: Application) -> DraftReminder | None:
+    return application.draft_reminders.select_related("sent_by").order_by("-sent_at", "-pk").first()
+
+
+def draft_remind(
+    *,
+    actor: User,
+    application: Application,
+    confirm_after: int | None = None,
+    now: datetime.datetime | None = None,
+) -> DraftReminder:
+    """Email the people drafting ``application`` what is still missing, their deadline and the
+    link to continue; recorded and audited. Program staff only; refused once the application is
+    submitted or its deadline has passed (extend it first). Within ``REMINDER_QUIET_HOURS`` of
+    the last reminder it is refused unless ``confirm_after`` is that reminder's id: the person
+    saw it and chose to send another."""
+    from pursuing_equity.applications import selectors as application_selectors
+
+    if not is_program_staff(actor):
+        raise PermissionDenied("Only program staff send reminders about drafts.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Lock the application so that two clicks at once are answered one after the other.
+        Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()
+        application = application_selectors.with_everything(application.pk)
+        if application.state != State.DRAFT:
+            raise ValidationError("This application was submitted; there is no draft to chase.")
+        view = application_selectors.applicant_view(application, now)
+        if view.deadline_passed:
+            raise ValidationError(
+                f"The deadline ({view.deadline:%B %-d, %Y}) has passed, so the team could no "
+                "longer submit: grant an extension first, then remind them."
+            )
+        last = last_draft_reminder(application)
+        if (
+            last is not None
+            and now - last.sent_at < datetime.timedelta(hours=REMINDER_QUIET_HOURS)
+            and confirm_after != last.pk
+        ):
+            sent = timezone.localtime(last.sent_at)
+            raise ValidationError(
+                f"A reminder was already sent on {sent:%B %-d at %-I:%M %p} to "
+                f"{', '.join(last.recipients)}. Send another only if you mean to: use "
+                "“Send another reminder”."
+            )
+        recipients = draft_reminder_recipients(application)
+        reminder = DraftReminder(application=application, recipients=recipients, sent_by=actor)
+        reminder.full_clean()
+        reminder.save()
+        contact = application.cycle.document.get("contact", {}).get("email", "")
+        send_templated(
+            template_prefix="review/email/draft_reminder",
+            context={
+                "application": application,
+                "recipient": application.created_by.display_name,
+                "organization": application.organization.name if application.organization else "",
+                "deadline": view.deadline,
+                "extended": application.deadline_override is not None,
+                "missing": view.missing,
+                "continue_url": absolute_url(view.continue_url),
+                "status_url": absolute_url(reverse("application_status", args=[application.pk])),
+                "contact": contact,
+                "sender": actor.display_name,
+            },
+            to=recipients[:1],
+            cc=recipients[1:],
+            reply_to=[contact] if contact else [],
+        )
+        audit_record(
+            actor=actor,
+            action="review.draft_remind",
+            obj=application,
+            after={
+                "recipients": recipients,
+                "deadline": view.deadline,
+                "missing": list(view.missing),
+            },
+        )
+    return reminder
 
 
 # --- the daily digest -------------------------------------------------------------------------

@@ -7,6 +7,8 @@ urlpatterns = [
     path("review/assigned/", views.review_assigned, name="review_assigned"),
     path("review/conflicts/", views.review_conflict_declare, name="review_conflict_declare"),
     path("review/applications/<int:pk>/", views.review_application, name="review_application"),
+    path("review/drafts/<int:pk>/", views.review_draft, name="review_draft"),
+    path("review/drafts/<int:pk>/remind/", views.review_draft_remind, name="review_draft_remind"),
     path("review/applications/<int:pk>/score/", views.review_score, name="review_score"),
     path(
         "review/applications/<int:pk>/documents/<int:doc>/",

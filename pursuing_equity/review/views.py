@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.applications import program
+from pursuing_equity.applications.forms import ExtensionForm
 from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.selectors import current_documents, current_video
 from pursuing_equity.applications.workflow import State, available, label_for
 from pursuing_equity.core.files import private_download
-from pursuing_equity.programs.models import Cycle
-from pursuing_equity.programs.selectors import current_cycle
+from pursuing_equity.programs.selectors import current_cycle, cycle_in_view
 from pursuing_equity.review import rules, selectors, services
 from pursuing_equity.review.forms import (
     SEND_LETTERS,
@@ -47,10 +50,8 @@ def _team(request, slug: str, **kwargs) -> Team:
     return get_object_or_404(Team.objects.select_related("cohort", "cycle"), slug=slug)
 
 
-def _queue_cycle(form: QueueFilterForm) -> Cycle | None:
-    if form.is_valid() and form.cleaned_data.get("cycle"):
-        return form.cleaned_data["cycle"]
-    return selectors.cycle_being_reviewed()
+def _draft(request, pk: int, **kwargs) -> Application:
+    return get_object_or_404(Application.objects.select_related("cycle"), pk=pk)
 
 
 def _letter_label(kind: str, application: Application) -> str:
@@ -66,13 +67,19 @@ def _letter_label(kind: str, application: Application) -> str:
 
 @rule_required(rules.can_view_review_queue)
 def review_queue(request):
-    form = QueueFilterForm(request.GET or None)
-    cycle = _queue_cycle(form)
-    # The selector shows the cycle the page shows (unbound, it would show the newest cycle).
-    form = QueueFilterForm(request.GET or None, cycle=cycle, initial={"cycle": cycle})
+    in_view = cycle_in_view(request.GET, default=selectors.cycle_being_reviewed)
+    cycle = in_view.cycle
+    form = QueueFilterForm(request.GET or None, cycle=cycle)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = []
-    if cycle is not None:
+    rows, drafts = [], []
+    if cycle is not None and filters.get("status") == "in_progress":
+        drafts = selectors.drafts_in_progress(
+            cycle=cycle,
+            cohort=filters.get("cohort", ""),
+            org_type=filters.get("org_type", ""),
+            region=filters.get("region", ""),
+        )
+    elif cycle is not None:
         rows = selectors.review_queue(
             cycle=cycle,
             cohort=filters.get("cohort", ""),
@@ -99,7 +106,10 @@ def review_queue(request):
         {
             "form": form,
             "cycle": cycle,
+            "in_view": in_view,
+            "in_progress": filters.get("status") == "in_progress",
             "rows": rows,
+            "drafts": drafts,
             "batch": batch,
             "seats": selectors.cohort_seats(cycle) if cycle else [],
             "waitlists": selectors.waitlists(cycle) if cycle else {},
@@ -308,6 +318,61 @@ def review_rank(request, pk: int, obj: Application):
     )
 
 
+# --- drafts: reminders and extensions ---------------------------------------------------------
+
+
+def _draft_page(request, application: Application, *, status: int = 200):
+    application = selectors.draft(application.pk)
+    row = selectors.draft_row(application)
+    last = row.last_reminder
+    recent = last is not None and timezone.now() - last.sent_at < datetime.timedelta(
+        hours=services.REMINDER_QUIET_HOURS
+    )
+    return render(
+        request,
+        "review/draft.html",
+        {
+            "application": application,
+            "row": row,
+            "recipients": services.draft_reminder_recipients(application),
+            "recent_reminder": last if recent else None,
+            "reminders": list(application.draft_reminders.all()),
+            "extensions": list(application.extensions.all()),
+            "extension_form": ExtensionForm(),
+            "back": f"{reverse('review_queue')}?"
+            + urlencode({"cycle": application.cycle.slug, "status": "in_progress"}),
+        },
+        status=status,
+    )
+
+
+@rule_required(rules.can_chase_draft, get_object=_draft)
+def review_draft(request, pk: int, obj: Application):
+    """The staff page of one draft: what is missing, the deadline, reminders and extensions."""
+    if obj.state != State.DRAFT:
+        return redirect("review_application", pk=obj.pk)
+    return _draft_page(request, obj)
+
+
+@require_POST
+@rule_required(rules.can_chase_draft, get_object=_draft)
+def review_draft_remind(request, pk: int, obj: Application):
+    confirm = request.POST.get("confirm_after", "")
+    try:
+        reminder = services.draft_remind(
+            actor=request.user,
+            application=obj,
+            confirm_after=int(confirm) if confirm.isdigit() else None,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Reminder sent to {', '.join(reminder.recipients)}.")
+    if obj.state != State.DRAFT:
+        return redirect("review_application", pk=obj.pk)
+    return redirect("review_draft", pk=obj.pk)
+
+
 # --- scoring ----------------------------------------------------------------------------------
 
 
@@ -465,10 +530,9 @@ def review_letter(request, pk: int, kind: str, obj: Application):
 
 @rule_required(rules.can_view_portfolio)
 def review_portfolio(request):
-    form = QueueFilterForm(request.GET or None)
-    cycle = _queue_cycle(form)
-    # The selector shows the cycle the page shows (unbound, it would show the newest cycle).
-    form = QueueFilterForm(request.GET or None, cycle=cycle, initial={"cycle": cycle})
+    in_view = cycle_in_view(request.GET, default=selectors.cycle_being_reviewed)
+    cycle = in_view.cycle
+    form = QueueFilterForm(request.GET or None, cycle=cycle)
     cohort = form.cleaned_data.get("cohort", "") if form.is_valid() else ""
     return render(
         request,
@@ -476,6 +540,7 @@ def review_portfolio(request):
         {
             "form": form,
             "cycle": cycle,
+            "in_view": in_view,
             "tables": selectors.portfolio(cycle, cohort) if cycle else [],
         },
     )

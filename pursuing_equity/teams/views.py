@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import is_program_staff, rule_required
-from pursuing_equity.programs.selectors import current_cycle
+from pursuing_equity.programs.selectors import CycleInView, current_cycle, cycle_in_view
 from pursuing_equity.teams import cohorts, groups, services
 from pursuing_equity.teams import rules as team_rules
 from pursuing_equity.teams.forms import (
@@ -47,9 +47,16 @@ def _team(request, slug):
     )
 
 
+def _in_view(request) -> CycleInView:
+    """The cycle a staff page of teams shows: chosen by the page's selector, else the running
+    (or next) cycle."""
+    return cycle_in_view(request.GET, default=current_cycle)
+
+
 @rule_required(team_rules.can_list_teams)
 def team_list(request):
-    cycle = current_cycle()
+    in_view = _in_view(request)
+    cycle = in_view.cycle
     teams = (
         list(
             Team.objects.filter(cycle=cycle)
@@ -65,9 +72,11 @@ def team_list(request):
         "teams/team_list.html",
         {
             "cycle": cycle,
+            "in_view": in_view,
             "rows": rows,
             "coached": [team for team in teams if membership_of(request.user).is_coach(team)],
             "can_assign_coaches": team_rules.can_assign_coaches(request.user),
+            "can_build_cohorts": team_rules.can_build_cohorts(request.user),
         },
     )
 
@@ -165,7 +174,10 @@ def _coached_teams(cycle):
 @rule_required(team_rules.can_assign_coaches)
 def team_coaches(request):
     """Program staff name each Action Community team's 1:1 coach (one form per team)."""
-    cycle = _cycle_or_404()
+    in_view = _in_view(request)
+    cycle = in_view.cycle
+    if cycle is None:
+        raise Http404("No program cycle is loaded yet.")
     teams = _coached_teams(cycle)
     failed = None
     if request.method == "POST":
@@ -182,7 +194,7 @@ def team_coaches(request):
                     f"{team.name}: "
                     + (f"{coach.display_name} is the 1:1 coach." if coach else "no 1:1 coach now."),
                 )
-                return redirect("team_coaches")
+                return redirect(reverse("team_coaches") + in_view.suffix)
         failed = form
     rows = []
     unmatched = failed
@@ -198,6 +210,7 @@ def team_coaches(request):
         "teams/team_coaches.html",
         {
             "cycle": cycle,
+            "in_view": in_view,
             "rows": rows,
             "has_errors": failed is not None,
             # Errors of a post that names no team of the page (missing or unknown): no row can
@@ -211,14 +224,26 @@ def team_coaches(request):
 # --- the cohort builder ----------------------------------------------------------------------
 
 
-def _builder_cohort():
-    cycle = current_cycle()
-    return cycle, (cohorts.builder_cohort(cycle) if cycle else None)
+def _builder_cohort(request) -> tuple[CycleInView, object]:
+    """The cycle the builder shows (its selector, carried in every form's action as
+    ``?cycle=``) and that cycle's cohort of small cohorts, if any."""
+    in_view = _in_view(request)
+    cycle = in_view.cycle
+    return in_view, (cohorts.builder_cohort(cycle) if cycle else None)
 
 
-def _render_builder(request, cohort, status: int = 200, **bound):
+def _builder_url(in_view: CycleInView) -> str:
+    return reverse("cohort_builder") + in_view.suffix
+
+
+def _render_builder(request, in_view, cohort, status: int = 200, **bound):
     if cohort is None:
-        return render(request, "teams/cohort_builder.html", {"cohort": None}, status=status)
+        return render(
+            request,
+            "teams/cohort_builder.html",
+            {"cohort": None, "in_view": in_view},
+            status=status,
+        )
     page = cohorts.builder_page(cohort)
     counts = cohorts.cohort_count_choices(cohort)
     current = len(page.cohorts) if len(page.cohorts) in counts else (counts[0] if counts else None)
@@ -237,16 +262,22 @@ def _render_builder(request, cohort, status: int = 200, **bound):
     return render(
         request,
         "teams/cohort_builder.html",
-        {"cohort": cohort, "page": page, "enough_teams": bool(counts), **forms},
+        {
+            "cohort": cohort,
+            "in_view": in_view,
+            "page": page,
+            "enough_teams": bool(counts),
+            **forms,
+        },
         status=status,
     )
 
 
 @rule_required(team_rules.can_build_cohorts)
 def cohort_builder(request):
-    _, cohort = _builder_cohort()
+    in_view, cohort = _builder_cohort(request)
     if request.method != "POST" or cohort is None:
-        return _render_builder(request, cohort)
+        return _render_builder(request, in_view, cohort)
     counts = cohorts.cohort_count_choices(cohort)
     form = BuildForm(request.POST, counts=counts, teams=Team.objects.filter(cohort=cohort).count())
     if form.is_valid():
@@ -284,12 +315,12 @@ def cohort_builder(request):
                 )
             else:
                 messages.info(request, "The solver is working on it. Reload this page in a minute.")
-            return redirect("cohort_builder")
-    return _render_builder(request, cohort, build_form=form)
+            return redirect(_builder_url(in_view))
+    return _render_builder(request, in_view, cohort, build_form=form)
 
 
 def _builder_post(request, form_class, key: str, apply, success: str):
-    _, cohort = _builder_cohort()
+    in_view, cohort = _builder_cohort(request)
     if cohort is None:
         raise Http404("There is no cohort to build.")
     form = form_class(request.POST, cohort=cohort)
@@ -300,8 +331,8 @@ def _builder_post(request, form_class, key: str, apply, success: str):
             add_service_errors(form, error)
         else:
             messages.success(request, success)
-            return redirect("cohort_builder")
-    return _render_builder(request, cohort, **{key: form})
+            return redirect(_builder_url(in_view))
+    return _render_builder(request, in_view, cohort, **{key: form})
 
 
 @require_POST
@@ -350,7 +381,7 @@ def cohort_apart_remove(request, pk: int):
     pair = get_object_or_404(KeepApart, pk=pk)
     cohorts.keep_apart_remove(actor=request.user, pair=pair)
     messages.success(request, "The two teams may be grouped together again.")
-    return redirect("cohort_builder")
+    return redirect(_builder_url(_in_view(request)))
 
 
 @require_POST

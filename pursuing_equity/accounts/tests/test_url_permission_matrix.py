@@ -223,6 +223,8 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "application_withdraw": lambda k: {"pk": k["application"]},
     "application_extend": lambda k: {"pk": k["application"]},
     "review_application": lambda k: {"pk": k["application"]},
+    "review_draft": lambda k: {"pk": k["application"]},
+    "review_draft_remind": lambda k: {"pk": k["application"]},
     "review_score": lambda k: {"pk": k["application"]},
     "review_assign": lambda k: {"pk": k["application"]},
     "review_decide": lambda k: {"pk": k["application"]},
