@@ -55,12 +55,14 @@ def _materials(cohort) -> list[dict]:
     return cohort.cycle.document["cohorts"][cohort.key]["application"].get("materials", [])
 
 
-def document_materials(cohort) -> list[Material]:
-    """The materials that are signed documents to upload (those with signatories)."""
+def required_letters(cohort) -> list[Material]:
+    """The letters the cohort requires, one upload slot each, in the program file's order
+    (``letters.<key>``, whose ``cohorts`` name the cohorts that require it)."""
+    letters = cohort.cycle.document.get("letters", {})
     return [
-        Material(m["key"], m["name"], tuple(m.get("signatories", [])))
-        for m in _materials(cohort)
-        if m.get("signatories")
+        Material(key, letter["name"], (letter["signatory"],))
+        for key, letter in letters.items()
+        if isinstance(letter, dict) and cohort.key in letter["cohorts"]
     ]
 
 

@@ -104,6 +104,24 @@ def current_documents(application: Application) -> dict[str, ApplicationDocument
     return latest
 
 
+@dataclass(frozen=True)
+class LetterSlot:
+    """One required letter and its current version (None until uploaded)."""
+
+    material: program.Material
+    document: ApplicationDocument | None
+
+
+def letter_slots(application: Application) -> list[LetterSlot]:
+    """Every letter the applied-for cohort requires, in the program file's order, each with its
+    latest upload (prefetched application: no queries)."""
+    current = current_documents(application)
+    return [
+        LetterSlot(material, current.get(material.key))
+        for material in program.required_letters(application.cohort_choice)
+    ]
+
+
 def current_video(application: Application) -> TeamVideo | None:
     videos = list(application.videos.all())
     return max(videos, key=lambda v: v.version) if videos else None
@@ -180,7 +198,7 @@ def application_steps(application: Application) -> list[Step]:
     if not application.hopes.strip():
         steps["hopes"].problems.append("Say what your team hopes to achieve.")
     documents = current_documents(application)
-    for material in program.document_materials(cohort):
+    for material in program.required_letters(cohort):
         document = documents.get(material.key)
         if document is None:
             steps["documents"].problems.append(

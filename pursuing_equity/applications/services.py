@@ -331,7 +331,7 @@ def document_upload(
 ) -> ApplicationDocument:
     """Add a new version of a signed letter. PDF only (checked from the content), at most 10 MB."""
     application = _lock_draft(application, None)
-    materials = {m.key: m for m in program.document_materials(application.cohort_choice)}
+    materials = {m.key: m for m in program.required_letters(application.cohort_choice)}
     material = materials.get(kind)
     if material is None:
         raise ValidationError({"kind": "This cohort does not ask for this document."})

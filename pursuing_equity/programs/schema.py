@@ -447,6 +447,19 @@ SCHEMA: dict = {
                 "propertyNames": KEY,
                 "additionalProperties": _strict({"subject": TEXT, "body": TEXT}),
             },
+            "letters": {
+                "type": "object",
+                "properties": {"source": SOURCE},
+                "required": ["source"],
+                "propertyNames": KEY,
+                "additionalProperties": _strict(
+                    {
+                        "name": TEXT,
+                        "signatory": TEXT,
+                        "cohorts": {"type": "array", "items": KEY, "minItems": 1},
+                    }
+                ),
+            },
             "collaborative_assessment": _strict(
                 {
                     "source": SOURCE,
@@ -503,6 +516,7 @@ SCHEMA: dict = {
             "measures",
             "review_rubric",
             "decision_letters",
+            "letters",
             "collaborative_assessment",
             "references",
             "glossary_sources",
@@ -734,6 +748,13 @@ def _semantic_errors(document: Mapping) -> list[ProgramError]:
     sharing = _get(document, "measures", "sharing")
     for cohort_key in sharing if isinstance(sharing, Mapping) else ():
         refer(cohort_key, f"measures.sharing.{cohort_key}")
+    letters = _get(document, "letters")
+    for letter_key, letter in letters.items() if isinstance(letters, Mapping) else ():
+        letter_cohorts = letter.get("cohorts") if isinstance(letter, Mapping) else None
+        for index, cohort_key in enumerate(
+            letter_cohorts if isinstance(letter_cohorts, list) else []
+        ):
+            refer(cohort_key, f"letters.{letter_key}.cohorts.{index}")
     rubric_cohorts = _get(document, "review_rubric", "cohorts")
     for index, cohort_key in enumerate(rubric_cohorts if isinstance(rubric_cohorts, list) else []):
         refer(cohort_key, f"review_rubric.cohorts.{index}")

@@ -285,13 +285,13 @@ def _application(cycle, cohort, organization, submitted, people, rng, letter_pat
         )
         member.full_clean(exclude=["application"])
         member.save()
-    for material in program.document_materials(cohort):
+    for material in program.required_letters(cohort):
         ApplicationDocument.objects.create(
             application=application,
             kind=material.key,
             version=1,
             file=letter_path,
-            original_name="letter-of-commitment.pdf",
+            original_name=f"{material.key.replace('_', '-')}.pdf",
             size=default_storage.size(letter_path),
             sha256="0" * 64,
             signatories=list(material.signatories),
