@@ -115,4 +115,4 @@ def test_the_score_and_staff_pages_link_each_action_community_letter_on_its_own(
         page = client.get(reverse(page_name, args=[application.pk])).content.decode()
         for label, document in (("CEO", ceo), ("Board Chair", chair)):
             url = reverse("review_document", args=[application.pk, document.pk])
-            assert f"Letter of commitment signed by your {label}: <a href=\"{url}\">" in page
+            assert f'Letter of commitment signed by your {label}: <a href="{url}">' in page
