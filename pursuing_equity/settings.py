@@ -132,6 +132,8 @@ LOGOUT_REDIRECT_URL = "program"
 # django-allauth: email is the login; every address is verified before it can sign in.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up asks for the person's name (letters greet them with it) and, optionally, pronouns.
+ACCOUNT_SIGNUP_FORM_CLASS = "pursuing_equity.accounts.forms.SignupForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

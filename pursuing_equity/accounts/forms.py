@@ -11,6 +11,46 @@ from pursuing_equity.accounts.models import ORGANIZATION_ROLES, Organization, Ro
 ANY = [("", "Any")]
 
 
+class NameForm(forms.Form):
+    """The person's name (required: letters and emails greet them with it) and pronouns."""
+
+    full_name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        help_text="As you would like it on letters and emails, for example Ana Reyes.",
+        error_messages={"required": "Enter your name."},
+    )
+    pronouns = forms.CharField(
+        label="Pronouns (optional)",
+        max_length=50,
+        required=False,
+        help_text="For example she/her, he/him or they/them. Shown next to your name.",
+    )
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise ValidationError("Enter your name.")
+        return name
+
+    def clean_pronouns(self) -> str:
+        return " ".join(self.cleaned_data["pronouns"].split())
+
+
+class SignupForm(NameForm):
+    """allauth's sign-up asks for these before the email and password (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    def signup(self, request, user) -> None:
+        from pursuing_equity.accounts import services
+
+        services.profile_update(
+            actor=user,
+            person=user,
+            full_name=self.cleaned_data["full_name"],
+            pronouns=self.cleaned_data["pronouns"],
+        )
+
+
 class OrganizationForm(forms.Form):
     name = forms.CharField(max_length=200)
     org_type = forms.ChoiceField(

@@ -58,6 +58,18 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.preferred_name or self.full_name or self.email
 
+    @property
+    def addressed_as(self) -> str:
+        """The name letters and emails open with ("Dear Ana Reyes"); empty when the person gave
+        none (accounts from before sign-up asked), so that callers greet neutrally, never by the
+        email address."""
+        return self.full_name or self.preferred_name
+
+    @property
+    def name_with_pronouns(self) -> str:
+        """How the person is shown in lists: their name, then their pronouns if they gave any."""
+        return f"{self.display_name} ({self.pronouns})" if self.pronouns else self.display_name
+
     def get_full_name(self) -> str:
         return self.full_name
 

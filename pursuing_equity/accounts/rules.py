@@ -134,6 +134,11 @@ def can_view_home(user, obj: Any = None) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
+def can_edit_own_profile(user, obj: Any = None) -> bool:
+    """Every signed-in person edits their own name and pronouns (never someone else's)."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
 # --- the one way views check a rule ------------------------------------------------------------
 
 

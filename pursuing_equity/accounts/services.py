@@ -244,6 +244,24 @@ def person_invite(
 
 
 @transaction.atomic
+def profile_update(*, actor: User, person: User, full_name: str, pronouns: str = "") -> User:
+    """Set a person's name and pronouns (at sign-up, and from their account page)."""
+    if actor.pk != person.pk:
+        raise ValidationError("People change only their own name and pronouns.")
+    person = User.objects.select_for_update().get(pk=person.pk)
+    before = model_snapshot(person, ["full_name", "pronouns"])
+    person.full_name, person.pronouns = full_name.strip(), pronouns.strip()
+    if not person.full_name:
+        raise ValidationError({"full_name": "Enter your name."})
+    person.full_clean(exclude=["password"])
+    person.save(update_fields=["full_name", "pronouns"])
+    after = model_snapshot(person, ["full_name", "pronouns"])
+    if after != before:
+        audit_record(actor=actor, action="person.profile", obj=person, before=before, after=after)
+    return person
+
+
+@transaction.atomic
 def person_create(
     *,
     actor: User | None,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from pursuing_equity.accounts import rules, selectors, services
 from pursuing_equity.accounts.forms import (
     InviteForm,
+    NameForm,
     OrganizationFilterForm,
     OrganizationForm,
     RoleAssignForm,
@@ -171,3 +172,22 @@ def role_revoke(request, pk: int, obj: RoleAssignment):
     else:
         messages.success(request, f"{label} — role removed.")
     return redirect("people")
+
+
+@rule_required(rules.can_edit_own_profile)
+def profile(request):
+    """The person's own name and pronouns, with the way to their email, password and sign-in."""
+    person = request.user
+    form = NameForm(
+        request.POST or None, initial={"full_name": person.full_name, "pronouns": person.pronouns}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(actor=person, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your name and pronouns are saved.")
+            return redirect("profile")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)

@@ -197,7 +197,8 @@ def _upload_to(instance, filename: str) -> str:
 
 
 class ApplicationDocument(models.Model):
-    """One version of a required document (a material of the program file, e.g. commitment_letter).
+    """One version of a required letter (``kind``: its key in the program file's ``[letters]``,
+    e.g. ceo_letter, board_chair_letter), each letter its own slot.
 
     Every upload is kept; the current document of a kind is its highest version.
     ``signatories`` are the signatures the applicant confirms the letter carries (program file).

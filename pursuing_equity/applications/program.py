@@ -55,13 +55,18 @@ def _materials(cohort) -> list[dict]:
     return cohort.cycle.document["cohorts"][cohort.key]["application"].get("materials", [])
 
 
-def document_materials(cohort) -> list[Material]:
-    """The materials that are signed documents to upload (those with signatories)."""
-    return [
-        Material(m["key"], m["name"], tuple(m.get("signatories", [])))
-        for m in _materials(cohort)
-        if m.get("signatories")
+def required_letters(cohort) -> list[Material]:
+    """The letters the cohort requires, one upload slot each (``letters.<key>``, whose ``cohorts``
+    name the cohorts that require it). PostgreSQL's jsonb keeps no key order, so the order is
+    fixed here: letters more cohorts require first (the CEO's before the Board Chair's), then by key."""
+    letters = cohort.cycle.document.get("letters", {})
+    required = [
+        (key, letter)
+        for key, letter in letters.items()
+        if isinstance(letter, dict) and cohort.key in letter["cohorts"]
     ]
+    required.sort(key=lambda item: (-len(item[1]["cohorts"]), item[0]))
+    return [Material(key, letter["name"], (letter["signatory"],)) for key, letter in required]
 
 
 def video_rules(cohort) -> VideoRules | None:

@@ -104,6 +104,24 @@ def current_documents(application: Application) -> dict[str, ApplicationDocument
     return latest
 
 
+@dataclass(frozen=True)
+class LetterSlot:
+    """One required letter and its current version (None until uploaded)."""
+
+    material: program.Material
+    document: ApplicationDocument | None
+
+
+def letter_slots(application: Application) -> list[LetterSlot]:
+    """Every letter the applied-for cohort requires, in the program file's order, each with its
+    latest upload (prefetched application: no queries)."""
+    current = current_documents(application)
+    return [
+        LetterSlot(material, current.get(material.key))
+        for material in program.required_letters(application.cohort_choice)
+    ]
+
+
 def current_video(application: Application) -> TeamVideo | None:
     videos = list(application.videos.all())
     return max(videos, key=lambda v: v.version) if videos else None
@@ -180,7 +198,7 @@ def application_steps(application: Application) -> list[Step]:
     if not application.hopes.strip():
         steps["hopes"].problems.append("Say what your team hopes to achieve.")
     documents = current_documents(application)
-    for material in program.document_materials(cohort):
+    for material in program.required_letters(cohort):
         document = documents.get(material.key)
         if document is None:
             steps["documents"].problems.append(
@@ -228,6 +246,35 @@ class ApplicantView:
         return self.application.state == State.DRAFT
 
 
+# What the applicant reads while a recorded decision waits for its letter: staff may record a
+# decision days before the letter goes out, and the applicant learns the outcome from the letter.
+IN_PREPARATION = "Decision in preparation"
+
+
+def decision_published(application: Application) -> bool:
+    """Whether the applicant may read the decision: a letter has gone out for it, or the state is
+    the team's own answer to an offer whose letter it had read (uses the prefetched
+    ``decision_letters``)."""
+    from pursuing_equity.applications.workflow import LETTER_STATES
+
+    if application.state not in LETTER_STATES:
+        return False
+    moved = application.cohort_choice_id != application.current_cohort_id
+    if moved and application.state != State.OFFERED:
+        return True
+    return bool(application.decision_letters.all())
+
+
+def applicant_label(application: Application) -> str:
+    """The status the applicant sees: the workflow's applicant label, but a neutral "Decision in
+    preparation" until the decision's letter has gone out."""
+    from pursuing_equity.applications.workflow import LETTER_STATES, label_for
+
+    if application.state in LETTER_STATES and not decision_published(application):
+        return IN_PREPARATION
+    return label_for(application.state, "applicant")
+
+
 def _outcome(application: Application) -> str:
     chose, now = application.cohort_choice.name, application.current_cohort.name
     moved = application.cohort_choice_id != application.current_cohort_id
@@ -250,20 +297,23 @@ def _outcome(application: Application) -> str:
 def applicant_view(application: Application, now: datetime.datetime | None = None) -> ApplicantView:
     """The applicant's view of an application prefetched by :func:`for_applicant` or
     :func:`with_everything` (roster, documents, videos, decision letters): no further queries."""
-    from pursuing_equity.applications.workflow import label_for
-
     now = now or timezone.now()
     draft = application.state == State.DRAFT
+    published = decision_published(application)
     missing = (
         tuple(p for step in application_steps(application) for p in step.problems) if draft else ()
     )
     due = None
-    if application.submitted_at and application.state in (
-        State.SUBMITTED,
-        State.UNDER_REVIEW,
-        State.WAITLISTED,
+    label = applicant_label(application)
+    if application.submitted_at and (
+        application.state in (State.SUBMITTED, State.UNDER_REVIEW, State.WAITLISTED)
+        or label == IN_PREPARATION
     ):
-        cohort = application.current_cohort
+        # A decision in preparation answers the cohort applied for (the Action Community's
+        # decision date, even when the Learning Network offer is part of it).
+        cohort = (
+            application.current_cohort if label != IN_PREPARATION else application.cohort_choice
+        )
         due = program.response_due(
             received_on=timezone.localdate(application.submitted_at),
             response_within_days=cohort.response_within_days,
@@ -271,14 +321,14 @@ def applicant_view(application: Application, now: datetime.datetime | None = Non
         )
     return ApplicantView(
         application=application,
-        label=label_for(application.state, "applicant"),
+        label=label,
         missing=missing,
         deadline=deadline_of(application),
         deadline_passed=draft and deadline_passed(application, now),
         response_due=due,
-        outcome=_outcome(application),
-        offer_open=application.state == State.OFFERED,
-        letters=tuple(application.decision_letters.all()),
+        outcome=_outcome(application) if published else "",
+        offer_open=application.state == State.OFFERED and published,
+        letters=tuple(application.decision_letters.all()) if published else (),
         continue_url=reverse(
             first_step_to_do(application) if draft else "application_status",
             args=[application.pk],
@@ -297,13 +347,15 @@ def first_step_to_do(application: Application) -> str:
 
 def applicant_status(application: Application) -> dict:
     """What the applicant's status page may show: the applicant label and the public steps only."""
-    from pursuing_equity.applications.workflow import APPLICANT_STEPS, label_for
+    from pursuing_equity.applications.workflow import APPLICANT_STEPS
 
-    label = label_for(application.state, "applicant")
+    label = applicant_label(application)
+    # A decision in preparation is still the review step for the applicant.
+    step = "Under review" if label == IN_PREPARATION else label
     return {
         "label": label,
         "steps": APPLICANT_STEPS,
-        "current_index": APPLICANT_STEPS.index(label) if label in APPLICANT_STEPS else None,
+        "current_index": APPLICANT_STEPS.index(step) if step in APPLICANT_STEPS else None,
         "is_draft": application.state == State.DRAFT,
     }
 

@@ -331,7 +331,7 @@ def document_upload(
 ) -> ApplicationDocument:
     """Add a new version of a signed letter. PDF only (checked from the content), at most 10 MB."""
     application = _lock_draft(application, None)
-    materials = {m.key: m for m in program.document_materials(application.cohort_choice)}
+    materials = {m.key: m for m in program.required_letters(application.cohort_choice)}
     material = materials.get(kind)
     if material is None:
         raise ValidationError({"kind": "This cohort does not ask for this document."})
@@ -654,6 +654,11 @@ def application_offer_answer(*, actor: User, application: Application, accept: b
     Accepting makes the team, as a staff acceptance does (the review app's effect); the cohort's
     planned size is no reason to refuse a team the program offered a place.
     """
+    from pursuing_equity.applications.selectors import decision_published
+
+    current = Application.objects.prefetch_related("decision_letters").get(pk=application.pk)
+    if current.state == State.OFFERED and not decision_published(current):
+        raise ValidationError("The offer can be answered once its letter has been sent to you.")
     return application_transition(
         actor=actor,
         application=application,

@@ -329,7 +329,7 @@ def application_hopes(request, pk: int, obj: Application):
 
 @_edit
 def application_documents(request, pk: int, obj: Application):
-    materials = program.document_materials(obj.cohort_choice)
+    materials = program.required_letters(obj.cohort_choice)
     posted = request.POST.get("kind") if request.method == "POST" else None
     current = selectors.current_documents(obj)
     rows = []
@@ -429,7 +429,7 @@ def application_review(request: HttpRequest, pk: int, obj: Application) -> HttpR
             return redirect("application_status", obj.pk)
     context = {
         **_steps_context(obj, "review"),
-        "documents": selectors.current_documents(obj),
+        "letter_slots": selectors.letter_slots(obj),
         "video": selectors.current_video(obj),
         "video_rules": program.video_rules(obj.cohort_choice),
         "submit_errors": errors,

@@ -512,6 +512,19 @@ SCHEMA: dict = {
                 "propertyNames": KEY,
                 "additionalProperties": _strict({"subject": TEXT, "body": TEXT}),
             },
+            "letters": {
+                "type": "object",
+                "properties": {"source": SOURCE},
+                "required": ["source"],
+                "propertyNames": KEY,
+                "additionalProperties": _strict(
+                    {
+                        "name": TEXT,
+                        "signatory": TEXT,
+                        "cohorts": {"type": "array", "items": KEY, "minItems": 1},
+                    }
+                ),
+            },
             "collaborative_assessment": _strict(
                 {
                     "source": SOURCE,
@@ -613,6 +626,7 @@ SCHEMA: dict = {
             "measures",
             "review_rubric",
             "decision_letters",
+            "letters",
             "collaborative_assessment",
             "outcomes",
             "self_assessment",
@@ -863,6 +877,13 @@ def _semantic_errors(document: Mapping) -> list[ProgramError]:
                     f"activities.{index}.alternates_with", f"no activity has the key {partner!r}"
                 )
             )
+    letters = _get(document, "letters")
+    for letter_key, letter in letters.items() if isinstance(letters, Mapping) else ():
+        letter_cohorts = letter.get("cohorts") if isinstance(letter, Mapping) else None
+        for index, cohort_key in enumerate(
+            letter_cohorts if isinstance(letter_cohorts, list) else []
+        ):
+            refer(cohort_key, f"letters.{letter_key}.cohorts.{index}")
 
     for cohort_key, paths in references.items():
         if cohort_key not in cohorts:

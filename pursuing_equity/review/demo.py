@@ -136,6 +136,10 @@ def populate(*, cycle: Cycle, organizations: dict[str, Organization], today, out
             )
             moved.append(application)
     for position, application in enumerate(moved):
+        # The team answers the offer its letter carries.
+        services.letter_send(
+            actor=staff, application=application, kind="action_community_not_selected"
+        )
         application_offer_answer(
             actor=application.created_by,
             application=application,
@@ -157,8 +161,10 @@ def populate(*, cycle: Cycle, organizations: dict[str, Organization], today, out
     for application in Application.objects.filter(cycle=cycle).prefetch_related(
         "cohort_moves__from_cohort"
     ):
+        sent = set(application.decision_letters.values_list("kind", flat=True))
         for kind in services.letters_due(application):
-            services.letter_send(actor=staff, application=application, kind=kind)
+            if kind not in sent:
+                services.letter_send(actor=staff, application=application, kind=kind)
             letters += 1
     _backdate_letters(cycle)
     leaders = _name_leaders(cycle)
@@ -285,13 +291,13 @@ def _application(cycle, cohort, organization, submitted, people, rng, letter_pat
         )
         member.full_clean(exclude=["application"])
         member.save()
-    for material in program.document_materials(cohort):
+    for material in program.required_letters(cohort):
         ApplicationDocument.objects.create(
             application=application,
             kind=material.key,
             version=1,
             file=letter_path,
-            original_name="letter-of-commitment.pdf",
+            original_name=f"{material.key.replace('_', '-')}.pdf",
             size=default_storage.size(letter_path),
             sha256="0" * 64,
             signatories=list(material.signatories),

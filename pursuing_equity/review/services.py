@@ -533,7 +533,9 @@ def letter_compose(application: Application, kind: str) -> letters.Letter:
         application.cycle.document,
         kind,
         {
-            "recipient": application.created_by.display_name,
+            # By name, never by email address; a neutral greeting for accounts without a name.
+            "recipient": application.created_by.addressed_as
+            or f"{application.organization.name} team",
             "organization": application.organization.name,
             "cohort": application.current_cohort.name,
             "feedback": feedback,

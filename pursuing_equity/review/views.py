@@ -18,7 +18,7 @@ from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.applications import program
 from pursuing_equity.applications.forms import ExtensionForm
 from pursuing_equity.applications.models import Application
-from pursuing_equity.applications.selectors import current_documents, current_video
+from pursuing_equity.applications.selectors import current_video, letter_slots
 from pursuing_equity.applications.workflow import State, available, label_for
 from pursuing_equity.core.files import private_download
 from pursuing_equity.programs.selectors import current_cycle, cycle_in_view
@@ -201,7 +201,7 @@ def _application_page(request, application: Application, *, status: int = 200, *
         "status": label_for(application.state, "staff" if staff else "reviewer"),
         "staff": staff,
         "screen": selectors.eligibility(application),
-        "documents": current_documents(application),
+        "letter_slots": letter_slots(application),
         "video": current_video(application),
         "rubric": rubric_of(application.cycle.document, application.current_cohort.key),
         "reviews": reviews,
@@ -419,7 +419,7 @@ def review_score(request, pk: int, obj: Application):
             "application": application,
             "form": form,
             "rubric": rubric,
-            "documents": current_documents(application),
+            "letter_slots": letter_slots(application),
             "video": current_video(application),
         },
         status=status,

@@ -33,6 +33,7 @@ def test_signup_sends_a_confirmation_link_that_signs_the_person_in(client):
     response = client.post(
         "/accounts/signup/",
         {
+            "full_name": "Ana Reyes",
             "email": "applicant@example.org",
             "password1": "a-long-pass-phrase",
             "password2": "a-long-pass-phrase",

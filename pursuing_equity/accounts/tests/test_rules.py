@@ -26,6 +26,7 @@ MATRIX: dict[str, dict[str | None, set[str]]] = {
     "can_invite_person": {None: STAFF_ONLY},
     "can_assign_role": {None: STAFF_ONLY},
     "can_view_home": {None: EVERYONE_SIGNED_IN},
+    "can_edit_own_profile": {None: EVERYONE_SIGNED_IN},
     "can_view_organization": {
         # A reviewer sees only the organizations whose applications they were assigned
         # (review/tests/test_reviewer_visibility.py): none here.

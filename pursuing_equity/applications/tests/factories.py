@@ -95,7 +95,7 @@ def complete(application: Application, *, organization: dict | None = None) -> A
         hopes="Close the hypertension control gap for Black patients.",
     )
     cohort_ = app.cohort_choice
-    for material in program.document_materials(cohort_):
+    for material in program.required_letters(cohort_):
         services.document_upload(
             actor=actor,
             application=app,

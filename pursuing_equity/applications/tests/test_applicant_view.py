@@ -95,3 +95,70 @@ def test_the_home_page_leads_with_the_open_call(client):
     assert reverse("application_start", args=[cycle.slug]) in page
     for cohort in cycle.cohorts.all():
         assert f"{cohort.name}</strong>: apply by" in page
+
+
+def _home_and_status(client, app):
+    home = client.get(reverse("home")).content.decode()
+    status = client.get(reverse("application_status", args=[app.pk])).content.decode()
+    return home, status
+
+
+@pytest.mark.parametrize(
+    ("transition", "data", "kind", "outcome"),
+    [
+        (
+            "not_selected_for_action_community",
+            {"feedback": "Grow the data work first."},
+            "action_community_not_selected",
+            "Not selected for the Action Community. You are offered a place",
+        ),
+        ("accept", {}, "action_community_accept", "Accepted to the Action Community."),
+    ],
+)
+def test_the_outcome_waits_for_its_letter_then_shows_with_it_on_home_and_status(
+    client, personas, transition, data, kind, outcome
+):
+    from pursuing_equity.review.services import letter_send
+
+    cycle = f.open_cycle()
+    app = f.submitted(cycle=cycle)
+    staff = personas.people["staff"]
+    services.application_transition(
+        actor=staff, application=app, transition=transition, **data, **f.NO_REVIEWS
+    )
+    client.force_login(app.created_by)
+    due = app.cohort_choice.decisions_by
+    for page in _home_and_status(client, app):
+        assert "Decision in preparation" in page
+        assert f"By {due:%B} {due.day}, {due.year}" in page
+        assert outcome not in page
+        assert "Grow the data work first." not in page
+        assert "Accept the offer" not in page
+        assert "Decision letters" not in page
+    assert "Status: Decision in preparation" in _home_and_status(client, app)[1]
+
+    letter_send(actor=staff, application=app, kind=kind)
+    home, status = _home_and_status(client, app)
+    for page in (home, status):
+        assert outcome in page
+        assert "Decision in preparation" not in page
+    assert "Status: Decision" in status
+    assert "Decision letters" in status and "Dear " in status  # the letter itself
+    if transition == "not_selected_for_action_community":
+        assert "Answer the offer to join the Learning Network" in home
+        assert "Accept the offer</button>" in status
+
+
+def test_an_offer_cannot_be_answered_before_its_letter_is_sent(client, personas):
+    cycle = f.open_cycle()
+    app = f.submitted(cycle=cycle)
+    services.application_transition(
+        actor=personas.people["staff"],
+        application=app,
+        transition="not_selected_for_action_community",
+        feedback="x",
+        **f.NO_REVIEWS,
+    )
+    client.force_login(app.created_by)
+    client.post(reverse("application_offer", args=[app.pk]), {"answer": "accept"}, follow=True)
+    assert f.fresh(app).state == "offered"

@@ -24,8 +24,13 @@ def test_rules_are_read_from_the_program_file():
     ln = cycle.cohorts.get(key="learning_network")
     assert program.team_rules(ac) == program.TeamRules(3, 7, True)
     assert program.team_rules(ln) == program.TeamRules(3, 7, False)
-    assert [m.signatories for m in program.document_materials(ac)] == [("CEO", "Board Chair")]
-    assert [m.signatories for m in program.document_materials(ln)] == [("CEO",)]
+    assert [(m.key, m.signatories) for m in program.required_letters(ac)] == [
+        ("ceo_letter", ("CEO",)),
+        ("board_chair_letter", ("Board Chair",)),
+    ]
+    assert [(m.key, m.signatories) for m in program.required_letters(ln)] == [
+        ("ceo_letter", ("CEO",))
+    ]
     video = program.video_rules(ac)
     assert (video.min_seconds, video.max_seconds, video.choose_min, video.choose_max) == (
         300,

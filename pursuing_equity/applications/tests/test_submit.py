@@ -30,6 +30,19 @@ def test_submission_is_received_and_acknowledged_with_a_copy():
     assert "Application received" in message.subject
     assert "Close the hypertension control gap" in message.body
     assert "member1@example.org" in message.body
+    assert message.body.startswith(f"Dear {app.created_by.full_name},")
+
+
+@pytest.mark.django_db
+def test_the_acknowledgement_greets_an_account_without_a_name_neutrally():
+    app = f.complete(f.draft(cycle=f.open_cycle()))
+    app.created_by.full_name = ""
+    app.created_by.save()
+    mail.outbox.clear()
+    services.application_submit(actor=app.created_by, application=app)
+    [message] = mail.outbox
+    assert message.body.startswith("Hello,")
+    assert "Dear" not in message.body
 
 
 @pytest.mark.django_db

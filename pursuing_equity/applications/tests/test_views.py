@@ -162,15 +162,16 @@ def test_an_applicant_goes_from_cohort_choice_to_a_complete_draft(client, db):
     )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(
-        reverse("application_documents", args=[app.pk]),
-        {
-            "kind": "commitment_letter",
-            "commitment_letter-file": SimpleUploadedFile("l.pdf", pdf_bytes()),
-            "commitment_letter-signatories": ["CEO", "Board Chair"],
-        },
-    )
-    assert response.status_code == 302
+    for kind, signatory in (("ceo_letter", "CEO"), ("board_chair_letter", "Board Chair")):
+        response = client.post(
+            reverse("application_documents", args=[app.pk]),
+            {
+                "kind": kind,
+                f"{kind}-file": SimpleUploadedFile("l.pdf", pdf_bytes()),
+                f"{kind}-signatories": [signatory],
+            },
+        )
+        assert response.status_code == 302
     response = client.post(
         reverse("application_video", args=[app.pk]),
         {

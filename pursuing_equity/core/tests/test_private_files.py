@@ -104,9 +104,9 @@ def test_a_letter_downloads_as_an_attachment(client):
     document = services.document_upload(
         actor=application.created_by,
         application=application,
-        kind="commitment_letter",
+        kind="ceo_letter",
         upload=apps.pdf_upload(),
-        signatories=["CEO", "Board Chair"],
+        signatories=["CEO"],
     )
     assert RANDOM_NAME.fullmatch(document.file.name.rpartition("/")[2])
     client.force_login(personas.people["staff"])

@@ -86,6 +86,11 @@ def test_required_materials_per_cohort(program):
         "commitment_letter",
     ]
     assert ac["materials"][2]["signatories"] == ["CEO", "Board Chair"]
+    letters = {k: v for k, v in program["letters"].items() if k != "source"}
+    assert {k: (v["signatory"], v["cohorts"]) for k, v in letters.items()} == {
+        "ceo_letter": ("CEO", ["learning_network", "action_community"]),
+        "board_chair_letter": ("Board Chair", ["action_community"]),
+    }
     video = ac["video"]
     assert (video["min_minutes"], video["max_minutes"]) == (5, 15)
     assert [i["key"] for i in video["required_items"]] == [

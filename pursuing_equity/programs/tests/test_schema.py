@@ -108,6 +108,17 @@ def test_activity_months_must_reference_known_cohorts():
     assert "activities.3.schedule.action_comunity" in errors[0].message
 
 
+def test_a_letter_for_an_unknown_cohort_or_with_an_unknown_key_is_refused():
+    def edit(d):
+        d["letters"]["board_chair_letter"]["cohorts"] = ["action_comunity"]
+        d["letters"]["ceo_letter"]["signer"] = "CEO"
+
+    errors = validate(broken(edit))
+    assert paths(errors) == ["cohorts.action_comunity", "letters.ceo_letter.signer"]
+    assert "letters.board_chair_letter.cohorts.0 refer to it" in errors[0].message
+    assert "signer" in errors[1].message
+
+
 def test_wrong_types_are_reported_with_their_paths():
     def edit(d):
         d["cohorts"]["learning_network"]["capacity"] = "forty"

@@ -63,7 +63,7 @@ def received(
             token=secrets.token_urlsafe(16),
             confirmed_at=timezone.now(),
         )
-    for material in program.document_materials(cohort):
+    for material in program.required_letters(cohort):
         ApplicationDocument.objects.create(
             application=application,
             kind=material.key,

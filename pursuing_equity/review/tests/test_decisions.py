@@ -101,6 +101,11 @@ def test_not_selected_offers_the_learning_network_and_the_team_accepts_it(cycle,
     move = CohortMove.objects.get(application=application)
     assert (move.from_cohort.key, move.to_cohort.key) == ("action_community", "learning_network")
     assert services.letters_due(application) == ["action_community_not_selected"]
+    with pytest.raises(ValidationError, match="once its letter has been sent"):
+        application_offer_answer(actor=application.created_by, application=application, accept=True)
+    services.letter_send(
+        actor=staff_user, application=application, kind="action_community_not_selected"
+    )
     application_offer_answer(actor=application.created_by, application=application, accept=True)
     application.refresh_from_db()
     assert application.state == "accepted"
@@ -123,6 +128,9 @@ def test_a_team_that_declines_the_offer_gets_no_second_letter(cycle, staff_user)
         application=application,
         decision="not_selected_for_action_community",
         feedback="Build the data first.",
+    )
+    services.letter_send(
+        actor=staff_user, application=application, kind="action_community_not_selected"
     )
     application_offer_answer(actor=application.created_by, application=application, accept=False)
     application.refresh_from_db()

@@ -99,3 +99,21 @@ def test_the_queue_opens_on_the_cycle_with_applications_awaiting_a_decision(
     page = response.content.decode()
     assert f'<option value="{newer.slug}" selected>' in page
     assert application.organization.name in response.content.decode()
+
+
+def test_the_score_and_staff_pages_link_each_action_community_letter_on_its_own(
+    cycle, staff_user, client
+):
+    from django.urls import reverse
+
+    application = received(cycle, "action_community")
+    ceo = application.documents.get(kind="ceo_letter")
+    chair = application.documents.get(kind="board_chair_letter")
+    person = reviewer()
+    services.reviewer_assign(actor=staff_user, application=application, reviewer=person)
+    for who, page_name in ((person, "review_score"), (staff_user, "review_application")):
+        client.force_login(who)
+        page = client.get(reverse(page_name, args=[application.pk])).content.decode()
+        for label, document in (("CEO", ceo), ("Board Chair", chair)):
+            url = reverse("review_document", args=[application.pk, document.pk])
+            assert f'Letter of commitment signed by your {label}: <a href="{url}">' in page

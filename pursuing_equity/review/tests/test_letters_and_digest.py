@@ -47,6 +47,28 @@ def test_staff_preview_the_letter_before_sending(client, cycle, staff_user):
     assert "Your data work is promising." in message.body
 
 
+def test_the_letter_greets_the_applicant_by_name_never_by_email(cycle, staff_user):
+    application = not_selected(cycle, staff_user)
+    application.created_by.full_name = "Ana Reyes"
+    application.created_by.save()
+    sent = services.letter_send(
+        actor=staff_user, application=application, kind="action_community_not_selected"
+    )
+    assert sent.body.startswith("Dear Ana Reyes,")
+
+
+def test_an_account_without_a_name_gets_a_neutral_greeting(cycle, staff_user):
+    application = not_selected(cycle, staff_user)
+    person = application.created_by
+    person.full_name = person.preferred_name = ""
+    person.save()
+    sent = services.letter_send(
+        actor=staff_user, application=application, kind="action_community_not_selected"
+    )
+    assert sent.body.startswith(f"Dear {application.organization.name} team,")
+    assert person.email not in sent.body
+
+
 def test_a_letter_is_never_sent_twice(cycle, staff_user):
     application = not_selected(cycle, staff_user)
     services.letter_send(
