@@ -277,7 +277,6 @@ MEASURES = _strict(
             "type": "array",
             "items": {"type": "string", "minLength": 1},
             "minItems": 1,
-            "uniqueItems": True,
         },
         "sharing": {
             "type": "object",
