@@ -121,7 +121,7 @@ def measure_dashboard_export(request, team_slug: str, measure_slug: str, fmt: st
     if fmt != "csv":
         raise Http404("Downloads are CSV or XLSX.")
     name = request.GET.get("table", "rates")
-    if name not in TABLES:
+    if name not in tables:
         raise Http404("No such table.")
     return exports.csv_response(tables[name], _filename(obj, name, "csv"))
 

@@ -123,3 +123,32 @@ def test_a_peer_sees_no_adjusted_rate_built_on_a_small_cell(client, world):
     assert any(r[3] != "—" for r in team_rows[labels["aian"]]) or all(
         r[-1].startswith("no patients") for r in team_rows[labels["aian"]]
     )
+
+
+def export(client, user, m, table="adjusted"):
+    client.force_login(user)
+    url = reverse(
+        "measure_dashboard_export",
+        kwargs={"team_slug": m.team.slug, "measure_slug": m.slug, "fmt": "csv"},
+    )
+    return client.get(f"{url}?table={table}")
+
+
+@pytest.mark.django_db
+def test_the_adjusted_rates_download_as_csv_as_the_viewer_sees_them(client, world):
+    import csv
+    import io
+
+    def rows(user):
+        response = export(client, user, world.extract_measure)
+        assert response.status_code == 200
+        text = b"".join(response.streaming_content if response.streaming else [response.content])
+        return list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
+
+    team = rows(world.people["team_member"])
+    assert {r["standard"] for r in team} == {"Age-adjusted (2000 U.S. standard)"}
+    assert all(r["adjusted_rate_percent"] for r in team if r["group"] == "white")
+    peer = rows(world.people["ac_peer"])
+    hidden = [r for r in peer if r["note"].startswith("hidden outside the team")]
+    assert hidden and all(r["adjusted_rate_percent"] == "" for r in hidden)
+    assert export(client, world.people["team_member"], world.measure).status_code == 404
