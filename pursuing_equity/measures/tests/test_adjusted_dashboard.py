@@ -152,3 +152,19 @@ def test_the_adjusted_rates_download_as_csv_as_the_viewer_sees_them(client, worl
     hidden = [r for r in peer if r["note"].startswith("hidden outside the team")]
     assert hidden and all(r["adjusted_rate_percent"] == "" for r in hidden)
     assert export(client, world.people["team_member"], world.measure).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_upload_pages_say_ages_are_welcome_and_were_counted(client, world):
+    m = measure(world.ac_team, world.people["team_member"], name="Diabetes A1c control")
+    client.force_login(world.people["team_member"])
+    kwargs = {"team_slug": m.team.slug, "measure_slug": m.slug}
+    form = client.get(reverse("measure_upload_extract", kwargs=kwargs)).text
+    assert "Add an <code>age</code> column" in form
+    data = age_extract_csv(start=datetime.date(2024, 1, 1), months=1, patients=50, seed=1)
+    response = client.post(
+        reverse("measure_upload_extract", kwargs=kwargs),
+        {"file": SimpleUploadedFile("e.csv", data)},
+        follow=True,
+    )
+    assert "its groups were also counted by age band" in response.text
