@@ -471,8 +471,8 @@ def chart_specs(view: AdjustedView) -> dict[str, dict]:
 
     specs = {}
     for name, field, title in (
-        ("adjusted", "rate", f"{view.standard_label}, percent"),
-        ("crude", "crude", "Crude rate, percent"),
+        ("adjusted", "rate", "Age-adjusted rate (%)"),
+        ("crude", "crude", "Crude rate (%)"),
     ):
         values = [
             {
@@ -487,34 +487,39 @@ def chart_specs(view: AdjustedView) -> dict[str, dict]:
         ]
         base = alt.Chart(alt.Data(values=values)).encode(
             x=alt.X("period:T", title="Period", axis=alt.Axis(format="%b %Y", labelAngle=-40)),
-            color=alt.Color("group:N", title=view.stratifier_label),
         )
+        quiet = alt.Color("group:N", legend=None)
         y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False))
         tooltip = [
             alt.Tooltip("group:N", title="Group"),
             alt.Tooltip("period:T", title="Period", format="%B %Y"),
             alt.Tooltip("value:Q", title=title, format=".1f"),
         ]
-        layers = [base.mark_line().encode(y=y)]
+        layers = [base.mark_line().encode(y=y, color=quiet)]
         if field == "rate":
             tooltip += [
                 alt.Tooltip("low:Q", title="95% interval from", format=".1f"),
                 alt.Tooltip("high:Q", title="to", format=".1f"),
             ]
-            layers.append(base.mark_rule(opacity=0.5).encode(y="low:Q", y2="high:Q"))
+            layers.append(base.mark_rule(opacity=0.5).encode(y="low:Q", y2="high:Q", color=quiet))
         layers.append(
             base.mark_point(filled=True, size=60).encode(
-                y=y, shape=alt.Shape("group:N", title=view.stratifier_label), tooltip=tooltip
+                y=y,
+                color=alt.Color("group:N", title=view.stratifier_label),
+                shape=alt.Shape("group:N", title=view.stratifier_label),
+                tooltip=tooltip,
             )
         )
         spec = (
             alt.layer(*layers)
+            .resolve_legend(color="independent")
             .properties(width="container", height=charts.HEIGHT)
             .configure_axis(labelColor=charts.INK, titleColor=charts.INK)
             .to_dict()
         )
         spec["description"] = (
-            f"{title} of each group by period. The table below the chart gives the numbers."
+            f"{title} of each group by period ({view.standard_label if field == 'rate' else 'not age-adjusted'}). "
+            "The table below the chart gives the numbers."
         )
         spec["autosize"] = {"type": "fit", "contains": "padding"}
         specs[f"adjusted_{name}" if name == "crude" else name] = spec

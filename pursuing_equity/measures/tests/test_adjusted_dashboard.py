@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pursuing_equity.measures import dashboards, services
+from pursuing_equity.measures import charts, dashboards, services
 from pursuing_equity.measures.models import AgeCount, Measure
 from pursuing_equity.measures.sample_extract import age_extract_csv
 from pursuing_equity.measures.tests.dashboard_data import make_world
@@ -75,6 +75,8 @@ def test_the_team_sees_age_adjusted_rates_for_the_measure_fed_by_an_extract_with
     stored = dashboards.measure_dashboard(world.extract_measure, world.people["team_member"])
     assert stored.adjusted.bands == ("15-44", "45-64", "65-74", "75+")
     assert "adjusted" in stored.specs and "adjusted_crude" in stored.specs
+    charts.validate(stored.specs["adjusted"])
+    charts.validate(stored.specs["adjusted_crude"])
 
 
 @pytest.mark.django_db
