@@ -243,6 +243,71 @@ def _band_label_sql(
     return label
 
 
+def band_of(raw: Any) -> tuple[str | None, str | None]:
+    """The age band of a counts file's ``age_band`` cell, or the problem with it (named)."""
+    label = str(raw).strip()
+    try:
+        ageadjust.us2000_standard([label])
+    except InputError as exc:
+        return None, f"age band “{label}”: {exc.message}"
+    return label, None
+
+
+def counts_age_rows(
+    measure: Measure, rows: Sequence[dict[str, Any]], banded: Sequence[tuple], checked: Checked
+) -> list[dict[str, Any]]:
+    """Age-band rows of a counts file (``banded``: (record, period, stratifier, group, band,
+    numerator, denominator)) checked against its group rows (``rows``): each group's bands must
+    add up to its row. The total's bands, when not given, are those of the first stratifier
+    with bands; every stratifier's bands must then add up to them."""
+    marginal = {(r["period"], r["stratifier"], r["group"]): r for r in rows}
+    sums: dict[tuple[str, str, str], list] = {}
+    out: list[dict[str, Any]] = []
+    for rec, period, stratifier, group, band, x, n in banded:
+        key = (period.isoformat(), stratifier, group)
+        total = sums.setdefault(key, [0, 0, rec])
+        total[0] += x
+        total[1] += n
+        out.append(
+            {"period": key[0], "stratifier": stratifier, "group": group, "age_band": band,
+             "numerator": x, "denominator": n}
+        )  # fmt: skip
+    for key, (x, n, rec) in sums.items():
+        row = marginal.get(key)
+        if row is None or (row["numerator"], row["denominator"]) != (x, n):
+            said = "has no row of its own" if row is None else (
+                f"has {row['numerator']}/{row['denominator']} in its own row"
+            )  # fmt: skip
+            checked.add(
+                f"the age-band rows of {key[2]} ({key[1]}, {key[0][:7]}) add up to {x}/{n}, but "
+                f"the group {said}; give every group its row and bands that add up to it",
+                row=rec.row,
+                column="numerator",
+                letter=rec.letters.get("numerator"),
+            )
+    band_totals: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(dict)
+    for r in out:
+        cell = band_totals[(r["period"], r["stratifier"])].setdefault(r["age_band"], [0, 0])
+        cell[0] += r["numerator"]
+        cell[1] += r["denominator"]
+    for period in sorted({p for p, _ in band_totals}):
+        present = [s for s in [OVERALL, *measure.stratifiers] if (period, s) in band_totals]
+        base = band_totals[(period, present[0])]
+        if present[0] != OVERALL:
+            out += [
+                {"period": period, "stratifier": OVERALL, "group": ALL, "age_band": b,
+                 "numerator": x, "denominator": n}
+                for b, (x, n) in base.items()
+            ]  # fmt: skip
+        for s in present[1:]:
+            if band_totals[(period, s)] != base:
+                checked.add(
+                    f"the age-band rows of {s} in {period[:7]} do not add up to those of "
+                    f"{present[0]}: each stratifier counts the same patients in each age band"
+                )
+    return out if not checked.problems else []
+
+
 # --------------------------------------------------------------------------------------------
 # The dashboard's section
 

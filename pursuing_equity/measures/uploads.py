@@ -35,7 +35,7 @@ from pursuing_equity.measures import adjusted, categories, periods
 from pursuing_equity.measures.models import ALL, OVERALL, Measure
 
 COLUMNS: tuple[str, ...] = ("period", "stratifier", "group", "numerator", "denominator")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("group_name",)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("group_name", "age_band")
 MAX_COUNTS_BYTES = 5 * 1024 * 1024
 #: An .xlsx counts file unpacked: 50,000 rows of the template are about 25 MB of sheet XML.
 MAX_XLSX_UNPACKED_BYTES = 40 * 1024 * 1024
@@ -398,8 +398,9 @@ def check_records(
     checked = checked or Checked()
     frequency = measure.frequency
     current = periods.start_of(today, frequency)
-    seen: dict[tuple[datetime.date, str, str], int] = {}
+    seen: dict[tuple, int] = {}
     good: list[tuple[Record, datetime.date, str, str, int, int]] = []
+    banded: list[tuple[Record, datetime.date, str, str, str, int, int]] = []
     filled = 0
     for rec in records:
         cells, row = rec.cells, rec.row
@@ -473,18 +474,31 @@ def check_records(
                 "numerator",
             )
             ok = False
+        band = None
+        if not _blank(cells.get(adjusted.AGE_BAND)):
+            band, problem = adjusted.band_of(cells[adjusted.AGE_BAND])
+            if problem:
+                add(problem, adjusted.AGE_BAND)
+                ok = False
+                band = str(cells[adjusted.AGE_BAND]).strip()  # a band row all the same
         if period is not None and group is not None:
-            key = (period, stratifier, group)
+            key = (period, stratifier, group) if band is None else (period, stratifier, group, band)
             if key in seen:
+                what = "stratifier and group" if band is None else "stratifier, group and age band"
                 add(
-                    f"duplicates row {seen[key]}: the same period, stratifier and group "
-                    f"({periods.text(period, frequency)}, {stratifier}, {group}) appear twice",
+                    f"duplicates row {seen[key]}: the same period, {what} "
+                    f"({periods.text(period, frequency)}, {stratifier}, {group}"
+                    f"{'' if band is None else ', ' + band}) appear twice",
                     "group",
                 )
                 ok = False
             else:
                 seen[key] = row
-        if ok:
+        if ok and band is not None:
+            banded.append(
+                (rec, period, stratifier, group, band, counts["numerator"], counts["denominator"])
+            )
+        elif ok:
             good.append(
                 (rec, period, stratifier, group, counts["numerator"], counts["denominator"])
             )
@@ -496,6 +510,10 @@ def check_records(
     if checked.problems:
         return checked
     checked.rows = _with_totals(measure, good, checked)
+    if banded and checked.rows:
+        checked.age_rows = adjusted.counts_age_rows(measure, checked.rows, banded, checked)
+        if checked.problems:
+            checked.rows, checked.age_rows = [], []
     return checked
 
 

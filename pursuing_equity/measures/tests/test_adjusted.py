@@ -319,3 +319,65 @@ def test_a_hidden_reference_hides_every_gap(bp):
     black = {p.group: p for p in view.points}["black"]
     assert black.rate is not None and black.difference is None
     assert np.isfinite(black.rate)
+
+
+COUNTS_HEADER = "period,stratifier,group,age_band,numerator,denominator"
+
+
+def counts_file(*lines: str) -> bytes:
+    return ("\n".join([COUNTS_HEADER, *lines]) + "\n").encode()
+
+
+@pytest.mark.django_db
+def test_counts_uploaded_by_age_band_feed_the_age_adjusted_rates(bp):
+    from pursuing_equity.measures.uploads import check_counts_file
+
+    data = counts_file(
+        "2024-01,overall,all,,21,45",
+        "2024-01,race_ethnicity,white,,11,20",
+        "2024-01,race_ethnicity,black,,10,25",
+        "2024-01,language,en,,21,45",
+        "2024-01,race_ethnicity,white,15-44,8,10",
+        "2024-01,race_ethnicity,white,45-64,3,10",
+        "2024-01,race_ethnicity,black,15-44,4,5",
+        "2024-01,race_ethnicity,black,45-64,6,20",
+    )
+    checked = check_counts_file(bp, "c.csv", data, today=TODAY)
+    assert checked.ok, checked.problems
+    got = {(r["stratifier"], r["group"], r["age_band"]): r["denominator"] for r in checked.age_rows}
+    assert got[("overall", "all", "45-64")] == 30  # the total's bands, from the groups'
+    assert len(checked.rows) == 4  # the band rows are not groups of their own
+    rows = [AgeCountRow(JAN, r["stratifier"], r["group"], r["age_band"], r["numerator"],
+                        r["denominator"]) for r in checked.age_rows]  # fmt: skip
+    view = adjusted.adjusted_view(
+        bp, rows, stratifier="race_ethnicity", groups=["black", "white"], settings=ChartSettings()
+    )
+    std = ageadjust.us2000_standard(["15-44", "45-64"])
+    black = ageadjust.direct([4, 6], [5, 20], std, multiplier=100)
+    assert {p.group: p.rate for p in view.points}["black"] == pytest.approx(
+        black.adjusted_rate, abs=1e-3
+    )
+
+
+@pytest.mark.django_db
+def test_age_band_rows_that_do_not_add_up_or_cannot_be_mapped_are_named(bp):
+    from pursuing_equity.measures.uploads import check_counts_file
+
+    data = counts_file(
+        "2024-01,race_ethnicity,white,,11,20",
+        "2024-01,race_ethnicity,black,,10,25",
+        "2024-01,language,en,,21,45",
+        "2024-01,race_ethnicity,white,15-44,8,10",
+        "2024-01,race_ethnicity,white,45-64,3,9",
+        "2024-01,race_ethnicity,black,18-44,4,5",
+    )
+    checked = check_counts_file(bp, "c.csv", data, today=TODAY)
+    found = [(p.row, p.column, p.message) for p in checked.problems]
+    assert found[0][:2] == (7, "age_band") and "age band “18-44”" in found[0][2]
+    assert len(found) == 1  # nothing is added up while a band cannot be read
+    fixed = data.replace(b"18-44", b"15-44")
+    checked = check_counts_file(bp, "c.csv", fixed, today=TODAY)
+    messages = [str(p) for p in checked.problems]
+    assert any("the age-band rows of white (race_ethnicity, 2024-01) add up to 11/19" in m
+               for m in messages), messages  # fmt: skip
+    assert checked.rows == [] and checked.age_rows == []
