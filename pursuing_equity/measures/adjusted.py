@@ -3,7 +3,8 @@
 Where the data come from: a patient-level extract with an ``age`` column (whole years) or an
 ``age_band`` column (labels such as ``"45-64"`` or ``"75+"``) is counted, besides the usual
 groups, by group × age band (:func:`extract_age_rows`, one DuckDB scan per stratifier); the
-counts are stored per submitted period as :class:`~.models.AgeCount`. Ages are counted in the
+counts are stored per submitted period as :class:`~.models.AgeCount`. A counts file may carry
+them too: rows with an ``age_band`` that add up to their group's row (:func:`counts_age_rows`). Ages are counted in the
 program file's ``[measures] age_bands`` (default :data:`DEFAULT_BANDS`), which must fall on the
 2000 U.S. standard's age groups; an ``age_band`` label that does not is refused, named.
 
