@@ -60,8 +60,9 @@ from django.db.models import Q
 from equitystats import compare, disparity, gaps, quality, spc, standards, stratify, suppress
 from equitystats.errors import InputError
 from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
+from pursuing_equity.measures import adjusted, results
 from pursuing_equity.measures import periods as period_text
-from pursuing_equity.measures import results
+from pursuing_equity.measures.adjusted import AdjustedView
 from pursuing_equity.measures.annotations import Annotation, normalise
 from pursuing_equity.measures.categories import categories, group_label
 from pursuing_equity.measures.models import ALL, OVERALL, Aim, Measure, Submission
@@ -70,7 +71,9 @@ from pursuing_equity.measures.rules import (
     can_view_unsuppressed_measures,
 )
 from pursuing_equity.measures.selectors import (
+    AgeCountRow,
     CountRow,
+    current_age_counts_by_measure,
     current_counts,
     current_counts_by_measure,
 )
@@ -127,6 +130,8 @@ class ChartSettings:
     min_group_denominator: int = MIN_GROUP_DENOMINATOR
     ordered_stratifiers: tuple[str, ...] = ORDERED_STRATIFIERS
     zero_beside: bool = True  # suppress_zero_beside_suppressed
+    age_standard: str = adjusted.US2000  # and the bands of ages: measures.adjusted
+    age_bands: tuple[str, ...] = adjusted.DEFAULT_BANDS
 
 
 def chart_settings(cycle) -> ChartSettings:
@@ -139,6 +144,8 @@ def chart_settings(cycle) -> ChartSettings:
         threshold=int(facts.get("suppression_threshold", suppress.DEFAULT_THRESHOLD)),
         min_group_denominator=int(facts.get("min_group_denominator", MIN_GROUP_DENOMINATOR)),
         ordered_stratifiers=tuple(facts.get("ordered_stratifiers", ORDERED_STRATIFIERS)),
+        age_standard=adjusted.age_settings(cycle)[0],
+        age_bands=adjusted.age_settings(cycle)[1],
         zero_beside=bool(facts.get("suppress_zero_beside_suppressed", True)),
     )
 
@@ -1164,6 +1171,7 @@ class Dashboard:
     table: tuple[dict[str, Any], ...]  # every cell, for the table alternative and the exports
     specs: dict[str, dict] = field(default_factory=dict)
     annotations: tuple[Annotation, ...] = ()
+    adjusted: AdjustedView | None = None  # age-adjusted rates, where the data have ages
 
     @property
     def has_data(self) -> bool:
@@ -1216,10 +1224,12 @@ def compute(
     stratifier: str | None,
     settings: ChartSettings,
     published: Published | None = None,
+    age_rows: Sequence[AgeCountRow] = (),
 ) -> Dashboard:
     """Every panel of a measure's dashboard from its counts, without chart specs or annotations
     (pure: no queries). ``published``: the counts as the viewer may see them, when already known
-    (they must come from ``rows`` with the same ``suppressed`` and threshold)."""
+    (they must come from ``rows`` with the same ``suppressed`` and threshold). ``age_rows``:
+    the counts by age band, for the age-adjusted rates (:mod:`.adjusted`)."""
     if published is None:
         published = publish(
             rows,
@@ -1295,6 +1305,14 @@ def compute(
         quality=quality_view(measure, rows, published),
         aims=tuple(progress),
         table=_table(measure, published, settings.min_group_denominator),
+        adjusted=adjusted.adjusted_view(
+            measure,
+            age_rows,
+            stratifier=stratifier,
+            groups=_known_groups(published, stratifier),
+            settings=settings,
+            published=published if suppressed else None,
+        ),
     )
     return dashboard
 
@@ -1311,6 +1329,8 @@ def dress(
     dressed = replace(dashboard, annotations=normalise(annotations), specs={})
     target = float(measure.target) if measure.target is not None else None
     dressed.specs.update(charts.dashboard_specs(dressed, target=target))
+    if dressed.adjusted is not None and dressed.adjusted.has_rates:
+        dressed.specs.update(adjusted.chart_specs(dressed.adjusted))
     return dressed
 
 
@@ -1494,6 +1514,7 @@ def measure_dashboard(
             dashboard = results.decode(Dashboard, stored[measure.pk])
         else:
             rows = current_counts(measure) if versions else []
+            age_rows = current_age_counts_by_measure([measure.pk])[measure.pk] if versions else []
             published = (
                 _shared_published([measure], release, {measure.pk: rows})[measure.pk]
                 if suppressed
@@ -1507,6 +1528,7 @@ def measure_dashboard(
                 stratifier=stratifier,
                 settings=settings,
                 published=published,
+                age_rows=age_rows,
             )
             results.save(
                 results.Kind.DASHBOARD,
@@ -1735,7 +1757,7 @@ def precompute(measure_ids: Iterable[int]) -> int:
     dashboards, not what is published), so the costly suppression is redone only after new data
     or new suppression settings.
 
-    Batches of whole teams, about :data:`PRECOMPUTE_BATCH` measures each: 6 queries and up to 3
+    Batches of whole teams, about :data:`PRECOMPUTE_BATCH` measures each: 7 queries and up to 3
     upserts per batch, plus 1 query to find the teams' measures.
     """
     by_team: dict[int, list[int]] = defaultdict(list)
@@ -1758,11 +1780,11 @@ def _precompute_batch(ids: list[int]) -> int:
     return len(jobs)
 
 
-Job = tuple[Measure, list[Aim], Versions, list[CountRow], Published]
+Job = tuple[Measure, list[Aim], Versions, list[CountRow], Published, list[AgeCountRow]]
 
 
 def _precompute_jobs(ids: list[int]) -> list[Job]:
-    """What computing the measures (whole teams) needs, read in 5 queries: the measures, aims,
+    """What computing the measures (whole teams) needs, read in 6 queries: the measures, aims,
     current submission ids, counts, and the stored published counts still current; the teams
     whose release is not are published again and stored (:func:`_shared_published`)."""
     measures = list(
@@ -1773,13 +1795,17 @@ def _precompute_jobs(ids: list[int]) -> list[Job]:
     aims = _aims_of(measures)
     versions = release_versions({m.team_id for m in measures})
     counts = current_counts_by_measure(ids)
+    ages = current_age_counts_by_measure(ids)
     shared = _shared_published(measures, versions, counts)
-    return [(m, aims[m.pk], versions[m.team_id], counts[m.pk], shared[m.pk]) for m in measures]
+    return [
+        (m, aims[m.pk], versions[m.team_id], counts[m.pk], shared[m.pk], ages[m.pk])
+        for m in measures
+    ]
 
 
 def _precompute_one(job: Job) -> dict[str, list[Stored]]:
     """The stored dashboards and panel of one measure, by kind (pure: no queries)."""
-    m, aims, release, rows, shared = job
+    m, aims, release, rows, shared, age_rows = job
     settings = chart_settings(m.team.cycle)
     out: dict[str, list[Stored]] = {results.Kind.DASHBOARD: []}
     for suppressed in (True, False):
@@ -1792,6 +1818,7 @@ def _precompute_one(job: Job) -> dict[str, list[Stored]]:
             stratifier=None,
             settings=settings,
             published=shared if suppressed else None,
+            age_rows=age_rows,
         )
         key = _dashboard_key(m, aims, release, variant, settings)
         out[results.Kind.DASHBOARD].append((m.pk, variant, key, results.encode(dashboard)))

@@ -9,6 +9,8 @@ the overall. Some teams set aims; some periods have a corrected second version. 
 (fixed seed) and quick (bulk inserts); does nothing when the cycle's teams already have measures
 or when there are no teams. Every measure's dashboards and network panel are computed and stored
 at the end (:func:`.dashboards.precompute`), so no demo page computes them on first view.
+The first team also gets a measure built from a patient-level extract with ages
+(:data:`EXTRACT_MEASURE`), whose dashboard shows age-adjusted rates.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import datetime
 from decimal import Decimal
 
 import numpy as np
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from equitystats import synth
 from pursuing_equity.accounts.demo import DEMO_ACTOR_LABEL
+from pursuing_equity.accounts.models import User
 from pursuing_equity.core.services import audit_record
-from pursuing_equity.measures import dashboards, periods
+from pursuing_equity.measures import dashboards, periods, services
 from pursuing_equity.measures.models import (
     ALL,
     OVERALL,
@@ -32,6 +36,7 @@ from pursuing_equity.measures.models import (
     Submission,
     Upload,
 )
+from pursuing_equity.measures.sample_extract import age_extract_csv
 from pursuing_equity.programs.dates import add_months
 from pursuing_equity.teams.models import Team, TeamMember
 
@@ -239,6 +244,9 @@ def populate(*, cycle, organizations=None, today: datetime.date, out) -> None:
         if _rest[3] % 3 != 1 and measure.name == "Blood pressure control"
     ]
     Aim.objects.bulk_create(aims)
+    extract_fed = _extract_measure(teams[0], authors.get(teams[0].pk), months[-12:], today)
+    if extract_fed is not None:
+        measures.append(extract_fed)
     # The dashboards and the network view read stored results (the suppression behind a shared
     # view takes a fraction of a second per measure): compute them all now, as the task does
     # after an upload, so the first page is as quick as the next.
@@ -253,6 +261,48 @@ def populate(*, cycle, organizations=None, today: datetime.date, out) -> None:
         f"Measures: {len(measures)} measures of {len(teams)} teams, {len(submissions)} periods "
         f"submitted, {len(aims)} aims."
     )
+
+
+#: The demo measure fed by a patient-level extract with ages (age-adjusted rates on its dashboard).
+EXTRACT_MEASURE = "Blood pressure control (EHR extract)"
+EXTRACT_PATIENTS = 900
+
+
+def _extract_measure(team, author_id, months, today) -> Measure | None:
+    """One measure of ``team`` built the way a team builds it from its EHR: a de-identified
+    extract with ages (:func:`.sample_extract.age_extract_csv`, 12 months of about 800 patients)
+    uploaded and confirmed through the services, so it is counted by age band too."""
+    author = User.objects.filter(pk=author_id).first()
+    if author is None:
+        return None
+    spec = CATALOG["Blood pressure control"]
+    measure = services.measure_define(
+        team=team,
+        actor=author,
+        name=EXTRACT_MEASURE,
+        focus_area=spec[1],
+        kind=spec[2],
+        numerator_definition=spec[3],
+        denominator_definition=spec[4] + " (from the EHR extract, with ages)",
+        frequency="monthly",
+        improvement="increase",
+        stratifiers=["race_ethnicity", "language"],
+        reference_groups={"race_ethnicity": "white", "language": "en"},
+    )
+    data = age_extract_csv(
+        start=months[0], months=len(months), patients=EXTRACT_PATIENTS, seed=SEED
+    )
+    checked, upload = services.submission_validate(
+        measure=measure,
+        actor=author,
+        source=Upload.Source.EXTRACT,
+        file=SimpleUploadedFile("ehr-extract.csv", data, content_type="text/csv"),
+        today=today,
+    )
+    if upload is None:  # the sample is valid; a problem here is a bug worth seeing
+        raise RuntimeError(f"demo extract refused: {checked.problems[:3]}")
+    services.submission_confirm(upload=upload, actor=author)
+    return measure
 
 
 def _insert_counts(rows) -> None:

@@ -19,6 +19,7 @@ import vl_convert
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from pursuing_equity.measures.adjusted import AdjustedView
 from pursuing_equity.measures.charts import for_export
 from pursuing_equity.measures.dashboards import Dashboard, NetworkPanel
 
@@ -92,7 +93,7 @@ def tables(dashboard: Dashboard) -> dict[str, Table]:
             for a in dashboard.aims
         ],
     )  # fmt: skip
-    return {
+    out = {
         "rates": rates,
         "gaps": gaps,
         "disparity": disparity,
@@ -100,6 +101,24 @@ def tables(dashboard: Dashboard) -> dict[str, Table]:
         "quality": quality,
         "aims": aims,
     }
+    if dashboard.adjusted is not None:
+        out["adjusted"] = adjusted_table(dashboard.adjusted)
+    return out
+
+
+def adjusted_table(view: AdjustedView) -> Table:
+    """The age-adjusted rates (measures.adjusted) as the page's table shows them: percent,
+    points; a hidden or missing value is an empty cell and ``note`` says why."""
+    return (
+        ["period", "stratifier", "group", "group_label", "standard", "crude_rate_percent",
+         "adjusted_rate_percent", "ci_low", "ci_high", "reference", "difference_points",
+         "difference_low", "difference_high", "ratio", "ratio_low", "ratio_high", "note"],
+        [[p.period_label, view.stratifier, p.group, p.group_label, view.standard_label,
+          p.crude, p.rate, p.low, p.high, view.reference_label, p.difference, p.difference_low,
+          p.difference_high, p.ratio, p.ratio_low,
+          "inf" if p.ratio is not None and p.ratio_high is None else p.ratio_high, p.note]
+         for p in view.points],
+    )  # fmt: skip
 
 
 def network_table(panels: Sequence[NetworkPanel]) -> Table:

@@ -229,6 +229,9 @@ class Upload(models.Model):
     file = models.FileField(upload_to="measures/uploads/%Y/%m/", blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     rows = models.JSONField(default=list)
+    # An extract with ages, counted by age band too (measures.adjusted):
+    # [{"period", "stratifier", "group", "age_band", "numerator", "denominator"}, …]
+    age_rows = models.JSONField(default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -343,6 +346,37 @@ class StratumCount(models.Model):
     def __str__(self) -> str:
         return (
             f"{self.submission} {self.stratifier}={self.group}: {self.numerator}/{self.denominator}"
+        )
+
+
+class AgeCount(models.Model):
+    """Numerator and denominator of one group in one age band of one submitted period: what
+    direct age standardisation needs (:mod:`.adjusted`), kept only for patient-level extracts
+    with ages. Each group's bands add up to its :class:`StratumCount`."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="age_counts")
+    stratifier = models.CharField(max_length=60)
+    group = models.CharField(max_length=100)
+    age_band = models.CharField(max_length=20)
+    numerator = models.PositiveBigIntegerField()
+    denominator = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["submission", "stratifier", "group", "age_band"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "stratifier", "group", "age_band"], name="age_count_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__lte=F("denominator")),
+                name="age_count_numerator_within_denominator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.submission} {self.stratifier}={self.group} age {self.age_band}: "
+            f"{self.numerator}/{self.denominator}"
         )
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from pursuing_equity.core.homes import Panel, Task
 from pursuing_equity.measures import periods
-from pursuing_equity.measures.models import Measure, StratumCount, Submission, Upload
+from pursuing_equity.measures.models import AgeCount, Measure, StratumCount, Submission, Upload
 
 
 class CountRow(NamedTuple):
@@ -23,6 +23,37 @@ class CountRow(NamedTuple):
     group: str  # "all" for the total
     numerator: int
     denominator: int
+
+
+class AgeCountRow(NamedTuple):
+    """One group's counts in one age band in one period (current versions), for age
+    adjustment (:mod:`.adjusted`)."""
+
+    period: datetime.date
+    stratifier: str
+    group: str
+    age_band: str
+    numerator: int
+    denominator: int
+
+
+def current_age_counts_by_measure(measure_ids: Iterable[int]) -> dict[int, list[AgeCountRow]]:
+    """The age-band counts of the current versions of each measure, by measure id (1 query);
+    an empty list for a measure whose data have no ages."""
+    ids = list(measure_ids)
+    out: dict[int, list[AgeCountRow]] = defaultdict(list)
+    qs = AgeCount.objects.filter(submission__measure_id__in=ids, submission__is_current=True)
+    for row in qs.order_by("submission__period", "stratifier", "group", "age_band").values_list(
+        "submission__measure_id",
+        "submission__period",
+        "stratifier",
+        "group",
+        "age_band",
+        "numerator",
+        "denominator",
+    ):
+        out[row[0]].append(AgeCountRow(*row[1:]))
+    return {i: out.get(i, []) for i in ids}
 
 
 def _rows(queryset: QuerySet) -> QuerySet:

@@ -21,6 +21,7 @@ from pursuing_equity.core.services import audit_record, model_snapshot
 from pursuing_equity.measures import categories, tasks
 from pursuing_equity.measures.models import (
     OVERALL,
+    AgeCount,
     Aim,
     FocusArea,
     Measure,
@@ -224,6 +225,7 @@ def submission_validate(
             source=source,
             original_name=Path(name).name[:255],
             rows=checked.rows,
+            age_rows=checked.age_rows,
             uploaded_by=actor,
         )
         if source == Upload.Source.COUNTS:
@@ -265,6 +267,9 @@ def submission_confirm(*, upload: Upload, actor) -> list[Submission]:
     by_period: dict[str, list[dict]] = {}
     for row in upload.rows:
         by_period.setdefault(row["period"], []).append(row)
+    age_by_period: dict[str, list[dict]] = {}
+    for row in upload.age_rows:
+        age_by_period.setdefault(row["period"], []).append(row)
     created = []
     for period_text, rows in sorted(by_period.items()):
         sub = _new_version(
@@ -283,6 +288,17 @@ def submission_confirm(*, upload: Upload, actor) -> list[Submission]:
                 denominator=r["denominator"],
             )
             for r in rows
+        )
+        AgeCount.objects.bulk_create(
+            AgeCount(
+                submission=sub,
+                stratifier=r["stratifier"],
+                group=r["group"],
+                age_band=r["age_band"],
+                numerator=r["numerator"],
+                denominator=r["denominator"],
+            )
+            for r in age_by_period.get(period_text, [])
         )
         created.append(sub)
     upload.status = Upload.Status.CONFIRMED
@@ -343,7 +359,8 @@ def upload_discard(*, upload: Upload, actor) -> Upload:
     upload.status = Upload.Status.DISCARDED
     upload.decided_at = timezone.now()
     upload.rows = []
-    upload.save(update_fields=["status", "decided_at", "rows", "file"])
+    upload.age_rows = []
+    upload.save(update_fields=["status", "decided_at", "rows", "age_rows", "file"])
     audit_record(actor=actor, action="measures.upload_discard", obj=upload)
     return upload
 
@@ -369,6 +386,17 @@ def submission_restore(*, submission: Submission, actor) -> Submission:
             denominator=c.denominator,
         )
         for c in submission.counts.all()
+    )
+    AgeCount.objects.bulk_create(
+        AgeCount(
+            submission=new,
+            stratifier=c.stratifier,
+            group=c.group,
+            age_band=c.age_band,
+            numerator=c.numerator,
+            denominator=c.denominator,
+        )
+        for c in submission.age_counts.all()
     )
     audit_record(
         actor=actor,

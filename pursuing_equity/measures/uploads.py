@@ -31,11 +31,11 @@ from django.conf import settings
 from equitystats import stratify
 from equitystats.errors import InputError
 from pursuing_equity.core.archives import zip_problem
-from pursuing_equity.measures import categories, periods
+from pursuing_equity.measures import adjusted, categories, periods
 from pursuing_equity.measures.models import ALL, OVERALL, Measure
 
 COLUMNS: tuple[str, ...] = ("period", "stratifier", "group", "numerator", "denominator")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("group_name",)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("group_name", "age_band")
 MAX_COUNTS_BYTES = 5 * 1024 * 1024
 #: An .xlsx counts file unpacked: 50,000 rows of the template are about 25 MB of sheet XML.
 MAX_XLSX_UNPACKED_BYTES = 40 * 1024 * 1024
@@ -93,6 +93,7 @@ class Checked:
     """Validated counts (one dict per period × stratifier × group) and every problem found."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
+    age_rows: list[dict[str, Any]] = field(default_factory=list)  # extracts with ages only
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
 
@@ -397,8 +398,9 @@ def check_records(
     checked = checked or Checked()
     frequency = measure.frequency
     current = periods.start_of(today, frequency)
-    seen: dict[tuple[datetime.date, str, str], int] = {}
+    seen: dict[tuple, int] = {}
     good: list[tuple[Record, datetime.date, str, str, int, int]] = []
+    banded: list[tuple[Record, datetime.date, str, str, str, int, int]] = []
     filled = 0
     for rec in records:
         cells, row = rec.cells, rec.row
@@ -472,18 +474,31 @@ def check_records(
                 "numerator",
             )
             ok = False
+        band = None
+        if not _blank(cells.get(adjusted.AGE_BAND)):
+            band, problem = adjusted.band_of(cells[adjusted.AGE_BAND])
+            if problem:
+                add(problem, adjusted.AGE_BAND)
+                ok = False
+                band = str(cells[adjusted.AGE_BAND]).strip()  # a band row all the same
         if period is not None and group is not None:
-            key = (period, stratifier, group)
+            key = (period, stratifier, group) if band is None else (period, stratifier, group, band)
             if key in seen:
+                what = "stratifier and group" if band is None else "stratifier, group and age band"
                 add(
-                    f"duplicates row {seen[key]}: the same period, stratifier and group "
-                    f"({periods.text(period, frequency)}, {stratifier}, {group}) appear twice",
+                    f"duplicates row {seen[key]}: the same period, {what} "
+                    f"({periods.text(period, frequency)}, {stratifier}, {group}"
+                    f"{'' if band is None else ', ' + band}) appear twice",
                     "group",
                 )
                 ok = False
             else:
                 seen[key] = row
-        if ok:
+        if ok and band is not None:
+            banded.append(
+                (rec, period, stratifier, group, band, counts["numerator"], counts["denominator"])
+            )
+        elif ok:
             good.append(
                 (rec, period, stratifier, group, counts["numerator"], counts["denominator"])
             )
@@ -495,6 +510,10 @@ def check_records(
     if checked.problems:
         return checked
     checked.rows = _with_totals(measure, good, checked)
+    if banded and checked.rows:
+        checked.age_rows = adjusted.counts_age_rows(measure, checked.rows, banded, checked)
+        if checked.problems:
+            checked.rows, checked.age_rows = [], []
     return checked
 
 
@@ -646,7 +665,22 @@ def check_extract_file(measure: Measure, path: Path, name: str, *, today: dateti
     except InputError as exc:
         checked.add(exc.message, row=_file_row(exc.row, parquet), column=exc.column)
         return checked
-    _aggregate(measure, source, rates, checked, period_column, parquet=parquet, today=today)
+    maps = _aggregate(measure, source, rates, checked, period_column, parquet=parquet, today=today)
+    column = adjusted.age_column(columns)
+    if maps is not None and column is not None:
+        checked.age_rows = adjusted.extract_age_rows(
+            measure,
+            source,
+            column=column,
+            period_column=period_column,
+            period_map=maps[0],
+            group_map=maps[1],
+            bands=adjusted.age_settings(measure.team.cycle)[1],
+            checked=checked,
+            parquet=parquet,
+        )
+        if checked.problems:
+            checked.rows = []
     return checked
 
 
@@ -699,6 +733,19 @@ def _row_problems(source: stratify.Source, period_column: str, checked: Checked,
             other="denominator",
         )
     )
+    report_checks(source, projection, checks, checked, parquet=parquet)
+
+
+def report_checks(
+    source: stratify.Source,
+    projection: str,
+    checks: list[stratify.Check],
+    checked: Checked,
+    *,
+    parquet: bool,
+) -> None:
+    """Count the rows failing each check in one pass; report the first row of each and how
+    many."""
     counts_sql = ", ".join(f"COUNT(*) FILTER (WHERE COALESCE(({c.sql}), false))" for c in checks)
     sql = f"SELECT {counts_sql} FROM (SELECT {projection} FROM {source.relation})"  # noqa: S608 - identifiers quoted by equitystats
     try:
@@ -732,8 +779,9 @@ def _aggregate(
     *,
     parquet: bool,
     today: datetime.date,
-) -> None:
-    """Map periods and raw labels to the measure's periods and groups; sum into rows."""
+) -> tuple[dict[str, datetime.date | None], dict[tuple[str, str], str | None]] | None:
+    """Map periods and raw labels to the measure's periods and groups; sum into rows. Returns
+    the two maps (raw period → period, (stratifier, raw label) → group), None on a problem."""
     frequency = measure.frequency
     current = periods.start_of(today, frequency)
     period_map: dict[str, datetime.date | None] = {}
@@ -748,14 +796,14 @@ def _aggregate(
                 period_map[value] = None
                 checked.add(
                     str(exc),
-                    row=_locate(source, period_column, value, parquet),
+                    row=locate_value(source, period_column, value, parquet),
                     column=period_column,
                 )
     for value, day in period_map.items():
         if day is not None and day > current:
             checked.add(
                 f"{periods.text(day, frequency)} is in the future",
-                row=_locate(source, period_column, value, parquet),
+                row=locate_value(source, period_column, value, parquet),
                 column=period_column,
             )
     group_map: dict[tuple[str, str], str | None] = {}
@@ -771,11 +819,11 @@ def _aggregate(
             checked.add(
                 f"“{label}” is not a category of {strat}; use one of "
                 f"{categories.allowed_text(measure, strat)}",
-                row=_locate(source, strat, label, parquet),
+                row=locate_value(source, strat, label, parquet),
                 column=strat,
             )
     if checked.problems:
-        return
+        return None
     sums: dict[tuple[datetime.date, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for p, s, g, x, n in zip(
         rates.period, rates.stratifier, rates.group, rates.numerator, rates.denominator, strict=True
@@ -790,6 +838,7 @@ def _aggregate(
             sums.items(), key=lambda kv: (kv[0][0], order[kv[0][1]], kv[0][2])
         )
     ]
+    return period_map, group_map
 
 
 def _fork(source: stratify.Source) -> stratify.Source:
@@ -797,7 +846,7 @@ def _fork(source: stratify.Source) -> stratify.Source:
     return dataclasses.replace(source, con=source.con.cursor())
 
 
-def _locate(source: stratify.Source, column: str, value: str, parquet: bool) -> int | None:
+def locate_value(source: stratify.Source, column: str, value: str, parquet: bool) -> int | None:
     check = stratify.Check(
         column,
         f"CAST({stratify.quote(column)} AS VARCHAR) = '{value.replace(chr(39), chr(39) * 2)}'",

@@ -75,6 +75,8 @@ def _dashboard(request, measure: Measure):
 def measure_dashboard_view(request, team_slug: str, measure_slug: str, obj: Measure):
     form, dashboard = _dashboard(request, obj)
     query = f"?stratifier={dashboard.stratifier}" if dashboard.stratifier else ""
+    adjusted_shows = "crude" if request.GET.get("rates") == "crude" else "adjusted"
+    base = f"{query}&" if query else "?"
     quality_latest = {}
     for row in dashboard.quality:
         quality_latest[row.stratifier] = row
@@ -99,6 +101,8 @@ def measure_dashboard_view(request, team_slug: str, measure_slug: str, obj: Meas
             "gap_convention": GAP_CONVENTION,
             "gap_caption": f"({GAP_CONVENTION}; a diamond marks a signal)",
             "min_gap_points": gaps.MIN_POINTS_I_CHART,
+            "adjusted_shows": adjusted_shows,
+            "adjusted_links": {"adjusted": f"{base}rates=adjusted", "crude": f"{base}rates=crude"},
         },
     )
 
@@ -117,7 +121,7 @@ def measure_dashboard_export(request, team_slug: str, measure_slug: str, fmt: st
     if fmt != "csv":
         raise Http404("Downloads are CSV or XLSX.")
     name = request.GET.get("table", "rates")
-    if name not in TABLES:
+    if name not in tables:
         raise Http404("No such table.")
     return exports.csv_response(tables[name], _filename(obj, name, "csv"))
 

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from equitystats.ageadjust import us2000_standard
+from equitystats.errors import InputError
 from equitystats.spc import RULES as CHART_RULES
 from pursuing_equity.programs import text as program_text
 from pursuing_equity.programs.dates import is_month, month_end, parse_month
@@ -327,6 +329,14 @@ MEASURES = _strict(
         "min_group_denominator": {"type": "integer", "minimum": 1},
         "ordered_stratifiers": {"type": "array", "items": KEY, "uniqueItems": True},
         "suppress_zero_beside_suppressed": {"type": "boolean"},
+        # Direct age standardisation (measures.adjusted): the standard population and the age
+        # bands a patient-level extract's ages are counted in.
+        "age_standard": {"enum": ["us2000", "team_total"]},
+        "age_bands": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "minItems": 1,
+        },
         "sharing": {
             "type": "object",
             "propertyNames": KEY,
@@ -340,6 +350,8 @@ MEASURES = _strict(
         "min_group_denominator",
         "ordered_stratifiers",
         "suppress_zero_beside_suppressed",
+        "age_standard",
+        "age_bands",
         "sharing",
     ],
 )
@@ -894,6 +906,7 @@ def _semantic_errors(document: Mapping) -> list[ProgramError]:
     errors.extend(_call_errors(document, start))
     errors.extend(_rubric_errors(document))
     errors.extend(_sharing_errors(document, activities))
+    errors.extend(_age_band_errors(document))
     errors.extend(_assessment_errors(document))
     errors.extend(_outcome_errors(document, cohorts))
     errors.extend(_self_assessment_errors(document))
@@ -1096,6 +1109,19 @@ def warnings(document: Mapping) -> list[ProgramError]:
                     )
                 )
     return found
+
+
+def _age_band_errors(document: Mapping) -> list[ProgramError]:
+    """Age bands must be readable, fall on the 2000 U.S. standard's age groups and not overlap
+    (``equitystats.ageadjust.us2000_standard`` names the band)."""
+    bands = _get(document, "measures", "age_bands")
+    if not isinstance(bands, list) or not all(isinstance(b, str) for b in bands):
+        return []
+    try:
+        us2000_standard(bands)
+    except InputError as exc:
+        return [ProgramError(f"measures.age_bands.{(exc.row or 1) - 1}", exc.message)]
+    return []
 
 
 def _sharing_errors(document: Mapping, activities: list) -> list[ProgramError]:
