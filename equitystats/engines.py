@@ -10,8 +10,9 @@ Spark Connect through ``SPARK_REMOTE``). Only the aggregates — one row per per
 leave the engine; labels, intervals and suppression run on them here as for a local file
 (:func:`equitystats.stratify.assemble`, :func:`equitystats.quality.completeness_of`).
 
-Grouping sets are a UNION ALL of one GROUP BY per set, because Ibis has no GROUPING SETS;
-every row is validated in the same query (the first set is also grouped by the row's
+Ibis has no GROUPING SETS: the rows are summed once into their finest cells (period × every
+stratum column × the row's "bad" flag) and each grouping set is a GROUP BY over those cells,
+the sets joined by UNION ALL — one scan of the data; every row is validated in the same query (the first set is also grouped by the row's
 "bad" flag, as in :func:`equitystats.stratify.aggregate`). Engines other than embedded DuckDB
 keep no row order, so a bad value is reported by its column and value, without a row number.
 
@@ -67,9 +68,15 @@ class EngineSource:
         """Engines other than embedded DuckDB keep no row order: no row number."""
         return None
 
+    def to_cache(self, expr: Any) -> Any:
+        return self._run(expr.cache)
+
     def to_arrow(self, expr: Any) -> pa.Table:
+        return self._run(expr.to_pyarrow)
+
+    def _run(self, action: Callable[[], Any]) -> Any:
         try:
-            return expr.to_pyarrow()
+            return action()
         except InputError:
             raise
         except Exception as exc:  # each engine has its own error classes
@@ -317,10 +324,37 @@ def aggregate(
     for check in checks:
         bad = bad | check.condition(projected).fill_null(False)
     projected = projected.mutate(__bad=bad)
+    # One scan: the data are summed into their finest cells (period × every stratum column ×
+    # bad flag), and each grouping set re-adds those few cells, not the rows.
+    cells = projected.group_by(["__p", *aliases, "__bad"]).aggregate(**aggregates(projected))
+    names = list(aggregates(projected))
+    # Spark would scan the data once per set (it does not reuse the common subplan): it keeps
+    # the cells in memory instead. PostgreSQL materialises the repeated subquery by itself.
+    cached = source.to_cache(cells) if source.engine == "spark" else None
+    try:
+        result = _union_of_sets(source, plan, projected, cells if cached is None else cached, names)
+    finally:
+        if cached is not None:
+            cached.release()
+    if result.num_rows == 0:
+        raise source.error("has no data rows")
+    if pc.any(pc.equal(result.column("__bad"), True)).as_py():
+        _raise_bad(source, projected, checks, checked)
+    return stratify.grouped_of(_plain(result))
+
+
+def _union_of_sets(
+    source: EngineSource, plan: stratify.Plan, projected: Any, cells: Any, names: list[str]
+) -> pa.Table:
+    """The sums of ``names`` over ``cells`` for each grouping set of ``plan``, as Arrow."""
+    import ibis
+
+    gcols = plan.group_columns
+    aliases = [f"__g{i}" for i in range(len(gcols))]
     parts = []
     for i, cols in enumerate(plan.grouping_sets()):
         keys = ["__p", *(aliases[gcols.index(c)] for c in cols), *(["__bad"] if i == 0 else [])]
-        part = projected.group_by(keys).aggregate(**aggregates(projected))
+        part = cells.group_by(keys).aggregate(**{n: cells[n].sum() for n in names})
         parts.append(
             part.select(
                 "__p",
@@ -330,16 +364,11 @@ def aggregate(
                 ),
                 (part["__bad"] if i == 0 else ibis.null().cast("boolean")).name("__bad"),
                 ibis.literal(plan.gid(cols), type="int64").name("__gid"),
-                *aggregates(projected),
+                *names,
             )
         )
     union = parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
-    result = source.to_arrow(union)
-    if result.num_rows == 0:
-        raise source.error("has no data rows")
-    if pc.any(pc.equal(result.column("__bad"), True)).as_py():
-        _raise_bad(source, projected, checks, checked)
-    return stratify.grouped_of(_plain(result))
+    return source.to_arrow(union)
 
 
 def _plain(table: pa.Table) -> pa.Table:
