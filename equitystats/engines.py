@@ -25,6 +25,7 @@ PostgreSQL and Spark.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -128,7 +129,12 @@ def spark_session(master: str | None = None) -> Any:
 
 
 def _file_kind(path: str) -> str:
+    """``parquet`` or ``csv``: by suffix, else by the magic bytes of a local file. A URI that
+    only the cluster can read (``s3a://``, ``hdfs://``) or a directory counts as Parquet
+    unless it ends in ``.csv``."""
     p = Path(path)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", path) and not path.startswith("file://"):
+        return "csv" if path.lower().rstrip("/").endswith(".csv") else "parquet"
     if p.is_dir():
         return "parquet"
     try:

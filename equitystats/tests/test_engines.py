@@ -229,3 +229,16 @@ def test_spark_reads_a_csv_extract_as_text_like_duckdb(extract, spark):
         extract["csv"], engine="spark", spark_master="local[2]", **OPTIONS
     )
     assert_same(native, on_spark)
+
+
+def test_a_cluster_uri_is_not_opened_locally_and_a_missing_file_is_named(tmp_path):
+    assert engines._file_kind("s3a://bucket/extract/") == "parquet"
+    assert engines._file_kind("hdfs://head/extract.csv") == "csv"
+    with pytest.raises(InputError, match="cannot read file"):
+        engines.from_extract(
+            tmp_path / "nowhere.parquet",
+            engine="spark",
+            period="month",
+            numerator="x",
+            denominator="n",
+        )
