@@ -24,6 +24,7 @@ PostgreSQL and Spark.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -122,8 +123,12 @@ def spark_session(master: str | None = None) -> Any:
                 .config("spark.ui.showConsoleProgress", "false")
             )
             _SPARK.clear()
-            session = builder.getOrCreate()
-            session.sparkContext.setLogLevel("ERROR")
+            try:
+                session = builder.getOrCreate()
+            except Exception as exc:  # no Java, master unreachable, Connect not installed
+                raise InputError(f"cannot start Spark ({key}): {_first_line(exc)}") from None
+            with contextlib.suppress(Exception):  # Spark Connect has no SparkContext
+                session.sparkContext.setLogLevel("ERROR")
             _SPARK[key] = session
         return _SPARK[key]
 
