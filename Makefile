@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := PE_DEMO=1 PE_REQUIRE_MFA=0 DJANGO_DEBUG=1 PE_DISABLE_RATE_LIMITS=1 PE_SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: install demo test test-slow test-fast bench lint format chromium clean
+.PHONY: install demo test test-slow test-fast bench lint format chromium java clean
 
 $(BIN)/activate:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6.1)."; exit 1; }
@@ -27,6 +27,11 @@ chromium:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's Chromium for the browser tests…"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
 
+# Spark (equitystats --engine spark, and its tests) runs on a JVM: Debian's Java 17.
+java:
+	@command -v java >/dev/null || { echo "Installing Debian's Java runtime for Spark…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless) >/dev/null; }
+
 demo: install
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v0
 	$(DEMO_ENV) $(PY) manage.py demo --url http://$(HOST):$(PORT)
@@ -38,7 +43,7 @@ demo: install
 # Two workers: CI has 2 cores; whole files go to one worker so module fixtures are built once.
 TEST_WORKERS ?= 2
 
-test: install chromium
+test: install chromium java
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
 # The fuzz tests with 100,000 examples each (hypothesis): CI runs them once, on SQLite.
@@ -49,7 +54,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	@touch $@
 
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench java
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 lint: install

@@ -35,6 +35,7 @@ from equitystats import standards
 from equitystats._arrays import readonly
 from equitystats.errors import InputError
 from equitystats.stratify import (
+    Grouped,
     Plan,
     Source,
     aggregate,
@@ -203,6 +204,13 @@ def _completeness(
     grouped = aggregate(
         source, plan, period=period, values=weight_sql, checks=checks, aggregates=f"{total} AS __n"
     )
+    return completeness_of(plan, grouped, strata, max_unusable)
+
+
+def completeness_of(
+    plan: Plan, grouped: Grouped, strata: tuple[str, ...], max_unusable: float
+) -> Completeness:
+    """Completeness from the aggregates ``__n`` of ``plan`` (one set per stratum column)."""
     result, gid = grouped.table, grouped.gid
     period_keys, period_index = grouped.periods, grouped.period_index
     weights = result.column("__n").to_numpy()

@@ -313,6 +313,12 @@ class Source:
         except duckdb.Error as exc:
             raise self._read_error(exc) from None
 
+    def first_row_with(self, column: str, raw: Any) -> int | None:
+        """The 1-based data row where ``column`` holds ``raw`` first (None if not found)."""
+        check = Check(column, f"CAST({quote(column)} AS VARCHAR) = {_literal(str(raw))}", "")
+        located = first_bad_row(self, quote(column), [check])
+        return located[0] if located else None
+
     def _read_error(self, exc: Exception) -> InputError:
         text = str(exc).strip()
         first = text.splitlines()[0] if text else type(exc).__name__
@@ -608,12 +614,9 @@ def group_labels(
                 else standards.code_for(stratifier, label)
             )
             if code is None:
-                literal = _literal(str(raw))
-                check = Check(column, f"CAST({quote(column)} AS VARCHAR) = {literal}", "")
-                located = first_bad_row(source, quote(column), [check])
                 raise source.error(
                     f"unrecognised {stratifier} value {str(raw)!r}",
-                    row=located[0] if located else None,
+                    row=source.first_row_with(column, raw),
                     column=column,
                 )
             mapped.append(code)
@@ -791,6 +794,12 @@ def aggregate(
         raise source.error("has no data rows")
     if pc.any(pc.equal(result.column("__bad"), True)).as_py():
         raise_first(source, projection, checks)
+    return grouped_of(result)
+
+
+def grouped_of(result: pa.Table) -> Grouped:
+    """The :class:`Grouped` of an aggregate table (from DuckDB here, or another engine through
+    :mod:`equitystats.engines`)."""
     text_period = result.schema.field("__p").type in (pa.string(), pa.large_string())
     periods = period_values(result.column("__p").combine_chunks(), text_period)
     period_keys, period_index = np.unique(periods, return_inverse=True)
@@ -902,6 +911,25 @@ def from_counts(
     )
 
 
+def stratify_plan(
+    source: Any,
+    period: str,
+    strata: tuple[str, ...],
+    numerator: str,
+    denominator: str,
+    intersections: tuple[tuple[str, ...], ...],
+    *,
+    normalize: Mapping[str, str],
+) -> Plan:
+    """The :class:`Plan` of a stratification, after checking that its columns exist."""
+    plan = Plan.make(strata, intersections)
+    source.require(period, numerator, denominator, *plan.group_columns)
+    unknown = [c for c in normalize if c not in plan.group_columns]
+    if unknown:
+        raise source.error(f"normalize names columns that are not strata: {', '.join(unknown)}")
+    return plan
+
+
 def _stratify(
     source: Source,
     *,
@@ -914,11 +942,9 @@ def _stratify(
     conf: float,
     normalize: Mapping[str, str],
 ) -> StratifiedRates:
-    plan = Plan.make(strata, intersections)
-    source.require(period, numerator, denominator, *plan.group_columns)
-    unknown = [c for c in normalize if c not in plan.group_columns]
-    if unknown:
-        raise source.error(f"normalize names columns that are not strata: {', '.join(unknown)}")
+    plan = stratify_plan(
+        source, period, strata, numerator, denominator, intersections, normalize=normalize
+    )
     x_spec = numeric(source, numerator)
     n_spec = numeric(source, denominator)
     values = [
@@ -947,11 +973,11 @@ def _stratify(
         checks=checks,
         aggregates="CAST(SUM(__x_val) AS DOUBLE) AS __x, CAST(SUM(__n_val) AS DOUBLE) AS __n",
     )
-    return _assemble(source, plan, grouped, kind=kind, conf=conf, normalize=normalize)
+    return assemble(source, plan, grouped, kind=kind, conf=conf, normalize=normalize)
 
 
-def _assemble(
-    source: Source,
+def assemble(
+    source: Any,
     plan: Plan,
     grouped: Grouped,
     *,
@@ -959,6 +985,8 @@ def _assemble(
     conf: float,
     normalize: Mapping[str, str],
 ) -> StratifiedRates:
+    """Labels, merged groups, output order and intervals from the aggregates of ``plan``
+    (``source`` locates an unrecognised label when ``normalize`` is given)."""
     gcols = plan.group_columns
     result, gid = grouped.table, grouped.gid
     period_keys, period_index = grouped.periods, grouped.period_index

@@ -32,6 +32,40 @@ def add_group_count_columns(p: argparse.ArgumentParser, *, denominator_help: str
     p.add_argument("--denominator", required=True, metavar="COL", help=denominator_help)
 
 
+def add_engine_arguments(p: argparse.ArgumentParser) -> None:
+    """``--engine``, ``--table`` and ``--spark-master``: where an extract is aggregated."""
+    p.add_argument(
+        "--engine",
+        choices=("duckdb", "postgres", "spark"),
+        default="duckdb",
+        help="where --extract is aggregated: duckdb (embedded, the default; FILE is CSV or "
+        "Parquet), postgres (FILE is a database URL, --table names the table or view) or "
+        "spark (FILE is CSV/Parquet a Spark cluster can read); only aggregates come back",
+    )
+    p.add_argument(
+        "--table",
+        metavar="NAME",
+        help="with --engine postgres: the table or view (NAME or SCHEMA.NAME)",
+    )
+    p.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="with --engine spark: the master (spark://host:7077, yarn, local[4]); default "
+        "SPARK_REMOTE (Spark Connect) when set, else local mode",
+    )
+
+
+def engine_options(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The engine options of ``args``, or None for the embedded DuckDB path."""
+    if args.engine == "duckdb" and not args.table and not args.spark_master:
+        return None
+    if not args.extract:
+        raise InputError(f"--engine {args.engine} works on extracts: add --extract")
+    if args.spark_master and args.engine != "spark":
+        raise InputError("--spark-master needs --engine spark")
+    return {"engine": args.engine, "table": args.table, "spark_master": args.spark_master}
+
+
 # --------------------------------------------------------------------------------------
 # argparse value types (a bad value is an argparse error: usage and exit code 2)
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from equitystats import quality, stratify
-from equitystats.cli._common import is_streamed, write_csv
+from equitystats import engines, quality, stratify
+from equitystats.cli._common import (
+    add_engine_arguments,
+    engine_options,
+    is_streamed,
+    write_csv,
+)
 from equitystats.errors import InputError
 from equitystats.table import read_csv
 
@@ -26,6 +31,9 @@ output (CSV on stdout), one row per period and stratum column:
   usable is true when share_unusable <= --max-unusable. The default 0.15 is a program
   choice: the IOM's 2009 report on race, ethnicity and language data sets no numeric
   threshold. State the one you use.
+
+engines: --extract --engine postgres URL --table NAME, or --engine spark, aggregate where
+  the data lives (see equitystats stratify --help); the output is the same.
 
 errors: one line naming the file, the first bad row (1-based) and the column; exit code 2.
 
@@ -74,13 +82,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="largest share of unknown + declined + not collected + blank for the column "
         "to count as usable (default 0.15, a program choice)",
     )
+    add_engine_arguments(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     strata = stratify.parse_columns(args.strata)
+    # Engines name their own source in errors (a database URL without its credentials).
+    where = engine_options(args)
     try:
-        if is_streamed(args.file, args.extract):
+        if where is not None:
+            result = engines.completeness_from_extract(
+                args.file,
+                **where,
+                period=args.period,
+                strata=strata,
+                weight=args.weight,
+                max_unusable=args.max_unusable,
+            )
+        elif is_streamed(args.file, args.extract):
             result = quality.completeness_from_extract(
                 args.file,
                 period=args.period,
@@ -99,6 +119,6 @@ def run(args: argparse.Namespace) -> int:
                 max_unusable=args.max_unusable,
             )
     except InputError as exc:
-        raise exc.located(file=args.file) from None
+        raise exc.located(file=None if where else args.file) from None
     write_csv(sys.stdout, quality.Completeness.COLUMNS, result.to_rows())
     return 0

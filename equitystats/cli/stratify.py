@@ -6,8 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from equitystats import standards, stratify
-from equitystats.cli._common import is_streamed, write_csv
+from equitystats import engines, standards, stratify
+from equitystats.cli._common import (
+    add_engine_arguments,
+    engine_options,
+    is_streamed,
+    write_csv,
+)
 from equitystats.errors import InputError
 from equitystats.table import read_csv
 
@@ -29,8 +34,14 @@ output (CSV on stdout), one row per period, stratifier and group:
   se = sqrt(p(1-p)/n). Rates per person-time (--kind rate): exact Garwood interval,
   se = sqrt(x)/t. Rate, se and limits are empty where the denominator is 0.
 
+engines (--engine, with --extract): duckdb (embedded, default), postgres (FILE is a
+  database URL, --table the table or view), spark (--spark-master, or SPARK_REMOTE for Spark
+  Connect, else local mode). The same Ibis expression aggregates on each; only the counts
+  per period and group leave the engine, and the output is the same.
+
 errors: one line naming the file, the first bad row (1-based data row) and the column;
-  exit code 2.
+  exit code 2. On postgres and spark a bad value is named by column and value (no row
+  order there).
 
 examples:
   equitystats stratify counts.csv --period month --strata race_ethnicity,language \\
@@ -38,6 +49,12 @@ examples:
   equitystats stratify extract.parquet --extract --period month \\
       --strata race_ethnicity,language,age_group --numerator numerator \\
       --denominator denominator --intersect 'race_ethnicity*language'
+  equitystats stratify postgres://analyst@warehouse/ehr --extract --engine postgres \\
+      --table quality.encounters --period month --strata race_ethnicity \\
+      --numerator numerator --denominator denominator
+  equitystats stratify s3a://bucket/extract/ --extract --engine spark \\
+      --spark-master spark://head:7077 --period month --strata race_ethnicity \\
+      --numerator numerator --denominator denominator
   equitystats stratify falls.csv --period quarter --strata unit --numerator falls \\
       --denominator patient_days --kind rate
 """
@@ -109,6 +126,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"{', '.join(standards.STRATIFIERS)} (e.g. race=race_ethnicity turns "
         "'Black or African American' into 'black'); repeatable",
     )
+    add_engine_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -139,14 +157,18 @@ def run(args: argparse.Namespace) -> int:
         conf=args.conf,
         normalize=normalize,
     )
+    # Engines name their own source in errors (a database URL without its credentials).
+    where = engine_options(args)
     try:
-        if is_streamed(args.file, args.extract):
+        if where is not None:
+            result = engines.from_extract(args.file, **where, **options)
+        elif is_streamed(args.file, args.extract):
             result = stratify.from_extract(args.file, **options)
         else:
             table = read_csv(args.file)
             table.require(args.period, args.numerator, args.denominator, *strata)
             result = stratify.from_counts(table, **options)
     except InputError as exc:
-        raise exc.located(file=args.file) from None
+        raise exc.located(file=None if where else args.file) from None
     write_csv(sys.stdout, stratify.StratifiedRates.COLUMNS, result.to_rows())
     return 0
