@@ -186,11 +186,16 @@ def team_coaches(request):
         failed = form
     rows = []
     unmatched = failed
+    choices = TeamCoachForm(teams=teams).coach_choices()
     for team in teams.select_related("coach", "organization", "cohort"):
         if failed is not None and failed.data.get("team") == str(team.pk):
             form, unmatched = failed, None
         else:
-            form = TeamCoachForm(teams=teams, initial={"team": team.pk, "coach": team.coach_id})
+            form = TeamCoachForm(
+                teams=teams,
+                coach_choices=choices,
+                initial={"team": team.pk, "coach": team.coach_id},
+            )
         form.auto_id = f"id_team{team.pk}_%s"
         rows.append((team, form))
     return render(
