@@ -36,7 +36,6 @@ def grow(world) -> None:
 
 def test_team_pages_make_the_same_queries_however_many_teams(world, client):
     people = world.people
-    affinity_groups_ensure(cycle=world.cycle)  # the first visit would create them
 
     def pages():
         return {
