@@ -67,7 +67,10 @@ def for_applicant(user) -> QuerySet[Application]:
         .prefetch_related(
             "roster",
             Prefetch(
-                "documents", queryset=ApplicationDocument.objects.order_by("kind", "-version")
+                "documents",
+                queryset=ApplicationDocument.objects.select_related("uploaded_by").order_by(
+                    "kind", "-version"
+                ),
             ),
             Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
             "decision_letters",
@@ -85,7 +88,10 @@ def with_everything(pk: int) -> Application:
         .prefetch_related(
             "roster",
             Prefetch(
-                "documents", queryset=ApplicationDocument.objects.order_by("kind", "-version")
+                "documents",
+                queryset=ApplicationDocument.objects.select_related("uploaded_by").order_by(
+                    "kind", "-version"
+                ),
             ),
             Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
             "extensions",
