@@ -379,21 +379,16 @@ def free_port() -> int:
 def choose_people(count: int) -> list[Person]:
     """One simulated person per role slot; team members and leaders each on a different team."""
     from pursuing_equity.accounts.models import Role, RoleAssignment
-    from pursuing_equity.reporting.models import Update
+    from pursuing_equity.reporting.selectors import leader_queue
     from pursuing_equity.teams.models import Team, TeamMember
 
-    waiting = set(
-        Update.objects.filter(status=Update.Status.SUBMITTED, reflection__isnull=True).values_list(
-            "team__slug", flat=True
-        )
-    )
+    # Senior leaders with an update waiting for their reflection (the cohorts whose rule asks one).
     leaders = [
         (m.user.email, m.team.slug)
-        for m in TeamMember.objects.filter(
-            part=TeamMember.Part.SENIOR_LEADER, team__slug__in=waiting
-        )
+        for m in TeamMember.objects.filter(part=TeamMember.Part.SENIOR_LEADER)
         .select_related("user", "team")
         .order_by("team__slug")
+        if any(s.team.pk == m.team_id for s in leader_queue(m.user))
     ]
     faculty = sorted(
         set(Team.objects.filter(coach__isnull=False).values_list("coach__email", flat=True))
@@ -558,6 +553,8 @@ def run(args, env: dict, people: list[Person], folder: str, since) -> int:
                 time.sleep(0.5)
         else:
             raise SystemExit("gunicorn did not start: see " + logs.name)
+        for _ in range(3 * args.workers):  # each worker loads its templates before the clock runs
+            urllib.request.urlopen(base + "/", timeout=60).read()
         stats = Stats()
         deadline = time.monotonic() + args.duration
         threads = [

@@ -149,7 +149,8 @@ def _team_measures(user, day: datetime.date, can_edit) -> list[Panel]:
 
     measures = list(
         Measure.objects.filter(member_q(user, "team__"))
-        .select_related("team", "team__cycle", "team__cohort", "team__small_cohort")
+        .select_related("team", "team__cohort", "team__small_cohort")
+        .prefetch_related("team__cycle")  # each cycle's program document decoded once
         .annotate(last_period=Max("submissions__period"))
         .order_by("name")
     )
@@ -220,7 +221,11 @@ def _pending_uploads() -> Panel:
 def _gaps_at_a_glance() -> Panel:
     """How many measures' focal gaps are closing, across the network (from the stored panels)."""
     measures = list(
-        Measure.objects.select_related("team", "team__cycle", "team__cohort", "team__small_cohort")
+        # The cycle prefetched: joined, its program document (a large JSON) would be decoded once
+        # per measure of the network, most of the funder's home page time.
+        Measure.objects.select_related(
+            "team", "team__cohort", "team__small_cohort"
+        ).prefetch_related("team__cycle")
     )
     latest = list(stored_panels(measures).values())
     closing = sum(1 for p in latest if p.closing)

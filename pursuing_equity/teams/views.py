@@ -53,7 +53,9 @@ def team_list(request):
     teams = (
         list(
             Team.objects.filter(cycle=cycle)
-            .select_related("cohort__cycle", "organization", "small_cohort__coach", "coach")
+            .select_related("cohort", "organization", "small_cohort__coach", "coach")
+            # one cycle: its program document (a large JSON) decoded once, not once per team
+            .prefetch_related("cohort__cycle")
             .order_by("cohort__position", "small_cohort__pk", "name")
         )
         if cycle
