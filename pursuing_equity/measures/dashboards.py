@@ -1803,7 +1803,9 @@ def shared_measures(user) -> list[Measure]:
     """
     if not getattr(user, "is_authenticated", False):
         return []
-    teams = Team.objects.select_related("cohort", "small_cohort", "cycle")
+    # The cycle prefetched: the sharing rule reads its program document (a large JSON), which a
+    # join would decode once per team (most of the staff's shared-measures page time).
+    teams = Team.objects.select_related("cohort", "small_cohort").prefetch_related("cycle")
     if not is_program_staff(user):
         teams = teams.filter(peer_q(user) | coach_q(user))
     own = membership_of(user).team_ids
