@@ -119,11 +119,22 @@ def stored_panels(measures: list[Measure]) -> dict[int, object]:
         for m in measures
     }
     stored = results.load(results.Kind.PANEL, wanted)
-    return {
-        pk: results.decode(dashboards.NetworkPanel, data["panel"])
-        for pk, data in stored.items()
-        if data.get("panel") is not None
-    }
+    if len(_DECODED_PANELS) > 20_000:
+        _DECODED_PANELS.clear()
+    panels = {}
+    for pk, data in stored.items():
+        if data.get("panel") is None:
+            continue
+        memo = (pk, *wanted[pk])
+        if memo not in _DECODED_PANELS:
+            _DECODED_PANELS[memo] = results.decode(dashboards.NetworkPanel, data["panel"])
+        panels[pk] = _DECODED_PANELS[memo]
+    return panels
+
+
+#: Decoded panels by (measure id, variant, key): a stored result never changes under its key, and
+#: decoding every measure's panel was most of the funder's home page (bench/bench_pages.py).
+_DECODED_PANELS: dict[tuple[int, str, str], object] = {}
 
 
 def home_panels(user, day: datetime.date) -> list[Panel]:
