@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := PE_DEMO=1 PE_REQUIRE_MFA=0 DJANGO_DEBUG=1 PE_DISABLE_RATE_LIMITS=1 PE_SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: install demo test test-slow test-fast bench lint format chromium java clean
+.PHONY: install demo test test-slow test-fast bench load lint format chromium java clean
 
 $(BIN)/activate:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6.1)."; exit 1; }
@@ -54,8 +54,16 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	@touch $@
 
+# Every script runs even when one misses its goal; the exit status says whether any did.
 bench: $(VENV)/.installed-bench java
-	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@status=0; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || status=1; done; exit $$status
+
+# The load test (bench/load.py): gunicorn (4 workers) + the task worker + the demo, on loopback.
+# Default: 10 people × 5 minutes on a throwaway SQLite database. PostgreSQL (50 people), on an
+# existing database: make load LOAD_ARGS="--database-url postgres://…/pe_load --demo"
+LOAD_ARGS ?=
+load: $(VENV)/.installed-bench
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -44,7 +44,13 @@ def open_calls(now: datetime.datetime | None = None) -> list[tuple[Cycle, list[C
     """Every cycle with at least one cohort taking applications, with those cohorts."""
     now = now or timezone.now()
     calls = []
-    cohorts = Cohort.objects.select_related("cycle").order_by("cycle__starts_on", "position")
+    # The calls show the cycle's name and dates, never its program document (a large JSON that
+    # would be decoded once per cohort).
+    cohorts = (
+        Cohort.objects.select_related("cycle")
+        .defer("cycle__document")
+        .order_by("cycle__starts_on", "position")
+    )
     by_cycle: dict[int, tuple[Cycle, list[Cohort]]] = {}
     for cohort in cohorts:
         if program.is_open(cohort.application_deadline, cohort.cycle.time_zone, now):
@@ -67,7 +73,10 @@ def for_applicant(user) -> QuerySet[Application]:
         .prefetch_related(
             "roster",
             Prefetch(
-                "documents", queryset=ApplicationDocument.objects.order_by("kind", "-version")
+                "documents",
+                queryset=ApplicationDocument.objects.select_related("uploaded_by").order_by(
+                    "kind", "-version"
+                ),
             ),
             Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
             "decision_letters",
@@ -85,7 +94,10 @@ def with_everything(pk: int) -> Application:
         .prefetch_related(
             "roster",
             Prefetch(
-                "documents", queryset=ApplicationDocument.objects.order_by("kind", "-version")
+                "documents",
+                queryset=ApplicationDocument.objects.select_related("uploaded_by").order_by(
+                    "kind", "-version"
+                ),
             ),
             Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
             "extensions",

@@ -1546,7 +1546,7 @@ def measure_dashboard(
 
 def visible_teams(user):
     """The teams whose measures the network view may show ``user`` (the sharing rules apply)."""
-    teams = Team.objects.select_related("cohort", "cycle", "organization")
+    teams = Team.objects.select_related("cohort", "organization").prefetch_related("cycle")
     if is_program_staff(user):
         return teams
     if has_role(user, FACULTY):
@@ -1667,9 +1667,12 @@ def network_panels(
     ids, and the stored panels (4); only for panels not stored for the current key, the counts
     and the stored published counts, before storing the new panels.
     """
-    measures = Measure.objects.select_related(
-        "team", "team__cohort", "team__small_cohort", "team__cycle"
-    ).filter(team__in=visible_teams(user))
+    # Each cycle (its program document, a large JSON) decoded once, not once per measure.
+    measures = (
+        Measure.objects.select_related("team", "team__cohort", "team__small_cohort")
+        .prefetch_related("team__cycle")
+        .filter(team__in=visible_teams(user))
+    )
     if focus_area:
         measures = measures.filter(focus_area=focus_area)
     if cohort:
@@ -1788,9 +1791,9 @@ def _precompute_jobs(ids: list[int]) -> list[Job]:
     current submission ids, counts, and the stored published counts still current; the teams
     whose release is not are published again and stored (:func:`_shared_published`)."""
     measures = list(
-        Measure.objects.select_related(
-            "team", "team__cohort", "team__small_cohort", "team__cycle"
-        ).filter(pk__in=ids)
+        Measure.objects.select_related("team", "team__cohort", "team__small_cohort")
+        .prefetch_related("team__cycle")  # each cycle's program document decoded once
+        .filter(pk__in=ids)
     )
     aims = _aims_of(measures)
     versions = release_versions({m.team_id for m in measures})
@@ -1918,7 +1921,9 @@ def shared_measures(user) -> list[Measure]:
     """
     if not getattr(user, "is_authenticated", False):
         return []
-    teams = Team.objects.select_related("cohort", "small_cohort", "cycle")
+    # The cycle prefetched: the sharing rule reads its program document (a large JSON), which a
+    # join would decode once per team (most of the staff's shared-measures page time).
+    teams = Team.objects.select_related("cohort", "small_cohort").prefetch_related("cycle")
     if not is_program_staff(user):
         teams = teams.filter(peer_q(user) | coach_q(user))
     own = membership_of(user).team_ids

@@ -150,11 +150,22 @@ def stored_panels(measures: list[Measure]) -> dict[int, object]:
         for m in measures
     }
     stored = results.load(results.Kind.PANEL, wanted)
-    return {
-        pk: results.decode(dashboards.NetworkPanel, data["panel"])
-        for pk, data in stored.items()
-        if data.get("panel") is not None
-    }
+    if len(_DECODED_PANELS) > 20_000:
+        _DECODED_PANELS.clear()
+    panels = {}
+    for pk, data in stored.items():
+        if data.get("panel") is None:
+            continue
+        memo = (pk, *wanted[pk])
+        if memo not in _DECODED_PANELS:
+            _DECODED_PANELS[memo] = results.decode(dashboards.NetworkPanel, data["panel"])
+        panels[pk] = _DECODED_PANELS[memo]
+    return panels
+
+
+#: Decoded panels by (measure id, variant, key): a stored result never changes under its key, and
+#: decoding every measure's panel was most of the funder's home page (bench/bench_pages.py).
+_DECODED_PANELS: dict[tuple[int, str, str], object] = {}
 
 
 def home_panels(user, day: datetime.date) -> list[Panel]:
@@ -180,7 +191,8 @@ def _team_measures(user, day: datetime.date, can_edit) -> list[Panel]:
 
     measures = list(
         Measure.objects.filter(member_q(user, "team__"))
-        .select_related("team", "team__cycle", "team__cohort", "team__small_cohort")
+        .select_related("team", "team__cohort", "team__small_cohort")
+        .prefetch_related("team__cycle")  # each cycle's program document decoded once
         .annotate(last_period=Max("submissions__period"))
         .order_by("name")
     )
@@ -251,7 +263,11 @@ def _pending_uploads() -> Panel:
 def _gaps_at_a_glance() -> Panel:
     """How many measures' focal gaps are closing, across the network (from the stored panels)."""
     measures = list(
-        Measure.objects.select_related("team", "team__cycle", "team__cohort", "team__small_cohort")
+        # The cycle prefetched: joined, its program document (a large JSON) would be decoded once
+        # per measure of the network, most of the funder's home page time.
+        Measure.objects.select_related(
+            "team", "team__cohort", "team__small_cohort"
+        ).prefetch_related("team__cycle")
     )
     latest = list(stored_panels(measures).values())
     closing = sum(1 for p in latest if p.closing)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from pursuing_equity.programs import text as program_text
@@ -16,16 +17,25 @@ from pursuing_equity.programs.schema import CHART_RULE_NAMES
 
 
 def current_cycle(today: datetime.date | None = None) -> Cycle | None:
-    """The cycle running today; else the next one to start; else the latest that ended (1 query)."""
+    """The cycle running today (the latest to start); else the next one to start; else the latest
+    that ended (1 query).
+
+    Chosen by the database: pages ask this several times (the home's panels), and reading every
+    cycle would decode each one's program document (a large JSON) each time."""
     today = today or timezone.localdate()
-    cycles = list(Cycle.objects.order_by("starts_on"))
-    running = [c for c in cycles if c.starts_on <= today <= c.ends_on]
-    upcoming = [c for c in cycles if c.starts_on > today]
-    if running:
-        return running[-1]
-    if upcoming:
-        return upcoming[0]
-    return cycles[-1] if cycles else None
+    upcoming = Q(starts_on__gt=today)
+    return (
+        Cycle.objects.annotate(
+            standing=Case(
+                When(starts_on__lte=today, ends_on__gte=today, then=Value(0)),
+                When(upcoming, then=Value(1)),
+                default=Value(2),
+            ),
+            upcoming_start=Case(When(upcoming, then=F("starts_on"))),
+        )
+        .order_by("standing", "upcoming_start", "-starts_on", "-pk")
+        .first()
+    )
 
 
 #: The query-string parameter that names the cycle a staff page shows (its slug).

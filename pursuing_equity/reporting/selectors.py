@@ -40,10 +40,16 @@ REFLECTION_LABELS = {
 }
 
 
-def _update_queryset() -> QuerySet[Update]:
-    return Update.objects.select_related(
-        "team__cohort", "team__cycle", "team__small_cohort", "reflection"
-    )
+def _update_queryset(*, charts: bool = False) -> QuerySet[Update]:
+    """Updates with what their lists read. Two columns are costly to decode per row: the chart
+    snapshots (``charts``, tens of kB of JSON per update) are read only when asked for (the update
+    page, the digest); the cycle is prefetched, not joined, because a joined cycle decodes its
+    program document (a large JSON) once per update, and these two cost most of the submission
+    grid's and staff home's time (bench/bench_pages.py); prefetched, each cycle is decoded once."""
+    queryset = Update.objects.select_related(
+        "team__cohort", "team__small_cohort", "reflection"
+    ).prefetch_related("team__cycle")
+    return queryset if charts else queryset.defer("charts")
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def started_periods(cycle: Cycle, rule: dates.ReportingRule, today: datetime.dat
 
 
 def team_periods(team: Team, now: datetime.datetime | None = None) -> list[PeriodStatus]:
-    """The team's started periods, newest first, with their updates (1 query)."""
+    """The team's started periods, newest first, with their updates (2 queries: the updates, their cycle)."""
     return teams_periods([team], now)[team.pk]
 
 
@@ -137,7 +143,7 @@ def teams_periods(
     teams: list[Team], now: datetime.datetime | None = None, latest: int | None = None
 ) -> dict[int, list[PeriodStatus]]:
     """Per team (by id), its started periods newest first (the ``latest`` ones), with their
-    updates: 1 query however many teams (their cohort and cycle must be loaded with them)."""
+    updates: 2 queries however many teams (the updates, their cycle) (their cohort and cycle must be loaded with them)."""
     now = now or timezone.now()
     updates = {
         (u.team_id, u.period_start): u
@@ -159,7 +165,7 @@ def teams_periods(
 
 def update_for(team: Team, period_start: datetime.date) -> Update | None:
     return (
-        _update_queryset()
+        _update_queryset(charts=True)
         .select_related("updated_by", "submitted_by", "reflection__author")
         .filter(team=team, period_start=period_start)
         .first()
@@ -198,14 +204,16 @@ class CohortGrid:
 
 
 def submission_grid(cycle: Cycle, now: datetime.datetime | None = None) -> list[CohortGrid]:
-    """Per cohort that reports, teams × started periods with their states (3 queries)."""
+    """Per cohort that reports, teams × started periods with their states (3 queries: teams, updates, their cycle)."""
     now = now or timezone.now()
     today = dates.local_day(now, cycle.time_zone)
     teams = list(
         Team.objects.filter(cycle=cycle)
-        .select_related("cohort", "cycle", "organization")
+        .select_related("cohort", "organization")
         .order_by("cohort__position", "name")
     )
+    for team in teams:
+        team.cycle = cycle  # not joined: each row would decode the program document again
     updates: dict[tuple[int, datetime.date], Update] = {
         (u.team_id, u.period_start): u for u in _update_queryset().filter(team__cycle=cycle)
     }
@@ -242,7 +250,7 @@ def my_teams(user) -> list[Team]:
 
 
 def shared_updates(user, limit: int = 20) -> list[Update]:
-    """Recent submitted updates of other teams that the person may read (2 queries)."""
+    """Recent submitted updates of other teams that the person may read (3 queries)."""
     if not getattr(user, "is_authenticated", False):
         return []
     qs = _update_queryset().filter(status=Update.Status.SUBMITTED)
@@ -253,7 +261,7 @@ def shared_updates(user, limit: int = 20) -> list[Update]:
 
 
 def leader_queue(user, now: datetime.datetime | None = None) -> list[PeriodStatus]:
-    """Submitted updates of the teams the person leads that wait for a reflection (2 queries)."""
+    """Submitted updates of the teams the person leads that wait for a reflection (3 queries)."""
     if not getattr(user, "is_authenticated", False):
         return []
     now = now or timezone.now()
@@ -323,9 +331,9 @@ def progress_history(team: Team) -> tuple[list[ProgressRow], list[ProgressScore]
 
 
 def digest_updates(cycle: Cycle, month: datetime.date) -> list[Update]:
-    """Every submitted update of ``cycle`` whose period covers ``month`` (3 queries)."""
+    """Every submitted update of ``cycle`` whose period covers ``month`` (4 queries)."""
     candidates = (
-        _update_queryset()
+        _update_queryset(charts=True)
         .filter(team__cycle=cycle, status=Update.Status.SUBMITTED, period_start__lte=month)
         .select_related("team__organization", "reflection__author", "submitted_by")
         .prefetch_related(
@@ -375,7 +383,9 @@ def reminders_due(now: datetime.datetime | None = None) -> list[Reminder]:
     if not cycles:
         return []
     teams = list(
-        Team.objects.filter(cycle__in=cycles).select_related("cohort", "cycle", "small_cohort")
+        Team.objects.filter(cycle__in=cycles)
+        .select_related("cohort", "small_cohort")
+        .prefetch_related("cycle")  # each cycle decoded once (_update_queryset)
     )
     people: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for member in TeamMember.objects.filter(team__in=teams, user__is_active=True).select_related(
@@ -583,7 +593,12 @@ def _overdue(day: datetime.date, now: datetime.datetime) -> Panel:
 
     cycle = current_cycle(day)
     teams = (
-        list(Team.objects.filter(cycle=cycle).select_related("cohort", "cycle").order_by("name"))
+        list(
+            Team.objects.filter(cycle=cycle)
+            .select_related("cohort")
+            .prefetch_related("cycle")  # decoded once (_update_queryset)
+            .order_by("name")
+        )
         if cycle
         else []
     )

@@ -135,10 +135,17 @@ class TeamCoachForm(forms.Form):
         queryset=User.objects.none(), label="1:1 coach", required=False, empty_label="No coach yet"
     )
 
-    def __init__(self, *args, teams, **kwargs):
+    def __init__(self, *args, teams, coach_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["coach"].queryset = faculty()
+        if coach_choices is not None:
+            # The page shows one form per team: the faculty are read once for all of them
+            # (a ModelChoiceField would read them again for every row it renders).
+            self.fields["coach"].choices = coach_choices
+
+    def coach_choices(self) -> list:
+        return list(self.fields["coach"].choices)
 
 
 def faculty():

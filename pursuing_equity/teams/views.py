@@ -60,7 +60,9 @@ def team_list(request):
     teams = (
         list(
             Team.objects.filter(cycle=cycle)
-            .select_related("cohort__cycle", "organization", "small_cohort__coach", "coach")
+            .select_related("cohort", "organization", "small_cohort__coach", "coach")
+            # one cycle: its program document (a large JSON) decoded once, not once per team
+            .prefetch_related("cohort__cycle")
             .order_by("cohort__position", "small_cohort__pk", "name")
         )
         if cycle
@@ -198,11 +200,16 @@ def team_coaches(request):
         failed = form
     rows = []
     unmatched = failed
+    choices = TeamCoachForm(teams=teams).coach_choices()
     for team in teams.select_related("coach", "organization", "cohort"):
         if failed is not None and failed.data.get("team") == str(team.pk):
             form, unmatched = failed, None
         else:
-            form = TeamCoachForm(teams=teams, initial={"team": team.pk, "coach": team.coach_id})
+            form = TeamCoachForm(
+                teams=teams,
+                coach_choices=choices,
+                initial={"team": team.pk, "coach": team.coach_id},
+            )
         form.auto_id = f"id_team{team.pk}_%s"
         rows.append((team, form))
     return render(

@@ -105,7 +105,7 @@ def test_the_shared_list_takes_the_same_queries_however_many_teams(world):
     peer = type(peer).objects.get(pk=peer.pk)  # a new request: nothing cached on the person
     with CaptureQueriesContext(connection) as more:
         assert len(shared_measures(peer)) == 4
-    assert len(more.captured_queries) == len(few.captured_queries) <= 4
+    assert len(more.captured_queries) == len(few.captured_queries) <= 5
 
 
 def set_measures(cycle, **facts) -> None:

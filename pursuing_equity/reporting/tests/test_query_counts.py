@@ -13,7 +13,7 @@ from pursuing_equity.applications.sample_files import pdf_bytes
 from pursuing_equity.reporting import services
 from pursuing_equity.reporting.models import PdsaCycle, Update
 from pursuing_equity.reporting.tests import factories
-from pursuing_equity.teams.models import TeamMember
+from pursuing_equity.teams.models import Team, TeamMember
 
 
 @pytest.fixture(autouse=True)
@@ -87,9 +87,8 @@ def grow(network) -> None:
         writer = factories.member(team)
         factories.member(team, TeamMember.Part.SENIOR_LEADER)
         add_reports(network, team, writer, months=2, reflect=False)
-    # A second team led by the same senior leader, with updates waiting for a reflection.
-    led = factories.team(name="Led twice", slug="led-twice")
-    TeamMember.objects.create(team=led, user=network.leader, part=TeamMember.Part.SENIOR_LEADER)
+    # More updates waiting for the senior leader's reflection on their second team.
+    led = Team.objects.get(slug="led-twice")
     add_reports(network, led, factories.member(led), months=2, reflect=False)
     for n in range(2):
         team = factories.team("learning_network", small_cohort=network.small_x, slug=f"ln-x{n + 3}")
@@ -97,8 +96,15 @@ def grow(network) -> None:
 
 
 def base(network):
-    """One report of each kind for the Action Community team, and this month's draft."""
+    """One report of each kind for the Action Community team and another team's (the lists
+    read each cycle once when they show any update: none to some is not what must not grow),
+    and this month's draft."""
     add_reports(network, network.ac, network.member, months=1)
+    add_reports(network, network.ac_other, network.other_member, months=1, first=3)
+    # A second team led by the same senior leader, with an update waiting for a reflection.
+    led = factories.team(name="Led twice", slug="led-twice")
+    TeamMember.objects.create(team=led, user=network.leader, part=TeamMember.Part.SENIOR_LEADER)
+    add_reports(network, led, factories.member(led), months=1, first=3, reflect=False)
     draft = factories.update(network.ac, network.member, factories.started_period(network.ac, 0))
     services.attachment_add(
         actor=network.member,
@@ -163,7 +169,7 @@ def pages(network) -> dict[str, tuple]:
         "submission grid": (
             network.staff,
             reverse("submission_grid"),
-            10,
+            11,  # + the updates' cycle, read once (reporting.selectors._update_queryset)
         ),  # + digests, latest month,
     }
 

@@ -33,6 +33,7 @@ from pursuing_equity.core.services import audit_record
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.programs.services import demo_shift_months, program_load
 from pursuing_equity.reporting.models import Update
+from pursuing_equity.review.demo import OPEN_CALL_SLUG
 from pursuing_equity.teams.models import Team, TeamMember
 
 ACTOR_LABEL = DEMO_ACTOR_LABEL
@@ -104,6 +105,14 @@ DEMO_STEPS: tuple[str, ...] = (
 )
 
 
+def demo_logins(network: DemoNetwork, on_rosters: dict[str, str]) -> dict[str, str]:
+    """One email per persona: the person on a real roster, else the first with the fallback role."""
+    return {
+        key: on_rosters.get(key) or network.people_in(FALLBACK_ROLE[key])[0].email
+        for key in WHAT_THEY_SEE
+    }
+
+
 class Command(BaseCommand):
     help = (
         "Load the program with its dates moved to the present and a fictional network of about 60 "
@@ -152,7 +161,7 @@ class Command(BaseCommand):
                     today=timezone.localdate(),
                     out=self.stdout,
                 )
-            logins = self._on_rosters(network, cycle)
+            logins = demo_logins(network, self._on_rosters(network, cycle))
         self.stdout.write(
             f"Demo ready: {cycle} (demo dates, shifted {cycle.date_shift_months:+d} months), "
             f"{len(network.organizations)} organizations, {len(network.people)} people "
@@ -294,11 +303,18 @@ class Command(BaseCommand):
             found[FACULTY] = ln.team.small_cohort.coach.email
         return {key: email for key, email in found.items() if email}
 
+    def logins(self, *, seed: int = DEFAULT_SEED) -> dict[str, str]:
+        """The demo login of each persona (WHAT_THEY_SEE's keys) in a database the demo built."""
+        cycle = Cycle.objects.exclude(slug=OPEN_CALL_SLUG).order_by("-pk").first()
+        if cycle is None:
+            raise CommandError("No program is loaded: run `manage.py demo` first.")
+        network = demo_network(seed)
+        return demo_logins(network, self._on_rosters(network, cycle))
+
     def _logins_table(self, network: DemoNetwork, emails: dict[str, str], url: str) -> str:
         rows = [("Role", "Email", "Password", "What they will see")]
         for key, (label, sees) in WHAT_THEY_SEE.items():
-            email = emails.get(key) or network.people_in(FALLBACK_ROLE[key])[0].email
-            rows.append((label, email, DEMO_PASSWORD, sees))
+            rows.append((label, emails[key], DEMO_PASSWORD, sees))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         lines = ["", "Demo logins (one per role; the team roles are on real teams):", ""]
         for index, row in enumerate(rows):

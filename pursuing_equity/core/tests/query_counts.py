@@ -1,0 +1,38 @@
+"""Query counts that do not grow with data: count each page's queries, grow the data, count again.
+
+Each app's ``test_query_counts.py`` lists its main pages (who reads them, where) and how its data
+grows (more teams, events, updates, periods, applications); the counts must be equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+Pages = Callable[[], dict[str, tuple]]
+
+
+def count_queries(client, user, url: str) -> int:
+    """Queries of a GET of ``url`` signed in as ``user``, which must answer 200.
+
+    The page is read once first: a first visit may create what later visits read (a calendar
+    feed's token, the affinity groups), which is not what grows with the data.
+    """
+    client.force_login(user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+def assert_counts_do_not_grow(client, pages: Pages, grow: Callable[[], None]) -> dict[str, int]:
+    """Counts of ``pages()`` before and after ``grow()`` are equal; returns the counts."""
+    before = {name: count_queries(client, user, url) for name, (user, url) in pages().items()}
+    grow()
+    after = {name: count_queries(client, user, url) for name, (user, url) in pages().items()}
+    grown = {name: (before[name], n) for name, n in after.items() if n != before[name]}
+    assert not grown, f"query counts grew with the data (before, after): {grown}"
+    return before
