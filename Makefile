@@ -17,7 +17,12 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# What serving needs (make demo); the tests add their tools and the engines (Ibis, pyspark).
 $(VENV)/.installed: pyproject.toml $(BIN)/activate
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $@
 
@@ -43,14 +48,14 @@ demo: install
 # Two workers: CI has 2 cores; whole files go to one worker so module fixtures are built once.
 TEST_WORKERS ?= 2
 
-test: install chromium java
+test: $(VENV)/.installed-test chromium java
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
 # The fuzz tests with 100,000 examples each (hypothesis): CI runs them once, on SQLite.
-test-slow: install
+test-slow: $(VENV)/.installed-test
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m slow
 
-$(VENV)/.installed-bench: $(VENV)/.installed
+$(VENV)/.installed-bench: $(VENV)/.installed-test
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	@touch $@
 
@@ -65,11 +70,11 @@ LOAD_ARGS ?=
 load: $(VENV)/.installed-bench
 	$(PY) bench/load.py $(LOAD_ARGS)
 
-lint: install
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

@@ -98,6 +98,19 @@ _SPARK: dict[str, Any] = {}
 _SPARK_LOCK = threading.Lock()
 
 
+def _ibis() -> Any:
+    """Ibis, or a clear message when the optional engines are not installed (``make demo`` leaves
+    them out: serving the web app never needs them)."""
+    try:
+        import ibis
+    except ImportError as exc:
+        raise InputError(
+            "the postgres and spark engines need the optional packages: "
+            "pip install 'pursuing-equity[engines]'"
+        ) from exc
+    return ibis
+
+
 def spark_session(master: str | None = None) -> Any:
     """This process's SparkSession (one per process: starting a JVM takes seconds).
 
@@ -106,6 +119,7 @@ def spark_session(master: str | None = None) -> Any:
     ``pyspark[connect]``), else local mode on every core. ``EQUITYSTATS_SPARK_PARTITIONS``
     sets ``spark.sql.shuffle.partitions`` (default 8: the aggregates are small).
     """
+    _ibis()  # pyspark comes with the same optional packages
     from pyspark.sql import SparkSession
 
     key = master or os.environ.get("SPARK_REMOTE") or "local[*]"
@@ -172,7 +186,7 @@ def open_source(
     CSV cells are read as text on every engine (like :func:`equitystats.stratify.open_file`).
     Errors never show the URL's user name or password.
     """
-    import ibis
+    ibis = _ibis()
 
     source = str(source)
     if engine not in ENGINES:
@@ -315,7 +329,7 @@ def aggregate(
     :class:`equitystats.stratify.Grouped` (``__p``, ``__g0``…, ``__bad``, ``__gid``, the
     aggregates). A bad row raises InputError naming the column and the value.
     """
-    import ibis
+    ibis = _ibis()
 
     t = source.table
     gcols = plan.group_columns
@@ -358,7 +372,7 @@ def _union_of_sets(
     source: EngineSource, plan: stratify.Plan, projected: Any, cells: Any, names: list[str]
 ) -> pa.Table:
     """The sums of ``names`` over ``cells`` for each grouping set of ``plan``, as Arrow."""
-    import ibis
+    ibis = _ibis()
 
     gcols = plan.group_columns
     aliases = [f"__g{i}" for i in range(len(gcols))]
