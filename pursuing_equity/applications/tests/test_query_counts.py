@@ -17,7 +17,7 @@ def grow(app) -> None:
     actor = app.created_by
     app = f.fresh(app)
     services.roster_save(actor=actor, application=app, version=app.version, members=f.roster(7))
-    for material in program.document_materials(app.cohort_choice):
+    for material in program.required_letters(app.cohort_choice):
         services.document_upload(
             actor=actor,
             application=app,
