@@ -9,11 +9,12 @@ answers, or when there are no teams. Writes go through the services, so they are
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from pursuing_equity.accounts.models import Role, User
 from pursuing_equity.measures.models import Aim, Measure
 from pursuing_equity.outcomes import selectors, services
-from pursuing_equity.outcomes.models import Milestone, Response
+from pursuing_equity.outcomes.models import Milestone, Partner, Response
 from pursuing_equity.reporting.models import Update
 from pursuing_equity.teams.models import Team, TeamMember
 
@@ -39,6 +40,9 @@ def populate(*, cycle, organizations=None, today: datetime.date, out) -> None:
     if not teams:
         out.write("Outcomes: skipped (no teams yet).")
         return
+    partners = _partners(teams, today)
+    if partners:
+        out.write(f"Outcomes: {partners} community partners with engagements and payments.")
     if (
         Milestone.objects.filter(team__cycle=cycle).exists()
         or Response.objects.filter(team__cycle=cycle).exists()
@@ -117,4 +121,70 @@ def _baseline(teams, assessment, round_key: str, day: datetime.date) -> int:
             today=day,
         )
         count += 1
+    return count
+
+
+def _partners(teams, today: datetime.date) -> int:
+    """On the first three teams: the team's community partner (linked to their account, named
+    with consent), a person who did not consent to be named, and a community organization, each
+    with engagements and payments. Nothing when any team already has partners."""
+    if Partner.objects.filter(team__in=teams).exists():
+        return 0
+    count = 0
+    for n, team in enumerate(teams[:3]):
+        leader = (
+            TeamMember.objects.filter(team=team)
+            .exclude(part=TeamMember.Part.COMMUNITY_PARTNER)
+            .order_by("pk")
+            .first()
+        )
+        actor = leader.user if leader else None
+        account = (
+            TeamMember.objects.filter(team=team, part=TeamMember.Part.COMMUNITY_PARTNER)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        records = []
+        if account is not None:
+            records.append(
+                services.partner_save(
+                    actor=actor,
+                    team=team,
+                    kind="person",
+                    name=account.user.display_name,
+                    role="Patient and family advisor",
+                    consent_on=today - datetime.timedelta(days=90),
+                    user=account.user,
+                )
+            )
+        records.append(
+            services.partner_save(
+                actor=actor, team=team, kind="person", name=f"Advisor {n + 1}", role="Focus groups"
+            )
+        )
+        records.append(
+            services.partner_save(
+                actor=actor,
+                team=team,
+                kind="organization",
+                name=("Eastside Tenants Union", "Northside Food Bank", "Harbor Faith Alliance")[n],
+                role="Community outreach",
+            )
+        )
+        for i, partner in enumerate(records):
+            for weeks, activity in ((10, "Focus group on clinic access"), (4, "Co-design session")):
+                on = today - datetime.timedelta(weeks=weeks + i)
+                services.engagement_add(
+                    actor=actor, partner=partner, on=on, activity=activity, hours=Decimal("2.5")
+                )
+                if partner.kind == Partner.Kind.PERSON:
+                    services.payment_add(
+                        actor=actor,
+                        partner=partner,
+                        paid_on=on + datetime.timedelta(days=7),
+                        amount=Decimal("125.00"),
+                        method="gift_card" if i else "check",
+                    )
+        count += len(records)
     return count

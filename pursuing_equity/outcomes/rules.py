@@ -67,3 +67,25 @@ def can_view_network_self_assessment(user, obj: Any = None) -> bool:
 
 def can_set_round_dates(user, obj: Any = None) -> bool:
     return is_program_staff(user)
+
+
+# --- community partnership and lived experience -------------------------------------------------
+
+
+def can_view_team_partners(user, team) -> bool:
+    """Names of partners are for the team's own people and program staff only (not coaches)."""
+    if not _signed_in(user) or team is None:
+        return False
+    return is_program_staff(user) or membership_of(user).is_member(team)
+
+
+def can_record_partnership(user, team) -> bool:
+    """The team's members and senior leaders record partners, engagements and payments."""
+    if not _signed_in(user) or team is None:
+        return False
+    return is_program_staff(user) or membership_of(user).part_in(team) in DATA_ENTRY_PARTS
+
+
+def can_view_network_partnership(user, obj: Any = None) -> bool:
+    """The network's totals and the finance export: program staff."""
+    return is_program_staff(user)

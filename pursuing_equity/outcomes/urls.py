@@ -38,4 +38,23 @@ urlpatterns = [
         views.self_assessment_answer,
         name="self_assessment_answer",
     ),
+    path("outcomes/partners/", views.partnership_network, name="partnership_network"),
+    path(
+        "outcomes/partners/finance.<str:fmt>",
+        views.partnership_export,
+        name="partnership_export",
+    ),
+    path("outcomes/teams/<slug:slug>/partners/", views.team_partners, name="team_partners"),
+    path("outcomes/teams/<slug:slug>/partners/add/", views.partner_add, name="partner_add"),
+    path("outcomes/teams/<slug:slug>/partners/<int:pk>/", views.partner_edit, name="partner_edit"),
+    path(
+        "outcomes/teams/<slug:slug>/partners/<int:pk>/engagements/",
+        views.engagement_add,
+        name="engagement_add",
+    ),
+    path(
+        "outcomes/teams/<slug:slug>/partners/<int:pk>/payments/",
+        views.payment_add,
+        name="payment_add",
+    ),
 ]

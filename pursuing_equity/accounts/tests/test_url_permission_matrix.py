@@ -28,7 +28,7 @@ from pursuing_equity.applications.sample_files import pdf_bytes
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.events.tests.factories import future_slot, past_event
 from pursuing_equity.measures.services import aim_set
-from pursuing_equity.outcomes.services import milestone_evidence_add
+from pursuing_equity.outcomes.services import milestone_evidence_add, partner_save
 from pursuing_equity.reporting import services as reporting
 from pursuing_equity.reporting.tests import factories as rf
 from pursuing_equity.review.services import reviewer_assign
@@ -187,6 +187,7 @@ def build_world() -> dict[str, Any]:
             "audit": AuditEntry.objects.order_by("pk").first().pk,
             "affinity": group.key,
             "evidence": evidence.pk,
+            "partner": partner_save(actor=writer, team=team_a, kind="person", name="Rosa Diaz").pk,
         },
     }
 
@@ -302,6 +303,12 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "self_assessment_answer": lambda k: {"slug": k["team"], "round_key": "midpoint"},
     "self_assessment_round": lambda k: {"round_key": "end"},
     "outbox_detail": lambda k: {"pk": 10**9},
+    "team_partners": lambda k: {"slug": k["team"]},
+    "partner_add": lambda k: {"slug": k["team"]},
+    "partner_edit": lambda k: {"slug": k["team"], "pk": k["partner"]},
+    "engagement_add": lambda k: {"slug": k["team"], "pk": k["partner"]},
+    "payment_add": lambda k: {"slug": k["team"], "pk": k["partner"]},
+    "partnership_export": lambda k: {"fmt": "xlsx"},
 }
 #: Objects the world does not build (an id that does not exist, or no letter due yet for an
 #: undecided application): the entitled get 404 (405 for a view that takes only POST), and

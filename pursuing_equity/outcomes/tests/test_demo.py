@@ -46,3 +46,5 @@ def test_the_demo_records_milestones_answers_the_baseline_and_opens_the_midpoint
     demo.populate(cycle=cycle, organizations={}, today=today, out=again)
     assert "already there" in again.getvalue()
     assert Response.objects.count() == 3
+    assert team.partners.count() == 2 and not team.partners.filter(user__isnull=False).exists()
+    assert team.partners.get(kind="person").payments.count() == 2
