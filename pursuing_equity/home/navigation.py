@@ -135,6 +135,7 @@ PLACES: tuple[Place, ...] = (
         "self_assessment_network",
         outcome_rules.can_view_network_self_assessment,
     ),
+    Place("Program report", "program_report", outcome_rules.can_view_program_report),
     Place("Partnership", "partnership_network", outcome_rules.can_view_network_partnership),
     Place("My reviews", "review_assigned", review_rules.can_view_assigned_reviews),
     Place("Review", "review_queue", review_rules.can_view_review_queue),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pursuing_equity.accounts.rules import FACULTY, STAFF, has_role, is_program_staff
+from pursuing_equity.accounts.rules import FACULTY, FUNDER, STAFF, has_role, is_program_staff
 from pursuing_equity.teams.membership import DATA_ENTRY_PARTS, membership_of
 
 
@@ -89,3 +89,8 @@ def can_record_partnership(user, team) -> bool:
 def can_view_network_partnership(user, obj: Any = None) -> bool:
     """The network's totals and the finance export: program staff."""
     return is_program_staff(user)
+
+
+def can_view_program_report(user, obj: Any = None) -> bool:
+    """The program report (suppressed): program staff and funders."""
+    return is_program_staff(user) or has_role(user, FUNDER)

@@ -356,7 +356,7 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     """Team people: their team's outcomes, and the self-assessment to answer while a round is
     open; staff and coaches: milestones whose proposed status awaits confirmation. A fixed
     number of queries whatever the number of teams."""
-    from pursuing_equity.accounts.rules import FACULTY, STAFF, has_role
+    from pursuing_equity.accounts.rules import FACULTY, FUNDER, STAFF, has_role
     from pursuing_equity.teams.membership import membership_of, teams_of
 
     panels: list[Panel] = []
@@ -365,7 +365,36 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     if has_role(user, STAFF, FACULTY):
         panels.append(_to_confirm(user))
     panels += _partnership_panels(user)
+    if has_role(user, FUNDER):
+        panels.append(_program_report(day))
     return panels
+
+
+def _program_report(day: datetime.date) -> Panel:
+    """The funder's home is the program report (suppressed), with its downloads."""
+    from pursuing_equity.outcomes import report
+
+    cycle = current_cycle(day)
+    if cycle is None:
+        return Panel(
+            key="program-report",
+            heading="Program report",
+            empty="No program cycle is running: the report covers the current cycle.",
+            order=10,
+        )
+    built = report.program_report(cycle, day)
+    return Panel(
+        key="program-report",
+        heading=f"Program report: {built.cycle_name}",
+        template="outcomes/_report_panel.html",
+        context={"report": built, "suppression_note": report.suppression_note(built)},
+        links=(
+            ("The report on its own page", reverse("program_report")),
+            ("Download as PDF", reverse("program_report_download", args=["pdf"])),
+            ("Download as XLSX", reverse("program_report_download", args=["xlsx"])),
+        ),
+        order=10,
+    )
 
 
 def _team_outcomes(user, day: datetime.date, teams: list[Team]) -> list[Panel]:

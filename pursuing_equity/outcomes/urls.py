@@ -57,4 +57,10 @@ urlpatterns = [
         views.payment_add,
         name="payment_add",
     ),
+    path("outcomes/report/", views.program_report, name="program_report"),
+    path(
+        "outcomes/report/program-report.<str:fmt>",
+        views.program_report_download,
+        name="program_report_download",
+    ),
 ]

@@ -508,3 +508,37 @@ def partnership_export(request, fmt: str):
     if fmt == "csv":
         return csv_response(tables["Payments"], f"{name}-payments.csv")
     raise Http404("Download as xlsx or csv.")
+
+
+# --- the program report -----------------------------------------------------------------------
+
+
+@rule_required(rules.can_view_program_report)
+def program_report(request):
+    from pursuing_equity.outcomes import report
+
+    built = report.program_report(get_cycle(request), timezone.localdate())
+    return render(
+        request,
+        "outcomes/program_report.html",
+        {"report": built, "suppression_note": report.suppression_note(built)},
+    )
+
+
+@rule_required(rules.can_view_program_report)
+def program_report_download(request, fmt: str):
+    from django.http import HttpResponse
+
+    from pursuing_equity.measures.exports import xlsx_response
+    from pursuing_equity.outcomes import report
+
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404("Download as pdf or xlsx.")
+    cycle = get_cycle(request)
+    built = report.program_report(cycle, timezone.localdate())
+    name = f"program-report-{cycle.slug}"
+    if fmt == "xlsx":
+        return xlsx_response(report.report_tables(built), f"{name}.xlsx")
+    response = HttpResponse(report.report_pdf(built), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

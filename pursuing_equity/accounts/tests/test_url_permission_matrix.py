@@ -309,6 +309,7 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "engagement_add": lambda k: {"slug": k["team"], "pk": k["partner"]},
     "payment_add": lambda k: {"slug": k["team"], "pk": k["partner"]},
     "partnership_export": lambda k: {"fmt": "xlsx"},
+    "program_report_download": lambda k: {"fmt": "xlsx"},
 }
 #: Objects the world does not build (an id that does not exist, or no letter due yet for an
 #: undecided application): the entitled get 404 (405 for a view that takes only POST), and
