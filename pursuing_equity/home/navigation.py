@@ -135,6 +135,8 @@ PLACES: tuple[Place, ...] = (
         "self_assessment_network",
         outcome_rules.can_view_network_self_assessment,
     ),
+    Place("Case studies", "case_study_gallery", _anyone),
+    Place("Case study approvals", "case_study_queue", outcome_rules.can_view_case_study_queue),
     Place("Program report", "program_report", outcome_rules.can_view_program_report),
     Place("Partnership", "partnership_network", outcome_rules.can_view_network_partnership),
     Place("My reviews", "review_assigned", review_rules.can_view_assigned_reviews),

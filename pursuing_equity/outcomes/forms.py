@@ -127,3 +127,30 @@ class PaymentForm(forms.Form):
         help_text="In US dollars, for example 150.00.",
     )
     method = forms.ChoiceField(choices=Payment.Method.choices)
+
+
+class CaseStudyCreateForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        help_text="The platform fills the first draft with your aim, the changes you tested, "
+        "the learning of your latest updates and the charts of your latest update.",
+    )
+
+
+def _markdown(label: str, rows: int = 5, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": rows, "cols": 70}),
+        help_text=help_text or "Markdown: **bold**, *italic*, lists with “- ”, > for a quote.",
+    )
+
+
+class CaseStudyForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    aim = _markdown("Aim", 3)
+    summary = _markdown("Summary", 6)
+    changes = _markdown("Changes tested", 6)
+    learning = _markdown("What the team learned", 6)
+    quotes = _markdown("Quotes", 4, "One quote per paragraph, starting with > ; with permission.")

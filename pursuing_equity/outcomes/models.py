@@ -316,3 +316,60 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.paid_on} · {self.amount} {self.currency}"
+
+
+# --- case studies -------------------------------------------------------------------------------
+
+
+class CaseStudy(models.Model):
+    """A team's story of its work, built from what the platform holds, approved by the senior
+    leader then program staff, and published on the public gallery. ``state`` moves only by the
+    transitions of :mod:`pursuing_equity.outcomes.case_studies`. Text is Markdown (sanitised when
+    shown); ``charts`` are stored from the team's latest submitted update (the shared, suppressed
+    view): ``{"title", "svg", "note", "columns", "rows", "changes"}``."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LEADER_REVIEW = "leader_review", "With the senior leader"
+        STAFF_REVIEW = "staff_review", "With program staff"
+        PUBLISHED = "published", "Published"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="case_studies")
+    title = models.CharField(max_length=200)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    aim = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    changes = models.TextField("changes tested", blank=True)
+    learning = models.TextField(blank=True)
+    quotes = models.TextField(blank=True)
+    charts = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    leader_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-updated_at", "-id"]
+        verbose_name_plural = "case studies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "leader_review", "staff_review", "published"]),
+                name="case_study_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False),
+                name="case_study_published_dated",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="case_study_has_a_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.title}"

@@ -94,3 +94,55 @@ def can_view_network_partnership(user, obj: Any = None) -> bool:
 def can_view_program_report(user, obj: Any = None) -> bool:
     """The program report (suppressed): program staff and funders."""
     return is_program_staff(user) or has_role(user, FUNDER)
+
+
+# --- case studies --------------------------------------------------------------------------------
+
+
+def can_list_team_case_studies(user, team) -> bool:
+    """The team's own people and program staff see its case studies in every state."""
+    return can_view_team_partners(user, team)
+
+
+def can_create_case_study(user, team) -> bool:
+    return can_record_partnership(user, team)
+
+
+def can_view_case_study(user, case_study) -> bool:
+    """A published case study is public; before that, the team and staff."""
+    if case_study is None:
+        return False
+    if case_study.state == "published":
+        return True
+    return can_list_team_case_studies(user, case_study.team)
+
+
+def can_edit_case_study(user, case_study) -> bool:
+    """The team's members and leaders (and staff) edit a draft."""
+    return (
+        case_study is not None
+        and case_study.state == "draft"
+        and can_record_partnership(user, case_study.team)
+    )
+
+
+def can_approve_as_leader(user, case_study) -> bool:
+    return (
+        case_study is not None
+        and case_study.state == "leader_review"
+        and _signed_in(user)
+        and membership_of(user).leads(case_study.team)
+    )
+
+
+def can_publish_case_study(user, case_study) -> bool:
+    return case_study is not None and case_study.state == "staff_review" and is_program_staff(user)
+
+
+def can_return_case_study(user, case_study) -> bool:
+    """Whoever may approve it now may send it back to the team instead."""
+    return can_approve_as_leader(user, case_study) or can_publish_case_study(user, case_study)
+
+
+def can_view_case_study_queue(user, obj: Any = None) -> bool:
+    return is_program_staff(user)

@@ -365,6 +365,7 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     if has_role(user, STAFF, FACULTY):
         panels.append(_to_confirm(user))
     panels += _partnership_panels(user)
+    panels += _case_studies_to_approve(user)
     if has_role(user, FUNDER):
         panels.append(_program_report(day))
     return panels
@@ -436,6 +437,7 @@ def _team_outcomes(user, day: datetime.date, teams: list[Team]) -> list[Panel]:
                 tasks=tuple(tasks),
                 links=(
                     ("The team's milestones", reverse("team_outcomes", args=[team.slug])),
+                    ("The team's case studies", reverse("team_case_studies", args=[team.slug])),
                     *(
                         [
                             (
@@ -631,3 +633,44 @@ def _partnership_panels(user) -> list[Panel]:
             )
         )
     return panels
+
+
+# --- case studies -----------------------------------------------------------------------------
+
+
+def _case_studies_to_approve(user) -> list[Panel]:
+    """ "A case study to approve": the senior leader's (their teams', with the leader) and
+    program staff's (with staff). 1 query."""
+    from pursuing_equity.accounts.rules import is_program_staff
+    from pursuing_equity.outcomes.models import CaseStudy
+    from pursuing_equity.teams.membership import membership_of
+
+    staff = is_program_staff(user)
+    m = membership_of(user)
+    led = [team_id for team_id in m.team_ids if m.leads(team_id)]
+    if not staff and not led:
+        return []
+    waiting = CaseStudy.objects.none()
+    if led:
+        waiting = CaseStudy.objects.filter(team_id__in=led, state=CaseStudy.State.LEADER_REVIEW)
+    if staff:
+        waiting = waiting | CaseStudy.objects.filter(state=CaseStudy.State.STAFF_REVIEW)
+    rows = list(waiting.select_related("team").order_by("updated_at")[:10])
+    return [
+        Panel(
+            key="case-studies-to-approve",
+            heading="Case studies to approve",
+            tasks=tuple(
+                Task(
+                    text=f"Approve the case study “{c.title}”",
+                    url=reverse("case_study_detail", args=[c.pk]),
+                    detail=f"{c.team.name} · {c.get_state_display().lower()}",
+                )
+                for c in rows
+            ),
+            links=((("All case studies", reverse("case_study_queue")),) if staff else ())
+            + (("The public gallery", reverse("case_study_gallery")),),
+            empty="No case study is waiting for your approval.",
+            order=30,
+        )
+    ]

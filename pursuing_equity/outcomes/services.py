@@ -19,6 +19,7 @@ from pursuing_equity.core.services import audit_record, model_snapshot
 from pursuing_equity.outcomes import program
 from pursuing_equity.outcomes.models import (
     Answer,
+    CaseStudy,
     Engagement,
     Evidence,
     Milestone,
@@ -332,3 +333,87 @@ def payment_add(
         after={"paid_on": paid_on, "amount": amount, "currency": "USD", "method": method},
     )
     return payment
+
+
+# --- case studies ---------------------------------------------------------------------------------
+
+CASE_STUDY_TEXT = ["title", "aim", "summary", "changes", "learning", "quotes"]
+
+
+@transaction.atomic
+def case_study_create(*, actor, team: Team, title: str) -> CaseStudy:
+    """Start a team's case study from what the platform holds (its aim, PDSA cycles, the learning
+    of its latest updates and the charts of its latest update's shared snapshot)."""
+    from pursuing_equity.outcomes.case_studies import prefill
+
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give the case study a title."})
+    case_study = CaseStudy(team=team, title=title, created_by=actor, **prefill(team))
+    case_study.full_clean()
+    case_study.save()
+    audit_record(actor=actor, action="case_study.create", obj=case_study, after={"title": title})
+    return case_study
+
+
+@transaction.atomic
+def case_study_edit(*, actor, case_study: CaseStudy, **text: str) -> CaseStudy:
+    """Change a draft's text (Markdown; sanitised when shown)."""
+    if case_study.state != CaseStudy.State.DRAFT:
+        raise ValidationError("Only a draft can be changed: ask for it to be returned first.")
+    unknown = set(text) - set(CASE_STUDY_TEXT)
+    if unknown:
+        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    if "title" in text and not (text["title"] or "").strip():
+        raise ValidationError({"title": "Give the case study a title."})
+    before = model_snapshot(case_study, CASE_STUDY_TEXT)
+    for field, value in text.items():
+        setattr(case_study, field, (value or "").strip())
+    case_study.full_clean()
+    case_study.save()
+    audit_record(
+        actor=actor,
+        action="case_study.edit",
+        obj=case_study,
+        before=before,
+        after=model_snapshot(case_study, CASE_STUDY_TEXT),
+    )
+    return case_study
+
+
+@transaction.atomic
+def case_study_transition(
+    *, actor, case_study: CaseStudy, action: str, note: str = ""
+) -> CaseStudy:
+    """Move a case study along its workflow (:data:`.case_studies.TRANSITIONS`), if ``actor``
+    may take ``action`` now."""
+    from pursuing_equity.outcomes.case_studies import TRANSITIONS
+
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError({"action": f"There is no action {action!r}."})
+    case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
+    if case_study.state not in transition.sources or not transition.rule(actor, case_study):
+        raise ValidationError(
+            {"action": f"“{transition.label}” is not open to you while the case study is "
+             f"{case_study.get_state_display().lower()}."}
+        )  # fmt: skip
+    if action == "submit" and not (case_study.summary.strip() and case_study.aim.strip()):
+        raise ValidationError({"summary": "Write the aim and a summary before sending it on."})
+    before = case_study.state
+    case_study.state = transition.target
+    if action == "approve":
+        case_study.leader_approved_by = actor
+    if action == "publish":
+        case_study.published_by, case_study.published_at = actor, timezone.now()
+    case_study.full_clean()
+    case_study.save()
+    audit_record(
+        actor=actor,
+        action=transition.audit,
+        obj=case_study,
+        before={"state": before},
+        after={"state": case_study.state},
+        note=note.strip(),
+    )
+    return case_study

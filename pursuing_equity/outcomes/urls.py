@@ -63,4 +63,29 @@ urlpatterns = [
         views.program_report_download,
         name="program_report_download",
     ),
+    path(
+        "outcomes/teams/<slug:slug>/case-studies/",
+        views.team_case_studies,
+        name="team_case_studies",
+    ),
+    path(
+        "outcomes/teams/<slug:slug>/case-studies/new/",
+        views.case_study_create,
+        name="case_study_create",
+    ),
+    path("outcomes/case-studies/", views.case_study_queue, name="case_study_queue"),
+    path("outcomes/case-studies/<int:pk>/", views.case_study_detail, name="case_study_detail"),
+    path("outcomes/case-studies/<int:pk>/edit/", views.case_study_edit, name="case_study_edit"),
+    path(
+        "outcomes/case-studies/<int:pk>/<slug:action>/",
+        views.case_study_transition,
+        name="case_study_transition",
+    ),
+    path("case-studies/", views.case_study_gallery, name="case_study_gallery"),
+    path("case-studies/<int:pk>/", views.case_study_public, name="case_study_public"),
+    path(
+        "case-studies/<int:pk>/case-study.<str:fmt>",
+        views.case_study_download,
+        name="case_study_download",
+    ),
 ]
