@@ -294,3 +294,14 @@ def report_tables(report: ProgramReport) -> dict[str, tuple[list[str], list[list
         s.title: (["", *report.columns], [[r.label, *r.cells] for r in s.rows])
         for s in report.sections
     }
+
+
+def published_case_studies():
+    """The network's published case studies, newest first (1 query)."""
+    from pursuing_equity.outcomes.models import CaseStudy
+
+    return list(
+        CaseStudy.objects.filter(state=CaseStudy.State.PUBLISHED)
+        .select_related("team")
+        .order_by("-published_at")[:20]
+    )

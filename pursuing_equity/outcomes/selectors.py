@@ -388,7 +388,11 @@ def _program_report(day: datetime.date) -> Panel:
         key="program-report",
         heading=f"Program report: {built.cycle_name}",
         template="outcomes/_report_panel.html",
-        context={"report": built, "suppression_note": report.suppression_note(built)},
+        context={
+            "report": built,
+            "suppression_note": report.suppression_note(built),
+            "case_studies": report.published_case_studies(),
+        },
         links=(
             ("The report on its own page", reverse("program_report")),
             ("Download as PDF", reverse("program_report_download", args=["pdf"])),

@@ -523,7 +523,11 @@ def program_report(request):
     return render(
         request,
         "outcomes/program_report.html",
-        {"report": built, "suppression_note": report.suppression_note(built)},
+        {
+            "report": built,
+            "suppression_note": report.suppression_note(built),
+            "case_studies": report.published_case_studies(),
+        },
     )
 
 

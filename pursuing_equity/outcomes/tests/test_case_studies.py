@@ -101,6 +101,8 @@ def test_the_leader_then_staff_approve_and_the_gallery_shows_it(client, w):
         "case_study.publish",
     ]
 
+    client.force_login(w["funder"])
+    assert "Closing the blood pressure gap" in client.get(reverse("home")).content.decode()
     client.logout()
     gallery = client.get(reverse("case_study_gallery")).content.decode()
     assert "Closing the blood pressure gap" in gallery
