@@ -417,3 +417,17 @@ def case_study_transition(
         note=note.strip(),
     )
     return case_study
+
+
+@transaction.atomic
+def partner_record_remove(*, actor, record: Engagement | Payment) -> None:
+    """Remove an engagement or a payment recorded by mistake (the audit log keeps what it was)."""
+    partner = record.partner
+    if isinstance(record, Payment):
+        action = "partner.payment_remove"
+        before = {"paid_on": record.paid_on, "amount": record.amount, "method": record.method}
+    else:
+        action = "partner.engagement_remove"
+        before = {"on": record.on, "activity": record.activity, "hours": record.hours}
+    record.delete()
+    audit_record(actor=actor, action=action, obj=partner, before=before)

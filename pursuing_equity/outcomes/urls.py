@@ -57,6 +57,11 @@ urlpatterns = [
         views.payment_add,
         name="payment_add",
     ),
+    path(
+        "outcomes/teams/<slug:slug>/partners/<int:pk>/<slug:kind>/<int:record>/remove/",
+        views.partner_record_remove,
+        name="partner_record_remove",
+    ),
     path("outcomes/report/", views.program_report, name="program_report"),
     path(
         "outcomes/report/program-report.<str:fmt>",

@@ -487,6 +487,35 @@ def payment_add(request, slug: str, pk: int, obj: Partner):
     return _record(request, obj, form, services.payment_add, "payment_form", "Payment")
 
 
+def get_partner_record(request, slug: str, pk: int, kind: str, record: int):
+    from pursuing_equity.outcomes.models import Engagement, Payment
+
+    model = {"engagements": Engagement, "payments": Payment}.get(kind)
+    if model is None:
+        raise Http404("No such record.")
+    return get_object_or_404(
+        model.objects.select_related("partner__team"),
+        pk=record,
+        partner_id=pk,
+        partner__team__slug=slug,
+    )
+
+
+def _record_rule(user, record) -> bool:
+    return rules.can_record_partnership(user, record.partner.team)
+
+
+_record_rule.__name__ = "can_record_partnership"
+
+
+@require_POST
+@rule_required(_record_rule, get_object=get_partner_record)
+def partner_record_remove(request, slug: str, pk: int, kind: str, record: int, obj):
+    services.partner_record_remove(actor=request.user, record=obj)
+    messages.success(request, "Removed. The audit log keeps what it was.")
+    return redirect(reverse("team_partners", args=[slug]) + f"#partner-{pk}")
+
+
 @rule_required(rules.can_view_network_partnership)
 def partnership_network(request):
     cycle = get_cycle(request)

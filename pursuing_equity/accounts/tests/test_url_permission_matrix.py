@@ -318,6 +318,12 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "payment_add": lambda k: {"slug": k["team"], "pk": k["partner"]},
     "partnership_export": lambda k: {"fmt": "xlsx"},
     "program_report_download": lambda k: {"fmt": "xlsx"},
+    "partner_record_remove": lambda k: {
+        "slug": k["team"],
+        "pk": k["partner"],
+        "kind": "payments",
+        "record": 10**9,
+    },
     "team_case_studies": lambda k: {"slug": k["team"]},
     "case_study_create": lambda k: {"slug": k["team"]},
     "case_study_detail": lambda k: {"pk": k["case_study"]},
@@ -336,6 +342,7 @@ NOT_BUILT = {
     "application_video_file",
     "review_video",
     "digest_download",
+    "partner_record_remove",
 }
 #: Pages with arguments that are not team A's objects, open to anyone signed in, and why.
 OPEN_TO_SIGNED_IN = {

@@ -218,3 +218,19 @@ def test_staff_reach_the_network_totals_from_home(client, w):
     client.force_login(w["staff"])
     text = client.get(reverse("home")).content.decode()
     assert reverse("partnership_network") in text
+
+
+def test_a_payment_recorded_by_mistake_is_removed_by_the_team_not_its_partner(client, w):
+    payment = w["named"].payments.get()
+    url = reverse(
+        "partner_record_remove", args=[w["team_a"].slug, w["named"].pk, "payments", payment.pk]
+    )
+    client.force_login(w["partner"])
+    assert client.post(url).status_code == 403
+    client.force_login(w["outsider"])
+    assert client.post(url).status_code == 403
+    client.force_login(w["leader"])
+    assert client.post(url).status_code == 302
+    assert not Payment.objects.filter(pk=payment.pk).exists()
+    entry = AuditEntry.objects.get(action="partner.payment_remove")
+    assert entry.before["amount"] == "150.50"
