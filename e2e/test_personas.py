@@ -5,6 +5,8 @@ community partner's journeys run at a 390 px phone width.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from journeys import sign_in
 from playwright.sync_api import Page, expect
@@ -136,17 +138,18 @@ def test_staff_open_an_overdue_update_from_home(page: Page, assert_accessible, n
     assert_accessible(page)
 
 
-def test_funder_sees_the_program_at_a_glance(page: Page, assert_accessible, network):
+def test_funders_home_is_the_suppressed_program_report(page: Page, assert_accessible, network):
     period = factories.started_period(network.ac, 1)
     factories.update(network.ac, network.member, period, submit=True)
     funder = person(Role.FUNDER)
     sign_in(page, funder.email)
-    expect(page.get_by_role("region", name="Teams in the program")).to_contain_text(
-        "Action Community: 2 teams"
+    report = page.get_by_role("region", name=re.compile("^Program report"))
+    expect(report.get_by_role("table", name="Monthly updates submitted")).to_contain_text(
+        "suppressed (fewer than 11)"
     )
-    expect(page.get_by_role("region", name="Monthly updates")).to_contain_text(
-        "1 of 1 monthly updates submitted on time"
-    )
+    assert_accessible(page)
+    report.get_by_role("link", name="The report on its own page").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Program report")
     assert_accessible(page)
     page.set_viewport_size(PHONE)
     assert_accessible(page)

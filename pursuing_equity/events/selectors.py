@@ -456,9 +456,9 @@ def _when(at: datetime.datetime) -> str:
 
 def home_panels(user, day: datetime.date) -> list[Panel]:
     """My next events, coaching to book (teams with 1:1 coaching and no call booked), a coach's
-    slots, falling attendance (staff) and the program's attendance rate (funders). A fixed
+    slots and falling attendance (staff). A fixed
     number of queries whatever the number of events (at most 5 per part the person plays)."""
-    from pursuing_equity.accounts.rules import FACULTY, FUNDER, has_role, is_program_staff
+    from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
     from pursuing_equity.events import rules
     from pursuing_equity.programs.selectors import current_cycle
     from pursuing_equity.teams.membership import teams_of
@@ -472,10 +472,10 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
         panels += _coaching_to_book(teams)
     if has_role(user, FACULTY):
         panels.append(_my_slots(user))
-    if staff or has_role(user, FUNDER):
+    if staff:
         cycle = current_cycle(day)
         rows = attendance_overview(cycle) if cycle else []
-        panels.append(_falling_attendance(rows) if staff else _attendance_at_a_glance(rows))
+        panels.append(_falling_attendance(rows))
     return panels
 
 
@@ -577,26 +577,4 @@ def _falling_attendance(rows: list[TeamAttendance]) -> Panel:
         links=(("Attendance of every team", reverse("attendance_overview")),),
         empty="No team's attendance is falling.",
         order=30,
-    )
-
-
-def _attendance_at_a_glance(rows: list[TeamAttendance]) -> Panel:
-    attended = sum(r.attended for r in rows)
-    expected = sum(r.expected for r in rows)
-    tasks = ()
-    if expected:
-        tasks = (
-            Task(
-                text=f"Participation: {round(100 * attended / expected)}% of expected attendance "
-                f"at the program's events",
-                url=reverse("program"),
-                detail=f"{sum(1 for r in rows if r.falling)} of {len(rows)} teams with falling attendance.",
-            ),
-        )
-    return Panel(
-        key="program-attendance",
-        heading="Participation",
-        tasks=tasks,
-        empty="No attendance has been taken at an event of this cycle yet.",
-        order=15,
     )

@@ -170,9 +170,9 @@ _DECODED_PANELS: dict[tuple[int, str, str], object] = {}
 
 def home_panels(user, day: datetime.date) -> list[Panel]:
     """Each of the person's teams' measures with its stored focal gap and the data due; for
-    staff, uploads waiting for confirmation; for funders, how many gaps are closing. A fixed
+    staff, uploads waiting for confirmation. A fixed
     number of queries (at most 6) whatever the number of measures."""
-    from pursuing_equity.accounts.rules import FUNDER, has_role, is_program_staff
+    from pursuing_equity.accounts.rules import is_program_staff
     from pursuing_equity.measures.rules import can_edit_team_measures
     from pursuing_equity.teams.membership import membership_of
 
@@ -181,8 +181,6 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
         panels += _team_measures(user, day, can_edit_team_measures)
     if is_program_staff(user):
         panels.append(_pending_uploads())
-    if has_role(user, FUNDER):
-        panels.append(_gaps_at_a_glance())
     return panels
 
 
@@ -257,34 +255,4 @@ def _pending_uploads() -> Panel:
         ),
         empty="No upload is waiting: every team's uploaded data has been confirmed or discarded.",
         order=40,
-    )
-
-
-def _gaps_at_a_glance() -> Panel:
-    """How many measures' focal gaps are closing, across the network (from the stored panels)."""
-    measures = list(
-        # The cycle prefetched: joined, its program document (a large JSON) would be decoded once
-        # per measure of the network, most of the funder's home page time.
-        Measure.objects.select_related(
-            "team", "team__cohort", "team__small_cohort"
-        ).prefetch_related("team__cycle")
-    )
-    latest = list(stored_panels(measures).values())
-    closing = sum(1 for p in latest if p.closing)
-    widening = sum(1 for p in latest if p.signal and p.direction == "widened")
-    tasks = ()
-    if latest:
-        tasks = (
-            Task(
-                text=f"{closing} of {len(latest)} measured equity gaps are closing (narrowed, with a signal)",
-                url=reverse("measures_shared"),
-                detail=f"{widening} widening with a signal; the others show no signal yet.",
-            ),
-        )
-    return Panel(
-        key="program-gaps",
-        heading="Equity gaps across the program",
-        tasks=tasks,
-        empty="No team's measure has enough data for a gap yet.",
-        order=30,
     )

@@ -9,11 +9,12 @@ answers, or when there are no teams. Writes go through the services, so they are
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from pursuing_equity.accounts.models import Role, User
 from pursuing_equity.measures.models import Aim, Measure
 from pursuing_equity.outcomes import selectors, services
-from pursuing_equity.outcomes.models import Milestone, Response
+from pursuing_equity.outcomes.models import CaseStudy, Milestone, Partner, Response
 from pursuing_equity.reporting.models import Update
 from pursuing_equity.teams.models import Team, TeamMember
 
@@ -39,6 +40,12 @@ def populate(*, cycle, organizations=None, today: datetime.date, out) -> None:
     if not teams:
         out.write("Outcomes: skipped (no teams yet).")
         return
+    partners = _partners(teams, today)
+    if partners:
+        out.write(f"Outcomes: {partners} community partners with engagements and payments.")
+    published = _case_studies(teams)
+    if published:
+        out.write(f"Outcomes: {published} case studies published.")
     if (
         Milestone.objects.filter(team__cycle=cycle).exists()
         or Response.objects.filter(team__cycle=cycle).exists()
@@ -116,5 +123,120 @@ def _baseline(teams, assessment, round_key: str, day: datetime.date) -> int:
             answers=answers,
             today=day,
         )
+        count += 1
+    return count
+
+
+def _partners(teams, today: datetime.date) -> int:
+    """On the first three teams: the team's community partner (linked to their account, named
+    with consent), a person who did not consent to be named, and a community organization, each
+    with engagements and payments. Nothing when any team already has partners."""
+    if Partner.objects.filter(team__in=teams).exists():
+        return 0
+    count = 0
+    for n, team in enumerate(teams[:3]):
+        leader = (
+            TeamMember.objects.filter(team=team)
+            .exclude(part=TeamMember.Part.COMMUNITY_PARTNER)
+            .order_by("pk")
+            .first()
+        )
+        actor = leader.user if leader else None
+        account = (
+            TeamMember.objects.filter(team=team, part=TeamMember.Part.COMMUNITY_PARTNER)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        records = []
+        if account is not None:
+            records.append(
+                services.partner_save(
+                    actor=actor,
+                    team=team,
+                    kind="person",
+                    name=account.user.display_name,
+                    role="Patient and family advisor",
+                    consent_on=today - datetime.timedelta(days=90),
+                    user=account.user,
+                )
+            )
+        records.append(
+            services.partner_save(
+                actor=actor, team=team, kind="person", name=f"Advisor {n + 1}", role="Focus groups"
+            )
+        )
+        records.append(
+            services.partner_save(
+                actor=actor,
+                team=team,
+                kind="organization",
+                name=("Eastside Tenants Union", "Northside Food Bank", "Harbor Faith Alliance")[n],
+                role="Community outreach",
+            )
+        )
+        for i, partner in enumerate(records):
+            for weeks, activity in ((10, "Focus group on clinic access"), (4, "Co-design session")):
+                on = today - datetime.timedelta(weeks=weeks + i)
+                services.engagement_add(
+                    actor=actor, partner=partner, on=on, activity=activity, hours=Decimal("2.5")
+                )
+                if partner.kind == Partner.Kind.PERSON:
+                    services.payment_add(
+                        actor=actor,
+                        partner=partner,
+                        paid_on=on + datetime.timedelta(days=7),
+                        amount=Decimal("125.00"),
+                        method="gift_card" if i else "check",
+                    )
+        count += len(records)
+    return count
+
+
+CASE_STUDIES = (
+    (
+        "Text reminders in patients' own language",
+        "Halve the gap in blood pressure control between Black and white patients.",
+        "We sent appointment and refill reminders by text, in the language each patient chose, "
+        "and asked community health workers to call those who did not answer.",
+        "> The reminder came in Spanish, so I knew it was for me.",
+    ),
+    (
+        "A community advisory board shapes the clinic's hours",
+        "Close the gap in timely diabetes follow-up for patients who work evenings.",
+        "Our advisory board of patients with lived experience asked for evening hours; we tested "
+        "two evenings a week and kept them.",
+        "> They listened to us and changed something real.",
+    ),
+)
+
+
+def _case_studies(teams) -> int:
+    """Two published case studies, on the first teams with a senior leader, through the workflow
+    (drafted by a member, approved by the leader and staff). Nothing when any exists."""
+    if CaseStudy.objects.filter(team__in=teams).exists():
+        return 0
+    staff = User.objects.filter(role_assignments__role=Role.PROGRAM_STAFF).order_by("email").first()
+    count = 0
+    for team in teams:
+        if count == len(CASE_STUDIES) or staff is None:
+            break
+        people = {
+            m.part: m.user
+            for m in TeamMember.objects.filter(team=team).select_related("user").order_by("-pk")
+        }
+        leader = people.get(TeamMember.Part.SENIOR_LEADER)
+        writer = people.get(TeamMember.Part.MEMBER) or leader
+        if leader is None:
+            continue
+        title, aim, summary, quotes = CASE_STUDIES[count]
+        case_study = services.case_study_create(actor=writer, team=team, title=title)
+        services.case_study_edit(
+            actor=writer, case_study=case_study, aim=aim, summary=summary, quotes=quotes
+        )
+        for actor, action in ((writer, "submit"), (leader, "approve"), (staff, "publish")):
+            case_study = services.case_study_transition(
+                actor=actor, case_study=case_study, action=action
+            )
         count += 1
     return count

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from pursuing_equity.outcomes import program
-from pursuing_equity.outcomes.models import Evidence, Status
+from pursuing_equity.outcomes.models import Evidence, Partner, Payment, Status
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -71,3 +73,84 @@ class SelfAssessmentForm(forms.Form):
 class RoundDatesForm(forms.Form):
     opens_on = forms.DateField(label="Opens on", widget=DATE)
     closes_on = forms.DateField(label="Closes on", widget=DATE)
+
+
+class PartnerForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of partner", choices=Partner.Kind.choices)
+    name = forms.CharField(
+        max_length=200,
+        help_text="A person is named to your team and program staff only once they consent.",
+    )
+    role = forms.CharField(
+        label="How they work with the team (optional)", required=False, max_length=200
+    )
+    consent_on = forms.DateField(
+        label="Consent to be named given on",
+        required=False,
+        widget=DATE,
+        help_text="Leave empty if the person has not agreed to be named: they are then counted, never named.",
+    )
+    user = forms.ModelChoiceField(
+        label="Their account on this site (optional)",
+        queryset=None,
+        required=False,
+        help_text="Links the record to the person's own home, where they see what was recorded for them.",
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["user"].queryset = (
+            get_user_model().objects.filter(team_memberships__team=team).order_by("email")
+        )
+        self.fields["user"].label_from_instance = lambda u: u.display_name
+
+
+class EngagementForm(forms.Form):
+    on = forms.DateField(label="Date", widget=DATE)
+    activity = forms.CharField(
+        max_length=200, help_text="For example: focus group, co-design session."
+    )
+    hours = forms.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=24
+    )
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label="Paid on", widget=DATE)
+    amount = forms.DecimalField(
+        label="Amount (USD)",
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text="In US dollars, for example 150.00.",
+    )
+    method = forms.ChoiceField(choices=Payment.Method.choices)
+
+
+class CaseStudyCreateForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        help_text="The platform fills the first draft with your aim, the changes you tested, "
+        "the learning of your latest updates and the charts of your latest update.",
+    )
+
+
+def _markdown(label: str, rows: int = 5, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": rows, "cols": 70}),
+        help_text=help_text or "Markdown: **bold**, *italic*, lists with “- ”, > for a quote.",
+    )
+
+
+class CaseStudyForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    aim = _markdown("Aim", 3)
+    summary = _markdown("Summary", 6)
+    changes = _markdown("Changes tested", 6)
+    learning = _markdown("What the team learned", 6)
+    quotes = _markdown("Quotes", 4, "One quote per paragraph, starting with > ; with permission.")

@@ -192,3 +192,184 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_key}={self.value}"
+
+
+# --- community partnership and lived experience -------------------------------------------------
+
+
+class Partner(models.Model):
+    """A community partner of a team: an organization, or a person with lived experience.
+
+    A person is named only with their consent (``consent_on``), and then only to the team and
+    program staff; without it every page and export counts them under ``label`` without a name.
+    ``user`` links the record to the person's own account, so their home shows what was recorded
+    for them.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person with lived experience"
+        ORGANIZATION = "organization", "Community organization"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="partners")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True, help_text="How they work with the team.")
+    consent_on = models.DateField(
+        null=True, blank=True, help_text="When the person agreed to be named to the team and staff."
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner_records",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "organization"]), name="partner_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="partner_has_a_name"),
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                condition=Q(user__isnull=False),
+                name="partner_account_once_per_team",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.label}"
+
+    @property
+    def named(self) -> bool:
+        return self.kind == self.Kind.ORGANIZATION or self.consent_on is not None
+
+    @property
+    def label(self) -> str:
+        """What every page and export shows: the name only with consent."""
+        if self.named:
+            return self.name
+        return f"Person with lived experience no. {self.pk} (not named: no consent)"
+
+
+class Engagement(models.Model):
+    """One piece of work a partner did with the team."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="engagements")
+    on = models.DateField()
+    activity = models.CharField(max_length=200)
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner", "-on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="engagement_hours_in_a_day"
+            ),
+            models.CheckConstraint(condition=~Q(activity=""), name="engagement_has_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.on} · {self.activity}"
+
+
+class Payment(models.Model):
+    """One compensation payment to a partner, in US dollars."""
+
+    class Method(models.TextChoices):
+        CHECK = "check", "Check"
+        TRANSFER = "transfer", "Bank transfer / direct deposit"
+        GIFT_CARD = "gift_card", "Gift card"
+        CASH = "cash", "Cash"
+        OTHER = "other", "Other"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="payments")
+    paid_on = models.DateField()
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    method = models.CharField(max_length=20, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner", "-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=Q(currency="USD"), name="payment_in_usd"),
+            models.CheckConstraint(
+                condition=Q(method__in=["check", "transfer", "gift_card", "cash", "other"]),
+                name="payment_method_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.paid_on} · {self.amount} {self.currency}"
+
+
+# --- case studies -------------------------------------------------------------------------------
+
+
+class CaseStudy(models.Model):
+    """A team's story of its work, built from what the platform holds, approved by the senior
+    leader then program staff, and published on the public gallery. ``state`` moves only by the
+    transitions of :mod:`pursuing_equity.outcomes.case_studies`. Text is Markdown (sanitised when
+    shown); ``charts`` are stored from the team's latest submitted update (the shared, suppressed
+    view): ``{"title", "svg", "note", "columns", "rows", "changes"}``."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LEADER_REVIEW = "leader_review", "With the senior leader"
+        STAFF_REVIEW = "staff_review", "With program staff"
+        PUBLISHED = "published", "Published"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="case_studies")
+    title = models.CharField(max_length=200)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    aim = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    changes = models.TextField("changes tested", blank=True)
+    learning = models.TextField(blank=True)
+    quotes = models.TextField(blank=True)
+    charts = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    leader_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-updated_at", "-id"]
+        verbose_name_plural = "case studies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "leader_review", "staff_review", "published"]),
+                name="case_study_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False),
+                name="case_study_published_dated",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="case_study_has_a_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.title}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pursuing_equity.accounts.rules import FACULTY, STAFF, has_role, is_program_staff
+from pursuing_equity.accounts.rules import FACULTY, FUNDER, STAFF, has_role, is_program_staff
 from pursuing_equity.teams.membership import DATA_ENTRY_PARTS, membership_of
 
 
@@ -66,4 +66,83 @@ def can_view_network_self_assessment(user, obj: Any = None) -> bool:
 
 
 def can_set_round_dates(user, obj: Any = None) -> bool:
+    return is_program_staff(user)
+
+
+# --- community partnership and lived experience -------------------------------------------------
+
+
+def can_view_team_partners(user, team) -> bool:
+    """Names of partners are for the team's own people and program staff only (not coaches)."""
+    if not _signed_in(user) or team is None:
+        return False
+    return is_program_staff(user) or membership_of(user).is_member(team)
+
+
+def can_record_partnership(user, team) -> bool:
+    """The team's members and senior leaders record partners, engagements and payments."""
+    if not _signed_in(user) or team is None:
+        return False
+    return is_program_staff(user) or membership_of(user).part_in(team) in DATA_ENTRY_PARTS
+
+
+def can_view_network_partnership(user, obj: Any = None) -> bool:
+    """The network's totals and the finance export: program staff."""
+    return is_program_staff(user)
+
+
+def can_view_program_report(user, obj: Any = None) -> bool:
+    """The program report (suppressed): program staff and funders."""
+    return is_program_staff(user) or has_role(user, FUNDER)
+
+
+# --- case studies --------------------------------------------------------------------------------
+
+
+def can_list_team_case_studies(user, team) -> bool:
+    """The team's own people and program staff see its case studies in every state."""
+    return can_view_team_partners(user, team)
+
+
+def can_create_case_study(user, team) -> bool:
+    return can_record_partnership(user, team)
+
+
+def can_view_case_study(user, case_study) -> bool:
+    """A published case study is public; before that, the team and staff."""
+    if case_study is None:
+        return False
+    if case_study.state == "published":
+        return True
+    return can_list_team_case_studies(user, case_study.team)
+
+
+def can_edit_case_study(user, case_study) -> bool:
+    """The team's members and leaders (and staff) edit a draft."""
+    return (
+        case_study is not None
+        and case_study.state == "draft"
+        and can_record_partnership(user, case_study.team)
+    )
+
+
+def can_approve_as_leader(user, case_study) -> bool:
+    return (
+        case_study is not None
+        and case_study.state == "leader_review"
+        and _signed_in(user)
+        and membership_of(user).leads(case_study.team)
+    )
+
+
+def can_publish_case_study(user, case_study) -> bool:
+    return case_study is not None and case_study.state == "staff_review" and is_program_staff(user)
+
+
+def can_return_case_study(user, case_study) -> bool:
+    """Whoever may approve it now may send it back to the team instead."""
+    return can_approve_as_leader(user, case_study) or can_publish_case_study(user, case_study)
+
+
+def can_view_case_study_queue(user, obj: Any = None) -> bool:
     return is_program_staff(user)

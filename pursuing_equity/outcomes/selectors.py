@@ -13,16 +13,20 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 
 from pursuing_equity.core.homes import Panel, Task
 from pursuing_equity.outcomes import program, proposals
 from pursuing_equity.outcomes.models import (
     Answer,
+    Engagement,
     Evidence,
     Milestone,
+    Partner,
+    Payment,
     Response,
     RoundDates,
     Status,
@@ -352,7 +356,7 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     """Team people: their team's outcomes, and the self-assessment to answer while a round is
     open; staff and coaches: milestones whose proposed status awaits confirmation. A fixed
     number of queries whatever the number of teams."""
-    from pursuing_equity.accounts.rules import FACULTY, STAFF, has_role
+    from pursuing_equity.accounts.rules import FACULTY, FUNDER, STAFF, has_role
     from pursuing_equity.teams.membership import membership_of, teams_of
 
     panels: list[Panel] = []
@@ -360,7 +364,42 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
         panels += _team_outcomes(user, day, list(teams_of(user)))
     if has_role(user, STAFF, FACULTY):
         panels.append(_to_confirm(user))
+    panels += _partnership_panels(user)
+    panels += _case_studies_to_approve(user)
+    if has_role(user, FUNDER):
+        panels.append(_program_report(day))
     return panels
+
+
+def _program_report(day: datetime.date) -> Panel:
+    """The funder's home is the program report (suppressed), with its downloads."""
+    from pursuing_equity.outcomes import report
+
+    cycle = current_cycle(day)
+    if cycle is None:
+        return Panel(
+            key="program-report",
+            heading="Program report",
+            empty="No program cycle is running: the report covers the current cycle.",
+            order=10,
+        )
+    built = report.program_report(cycle, day)
+    return Panel(
+        key="program-report",
+        heading=f"Program report: {built.cycle_name}",
+        template="outcomes/_report_panel.html",
+        context={
+            "report": built,
+            "suppression_note": report.suppression_note(built),
+            "case_studies": report.published_case_studies(),
+        },
+        links=(
+            ("The report on its own page", reverse("program_report")),
+            ("Download as PDF", reverse("program_report_download", args=["pdf"])),
+            ("Download as XLSX", reverse("program_report_download", args=["xlsx"])),
+        ),
+        order=10,
+    )
 
 
 def _team_outcomes(user, day: datetime.date, teams: list[Team]) -> list[Panel]:
@@ -402,6 +441,7 @@ def _team_outcomes(user, day: datetime.date, teams: list[Team]) -> list[Panel]:
                 tasks=tuple(tasks),
                 links=(
                     ("The team's milestones", reverse("team_outcomes", args=[team.slug])),
+                    ("The team's case studies", reverse("team_case_studies", args=[team.slug])),
                     *(
                         [
                             (
@@ -445,3 +485,196 @@ def _to_confirm(user) -> Panel:
         empty="No proposed milestone is waiting: every team's data agrees with its recorded statuses.",
         order=45,
     )
+
+
+# --- community partnership and lived experience -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerTotals:
+    """Counts and sums of a team's (or the network's) partnership: people are counted whether
+    or not they consented to be named."""
+
+    people: int = 0
+    unnamed: int = 0
+    organizations: int = 0
+    engagements: int = 0
+    hours: Decimal = Decimal("0")
+    payments: int = 0
+    paid: Decimal = Decimal("0")
+
+    def __add__(self, other: PartnerTotals) -> PartnerTotals:
+        return PartnerTotals(
+            *(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__)
+        )
+
+
+def _totals(partners: Iterable[Partner]) -> PartnerTotals:
+    partners = list(partners)
+    engagements = [e for p in partners for e in p.engagements.all()]
+    payments = [x for p in partners for x in p.payments.all()]
+    return PartnerTotals(
+        people=sum(p.kind == Partner.Kind.PERSON for p in partners),
+        unnamed=sum(not p.named for p in partners),
+        organizations=sum(p.kind == Partner.Kind.ORGANIZATION for p in partners),
+        engagements=len(engagements),
+        hours=sum((e.hours for e in engagements), Decimal("0")),
+        payments=len(payments),
+        paid=sum((x.amount for x in payments), Decimal("0")),
+    )
+
+
+def _partners(**filters):
+    return (
+        Partner.objects.filter(**filters)
+        .select_related("user", "team")
+        .prefetch_related(
+            Prefetch("engagements", queryset=Engagement.objects.order_by("-on", "-id")),
+            Prefetch("payments", queryset=Payment.objects.order_by("-paid_on", "-id")),
+        )
+    )
+
+
+def team_partnership(team: Team) -> tuple[list[Partner], PartnerTotals]:
+    """The team's partners with their engagements and payments, and the team's totals (3 queries)."""
+    partners = list(_partners(team=team))
+    return partners, _totals(partners)
+
+
+def network_partnership(cycle) -> tuple[list[tuple[Team, PartnerTotals]], PartnerTotals]:
+    """Each team of the cycle with its totals (teams without partners too), and the network's
+    (4 queries)."""
+    teams = list(TEAMS.filter(cycle=cycle).order_by("cohort__position", "name"))
+    by_team: dict[int, list[Partner]] = defaultdict(list)
+    for p in _partners(team__cycle=cycle):
+        by_team[p.team_id].append(p)
+    rows = [(t, _totals(by_team[t.pk])) for t in teams]
+    return rows, sum((r for _, r in rows), PartnerTotals())
+
+
+def cohort_compensation(cycle) -> dict[int, PartnerTotals]:
+    """Totals per cohort id (for the program report; 3 queries)."""
+    by_cohort: dict[int, list[Partner]] = defaultdict(list)
+    for p in _partners(team__cycle=cycle):
+        by_cohort[p.team.cohort_id].append(p)
+    return {cohort_id: _totals(ps) for cohort_id, ps in by_cohort.items()}
+
+
+def finance_tables(cycle) -> dict[str, tuple[list[str], list[list]]]:
+    """What finance reads: one row per payment and one per engagement, people named only with
+    their consent (3 queries)."""
+    partners = list(_partners(team__cycle=cycle).order_by("team__name", "id"))
+    payments = [
+        [p.team.name, p.get_kind_display(), p.label, x.paid_on, x.amount, x.currency,
+         x.get_method_display()]
+        for p in partners
+        for x in p.payments.all()
+    ]  # fmt: skip
+    engagements = [
+        [p.team.name, p.get_kind_display(), p.label, e.on, e.activity, e.hours]
+        for p in partners
+        for e in p.engagements.all()
+    ]
+    return {
+        "Payments": (
+            ["team", "kind", "partner", "paid_on", "amount", "currency", "method"],
+            payments,
+        ),
+        "Engagements": (["team", "kind", "partner", "date", "activity", "hours"], engagements),
+    }
+
+
+def _partnership_panels(user) -> list[Panel]:
+    """A linked partner's own record; the team's partnership for its people; staff's totals."""
+    from pursuing_equity.accounts.rules import is_program_staff
+    from pursuing_equity.outcomes import rules
+    from pursuing_equity.teams.membership import membership_of, teams_of
+
+    panels = []
+    on_a_team = bool(membership_of(user).team_ids)
+    # Only a team's people can be linked to a partner record (the service checks).
+    mine = list(_partners(user=user)) if on_a_team else []
+    if mine:
+        panels.append(
+            Panel(
+                key="my-partnership",
+                heading="Your work with your team and what you were paid",
+                template="outcomes/_my_partnership.html",
+                context={"records": mine, "totals": _totals(mine)},
+                order=12,
+            )
+        )
+    if on_a_team:
+        for team in teams_of(user):
+            if rules.can_view_team_partners(user, team):
+                panels.append(
+                    Panel(
+                        key=f"partners-{team.slug}",
+                        heading=f"Community partners of {team.name}",
+                        links=(
+                            (
+                                "Partners, engagements and compensation",
+                                reverse("team_partners", args=[team.slug]),
+                            ),
+                        ),
+                        empty=(
+                            "Record your community partners and people with lived experience, "
+                            "each engagement and each payment."
+                            if rules.can_record_partnership(user, team)
+                            else "See the partners, engagements and payments your team recorded."
+                        ),
+                        order=36,
+                    )
+                )
+    if is_program_staff(user):
+        panels.append(
+            Panel(
+                key="network-partnership",
+                heading="Lived-experience partnership",
+                links=(("Totals per team and the finance export", reverse("partnership_network")),),
+                empty="Hours and compensation of every team's community partners.",
+                order=46,
+            )
+        )
+    return panels
+
+
+# --- case studies -----------------------------------------------------------------------------
+
+
+def _case_studies_to_approve(user) -> list[Panel]:
+    """ "A case study to approve": the senior leader's (their teams', with the leader) and
+    program staff's (with staff). 1 query."""
+    from pursuing_equity.accounts.rules import is_program_staff
+    from pursuing_equity.outcomes.models import CaseStudy
+    from pursuing_equity.teams.membership import membership_of
+
+    staff = is_program_staff(user)
+    m = membership_of(user)
+    led = [team_id for team_id in m.team_ids if m.leads(team_id)]
+    if not staff and not led:
+        return []
+    waiting = CaseStudy.objects.none()
+    if led:
+        waiting = CaseStudy.objects.filter(team_id__in=led, state=CaseStudy.State.LEADER_REVIEW)
+    if staff:
+        waiting = waiting | CaseStudy.objects.filter(state=CaseStudy.State.STAFF_REVIEW)
+    rows = list(waiting.select_related("team").order_by("updated_at")[:10])
+    return [
+        Panel(
+            key="case-studies-to-approve",
+            heading="Case studies to approve",
+            tasks=tuple(
+                Task(
+                    text=f"Approve the case study “{c.title}”",
+                    url=reverse("case_study_detail", args=[c.pk]),
+                    detail=f"{c.team.name} · {c.get_state_display().lower()}",
+                )
+                for c in rows
+            ),
+            links=((("All case studies", reverse("case_study_queue")),) if staff else ())
+            + (("The public gallery", reverse("case_study_gallery")),),
+            empty="No case study is waiting for your approval.",
+            order=30,
+        )
+    ]

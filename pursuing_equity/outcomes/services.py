@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,8 +19,12 @@ from pursuing_equity.core.services import audit_record, model_snapshot
 from pursuing_equity.outcomes import program
 from pursuing_equity.outcomes.models import (
     Answer,
+    CaseStudy,
+    Engagement,
     Evidence,
     Milestone,
+    Partner,
+    Payment,
     Response,
     RoundDates,
     Status,
@@ -209,3 +214,220 @@ def round_dates_set(
         after=model_snapshot(row, ["opens_on", "closes_on"]),
     )
     return row
+
+
+# --- community partnership and lived experience -------------------------------------------------
+
+PARTNER_FIELDS = ["kind", "name", "role", "consent_on", "user_id"]
+
+
+def _not_future(field: str, day: datetime.date | None, what: str) -> None:
+    if day is None:
+        raise ValidationError({field: f"Give the date of the {what}."})
+    if day > timezone.localdate():
+        raise ValidationError({field: f"The date of the {what} cannot be in the future."})
+
+
+@transaction.atomic
+def partner_save(
+    *,
+    actor,
+    team: Team,
+    kind: str,
+    name: str,
+    role: str = "",
+    consent_on: datetime.date | None = None,
+    user=None,
+    partner: Partner | None = None,
+) -> Partner:
+    """Record a community partner of the team (or change one): an organization, or a person with
+    lived experience, named only once ``consent_on`` is given. ``user`` links the record to the
+    person's account, which must be one of the team's people."""
+    if kind not in Partner.Kind.values:
+        raise ValidationError({"kind": "Choose a person with lived experience or an organization."})
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the partner's name (shown only with consent)."})
+    if consent_on is not None and consent_on > timezone.localdate():
+        raise ValidationError({"consent_on": "The date of consent cannot be in the future."})
+    if user is not None and not membership_of(user).is_member(team):
+        raise ValidationError({"user": f"The account must be one of {team.name}’s people."})
+    if (
+        user is not None
+        and Partner.objects.filter(team=team, user=user)
+        .exclude(pk=getattr(partner, "pk", None))
+        .exists()
+    ):
+        raise ValidationError({"user": "This account is already linked to another partner record."})
+    if partner is not None and partner.team_id != team.pk:
+        raise ValidationError({"name": f"This partner is not one of {team.name}’s."})
+    before = model_snapshot(partner, PARTNER_FIELDS) if partner else {}
+    partner = partner or Partner(team=team, created_by=actor)
+    partner.kind, partner.name, partner.role = kind, name, (role or "").strip()
+    partner.consent_on, partner.user = consent_on, user
+    partner.full_clean()
+    partner.save()
+    # The audit log keeps the name only with consent, like every page.
+    after = model_snapshot(partner, PARTNER_FIELDS)
+    for snapshot in (before, after):
+        if snapshot and not (snapshot["kind"] == "organization" or snapshot["consent_on"]):
+            snapshot["name"] = "(not named: no consent)"
+    audit_record(
+        actor=actor,
+        action="partner.change" if before else "partner.add",
+        obj=partner,
+        before=before,
+        after=after,
+    )
+    return partner
+
+
+@transaction.atomic
+def engagement_add(
+    *, actor, partner: Partner, on: datetime.date, activity: str, hours: Decimal
+) -> Engagement:
+    """Record one engagement of a partner with the team: the date, the activity, the hours."""
+    _not_future("on", on, "engagement")
+    activity = (activity or "").strip()
+    if not activity:
+        raise ValidationError(
+            {"activity": "Say what the partner did (for example, a focus group)."}
+        )
+    if hours is None or not (Decimal("0") < hours <= Decimal("24")):
+        raise ValidationError({"hours": "Give the hours as a number above 0 and at most 24."})
+    engagement = Engagement(
+        partner=partner, on=on, activity=activity, hours=hours, recorded_by=actor
+    )
+    engagement.full_clean()
+    engagement.save()
+    audit_record(
+        actor=actor,
+        action="partner.engagement_add",
+        obj=partner,
+        after={"on": on, "activity": activity, "hours": hours},
+    )
+    return engagement
+
+
+@transaction.atomic
+def payment_add(
+    *, actor, partner: Partner, paid_on: datetime.date, amount: Decimal, method: str
+) -> Payment:
+    """Record one compensation payment to a partner, in US dollars."""
+    _not_future("paid_on", paid_on, "payment")
+    if amount is None or amount <= 0 or amount >= Decimal("100000000"):
+        raise ValidationError({"amount": "Give the amount in US dollars, above 0 (e.g. 150.00)."})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({"amount": "Give the amount in dollars and cents (two decimals)."})
+    if method not in Payment.Method.values:
+        raise ValidationError({"method": "Choose how the partner was paid."})
+    payment = Payment(
+        partner=partner, paid_on=paid_on, amount=amount, method=method, recorded_by=actor
+    )
+    payment.full_clean()
+    payment.save()
+    audit_record(
+        actor=actor,
+        action="partner.payment_add",
+        obj=partner,
+        after={"paid_on": paid_on, "amount": amount, "currency": "USD", "method": method},
+    )
+    return payment
+
+
+# --- case studies ---------------------------------------------------------------------------------
+
+CASE_STUDY_TEXT = ["title", "aim", "summary", "changes", "learning", "quotes"]
+
+
+@transaction.atomic
+def case_study_create(*, actor, team: Team, title: str) -> CaseStudy:
+    """Start a team's case study from what the platform holds (its aim, PDSA cycles, the learning
+    of its latest updates and the charts of its latest update's shared snapshot)."""
+    from pursuing_equity.outcomes.case_studies import prefill
+
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give the case study a title."})
+    case_study = CaseStudy(team=team, title=title, created_by=actor, **prefill(team))
+    case_study.full_clean()
+    case_study.save()
+    audit_record(actor=actor, action="case_study.create", obj=case_study, after={"title": title})
+    return case_study
+
+
+@transaction.atomic
+def case_study_edit(*, actor, case_study: CaseStudy, **text: str) -> CaseStudy:
+    """Change a draft's text (Markdown; sanitised when shown)."""
+    if case_study.state != CaseStudy.State.DRAFT:
+        raise ValidationError("Only a draft can be changed: ask for it to be returned first.")
+    unknown = set(text) - set(CASE_STUDY_TEXT)
+    if unknown:
+        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    if "title" in text and not (text["title"] or "").strip():
+        raise ValidationError({"title": "Give the case study a title."})
+    before = model_snapshot(case_study, CASE_STUDY_TEXT)
+    for field, value in text.items():
+        setattr(case_study, field, (value or "").strip())
+    case_study.full_clean()
+    case_study.save()
+    audit_record(
+        actor=actor,
+        action="case_study.edit",
+        obj=case_study,
+        before=before,
+        after=model_snapshot(case_study, CASE_STUDY_TEXT),
+    )
+    return case_study
+
+
+@transaction.atomic
+def case_study_transition(
+    *, actor, case_study: CaseStudy, action: str, note: str = ""
+) -> CaseStudy:
+    """Move a case study along its workflow (:data:`.case_studies.TRANSITIONS`), if ``actor``
+    may take ``action`` now."""
+    from pursuing_equity.outcomes.case_studies import TRANSITIONS
+
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError({"action": f"There is no action {action!r}."})
+    case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
+    if case_study.state not in transition.sources or not transition.rule(actor, case_study):
+        raise ValidationError(
+            {"action": f"“{transition.label}” is not open to you while the case study is "
+             f"{case_study.get_state_display().lower()}."}
+        )  # fmt: skip
+    if action == "submit" and not (case_study.summary.strip() and case_study.aim.strip()):
+        raise ValidationError({"summary": "Write the aim and a summary before sending it on."})
+    before = case_study.state
+    case_study.state = transition.target
+    if action == "approve":
+        case_study.leader_approved_by = actor
+    if action == "publish":
+        case_study.published_by, case_study.published_at = actor, timezone.now()
+    case_study.full_clean()
+    case_study.save()
+    audit_record(
+        actor=actor,
+        action=transition.audit,
+        obj=case_study,
+        before={"state": before},
+        after={"state": case_study.state},
+        note=note.strip(),
+    )
+    return case_study
+
+
+@transaction.atomic
+def partner_record_remove(*, actor, record: Engagement | Payment) -> None:
+    """Remove an engagement or a payment recorded by mistake (the audit log keeps what it was)."""
+    partner = record.partner
+    if isinstance(record, Payment):
+        action = "partner.payment_remove"
+        before = {"paid_on": record.paid_on, "amount": record.amount, "method": record.method}
+    else:
+        action = "partner.engagement_remove"
+        before = {"on": record.on, "activity": record.activity, "hours": record.hours}
+    record.delete()
+    audit_record(actor=actor, action=action, obj=partner, before=before)

@@ -14,12 +14,17 @@ from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.outcomes import charts, rules, selectors, services
 from pursuing_equity.outcomes.forms import (
+    CaseStudyCreateForm,
+    CaseStudyForm,
+    EngagementForm,
     EvidenceForm,
     MilestoneStatusForm,
+    PartnerForm,
+    PaymentForm,
     RoundDatesForm,
     SelfAssessmentForm,
 )
-from pursuing_equity.outcomes.models import Evidence, Status
+from pursuing_equity.outcomes.models import CaseStudy, Evidence, Partner, Status
 from pursuing_equity.programs.selectors import current_cycle
 from pursuing_equity.teams.models import Team
 
@@ -352,3 +357,416 @@ def self_assessment_round(request, round_key: str):
         {"round": current, "form": form, "cycle": cycle},
         status=400 if form.errors else 200,
     )
+
+
+# --- community partnership and lived experience ---------------------------------------------------
+
+
+def get_partner(request, slug: str, pk: int, **kwargs) -> Partner:
+    return get_object_or_404(
+        Partner.objects.select_related("team__cycle", "team__cohort"), pk=pk, team__slug=slug
+    )
+
+
+KEEP_NAME = "Not shown while the person has not consented; leave empty to keep it, or retype it."
+
+
+def _partner_rule(user, partner: Partner) -> bool:
+    return rules.can_record_partnership(user, partner.team)
+
+
+_partner_rule.__name__ = "can_record_partnership"
+
+
+def _render_partners(request, team: Team, forms: dict | None = None, status: int = 200):
+    forms = forms or {}
+    partners, totals = selectors.team_partnership(team)
+    can_record = rules.can_record_partnership(request.user, team)
+    rows = []
+    for p in partners:
+        mine = forms.get("pk") == p.pk
+        rows.append(
+            {
+                "partner": p,
+                "engagement_form": (forms.get("engagement_form") if mine else None)
+                or EngagementForm(prefix=f"e{p.pk}"),
+                "payment_form": (forms.get("payment_form") if mine else None)
+                or PaymentForm(prefix=f"p{p.pk}"),
+            }
+        )
+    return render(
+        request,
+        "outcomes/partners_team.html",
+        {
+            "team": team,
+            "rows": rows,
+            "totals": totals,
+            "can_record": can_record,
+            "partner_form": forms.get("partner_form") or PartnerForm(team=team),
+        },
+        status=status,
+    )
+
+
+@rule_required(rules.can_view_team_partners, get_object=get_team)
+def team_partners(request, slug: str, obj: Team):
+    return _render_partners(request, obj)
+
+
+@require_POST
+@rule_required(rules.can_record_partnership, get_object=get_team)
+def partner_add(request, slug: str, obj: Team):
+    form = PartnerForm(request.POST, team=obj)
+    if form.is_valid():
+        try:
+            partner = services.partner_save(actor=request.user, team=obj, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{partner.label} recorded as a partner.")
+            return redirect(reverse("team_partners", args=[obj.slug]) + f"#partner-{partner.pk}")
+    return _render_partners(request, obj, {"partner_form": form}, status=400)
+
+
+@rule_required(_partner_rule, get_object=get_partner)
+def partner_edit(request, slug: str, pk: int, obj: Partner):
+    team = obj.team
+    initial = {
+        "kind": obj.kind,
+        "name": obj.name if obj.named else "",
+        "role": obj.role,
+        "consent_on": obj.consent_on,
+        "user": obj.user_id,
+    }
+    form = PartnerForm(request.POST or None, team=team, initial=initial)
+    if not obj.named:
+        form.fields["name"].required = False
+        form.fields["name"].help_text = KEEP_NAME
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not obj.named and not data["name"]:
+            data["name"] = obj.name
+        try:
+            services.partner_save(actor=request.user, team=team, partner=obj, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Partner record saved.")
+            return redirect(reverse("team_partners", args=[team.slug]) + f"#partner-{obj.pk}")
+    return render(
+        request,
+        "outcomes/partner_edit.html",
+        {"team": team, "partner": obj, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _record(request, obj: Partner, form, service, field: str, what: str):
+    if form.is_valid():
+        try:
+            service(actor=request.user, partner=obj, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{what} recorded for {obj.label}.")
+            return redirect(reverse("team_partners", args=[obj.team.slug]) + f"#partner-{obj.pk}")
+    return _render_partners(request, obj.team, {"pk": obj.pk, field: form}, status=400)
+
+
+@require_POST
+@rule_required(_partner_rule, get_object=get_partner)
+def engagement_add(request, slug: str, pk: int, obj: Partner):
+    form = EngagementForm(request.POST, prefix=f"e{obj.pk}")
+    return _record(request, obj, form, services.engagement_add, "engagement_form", "Engagement")
+
+
+@require_POST
+@rule_required(_partner_rule, get_object=get_partner)
+def payment_add(request, slug: str, pk: int, obj: Partner):
+    form = PaymentForm(request.POST, prefix=f"p{obj.pk}")
+    return _record(request, obj, form, services.payment_add, "payment_form", "Payment")
+
+
+def get_partner_record(request, slug: str, pk: int, kind: str, record: int):
+    from pursuing_equity.outcomes.models import Engagement, Payment
+
+    model = {"engagements": Engagement, "payments": Payment}.get(kind)
+    if model is None:
+        raise Http404("No such record.")
+    return get_object_or_404(
+        model.objects.select_related("partner__team"),
+        pk=record,
+        partner_id=pk,
+        partner__team__slug=slug,
+    )
+
+
+def _record_rule(user, record) -> bool:
+    return rules.can_record_partnership(user, record.partner.team)
+
+
+_record_rule.__name__ = "can_record_partnership"
+
+
+@require_POST
+@rule_required(_record_rule, get_object=get_partner_record)
+def partner_record_remove(request, slug: str, pk: int, kind: str, record: int, obj):
+    services.partner_record_remove(actor=request.user, record=obj)
+    messages.success(request, "Removed. The audit log keeps what it was.")
+    return redirect(reverse("team_partners", args=[slug]) + f"#partner-{pk}")
+
+
+@rule_required(rules.can_view_network_partnership)
+def partnership_network(request):
+    cycle = get_cycle(request)
+    rows, totals = selectors.network_partnership(cycle)
+    return render(
+        request,
+        "outcomes/partners_network.html",
+        {"cycle": cycle, "rows": rows, "totals": totals},
+    )
+
+
+@rule_required(rules.can_view_network_partnership)
+def partnership_export(request, fmt: str):
+    from pursuing_equity.measures.exports import csv_response, xlsx_response
+
+    cycle = get_cycle(request)
+    tables = selectors.finance_tables(cycle)
+    name = f"lived-experience-{cycle.slug}"
+    if fmt == "xlsx":
+        return xlsx_response(tables, f"{name}.xlsx")
+    if fmt == "csv":
+        return csv_response(tables["Payments"], f"{name}-payments.csv")
+    raise Http404("Download as xlsx or csv.")
+
+
+# --- the program report -----------------------------------------------------------------------
+
+
+@rule_required(rules.can_view_program_report)
+def program_report(request):
+    from pursuing_equity.outcomes import report
+
+    built = report.program_report(get_cycle(request), timezone.localdate())
+    return render(
+        request,
+        "outcomes/program_report.html",
+        {
+            "report": built,
+            "suppression_note": report.suppression_note(built),
+            "case_studies": report.published_case_studies(),
+        },
+    )
+
+
+@rule_required(rules.can_view_program_report)
+def program_report_download(request, fmt: str):
+    from django.http import HttpResponse
+
+    from pursuing_equity.measures.exports import xlsx_response
+    from pursuing_equity.outcomes import report
+
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404("Download as pdf or xlsx.")
+    cycle = get_cycle(request)
+    built = report.program_report(cycle, timezone.localdate())
+    name = f"program-report-{cycle.slug}"
+    if fmt == "xlsx":
+        return xlsx_response(report.report_tables(built), f"{name}.xlsx")
+    response = HttpResponse(report.report_pdf(built), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+# --- case studies ---------------------------------------------------------------------------------
+
+
+def get_case_study(request, pk: int, **kwargs) -> CaseStudy:
+    return get_object_or_404(
+        CaseStudy.objects.select_related("team__cycle", "team__cohort", "team__organization"),
+        pk=pk,
+    )
+
+
+def _can_act(user, case_study: CaseStudy) -> bool:
+    from pursuing_equity.outcomes.case_studies import available
+
+    return bool(available(user, case_study))
+
+
+_can_act.__name__ = "can_act_on_case_study"
+
+
+@rule_required(rules.can_list_team_case_studies, get_object=get_team)
+def team_case_studies(request, slug: str, obj: Team):
+    return render(
+        request,
+        "outcomes/case_studies_team.html",
+        {
+            "team": obj,
+            "case_studies": obj.case_studies.order_by("-updated_at"),
+            "form": CaseStudyCreateForm()
+            if rules.can_create_case_study(request.user, obj)
+            else None,
+        },
+    )
+
+
+@require_POST
+@rule_required(rules.can_create_case_study, get_object=get_team)
+def case_study_create(request, slug: str, obj: Team):
+    form = CaseStudyCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            case_study = services.case_study_create(
+                actor=request.user, team=obj, title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Case study started from your team's data: edit it below.")
+            return redirect("case_study_edit", case_study.pk)
+    return render(
+        request,
+        "outcomes/case_studies_team.html",
+        {"team": obj, "case_studies": obj.case_studies.all(), "form": form},
+        status=400,
+    )
+
+
+def _case_study_context(case_study: CaseStudy) -> dict:
+    from pursuing_equity.outcomes.case_studies import render_markdown
+
+    return {
+        "case_study": case_study,
+        "sections": [
+            (label, render_markdown(getattr(case_study, field)))
+            for field, label in (
+                ("aim", "Aim"),
+                ("summary", "Summary"),
+                ("changes", "Changes tested"),
+                ("learning", "What the team learned"),
+                ("quotes", "In their words"),
+            )
+            if getattr(case_study, field).strip()
+        ],
+    }
+
+
+@rule_required(rules.can_view_case_study, get_object=get_case_study)
+def case_study_detail(request, pk: int, obj: CaseStudy):
+    from pursuing_equity.outcomes.case_studies import available
+
+    return render(
+        request,
+        "outcomes/case_study_detail.html",
+        {
+            **_case_study_context(obj),
+            "transitions": available(request.user, obj),
+            "can_edit": rules.can_edit_case_study(request.user, obj),
+            "can_list": rules.can_list_team_case_studies(request.user, obj.team),
+        },
+    )
+
+
+@rule_required(rules.can_edit_case_study, get_object=get_case_study)
+def case_study_edit(request, pk: int, obj: CaseStudy):
+    fields = ["title", "aim", "summary", "changes", "learning", "quotes"]
+    form = CaseStudyForm(request.POST or None, initial={f: getattr(obj, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_study_edit(actor=request.user, case_study=obj, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Case study saved.")
+            return redirect("case_study_detail", obj.pk)
+    return render(
+        request,
+        "outcomes/case_study_edit.html",
+        {"case_study": obj, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@rule_required(_can_act, get_object=get_case_study)
+def case_study_transition(request, pk: int, action: str, obj: CaseStudy):
+    try:
+        case_study = services.case_study_transition(
+            actor=request.user, case_study=obj, action=action, note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, f"The case study is now: {case_study.get_state_display().lower()}."
+        )
+    return redirect("case_study_detail", obj.pk)
+
+
+@rule_required(rules.can_view_case_study_queue)
+def case_study_queue(request):
+    return render(
+        request,
+        "outcomes/case_study_queue.html",
+        {
+            "waiting": CaseStudy.objects.filter(state=CaseStudy.State.STAFF_REVIEW).select_related(
+                "team"
+            ),
+            "others": CaseStudy.objects.exclude(state=CaseStudy.State.STAFF_REVIEW).select_related(
+                "team"
+            ),
+        },
+    )
+
+
+def _published(pk: int) -> CaseStudy:
+    return get_object_or_404(
+        CaseStudy.objects.select_related("team__cohort", "team__organization"),
+        pk=pk,
+        state=CaseStudy.State.PUBLISHED,
+    )
+
+
+def case_study_gallery(request):
+    """Public: every published case study."""
+    return render(
+        request,
+        "outcomes/case_study_gallery.html",
+        {
+            "case_studies": CaseStudy.objects.filter(
+                state=CaseStudy.State.PUBLISHED
+            ).select_related("team__cohort")
+        },
+    )
+
+
+def case_study_public(request, pk: int):
+    """Public: one published case study (404 for anything not published)."""
+    return render(request, "outcomes/case_study_public.html", _case_study_context(_published(pk)))
+
+
+def case_study_download(request, pk: int, fmt: str):
+    """Public: a published case study as one self-contained HTML file or a PDF (charts as SVG)."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    case_study = _published(pk)
+    if fmt not in ("pdf", "html"):
+        raise Http404("Download as pdf or html.")
+    html = render_to_string("outcomes/case_study_export.html", _case_study_context(case_study))
+    name = f"case-study-{case_study.pk}"
+    if fmt == "html":
+        response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    else:
+        from weasyprint import HTML
+
+        from pursuing_equity.core.urls import absolute_url
+
+        pdf = HTML(string=html, base_url=absolute_url("/")).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -426,9 +426,9 @@ def reminders_due(now: datetime.datetime | None = None) -> list[Reminder]:
 def home_panels(user, day: datetime.date) -> list[Panel]:
     """Monthly updates to write and PDSA cycles in progress (team), updates awaiting my
     reflection (leaders), updates awaiting comment and progress to rate (coaches), overdue
-    updates and reflections (staff), submissions on time (funders). A fixed number of queries
+    updates and reflections (staff). A fixed number of queries
     whatever the number of teams and updates (at most 4 per part the person plays)."""
-    from pursuing_equity.accounts.rules import FACULTY, FUNDER, has_role, is_program_staff
+    from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
     from pursuing_equity.teams.membership import coached_teams, membership_of, teams_of
 
     now = timezone.now()
@@ -446,8 +446,6 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
         panels.append(_progress_to_rate(coached, day))
     if is_program_staff(user):
         panels.append(_overdue(day, now))
-    if has_role(user, FUNDER):
-        panels.append(_submissions_at_a_glance(day))
     return panels
 
 
@@ -630,36 +628,5 @@ def _overdue(day: datetime.date, now: datetime.datetime) -> Panel:
         tasks=tuple(sorted(tasks, key=lambda t: t.due)),
         links=(("Submission grid", reverse("submission_grid")),),
         empty="No update or leader reflection is overdue in the last two periods.",
-        order=20,
-    )
-
-
-def _submissions_at_a_glance(day: datetime.date) -> Panel:
-    from pursuing_equity.programs.selectors import current_cycle
-
-    cycle = current_cycle(day)
-    counts = (
-        Update.objects.filter(team__cycle=cycle, status=Update.Status.SUBMITTED).aggregate(
-            total=Count("id"), late=Count("id", filter=Q(late=True))
-        )
-        if cycle
-        else {"total": 0, "late": 0}
-    )
-    tasks = ()
-    if counts["total"]:
-        on_time = counts["total"] - counts["late"]
-        tasks = (
-            Task(
-                text=f"{on_time} of {counts['total']} monthly updates submitted on time "
-                f"({round(100 * on_time / counts['total'])}%)",
-                url=reverse("program"),
-                detail=f"{counts['late']} submitted late.",
-            ),
-        )
-    return Panel(
-        key="program-submissions",
-        heading="Monthly updates",
-        tasks=tasks,
-        empty="No team has submitted a monthly update in this cycle yet.",
         order=20,
     )

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count
 from django.urls import reverse
 
-from pursuing_equity.accounts.rules import FACULTY, FUNDER, has_role
+from pursuing_equity.accounts.rules import FACULTY, has_role
 from pursuing_equity.core.homes import Panel, Task
-from pursuing_equity.programs.selectors import current_cycle
 from pursuing_equity.teams.groups import affinity_facts
 from pursuing_equity.teams.membership import coached_teams, membership_of, teams_of
 from pursuing_equity.teams.models import AffinityMembership, Team
@@ -17,7 +15,7 @@ from pursuing_equity.teams.models import AffinityMembership, Team
 
 def home_panels(user, day: datetime.date) -> list[Panel]:
     """My team (with the affinity-group choice and the leadership workgroup where they apply),
-    the teams a coach coaches, and a funder's count of teams per cohort. At most 4 queries."""
+    and the teams a coach coaches (a funder's home is the program report). At most 4 queries."""
     panels: list[Panel] = []
     membership = membership_of(user)
     teams = list(teams_of(user)) if membership.team_ids else []
@@ -25,8 +23,6 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
         panels.append(_my_teams(user, teams, membership))
     if has_role(user, FACULTY):
         panels.append(_coached(user))
-    if has_role(user, FUNDER):
-        panels.append(_teams_per_cohort(day))
     return panels
 
 
@@ -89,30 +85,5 @@ def _coached(user) -> Panel:
         ),
         links=(("All teams", reverse("team_list")),),
         empty="You coach no team yet: program staff assign coaches on the Coaches page.",
-        order=10,
-    )
-
-
-def _teams_per_cohort(day: datetime.date) -> Panel:
-    cycle = current_cycle(day)
-    rows = (
-        Team.objects.filter(cycle=cycle)
-        .values("cohort__name", "cohort__position")
-        .annotate(n=Count("id"))
-        .order_by("cohort__position")
-        if cycle
-        else []
-    )
-    return Panel(
-        key="program-teams",
-        heading="Teams in the program",
-        tasks=tuple(
-            Task(
-                text=f"{row['cohort__name']}: {row['n']} team{'s' if row['n'] != 1 else ''}",
-                url=reverse("program"),
-            )
-            for row in rows
-        ),
-        empty="No team has joined the current program cycle yet.",
         order=10,
     )

@@ -28,7 +28,11 @@ from pursuing_equity.applications.sample_files import pdf_bytes
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.events.tests.factories import future_slot, past_event
 from pursuing_equity.measures.services import aim_set
-from pursuing_equity.outcomes.services import milestone_evidence_add
+from pursuing_equity.outcomes.services import (
+    case_study_create,
+    milestone_evidence_add,
+    partner_save,
+)
 from pursuing_equity.reporting import services as reporting
 from pursuing_equity.reporting.tests import factories as rf
 from pursuing_equity.review.services import reviewer_assign
@@ -47,6 +51,9 @@ PUBLIC: dict[str, str] = {
     "them (they may have no account); the token is the permission",
     "calendar_feed": "calendar apps cannot sign in: the feed's secret token is the permission "
     "and the person can reset it",
+    "case_study_gallery": "the public gallery of published case studies",
+    "case_study_public": "a published case study (anything else is 404)",
+    "case_study_download": "a published case study's PDF or HTML (anything else is 404)",
     "admin_login_redirect": "sends the admin's login to the site's own sign-in (with its MFA "
     "stage and rate limits); it shows nothing and signs nobody in",
 }
@@ -189,6 +196,8 @@ def build_world() -> dict[str, Any]:
             "audit": AuditEntry.objects.order_by("pk").first().pk,
             "affinity": group.key,
             "evidence": evidence.pk,
+            "case_study": case_study_create(actor=writer, team=team_a, title="Our story").pk,
+            "partner": partner_save(actor=writer, team=team_a, kind="person", name="Rosa Diaz").pk,
         },
     }
 
@@ -308,6 +317,24 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "self_assessment_answer": lambda k: {"slug": k["team"], "round_key": "midpoint"},
     "self_assessment_round": lambda k: {"round_key": "end"},
     "outbox_detail": lambda k: {"pk": 10**9},
+    "team_partners": lambda k: {"slug": k["team"]},
+    "partner_add": lambda k: {"slug": k["team"]},
+    "partner_edit": lambda k: {"slug": k["team"], "pk": k["partner"]},
+    "engagement_add": lambda k: {"slug": k["team"], "pk": k["partner"]},
+    "payment_add": lambda k: {"slug": k["team"], "pk": k["partner"]},
+    "partnership_export": lambda k: {"fmt": "xlsx"},
+    "program_report_download": lambda k: {"fmt": "xlsx"},
+    "partner_record_remove": lambda k: {
+        "slug": k["team"],
+        "pk": k["partner"],
+        "kind": "payments",
+        "record": 10**9,
+    },
+    "team_case_studies": lambda k: {"slug": k["team"]},
+    "case_study_create": lambda k: {"slug": k["team"]},
+    "case_study_detail": lambda k: {"pk": k["case_study"]},
+    "case_study_edit": lambda k: {"pk": k["case_study"]},
+    "case_study_transition": lambda k: {"pk": k["case_study"], "action": "submit"},
 }
 #: Objects the world does not build (an id that does not exist, or no letter due yet for an
 #: undecided application): the entitled get 404 (405 for a view that takes only POST), and
@@ -321,6 +348,7 @@ NOT_BUILT = {
     "application_video_file",
     "review_video",
     "digest_download",
+    "partner_record_remove",
 }
 #: Pages with arguments that are not team A's objects, open to anyone signed in, and why.
 OPEN_TO_SIGNED_IN = {

@@ -140,7 +140,7 @@ def test_program_month_is_shown_during_the_cycle(client, personas, cycle, monkey
         ("team_member_a", "My team", "You are not on a team"),
         ("senior_leader_a", "My team", "You are not on a team"),
         ("community_partner_a", "My team", "You are not on a team"),
-        ("funder", "Teams in the program", "No team has joined the current program cycle yet"),
+        ("funder", "Program report", "Counts from 1 to 10 are suppressed"),
         ("applicant", "Applying to Pursuing Equity", "has no role in the program yet"),
     ],
 )

@@ -89,13 +89,14 @@ def test_staff_see_overdue_updates(client, network):
     assert "Needs action" in text
 
 
-def test_a_funder_sees_the_program_at_a_glance_with_real_numbers(client, network):
+def test_a_funders_home_is_the_suppressed_program_report(client, network):
     period = factories.started_period(network.ac, 1)
     factories.update(network.ac, network.member, period, submit=True)
     text = home(client, person(Role.FUNDER))
-    assert "Action Community: 2 teams" in text
-    assert "Learning Network: 3 teams" in text
-    assert "of 1 monthly updates submitted on time" in text
+    assert "Program report" in text and "Monthly updates submitted" in text
+    # 2 and 3 teams per cohort, 1 update: small counts, never shown to a funder.
+    assert "suppressed (fewer than 11)" in text
+    assert "<td>2</td>" not in text and "<td>3</td>" not in text and "<td>1</td>" not in text
 
 
 def grow(network, n: int = 6, start: int = 0) -> None:

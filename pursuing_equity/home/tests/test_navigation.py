@@ -19,10 +19,10 @@ def labels(user, path="/home/") -> list[str]:
     return [item.label for item in navigation_for(user, path)]
 
 
-def test_anonymous_visitors_see_the_program_only(network):
+def test_anonymous_visitors_see_the_program_and_the_case_studies_only(network):
     from django.contrib.auth.models import AnonymousUser
 
-    assert labels(AnonymousUser()) == ["Program"]
+    assert labels(AnonymousUser()) == ["Program", "Case studies"]
 
 
 def test_a_team_member_reaches_their_team_its_measures_updates_calendar_and_coaching(network):

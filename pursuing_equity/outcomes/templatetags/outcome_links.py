@@ -27,4 +27,5 @@ def team_milestones(context, team) -> dict:
         "in_progress": counts.get(Status.IN_PROGRESS, 0),
         "self_assessment": bool(team.cycle.document.get("self_assessment"))
         and rules.can_view_team_self_assessment(user, team),
+        "partners": rules.can_view_team_partners(user, team),
     }

@@ -46,3 +46,23 @@ def test_the_demo_records_milestones_answers_the_baseline_and_opens_the_midpoint
     demo.populate(cycle=cycle, organizations={}, today=today, out=again)
     assert "already there" in again.getvalue()
     assert Response.objects.count() == 3
+    assert team.partners.count() == 2 and not team.partners.filter(user__isnull=False).exists()
+    assert team.partners.get(kind="person").payments.count() == 2
+
+
+def test_the_demo_publishes_case_studies_through_the_workflow(client):
+    from pursuing_equity.outcomes.models import CaseStudy
+    from pursuing_equity.teams.models import TeamMember
+
+    person(Role.PROGRAM_STAFF)
+    teams = [f.team("action_community") for _ in range(2)]
+    for team in teams:
+        f.member(team)
+        f.member(team, TeamMember.Part.SENIOR_LEADER)
+    today = timezone.localdate()
+    demo.populate(cycle=teams[0].cycle, organizations={}, today=today, out=io.StringIO())
+    assert CaseStudy.objects.filter(state="published").count() == 2
+    gallery = client.get(reverse("case_study_gallery")).content.decode()
+    assert "A community advisory board shapes the clinic" in gallery
+    demo.populate(cycle=teams[0].cycle, organizations={}, today=today, out=io.StringIO())
+    assert CaseStudy.objects.count() == 2
