@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import HttpError
 
 from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
@@ -422,10 +422,13 @@ def measure_data_submit(request, slug: str, measure_slug: str, payload: DataIn):
             for p in checked.problems
         ]
         more = f" (and {checked.more_problems} more)" if checked.more_problems else ""
-        return 422, {
-            "detail": f"{len(problems)} problem{'s' if len(problems) != 1 else ''}{more}; nothing was stored.",
-            "problems": problems,
-        }
+        return Status(
+            422,
+            {
+                "detail": f"{len(problems)} problem{'s' if len(problems) != 1 else ''}{more}; nothing was stored.",
+                "problems": problems,
+            },
+        )
     created = []
     if payload.confirm:
         created = measure_services.submission_confirm(upload=upload, actor=request.user)
@@ -433,20 +436,23 @@ def measure_data_submit(request, slug: str, measure_slug: str, payload: DataIn):
     counts: dict[int, list] = {}
     for c in StratumCount.objects.filter(submission__in=created).order_by("stratifier", "group"):
         counts.setdefault(c.submission_id, []).append(c)
-    return 201, {
-        "upload_id": upload.pk,
-        "status": upload.status,
-        "periods": [
-            {
-                "period": measure_periods.text(s.period, measure.frequency),
-                "version": s.version,
-                "source": s.source,
-                "created_at": s.created_at,
-                "counts": counts.get(s.pk, []),
-            }
-            for s in created
-        ],
-    }
+    return Status(
+        201,
+        {
+            "upload_id": upload.pk,
+            "status": upload.status,
+            "periods": [
+                {
+                    "period": measure_periods.text(s.period, measure.frequency),
+                    "version": s.version,
+                    "source": s.source,
+                    "created_at": s.created_at,
+                    "counts": counts.get(s.pk, []),
+                }
+                for s in created
+            ],
+        },
+    )
 
 
 # --- stratified results and gaps -----------------------------------------------------------------
@@ -649,5 +655,5 @@ def update_save(request, slug: str, period: str, payload: UpdateIn):
             submit=payload.submit,
         )
     except reporting_services.StaleUpdateError as exc:
-        return 409, {"detail": str(exc)}
-    return 200, update
+        return Status(409, {"detail": str(exc)})
+    return Status(200, update)

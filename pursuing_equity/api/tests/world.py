@@ -3,6 +3,7 @@ peer team (the same cohort), a team of another cohort, and the personas of every
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,9 @@ from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.api.services import token_create
 from pursuing_equity.events.tests.factories import past_event
+from pursuing_equity.measures.models import Upload
+from pursuing_equity.measures.services import submission_confirm, submission_validate
+from pursuing_equity.measures.uploads import Record
 from pursuing_equity.reporting.tests import factories as rf
 from pursuing_equity.teams.models import TeamMember
 
@@ -28,6 +32,28 @@ class World:
     draft: Any
     event: Any
     people: dict[str, Any]
+
+
+def counts(measure, actor, period, groups: dict[str, tuple[int, int]]) -> None:
+    """Confirmed counts of one period (race and ethnicity), through the services as uploaded."""
+    records = [
+        Record(
+            i + 1,
+            {
+                "period": period,
+                "stratifier": "race_ethnicity",
+                "group": g,
+                "numerator": x,
+                "denominator": n,
+            },
+        )
+        for i, (g, (x, n)) in enumerate(groups.items())
+    ]
+    checked, upload = submission_validate(
+        measure=measure, actor=actor, source=Upload.Source.GRID, records=records
+    )
+    assert upload is not None, checked.problems
+    submission_confirm(upload=upload, actor=actor)
 
 
 def build() -> World:
@@ -49,19 +75,24 @@ def build() -> World:
     measure = rf.measure(team)
     period = rf.started_period(team, 2)
     # 3 of 12: a small cell, suppressed for everyone outside the team.
-    rf.counts(measure, period, {"white": (20, 40), "black": (3, 12)})
-    rf.counts(measure, rf.started_period(team, 3), {"white": (18, 40), "black": (4, 12)})
+    counts(measure, people["member"], period, {"white": (20, 40), "black": (3, 12)})
+    counts(
+        measure, people["member"], rf.started_period(team, 3), {"white": (18, 40), "black": (4, 12)}
+    )
     submitted = rf.update(team, people["member"], period, submit=True)
     draft = rf.update(team, people["member"], rf.started_period(team, 1))
     event = past_event(team.cycle, audience="team", team=team, kind="one_to_one_coaching")
     return World(team, other_team, measure, period, submitted, draft, event, people)
 
 
-def bearer(user, *scopes: str) -> dict[str, str]:
+_tokens = itertools.count(1)
+
+
+def headers_of(user, *scopes: str) -> dict[str, str]:
     """Headers of a fresh token of ``user`` with ``scopes`` (both when none are named)."""
     _, secret = token_create(
         actor=user,
-        name=f"t{user.pk}-{'-'.join(scopes)}-{id(scopes)}",
+        name=f"token {next(_tokens)}",
         scopes=list(scopes or ("read", "submit-data")),
     )
     return {"Authorization": f"Bearer {secret}"}
