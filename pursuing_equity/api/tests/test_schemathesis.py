@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from pursuing_equity.api.api import api
@@ -17,9 +19,15 @@ schema.app = application
 
 
 @pytest.fixture
-def token_headers(db, django_db_blocker):
+def token_headers(db):
+    """A member's token; the WSGI handler kept from closing the test's connection at the end of
+    each request (as Django's test client does), which PostgreSQL's test transaction needs."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     w = build()
-    return headers_of(w.people["member"])
+    yield headers_of(w.people["member"])
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
