@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_tasks_db",
+    # django-ninja: its docs page's scripts and styles are served from its static files (no CDN).
+    "ninja",
     "pursuing_equity.core",
     "pursuing_equity.accounts",
     "pursuing_equity.programs",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "pursuing_equity.events",
     "pursuing_equity.reporting",
     "pursuing_equity.outcomes",
+    "pursuing_equity.api",
     "pursuing_equity.home",
 ]
 
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "pursuing_equity.accounts.middleware.RequireMFAMiddleware",
+    "pursuing_equity.api.middleware.ApiRequestLogMiddleware",
 ]
 
 CSRF_FAILURE_VIEW = "pursuing_equity.core.views.csrf_failure"
@@ -236,6 +240,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Requests per personal access token (pursuing_equity/api/auth.py): "N/s", "N/m" or "N/h".
+PE_API_RATE_LIMIT = os.environ.get("PE_API_RATE_LIMIT", "120/m")
 
 PE_PROGRAM_FILE = BASE_DIR / "programs" / "pursuing-equity-2023.toml"
 

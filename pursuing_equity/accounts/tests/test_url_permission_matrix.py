@@ -59,9 +59,11 @@ PUBLIC: dict[str, str] = {
 }
 #: Whole families that are not ours: allauth's sign-in, password and two-factor pages, which
 #: must answer before anyone is signed in, Django's static files and (by namespace) Django's
-#: admin, which has its own staff login.
+#: admin, which has its own staff login; and the REST API, which takes no session: a personal
+#: access token is the permission, and each endpoint asks the pages' rules
+#: (api/tests/test_api_rules.py calls every endpoint as each role).
 PUBLIC_MODULES = ("allauth.", "django.views.static")
-PUBLIC_NAMESPACES = {"admin"}
+PUBLIC_NAMESPACES = {"admin", "api"}
 
 
 @dataclass(frozen=True)
