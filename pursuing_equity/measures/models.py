@@ -446,7 +446,7 @@ class DataConnection(models.Model):
     secret = models.TextField(help_text="Encrypted database URL or source path.")
     table = models.CharField(max_length=200, blank=True)
     spark_master = models.CharField(max_length=300, blank=True)
-    columns = models.JSONField(default=dict)
+    columns = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEVER)
     last_error = models.TextField(blank=True)
     last_pulled_at = models.DateTimeField(null=True, blank=True)

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('secret', models.TextField(help_text='Encrypted database URL or source path.')),
                 ('table', models.CharField(blank=True, max_length=200)),
                 ('spark_master', models.CharField(blank=True, max_length=300)),
-                ('columns', models.JSONField(default=dict)),
+                ('columns', models.JSONField(blank=True, default=dict)),
                 ('status', models.CharField(choices=[('never', 'Not pulled yet'), ('queued', 'Pull queued'), ('ok', 'Pulled'), ('failed', 'Last pull failed')], default='never', max_length=20)),
                 ('last_error', models.TextField(blank=True)),
                 ('last_pulled_at', models.DateTimeField(blank=True, null=True)),

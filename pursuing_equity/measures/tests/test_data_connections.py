@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pyarrow.parquet as pq
 import pytest
+from django.urls import reverse
 
 from equitystats import synth
 from pursuing_equity.accounts.models import Role
@@ -23,7 +25,7 @@ from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.measures import services
 from pursuing_equity.measures.models import AgeCount, DataConnection, StratumCount, Submission
-from pursuing_equity.measures.tests.factories import TODAY
+from pursuing_equity.measures.tests.factories import TODAY, TeamFactory, member
 
 ADMIN_URL = os.environ.get(
     "PE_TEST_CONNECTION_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"
@@ -187,3 +189,136 @@ def test_a_bad_connection_is_refused_naming_the_field(bp, staff, fields, field, 
         services.connection_save(measure=bp, actor=staff, kind="postgres", **fields)
     assert message in " ".join(caught.value.message_dict[field])
     assert "u:p" not in str(caught.value)
+
+
+# --- the pages -----------------------------------------------------------------------------------
+
+
+def follow(client, html: str, text: str) -> tuple[str, str]:
+    """The page behind the first link whose text contains ``text`` (a person clicking it)."""
+    for href, label in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', html, re.S):
+        if text in re.sub(r"<[^>]+>", "", label):
+            response = client.get(href)
+            assert response.status_code == 200, href
+            return href, response.content.decode()
+    raise AssertionError(f"no link “{text}” on the page")
+
+
+def form_data(form_html: str) -> dict:
+    return dict(re.findall(r'name="(csrfmiddlewaretoken)" value="([^"]+)"', form_html))
+
+
+@pytest.mark.django_db
+def test_staff_set_up_and_pull_a_connection_by_links_and_the_team_sees_the_data(
+    client, bp, editor, staff, warehouse, extract, caplog
+):
+    client.force_login(staff)
+    home = client.get(reverse("team_detail", args=[bp.team.slug])).content.decode()
+    _, listing = follow(client, home, "Data connections")
+    form_url, page = follow(client, listing, bp.name)
+    assert "set up a data connection" in listing
+    with caplog.at_level(logging.DEBUG):
+        response = client.post(
+            form_url,
+            {
+                "kind": "postgres",
+                "secret": warehouse,
+                "table": "ehr.encounters",
+                "column_period": "visit_month",
+                "column_race_ethnicity": "race",
+                "column_numerator": "met",
+                "column_age": "age_years",
+            },
+            follow=True,
+        )
+        page = response.content.decode()
+        assert "Data connection saved" in page
+        assert "Stored; enter a new one to replace it." in page
+        assert 'value="visit_month"' in page
+        pull = reverse("measure_connection_pull", args=[bp.team.slug, bp.slug])
+        assert f'action="{pull}"' in page
+        pulled = client.post(pull, follow=True).content.decode()
+    assert "Pulled: 3 new version(s)" in pulled and "Pulled, " in pulled
+    for html in (home, listing, page, pulled):
+        assert PASSWORD not in html and "127.0.0.1" not in html
+    assert PASSWORD not in caplog.text
+    # The team: its measure's page says where the data come from; the dashboard shows them.
+    client.force_login(editor)
+    data = client.get(reverse("measure_data", args=[bp.team.slug, bp.slug])).content.decode()
+    assert "The data come from a connection to your database" in data
+    assert "last pulled" in data and "Data connection" in data
+    assert PASSWORD not in data
+    dashboard = client.get(reverse("measure_dashboard", args=[bp.team.slug, bp.slug]))
+    html = dashboard.content.decode()
+    total = StratumCount.objects.get(
+        submission__is_current=True, submission__period="2024-03-01", stratifier="overall"
+    ).denominator
+    assert dashboard.status_code == 200
+    assert re.search(rf'<th scope="row">March 2024</th><td>\d+</td><td>{total}</td>', html)
+
+
+@pytest.mark.django_db
+def test_a_failed_pull_shows_staff_a_clear_message_without_the_password(
+    client, bp, staff, warehouse
+):
+    services.connection_save(
+        measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.missing"
+    )
+    client.force_login(staff)
+    pull = reverse("measure_connection_pull", args=[bp.team.slug, bp.slug])
+    html = client.post(pull, follow=True).content.decode()
+    assert "The pull failed" in html
+    assert "table or view &#x27;ehr.missing&#x27; does not exist" in html
+    assert PASSWORD not in html
+
+
+@pytest.mark.django_db
+def test_a_bad_form_names_the_field(client, bp, staff):
+    client.force_login(staff)
+    url = reverse("measure_connection", args=[bp.team.slug, bp.slug])
+    html = client.post(url, {"kind": "postgres", "secret": "mysql://a:b@h/d", "table": "x"})
+    html = html.content.decode()
+    assert "The URL must start with postgres://" in html
+    assert "a:b@" not in html  # the typed URL is not echoed back either
+    assert not DataConnection.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "member", "coach", "other_team", "faculty"])
+def test_nobody_but_staff_sees_or_edits_connections(client, bp, editor, staff, warehouse, who):
+    saved = services.connection_save(
+        measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.encounters"
+    )
+    team = bp.team
+    coach = person(Role.FACULTY)
+    team.coach = coach
+    team.save()
+    other = member(TeamFactory())
+    user = {
+        "anonymous": None,
+        "member": editor,
+        "coach": coach,
+        "other_team": other,
+        "faculty": person(Role.FACULTY),
+    }[who]
+    if user is not None:
+        client.force_login(user)
+    args = [team.slug, bp.slug]
+    for method, url in (
+        ("get", reverse("team_connections", args=[team.slug])),
+        ("get", reverse("measure_connection", args=args)),
+        ("post", reverse("measure_connection", args=args)),
+        ("post", reverse("measure_connection_pull", args=args)),
+        ("post", reverse("measure_connection_remove", args=args)),
+    ):
+        response = getattr(client, method)(
+            url, {"kind": "postgres", "secret": "postgres://x@evil/db", "table": "t"}
+        )
+        assert response.status_code == (302 if user is None else 403), (method, url)
+        if user is None:
+            assert "/login/" in response["Location"] or "login" in response["Location"]
+    after = DataConnection.objects.get(pk=saved.pk)
+    assert (after.secret, after.table, after.status) == (saved.secret, saved.table, "never")
+    if user is not None:
+        page = client.get(reverse("team_detail", args=[team.slug])).content.decode()
+        assert "Data connections" not in page
