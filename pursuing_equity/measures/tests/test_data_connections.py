@@ -322,3 +322,48 @@ def test_nobody_but_staff_sees_or_edits_connections(client, bp, editor, staff, w
     if user is not None:
         page = client.get(reverse("team_detail", args=[team.slug])).content.decode()
         assert "Data connections" not in page
+
+
+@pytest.mark.django_db
+def test_a_failed_pull_is_a_task_on_the_staff_home_linking_to_the_connection(
+    client, bp, staff, warehouse
+):
+    saved = services.connection_save(
+        measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.missing"
+    )
+    client.force_login(staff)
+    assert (
+        "Data connections whose last pull failed"
+        not in client.get(reverse("home")).content.decode()
+    )
+    services.connection_pull(connection_id=saved.pk, actor=None, today=TODAY)
+    home = client.get(reverse("home")).content.decode()
+    assert "Data connections whose last pull failed" in home
+    _, page = follow(client, home, f"{bp.team.name}: {bp.name}")
+    assert "does not exist" in page and "Pull now" in page
+    assert PASSWORD not in home and PASSWORD not in page
+
+
+@pytest.mark.django_db
+def test_the_monthly_command_queues_every_connection_and_reports_with_now(
+    bp, staff, warehouse, settings
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    saved = services.connection_save(
+        measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.encounters",
+        columns=COLUMNS,
+    )  # fmt: skip
+    out = StringIO()
+    call_command("pull_data_connections", stdout=out)  # the test task backend runs it at once
+    assert "Queued 1 data connection pull." in out.getvalue()
+    assert DataConnection.objects.get(pk=saved.pk).status == "ok"
+    assert Submission.objects.filter(measure=bp, source="connection").count() == 3
+    out = StringIO()
+    call_command("pull_data_connections", "--now", stdout=out)
+    assert "Pulled, 0 new versions" in out.getvalue()
+    assert PASSWORD not in out.getvalue()
+    actions = list(AuditEntry.objects.values_list("action", "actor_label").order_by("id"))
+    assert ("measures.connection_pull", "pull_data_connections") in actions
