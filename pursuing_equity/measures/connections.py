@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import numpy as np
+from django.views.decorators.debug import sensitive_variables
 
 from equitystats import ageadjust, engines, stratify
 from equitystats.errors import InputError
@@ -75,6 +76,7 @@ def source_columns(measure: Measure, columns: dict[str, str]) -> dict[str, str]:
     return mapped
 
 
+@sensitive_variables("secret")
 def pull_counts(connection: DataConnection, *, today: datetime.date) -> Checked:
     """The counts of ``connection``'s source, checked like an extract upload's. Every problem,
     including an engine that cannot connect, is a problem of the result (credentials scrubbed)."""
@@ -112,6 +114,7 @@ def _explain(message: str) -> str:
     return message
 
 
+@sensitive_variables("secret")
 def _pull(
     connection: DataConnection, measure: Measure, secret: str, checked: Checked, today
 ) -> None:

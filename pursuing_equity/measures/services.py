@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.debug import sensitive_variables
 
 from pursuing_equity.core import secrets
 from pursuing_equity.core.services import audit_record, model_snapshot
@@ -474,6 +475,7 @@ def _delete_files(storage, names: list[str]) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+@sensitive_variables("secret")
 @transaction.atomic
 def connection_save(
     *,

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
@@ -33,6 +34,7 @@ def team_connections(request, team_slug: str, obj: Team):
     return render(request, "measures/connections.html", {"team": obj, "rows": rows})
 
 
+@sensitive_post_parameters("secret")  # never in an error report
 @rule_required(can_manage_data_connection, get_object=get_measure)
 def measure_connection(request, team_slug: str, measure_slug: str, obj: Measure):
     connection = _connection_of(obj)

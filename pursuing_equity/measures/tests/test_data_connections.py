@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -367,3 +368,44 @@ def test_the_monthly_command_queues_every_connection_and_reports_with_now(
     assert PASSWORD not in out.getvalue()
     actions = list(AuditEntry.objects.values_list("action", "actor_label").order_by("id"))
     assert ("measures.connection_pull", "pull_data_connections") in actions
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    shutil.which("java") is None and not os.environ.get("JAVA_HOME"),
+    reason="Spark needs Java: run `make test` (it installs default-jre-headless)",
+)
+def test_a_spark_source_gives_the_same_versions_as_postgres(
+    bp, staff, warehouse, extract, tmp_path
+):
+    import pyarrow as pa
+
+    path = tmp_path / "encounters.parquet"
+    rows = [
+        {"visit_month": r["month"], "race": r["race_ethnicity"], "language": r["language"],
+         "age_years": r["age_years"], "met": r["numerator"], "denominator": r["denominator"]}
+        for r in extract
+    ]  # fmt: skip
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    os.environ.setdefault("EQUITYSTATS_SPARK_PARTITIONS", "2")
+    spark = services.connection_save(
+        measure=bp, actor=staff, kind="spark", secret=str(path), spark_master="local[2]",
+        columns=COLUMNS,
+    )  # fmt: skip
+    pulled = services.connection_pull(connection_id=spark.pk, actor=staff, today=TODAY)
+    assert (pulled.status, pulled.last_error, pulled.last_versions) == ("ok", "", 3)
+    counts = {
+        (c.submission.period, c.stratifier, c.group): (c.numerator, c.denominator)
+        for c in StratumCount.objects.filter(submission__is_current=True).select_related(
+            "submission"
+        )
+    }
+    ages = AgeCount.objects.filter(submission__is_current=True).count()
+    # The same table on PostgreSQL: nothing changed, so no new version.
+    services.connection_save(
+        measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.encounters",
+        columns=COLUMNS,
+    )  # fmt: skip
+    again = services.connection_pull(connection_id=spark.pk, actor=staff, today=TODAY)
+    assert (again.status, again.last_versions) == ("ok", 0), again.last_error
+    assert len(counts) > 10 and ages > 10
