@@ -409,3 +409,25 @@ def test_a_spark_source_gives_the_same_versions_as_postgres(
     again = services.connection_pull(connection_id=spark.pk, actor=staff, today=TODAY)
     assert (again.status, again.last_versions) == ("ok", 0), again.last_error
     assert len(counts) > 10 and ages > 10
+
+
+def test_scrub_removes_the_url_its_password_and_any_user_info():
+    from pursuing_equity.measures.connections import scrub
+
+    url = "postgres://alice:s%40cret-pw@db.example.org:5432/ehr"
+    text = f"cannot connect to {url}; password s@cret-pw for alice; other postgres://bob:pw@h/x"
+    cleaned = scrub(text, url)
+    assert "s@cret-pw" not in cleaned and "s%40cret-pw" not in cleaned
+    assert "alice" not in cleaned and "bob:pw" not in cleaned
+    assert "postgres://h/x" in cleaned
+
+
+@pytest.mark.django_db
+def test_a_changed_key_asks_staff_to_enter_the_credentials_again(bp, staff, settings):
+    saved = services.connection_save(
+        measure=bp, actor=staff, kind="postgres", secret="postgres://u:pw@h/db", table="t"
+    )
+    settings.PE_DATA_CONNECTION_KEY = "another key"
+    pulled = services.connection_pull(connection_id=saved.pk, actor=None, today=TODAY)
+    assert pulled.status == "failed"
+    assert "enter the database URL or source path again" in pulled.last_error
