@@ -223,6 +223,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # A patient-level extract (CSV or Parquet) may be at most this many bytes (measures.uploads).
 PE_MAX_EXTRACT_BYTES = int(os.environ.get("PE_MAX_EXTRACT_BYTES", str(200 * 1024 * 1024)))
+# The key that encrypts data connections' credentials (core/secrets.py): required in production;
+# in development derived from SECRET_KEY.
+PE_DATA_CONNECTION_KEY = (
+    os.environ.get("PE_DATA_CONNECTION_KEY") or f"data-connections:{SECRET_KEY}"
+)
 
 # Django's Content Security Policy: scripts only from our own static files (no inline script at
 # all). 'unsafe-eval' is for Vega alone: it compiles a chart's expressions with Function(), and the

@@ -1,6 +1,7 @@
 """Production settings: everything secret or site-specific comes from the environment.
 
-Required: DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS, PE_SITE_URL. Email: EMAIL_HOST, EMAIL_PORT,
+Required: DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS, PE_SITE_URL,
+PE_DATA_CONNECTION_KEY. Email: EMAIL_HOST, EMAIL_PORT,
 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, DEFAULT_FROM_EMAIL. See docs/deploy.md.
 """
 
@@ -26,6 +27,9 @@ CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
 # Links in email, calendar feeds and PDFs are read away from any request, so the address is
 # configured rather than guessed from one (a Host header can be forged).
 PE_SITE_URL = required("PE_SITE_URL")
+# Encrypts the credentials of data connections (measures.connections); keep it apart from the
+# database and its backups.
+PE_DATA_CONNECTION_KEY = required("PE_DATA_CONNECTION_KEY")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

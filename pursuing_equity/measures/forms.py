@@ -12,6 +12,7 @@ from pursuing_equity.measures import categories, periods
 from pursuing_equity.measures.models import (
     OVERALL,
     Aim,
+    DataConnection,
     FocusArea,
     Measure,
     ReferenceChoice,
@@ -272,3 +273,94 @@ def grid_initial(
             x, n = (counts or {}).get((strat, group), (None, None))
             rows.append({"stratifier": strat, "group": group, "numerator": x, "denominator": n})
     return rows
+
+
+class ConnectionForm(forms.Form):
+    """A measure's data connection as staff type it. The URL or path is never put back into
+    the page: left blank, the stored one is kept."""
+
+    kind = forms.ChoiceField(
+        choices=DataConnection.Kind.choices, widget=forms.RadioSelect, label="Where the data live"
+    )
+    secret = forms.CharField(
+        required=False,
+        strip=True,
+        max_length=2000,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        label="Database URL or source path",
+        help_text=(
+            "PostgreSQL: postgres://user:password@host:5432/database. Spark: the Parquet or CSV "
+            "file or folder (s3a://…, hdfs://… or a path the Spark workers read)."
+        ),
+    )
+    table = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Table or view (PostgreSQL)",
+        help_text="For example extracts.hypertension (schema.name) or hypertension.",
+    )
+    spark_master = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Spark master (optional)",
+        help_text="spark://host:7077 or yarn; blank: Spark Connect (SPARK_REMOTE) or local mode.",
+    )
+
+    def __init__(self, *args, measure: Measure, connection: DataConnection | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.stored = connection is not None
+        if connection is not None:
+            self.fields["secret"].help_text = (
+                "Stored; enter a new one to replace it. " + self.fields["secret"].help_text
+            )
+        names = [
+            ("period", "Period column", "the month (a date) or the period, one per row"),
+            ("numerator", "Numerator column", "1 when the patient meets the measure, else 0"),
+            ("denominator", "Denominator column", "1 for each patient counted"),
+        ]
+        names += [
+            (key, f"{measure.stratifier_label(key)} column", "the patient's category")
+            for key in measure.stratifiers
+        ]
+        self.column_keys = [key for key, _, _ in names] + ["age", "age_band"]
+        for key, label, help_text in names:
+            self.fields[f"column_{key}"] = forms.CharField(
+                required=False,
+                max_length=200,
+                label=label,
+                help_text=f"Blank: “{key}”; {help_text}.",
+            )
+        self.fields["column_age"] = forms.CharField(
+            required=False,
+            max_length=200,
+            label="Age column (years, optional)",
+            help_text="Brings age-adjusted rates; leave blank if the source has no ages.",
+        )
+        self.fields["column_age_band"] = forms.CharField(
+            required=False,
+            max_length=200,
+            label="Age band column (optional)",
+            help_text="Instead of ages: bands such as 45-64 on the 2000 U.S. standard's groups.",
+        )
+        if connection is not None and not self.is_bound:
+            self.initial.update(
+                {
+                    "kind": connection.kind,
+                    "table": connection.table,
+                    "spark_master": connection.spark_master,
+                    **{f"column_{k}": v for k, v in connection.columns.items()},
+                }
+            )
+        elif not self.is_bound:
+            self.initial.setdefault("kind", DataConnection.Kind.POSTGRES)
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "secret": data.get("secret") or "",
+            "table": data.get("table") or "",
+            "spark_master": data.get("spark_master") or "",
+            "columns": {k: data.get(f"column_{k}") or "" for k in self.column_keys},
+        }

@@ -217,6 +217,7 @@ class Upload(models.Model):
         COUNTS = "upload_counts", "Counts file (CSV or Excel)"
         EXTRACT = "upload_extract", "Patient-level extract (aggregated on upload)"
         GRID = "grid", "Counts typed into the grid"
+        CONNECTION = "connection", "Pulled from a data connection"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for confirmation"
@@ -247,7 +248,7 @@ class Upload(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    source__in=["upload_counts", "upload_extract", "grid"],
+                    source__in=["upload_counts", "upload_extract", "grid", "connection"],
                     status__in=["pending", "confirmed", "discarded"],
                 ),
                 name="upload_source_and_status_valid",
@@ -269,6 +270,7 @@ class Submission(models.Model):
         COUNTS = "upload_counts", "Counts file"
         EXTRACT = "upload_extract", "Patient-level extract"
         GRID = "grid", "Grid"
+        CONNECTION = "connection", "Data connection"
         RESTORE = "restore", "Restored from an earlier version"
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="submissions")
@@ -415,3 +417,57 @@ class DashboardResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.kind} {self.variant}"
+
+
+class DataConnection(models.Model):
+    """Where a measure's patient-level data live, registered by program staff (issue 19): a
+    PostgreSQL table or view, or a Spark source (a Parquet/CSV path, optionally a master URL).
+
+    ``secret`` is the database URL (postgres) or the source path (spark), encrypted with
+    :mod:`pursuing_equity.core.secrets`: it may hold a password or cloud keys, so it is never
+    shown again, never logged and never audited. ``columns`` maps the extract's columns (as the
+    extract upload names them: ``period``, ``numerator``, ``denominator``, each stratifier key, and
+    optionally ``age``/``age_band``) to the source's column names. A pull (measures.connections)
+    aggregates on the engine and stores new versions like a confirmed extract upload.
+    """
+
+    class Kind(models.TextChoices):
+        POSTGRES = "postgres", "PostgreSQL table or view"
+        SPARK = "spark", "Apache Spark (Parquet or CSV path)"
+
+    class Status(models.TextChoices):
+        NEVER = "never", "Not pulled yet"
+        QUEUED = "queued", "Pull queued"
+        OK = "ok", "Pulled"
+        FAILED = "failed", "Last pull failed"
+
+    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="connection")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    secret = models.TextField(help_text="Encrypted database URL or source path.")
+    table = models.CharField(max_length=200, blank=True)
+    spark_master = models.CharField(max_length=300, blank=True)
+    columns = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEVER)
+    last_error = models.TextField(blank=True)
+    last_pulled_at = models.DateTimeField(null=True, blank=True)
+    last_versions = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="spark") | ~Q(table=""), name="connection_postgres_has_table"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["postgres", "spark"], status__in=["never", "queued", "ok", "failed"]
+                ),
+                name="connection_kind_and_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} — {self.get_kind_display()}"

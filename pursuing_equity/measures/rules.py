@@ -79,3 +79,17 @@ def can_edit_measure(user, measure) -> bool:
 
 def can_view_measure_data(user, measure) -> bool:
     return measure is not None and can_view_team_data(user, measure.team)
+
+
+# --- data connections (issue 19) ---------------------------------------------------------------
+
+
+def can_manage_data_connections(user, team) -> bool:
+    """Register, change, remove and pull the data connections of a team's measures (and read
+    their status and last error): program staff only. A connection holds credentials to a
+    health system's warehouse, so neither the team nor its coaches edit it."""
+    return team is not None and is_program_staff(user)
+
+
+def can_manage_data_connection(user, measure) -> bool:
+    return measure is not None and can_manage_data_connections(user, measure.team)

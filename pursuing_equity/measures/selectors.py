@@ -181,6 +181,9 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
         panels += _team_measures(user, day, can_edit_team_measures)
     if is_program_staff(user):
         panels.append(_pending_uploads())
+        failed = _failed_connections()
+        if failed is not None:
+            panels.append(failed)
     return panels
 
 
@@ -255,4 +258,32 @@ def _pending_uploads() -> Panel:
         ),
         empty="No upload is waiting: every team's uploaded data has been confirmed or discarded.",
         order=40,
+    )
+
+
+def _failed_connections() -> Panel | None:
+    """Data connections whose last pull failed (staff fix them on the connection's page), or
+    None when none did (1 query)."""
+    from pursuing_equity.measures.models import DataConnection
+
+    failed = list(
+        DataConnection.objects.filter(status=DataConnection.Status.FAILED)
+        .select_related("measure__team")
+        .order_by("measure__team__name", "measure__name")[:20]
+    )
+    if not failed:
+        return None
+    return Panel(
+        key="failed-connections",
+        heading="Data connections whose last pull failed",
+        tasks=tuple(
+            Task(
+                text=f"{c.measure.team.name}: {c.measure.name}",
+                url=reverse("measure_connection", args=[c.measure.team.slug, c.measure.slug]),
+                detail=(c.last_error.splitlines() or ["The pull failed."])[0][:200],
+            )
+            for c in failed
+        ),
+        empty="",
+        order=41,
     )

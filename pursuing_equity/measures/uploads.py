@@ -665,7 +665,9 @@ def check_extract_file(measure: Measure, path: Path, name: str, *, today: dateti
     except InputError as exc:
         checked.add(exc.message, row=_file_row(exc.row, parquet), column=exc.column)
         return checked
-    maps = _aggregate(measure, source, rates, checked, period_column, parquet=parquet, today=today)
+    maps = map_extract_counts(
+        measure, rates, checked, period_column, today=today, source=source, parquet=parquet
+    )
     column = adjusted.age_column(columns)
     if maps is not None and column is not None:
         checked.age_rows = adjusted.extract_age_rows(
@@ -770,18 +772,27 @@ def report_checks(
         checked.add(message, row=_file_row(row, parquet), column=check.column)
 
 
-def _aggregate(
+def map_extract_counts(
     measure: Measure,
-    source: stratify.Source,
     rates: stratify.StratifiedRates,
     checked: Checked,
     period_column: str,
     *,
-    parquet: bool,
     today: datetime.date,
+    source: stratify.Source | None = None,
+    parquet: bool = False,
+    columns: dict[str, str] | None = None,
 ) -> tuple[dict[str, datetime.date | None], dict[tuple[str, str], str | None]] | None:
-    """Map periods and raw labels to the measure's periods and groups; sum into rows. Returns
-    the two maps (raw period → period, (stratifier, raw label) → group), None on a problem."""
+    """Map an extract's periods and raw labels to the measure's periods and groups; sum into
+    ``checked.rows``. Returns the two maps (raw period → period, (stratifier, raw label) →
+    group), None on a problem. With ``source`` (a file) problems are located by row; ``columns``
+    (stratifier key → the source's column) names the source's columns in problems (a data
+    connection)."""
+    columns = columns or {}
+
+    def locate(column: str, value: str) -> int | None:
+        return locate_value(source, column, value, parquet) if source is not None else None
+
     frequency = measure.frequency
     current = periods.start_of(today, frequency)
     period_map: dict[str, datetime.date | None] = {}
@@ -794,16 +805,12 @@ def _aggregate(
                 period_map[value] = periods.parse(value, frequency)
             except periods.PeriodError as exc:
                 period_map[value] = None
-                checked.add(
-                    str(exc),
-                    row=locate_value(source, period_column, value, parquet),
-                    column=period_column,
-                )
+                checked.add(str(exc), row=locate(period_column, value), column=period_column)
     for value, day in period_map.items():
         if day is not None and day > current:
             checked.add(
                 f"{periods.text(day, frequency)} is in the future",
-                row=locate_value(source, period_column, value, parquet),
+                row=locate(period_column, value),
                 column=period_column,
             )
     group_map: dict[tuple[str, str], str | None] = {}
@@ -819,8 +826,8 @@ def _aggregate(
             checked.add(
                 f"“{label}” is not a category of {strat}; use one of "
                 f"{categories.allowed_text(measure, strat)}",
-                row=locate_value(source, strat, label, parquet),
-                column=strat,
+                row=locate(strat, label),
+                column=columns.get(strat, strat),
             )
     if checked.problems:
         return None

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from pursuing_equity.measures import views
+from pursuing_equity.measures import views, views_connections
 
 M = "teams/<slug:team_slug>/measures/<slug:measure_slug>"
 
@@ -32,6 +32,22 @@ urlpatterns = [
         f"{M}/data/versions/<int:submission_id>/restore/",
         views.measure_submission_restore,
         name="measure_submission_restore",
+    ),
+    path(
+        "teams/<slug:team_slug>/connections/",
+        views_connections.team_connections,
+        name="team_connections",
+    ),
+    path(f"{M}/connection/", views_connections.measure_connection, name="measure_connection"),
+    path(
+        f"{M}/connection/pull/",
+        views_connections.measure_connection_pull,
+        name="measure_connection_pull",
+    ),
+    path(
+        f"{M}/connection/remove/",
+        views_connections.measure_connection_remove,
+        name="measure_connection_remove",
     ),
     path(f"{M}/aims/new/", views.aim_create, name="aim_create"),
     path(f"{M}/aims/<int:aim_id>/edit/", views.aim_edit, name="aim_edit"),

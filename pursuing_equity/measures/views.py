@@ -24,7 +24,15 @@ from pursuing_equity.measures.forms import (
     UploadForm,
     grid_initial,
 )
-from pursuing_equity.measures.models import OVERALL, Aim, Measure, StratumCount, Submission, Upload
+from pursuing_equity.measures.models import (
+    OVERALL,
+    Aim,
+    DataConnection,
+    Measure,
+    StratumCount,
+    Submission,
+    Upload,
+)
 from pursuing_equity.measures.rules import (
     can_edit_measure,
     can_edit_team_measures,
@@ -131,6 +139,7 @@ def measure_data(request, team_slug: str, measure_slug: str, obj: Measure):
             "periods": _period_entries(obj),
             "pending": selectors.pending_uploads(obj),
             "aims": list(obj.aims.all()),
+            "connection": DataConnection.objects.filter(measure=obj).first(),
             "can_edit": can_edit_measure(request.user, obj),
             "stratifier_labels": [obj.stratifier_label(s) for s in obj.stratifiers],
         },

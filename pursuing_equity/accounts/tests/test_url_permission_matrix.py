@@ -252,6 +252,10 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "measure_upload_counts": lambda k: {T: k["team"], M: k["measure"]},
     "measure_upload_extract": lambda k: {T: k["team"], M: k["measure"]},
     "measure_grid": lambda k: {T: k["team"], M: k["measure"]},
+    "team_connections": lambda k: {T: k["team"]},
+    "measure_connection": lambda k: {T: k["team"], M: k["measure"]},
+    "measure_connection_pull": lambda k: {T: k["team"], M: k["measure"]},
+    "measure_connection_remove": lambda k: {T: k["team"], M: k["measure"]},
     "measure_upload_preview": lambda k: {T: k["team"], M: k["measure"], "upload_id": k["upload"]},
     "measure_upload_decide": lambda k: {T: k["team"], M: k["measure"], "upload_id": k["upload"]},
     "measure_submission": lambda k: {
