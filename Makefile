@@ -52,7 +52,7 @@ test: $(VENV)/.installed-test chromium java
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
 # The fuzz tests with 100,000 examples each (hypothesis): CI runs them once, on SQLite.
-test-slow: $(VENV)/.installed-test
+test-slow: $(VENV)/.installed-test java
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m slow
 
 $(VENV)/.installed-bench: $(VENV)/.installed-test

@@ -370,6 +370,8 @@ def test_the_monthly_command_queues_every_connection_and_reports_with_now(
     assert ("measures.connection_pull", "pull_data_connections") in actions
 
 
+# A second JVM in this worker costs minutes; the engines' equality test covers Spark in every run.
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.skipif(
     shutil.which("java") is None and not os.environ.get("JAVA_HOME"),
