@@ -51,7 +51,7 @@ TEST_WORKERS ?= 2
 test: $(VENV)/.installed-test chromium java
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
-# The fuzz tests with 100,000 examples each (hypothesis): CI runs them once, on SQLite.
+# The slow tests (fuzzing with 100,000 examples each, the Spark data connection): CI runs them once, on SQLite.
 test-slow: $(VENV)/.installed-test java
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) -m slow
 
