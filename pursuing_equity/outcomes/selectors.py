@@ -148,9 +148,10 @@ def _evidence_prefetch():
 
     return Prefetch(
         "evidence",
+        # An update's chart snapshots are large and evidence shows only its period.
         queryset=Evidence.objects.select_related(
             "update", "aim__measure", "measure", "document__update"
-        ),
+        ).defer("update__charts", "document__update__charts"),
     )
 
 
