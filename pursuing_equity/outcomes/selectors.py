@@ -218,12 +218,18 @@ def board_teams(user, cohort_key: str = "") -> list[Team]:
     cycle = current_cycle()
     if cycle is None:
         return []
-    teams = TEAMS.filter(cycle=cycle)
+    # Every team shares the cycle already read, not a copy of its row (the program document) each.
+    teams = Team.objects.select_related("cohort", "small_cohort", "organization").filter(
+        cycle=cycle
+    )
     if not is_program_staff(user):
         teams = teams.filter(coach_q(user))
     if cohort_key:
         teams = teams.filter(cohort__key=cohort_key)
-    return list(teams.order_by("cohort__position", "name"))
+    teams = list(teams.order_by("cohort__position", "name"))
+    for team in teams:
+        team.cycle = cycle
+    return teams
 
 
 # --- the self-assessment -----------------------------------------------------------------------
