@@ -1,14 +1,9 @@
-"""The bench's own URLconf: a bare view (the baseline every ratio divides by), then the project's."""
+"""The benchmarks' URLconf: the bare view (bench_pages.bare, the baseline every ratio divides by)
+in front of the project's URLs, unchanged. bench_pages.py and load.py (through load_wsgi.py) both
+serve it, so the page table and the load table divide by the same view."""
 
-from django.http import HttpResponse
+from bench_pages import BARE_PATH, bare
 from django.urls import include, path
-
-BARE_PATH = "/__bench_bare__/"
-
-
-def bare(request):
-    return HttpResponse("ok")
-
 
 urlpatterns = [
     path(BARE_PATH.strip("/") + "/", bare),

@@ -22,6 +22,16 @@ def _fast_and_captured(settings):
 
 
 @pytest.fixture(autouse=True)
+def _program_documents_decoded_afresh():
+    """Some tests edit a cycle's document in place; the next test must not see the edit."""
+    from pursuing_equity.programs.fields import clear_decoded
+
+    clear_decoded()
+    yield
+    clear_decoded()
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_mfa(monkeypatch):
     """``client.force_login(user)`` stands for a full sign-in: a user with an authenticator app
     has passed its code in that session, as allauth's MFA stage records it. Tests of sessions

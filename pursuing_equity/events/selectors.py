@@ -175,6 +175,21 @@ def events_for_staff(
     return events
 
 
+def event_months(cycle: Cycle, *, kind: str = "") -> list[datetime.date]:
+    """The months (first days, in the program's zone) that have events of the cycle (1 query)."""
+    events = cycle.events.all()
+    if kind:
+        events = events.filter(kind=kind)
+    zone = timezone.get_current_timezone()
+    return [m.date() for m in events.datetimes("starts_at", "month", tzinfo=zone)]
+
+
+def month_to_show(months: list[datetime.date], today: datetime.date) -> datetime.date | None:
+    """The staff calendar's default month: this month, else the next with events, else the last."""
+    this_month = today.replace(day=1)
+    return next((m for m in months if m >= this_month), months[-1] if months else None)
+
+
 @dataclass(frozen=True)
 class ActivityAudience:
     """The events of one activity for one audience (a cohort, a small cohort, a team …)."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from pursuing_equity.accounts import rules as account_rules
@@ -179,9 +182,13 @@ def calendar_manage(request):
     kinds.append((FORUM_MEETUP, "IHI Forum meet-up"))
     form = StaffEventFilterForm(request.GET or None, kinds=kinds)
     filters = form.cleaned_data if form.is_valid() else {}
-    events = selectors.events_for_staff(
-        cycle, kind=filters.get("kind", ""), month=filters.get("month")
-    )
+    kind = filters.get("kind", "")
+    # One month at a time (a cycle has hundreds of events): the one asked for, else this month
+    # or the next that has events; every month with events is a link.
+    months = selectors.event_months(cycle, kind=kind)
+    month = filters.get("month") or selectors.month_to_show(months, timezone.localdate())
+    events = selectors.events_for_staff(cycle, kind=kind, month=month)
+    query = {"cycle": cycle.slug, **({"kind": kind} if kind else {})}
     return render(
         request,
         "events/calendar_manage.html",
@@ -189,6 +196,8 @@ def calendar_manage(request):
             "cycle": cycle,
             "in_view": in_view,
             "form": form,
+            "month": month,
+            "months": [(m, "?" + urlencode({**query, "month": f"{m:%Y-%m}"})) for m in months],
             "events": list(events[:500]),
             "total": events.count(),
         },

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.urls import reverse
 
 from pursuing_equity.core.homes import Panel, Task
@@ -74,11 +74,13 @@ def team_facts(teams: Sequence[Team]) -> dict[int, proposals.TeamFacts]:
     ids = [t.pk for t in teams]
     if not ids:
         return {}
-    measures = list(
-        Measure.objects.filter(team_id__in=ids)
-        .select_related("team", "team__cycle", "team__cohort", "team__small_cohort")
-        .order_by("name")
-    )
+    # The measures hang on the teams already read (their cycle row, the program document, comes
+    # once per cycle instead of once per measure); nothing is read for teams that have them.
+    prefetch_related_objects(list(teams), "cycle", "cohort", "small_cohort")
+    by_pk = {t.pk: t for t in teams}
+    measures = list(Measure.objects.filter(team_id__in=ids).order_by("name"))
+    for m in measures:
+        m.team = by_pk[m.team_id]
     aims = dict(
         Aim.objects.filter(measure__team_id__in=ids)
         .values_list("measure__team_id")
@@ -152,9 +154,10 @@ def _evidence_prefetch():
 
     return Prefetch(
         "evidence",
+        # An update's chart snapshots are large and evidence shows only its period.
         queryset=Evidence.objects.select_related(
             "update", "aim__measure", "measure", "document__update"
-        ),
+        ).defer("update__charts", "document__update__charts"),
     )
 
 
@@ -219,12 +222,18 @@ def board_teams(user, cohort_key: str = "") -> list[Team]:
     cycle = current_cycle()
     if cycle is None:
         return []
-    teams = TEAMS.filter(cycle=cycle)
+    # Every team shares the cycle already read, not a copy of its row (the program document) each.
+    teams = Team.objects.select_related("cohort", "small_cohort", "organization").filter(
+        cycle=cycle
+    )
     if not is_program_staff(user):
         teams = teams.filter(coach_q(user))
     if cohort_key:
         teams = teams.filter(cohort__key=cohort_key)
-    return list(teams.order_by("cohort__position", "name"))
+    teams = list(teams.order_by("cohort__position", "name"))
+    for team in teams:
+        team.cycle = cycle
+    return teams
 
 
 # --- the self-assessment -----------------------------------------------------------------------

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from pursuing_equity.programs.fields import DocumentField
+
 
 class Cycle(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
@@ -21,7 +23,7 @@ class Cycle(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     time_zone = models.CharField(max_length=64, default="America/New_York")
-    document = models.JSONField(help_text="The validated program file, with dates as ISO strings.")
+    document = DocumentField(help_text="The validated program file, with dates as ISO strings.")
     source_sha256 = models.CharField(max_length=64)
     date_shift_months = models.IntegerField(
         default=0,

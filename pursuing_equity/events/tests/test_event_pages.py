@@ -46,6 +46,28 @@ def test_staff_filter_events_by_activity_and_month(staff_client, program):
     assert "Enter a month as YYYY-MM" in response.content.decode()
 
 
+def test_every_event_shows_one_month_at_a_time_with_a_link_to_each_month(
+    staff_client, program, monkeypatch
+):
+    from django.utils import timezone
+
+    _generate(staff_client)
+    starts = sorted(e.starts_at.astimezone(ET) for e in program.cycle.events.all())
+    months = sorted({d.date().replace(day=1) for d in starts})
+    second = months[1]
+    # On a day of the second month the page opens on that month.
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: second.replace(day=2))
+    body = staff_client.get(reverse("calendar_manage")).content.decode()
+    shown = [d for d in starts if d.date().replace(day=1) == second]
+    assert f"{len(shown)} event{'s' if len(shown) != 1 else ''} in {second:%B %Y}" in body
+    assert body.count('Edit<span class="visually-hidden">') == len(shown)
+    for month in months:
+        link = f"?cycle={program.cycle.slug}&amp;month={month:%Y-%m}"
+        assert f'href="{link}"' in body
+    first = staff_client.get(reverse("calendar_manage"), {"month": f"{months[0]:%Y-%m}"})
+    assert f"in {months[0]:%B %Y}" in first.content.decode()
+
+
 def test_staff_set_the_exact_date_and_time_and_people_are_told(staff_client, program):
     _generate(staff_client)
     event = program.cycle.events.filter(kind="ln_all_team_meetings").order_by("starts_at")[0]
@@ -222,3 +244,13 @@ def test_the_coaching_page_names_each_teams_coach_once(client, program):
     page = client.get(reverse("coaching")).content.decode()
     assert f"{first.name} — <strong>Cora Coach</strong>" in page
     assert "The open slots below" not in page
+
+
+def test_the_month_shown_is_this_month_else_the_next_with_events_else_the_last():
+    from pursuing_equity.events.selectors import month_to_show
+
+    months = [datetime.date(2023, 1, 1), datetime.date(2023, 3, 1)]
+    assert month_to_show(months, datetime.date(2023, 1, 20)) == months[0]
+    assert month_to_show(months, datetime.date(2023, 2, 5)) == months[1]
+    assert month_to_show(months, datetime.date(2024, 6, 1)) == months[1]
+    assert month_to_show([], datetime.date(2023, 1, 1)) is None
