@@ -75,7 +75,7 @@ def material_add(
     (checked by its content, stored privately as version 1)."""
     is_recording = kind == Material.Kind.RECORDING
     if is_recording and not recording_url:
-        raise ValidationError({"recording_url": "Give the recording's link."})
+        raise ValidationError({"recording_url": "Give the recording’s link."})
     if not is_recording and upload is None:
         raise ValidationError({"file": "Choose the file to upload."})
     if is_recording and upload is not None:
@@ -241,7 +241,7 @@ def library_materials(
         materials = materials.filter(event__cohort_id=cohort_id)
     query = query.strip()[:200]
     if not query:
-        return materials.order_by("-event__starts_at", "kind", "title")
+        return materials.order_by("-event__starts_at", "title")
     if connection.vendor == "postgresql":
         vector = (
             SearchVector("title", weight="A", config="english")
@@ -259,7 +259,7 @@ def library_materials(
         materials = materials.filter(
             Q(title__icontains=word) | Q(topic__icontains=word) | Q(event__title__icontains=word)
         )
-    return materials.order_by("-event__starts_at", "kind", "title")
+    return materials.order_by("-event__starts_at", "title")
 
 
 def library_topics(user) -> list[str]:
