@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.applications.sample_files import pdf_bytes
 from pursuing_equity.core.models import AuditEntry
@@ -133,7 +132,10 @@ def test_a_team_marks_an_activity_tried_with_its_own_pdsa_cycle(client, program,
         actor=program.coach, event=call, title="Ask patients their preferred language"
     )
     pdsa = reporting.pdsa_cycle_save(
-        actor=member, team=team, change_idea="Language at check-in", started_on=datetime.date.today()
+        actor=member,
+        team=team,
+        change_idea="Language at check-in",
+        started_on=datetime.date.today(),
     )
     others = reporting.pdsa_cycle_save(
         actor=program.members_of(other)[1],
