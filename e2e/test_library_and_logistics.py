@@ -30,7 +30,7 @@ def test_materials_activities_registration_and_roster(
     program = make_program()
     team = program.ac_teams[0]
     member = program.members_of(team)[1]
-    call = past_event(program.cycle, audience="cohort", cohort=program.ac, title="All-Team Call")
+    past_event(program.cycle, audience="cohort", cohort=program.ac, title="All-Team Call")
     boston = past_event(
         program.cycle,
         days_ago=-20,
