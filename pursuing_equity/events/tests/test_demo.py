@@ -24,8 +24,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_program():
+def demo_program(settings, tmp_path):
     import datetime
+
+    settings.MEDIA_ROOT = tmp_path  # the demo uploads slides
 
     return make_program(
         shift_months=demo_shift_for(datetime.date(2023, 1, 1), timezone.localdate())
