@@ -312,6 +312,7 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     materials. Staff and faculty: recent calls to add materials to, rosters of coming sessions."""
     from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
     from pursuing_equity.events import library
+    from pursuing_equity.events.selectors import events_for_person
     from pursuing_equity.teams.membership import teams_of
 
     panels: list[Panel] = []
@@ -335,6 +336,22 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
                         url=reverse("checklists"),
                     )
                 )
+        coming = (
+            events_for_person(user)
+            .filter(ends_at__gte=timezone.now(), cancelled=False, materials__isnull=False)
+            .distinct()
+            .order_by("starts_at")
+            .first()
+        )
+        if coming is not None:
+            tasks.append(
+                Task(
+                    text=f"Materials of {coming.title}",
+                    url=reverse("event_detail", args=[coming.pk]),
+                    due=timezone.localtime(coming.starts_at).date(),
+                    detail="The agenda and slides of your next event",
+                )
+            )
         for event in registrations_due(user):
             tasks.append(
                 Task(

@@ -94,8 +94,13 @@ def test_a_participant_registers_and_peers_never_see_the_needs(client, program, 
     team = program.ac_teams[0]
     member, peer = program.members_of(team)[1:3]
     client.force_login(member)
+    from pursuing_equity.events.library import material_add
+
+    material_add(actor=program.staff, event=boston, kind="recording", title="Agenda",
+                 recording_url="https://example.org/agenda")  # fmt: skip
     home = client.get(reverse("home")).content.decode()
     assert "Register for Learning Session (Boston)" in home
+    assert "Materials of Learning Session (Boston)" in home
     response = _register(
         client,
         boston,
