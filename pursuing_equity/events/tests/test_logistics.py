@@ -177,3 +177,18 @@ def test_registration_closes_after_the_event(program):
             actor=program.members_of(program.ac_teams[0])[0], event=event, attending="in_person"
         )
     assert timezone.now() > event.ends_at
+
+
+def test_the_daily_command_sends_due_reminders(program):
+    from django.core.management import call_command
+
+    soon = past_event(
+        program.cycle, days_ago=-2, audience="cohort", cohort=program.ac, modality="in_person"
+    )
+    logistics.registration_save(
+        actor=program.members_of(program.ac_teams[0])[0], event=soon, attending="virtually"
+    )
+    out = io.StringIO()
+    call_command("send_event_reminders", stdout=out)
+    call_command("send_event_reminders", stdout=out)
+    assert out.getvalue().splitlines() == ["1 reminder(s) sent.", "0 reminder(s) sent."]
