@@ -8,8 +8,12 @@
 - Coaching slots offered by three faculty coaches over the coming weeks, three of them booked by
   Action Community teams.
 
+- Materials on the past all-team calls: slides (a small PDF), a recording link and two suggested
+  activities each, one of them marked as tried by an Action Community team.
+
 Deterministic and idempotent: events are generated idempotently, attendance is taken only for
-events without any, and slots are added only when the cycle has none.
+events without any, slots are added only when the cycle has none, and materials only to calls
+without any.
 """
 
 from __future__ import annotations
@@ -39,10 +43,98 @@ def populate(*, cycle: Cycle, organizations, today: datetime.date, out) -> None:
         )
     taken = _attendance(cycle)
     slots, booked = _coaching(cycle, today)
+    equipped = _materials(cycle)
     out.write(
         f"Calendar: {result}; attendance taken for {taken} past events; "
-        f"{slots} coaching slots, {booked} booked."
+        f"{slots} coaching slots, {booked} booked; materials on {equipped} past calls."
     )
+
+
+ACTIVITIES = (
+    ("Ask three patients how they would like to be asked about race and ethnicity",
+     "Note their words and bring them to your next team huddle."),
+    ("Run one small test of a stratified report",
+     "Stratify one measure you already report by race and ethnicity; share what surprised you."),
+)  # fmt: skip
+
+
+def _materials(cycle: Cycle) -> int:
+    """Slides, a recording and suggested activities on each past all-team call without any."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pursuing_equity.applications.sample_files import pdf_bytes
+    from pursuing_equity.events import library
+
+    calls = list(
+        cycle.events.filter(
+            audience=Event.Audience.COHORT,
+            kind__in=["ln_all_team_meetings", "ac_all_team_calls"],
+            ends_at__lt=timezone.now(),
+            materials__isnull=True,
+        ).order_by("starts_at")
+    )
+    staff = User.objects.filter(role_assignments__role=Role.PROGRAM_STAFF).order_by("email").first()
+    for event in calls:
+        month = timezone.localtime(event.starts_at).strftime("%B %Y")
+        library.material_add(
+            actor=staff,
+            event=event,
+            kind="slides",
+            title=f"{event.title}: slides ({month})",
+            topic="Equity data" if event.kind == "ac_all_team_calls" else "Improvement methods",
+            upload=SimpleUploadedFile("slides.pdf", pdf_bytes(f"{event.title} {month}")),
+        )
+        library.material_add(
+            actor=staff,
+            event=event,
+            kind="recording",
+            title=f"{event.title}: recording ({month})",
+            recording_url=f"https://video.example.org/recordings/{event.pk}",
+        )
+        for title, description in ACTIVITIES:
+            library.suggested_activity_add(
+                actor=staff, event=event, title=title, description=description
+            )
+    team = Team.objects.filter(cycle=cycle, cohort__key="action_community").order_by("slug").first()
+    member = team.members.select_related("user").order_by("pk").first() if team else None
+    activity = (
+        library.SuggestedActivity.objects.filter(event__cohort_id=team.cohort_id)
+        .order_by("pk")
+        .first()
+        if member
+        else None
+    )
+    if activity is not None and not activity.tries.exists():
+        library.activity_mark_tried(actor=member.user, activity=activity, team=team)
+    _registrations(cycle, team)
+    return len(calls)
+
+
+def _registrations(cycle: Cycle, team) -> None:
+    """Two people of an Action Community team register for the next in-person session."""
+    from pursuing_equity.events import logistics
+
+    session = (
+        cycle.events.filter(
+            modality=Event.Modality.IN_PERSON, starts_at__gt=timezone.now(), cancelled=False
+        )
+        .exclude(audience=Event.Audience.AFFINITY_GROUP)
+        .order_by("starts_at")
+        .first()
+    )
+    if session is None or team is None or session.registrations.exists():
+        return
+    day = timezone.localtime(session.starts_at).date()
+    people = [m.user for m in team.members.select_related("user").order_by("pk")[:2]]
+    for index, user in enumerate(people):
+        logistics.registration_save(
+            actor=user,
+            event=session,
+            attending="in_person" if index == 0 else "virtually",
+            dietary_needs="Vegetarian" if index == 0 else "",
+            arrives_on=day - datetime.timedelta(days=1) if index == 0 else None,
+            departs_on=day + datetime.timedelta(days=3) if index == 0 else None,
+        )
 
 
 def _attendance(cycle: Cycle) -> int:

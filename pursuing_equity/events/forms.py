@@ -272,3 +272,109 @@ class ZoomReviewForm(forms.Form):
 class NoteForm(forms.Form):
     subject = forms.CharField(max_length=150, initial="Your team's attendance")
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=5000)
+
+
+# --- the learning library and logistics --------------------------------------------------------
+
+
+class MaterialForm(forms.Form):
+    """A new material, or a new version of one of the event's files (``replaces``)."""
+
+    replaces = forms.TypedChoiceField(
+        label="What is it?",
+        coerce=int,
+        empty_value=0,
+        required=False,
+        help_text="Choose an existing file to upload a new version of it; earlier versions are "
+        "kept.",
+    )
+    kind = forms.ChoiceField(label="Kind", choices=[], required=False)
+    title = forms.CharField(max_length=200, required=False)
+    topic = forms.CharField(
+        max_length=100, required=False, help_text="For the library: “Data stratification”, …"
+    )
+    recording_url = forms.URLField(
+        label="Recording link", required=False, assume_scheme="https", max_length=200
+    )
+    file = forms.FileField(
+        required=False,
+        help_text="PDF, image or office file, at most 10 MB (not for a recording).",
+    )
+
+    def __init__(self, *args, materials=(), **kwargs):
+        from pursuing_equity.events.models import Material
+
+        super().__init__(*args, **kwargs)
+        self.fields["replaces"].choices = [(0, "A new material")] + [
+            (m.pk, f"New version of: {m}") for m in materials if m.kind != "recording"
+        ]
+        self.fields["kind"].choices = Material.Kind.choices
+        self._materials = {m.pk: m for m in materials}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("replaces"):
+            data["material"] = self._materials.get(data["replaces"])
+            if data["material"] is None:
+                raise ValidationError("Choose one of this event's materials.")
+            if not data.get("file"):
+                self.add_error("file", "Choose the file of the new version.")
+            return data
+        if not data.get("kind"):
+            self.add_error("kind", "Choose the kind of material.")
+        if not (data.get("title") or "").strip():
+            self.add_error("title", "Give the material a title.")
+        return data
+
+
+class SuggestedActivityForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Activity to try")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+
+class ActivityTriedForm(forms.Form):
+    activity = forms.TypedChoiceField(coerce=int, label="Activity")
+    pdsa_cycle = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="As our PDSA cycle"
+    )
+
+    def __init__(self, *args, activities=(), cycles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [(a.pk, a.title) for a in activities]
+        self.fields["pdsa_cycle"].choices = [("", "No PDSA cycle")] + [
+            (c.pk, c.change_idea) for c in cycles
+        ]
+
+
+class RegistrationForm(forms.Form):
+    attending = forms.ChoiceField(label="I will attend", choices=[], widget=forms.RadioSelect)
+    dietary_needs = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+        help_text="Only program staff read this.",
+    )
+    access_needs = forms.CharField(
+        label="Access needs",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+        help_text="Anything that helps you take part fully. Only program staff read this.",
+    )
+    arrives_on = forms.DateField(label="Arriving on", required=False, widget=DATE)
+    departs_on = forms.DateField(label="Leaving on", required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        from pursuing_equity.events.models import Registration
+
+        super().__init__(*args, **kwargs)
+        self.fields["attending"].choices = Registration.Attending.choices
+
+    def clean(self):
+        data = super().clean()
+        arrives, departs = data.get("arrives_on"), data.get("departs_on")
+        if arrives and departs and departs < arrives:
+            self.add_error("departs_on", "The day you leave must not be before the day you arrive.")
+        return data

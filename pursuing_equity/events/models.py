@@ -117,6 +117,13 @@ class Event(models.Model):
         return self.audience == self.Audience.AFFINITY_GROUP
 
     @property
+    def takes_registration(self) -> bool:
+        """In-person sessions (Boston) take registrations; the Forum meet-up takes RSVPs."""
+        return not self.cancelled and (
+            self.modality == self.Modality.IN_PERSON or self.kind == FORUM_MEETUP
+        )
+
+    @property
     def where(self) -> str:
         """Where it happens, in words (no colour or icon needed)."""
         if self.modality == self.Modality.IN_PERSON:
@@ -264,3 +271,183 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+# --- the learning library: each event's materials and suggested activities ---------------------
+
+
+class Material(models.Model):
+    """An agenda, slides, a document (each upload kept as a version) or a recording link."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", "Agenda"
+        SLIDES = "slides", "Slides"
+        DOCUMENT = "document", "Document"
+        RECORDING = "recording", "Recording"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    topic = models.CharField(max_length=100, blank=True)
+    recording_url = models.URLField("recording link", blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "kind", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["agenda", "slides", "document", "recording"]),
+                name="material_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="recording") & ~Q(recording_url=""))
+                | (~Q(kind="recording") & Q(recording_url="")),
+                name="material_recording_has_link",
+                violation_error_message="A recording needs its link; files are uploaded instead.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class MaterialVersion(models.Model):
+    """One uploaded version of a material's file; every version is kept."""
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to="event-materials/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["material", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["material", "number"], name="material_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (version {self.number})"
+
+
+class SuggestedActivity(models.Model):
+    """An activity to try at your organization after the call."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="suggested_activities")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "pk"]
+        verbose_name_plural = "suggested activities"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActivityTry(models.Model):
+    """A team tried a suggested activity, optionally as one of its PDSA cycles."""
+
+    activity = models.ForeignKey(SuggestedActivity, on_delete=models.CASCADE, related_name="tries")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="activity_tries")
+    pdsa_cycle = models.ForeignKey(
+        "reporting.PdsaCycle",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activity_tries",
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["activity", "team"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "team"], name="activity_tried_once_a_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} tried {self.activity}"
+
+
+# --- pre-work and trainings, and registration for in-person sessions ---------------------------
+
+
+class ChecklistTick(models.Model):
+    """One person did one item of a checklist of the program file's ``[[checklists]]``."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="checklist_ticks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checklist_ticks"
+    )
+    checklist = models.SlugField(max_length=50)
+    item = models.SlugField(max_length=50)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "checklist", "item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "user", "checklist", "item"], name="checklist_item_ticked_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.checklist}.{self.item}"
+
+
+class Registration(models.Model):
+    """A person's registration for an in-person session or RSVP for the Forum meet-up.
+
+    Dietary and access needs are sensitive: only program staff read them (rules.py)."""
+
+    class Attending(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIRTUALLY = "virtually", "Virtually"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
+    attending = models.CharField(max_length=20, choices=Attending.choices)
+    dietary_needs = models.TextField(blank=True, max_length=1000)
+    access_needs = models.TextField(blank=True, max_length=1000)
+    arrives_on = models.DateField("arriving on", null=True, blank=True)
+    departs_on = models.DateField("leaving on", null=True, blank=True)
+    registered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="registration_once"),
+            models.CheckConstraint(
+                condition=Q(attending__in=["in_person", "virtually"]),
+                name="registration_attending_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(arrives_on__isnull=True)
+                | Q(departs_on__isnull=True)
+                | Q(departs_on__gte=F("arrives_on")),
+                name="registration_leaves_after_arriving",
+                violation_error_message="The day you leave must not be before the day you arrive.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.event}"

@@ -94,3 +94,55 @@ def can_cancel_booking(user, booking: CoachingBooking) -> bool:
     if not _signed_in(user):
         return False
     return booking.slot.coach_id == user.pk or membership_of(user).is_member(booking.team_id)
+
+
+# --- the learning library, pre-work and in-person logistics ------------------------------------
+
+
+def can_add_materials(user, event: Event) -> bool:
+    """Staff, the event's facilitators, and faculty for the events they may see (never an affinity
+    group's unless they facilitate it) add materials and suggested activities."""
+    if is_program_staff(user) or selectors.is_facilitator(user, event):
+        return True
+    return has_role(user, FACULTY) and not event.is_affinity
+
+
+def can_download_material(user, material) -> bool:
+    """A material is as private as its event."""
+    return can_view_event(user, material.event)
+
+
+def can_mark_activity_tried(user, event: Event) -> bool:
+    """Members of a team the event is for (the service checks the team and its PDSA cycle)."""
+    return has_team(user) and selectors.is_in_audience(user, event)
+
+
+def can_view_library(user, obj: Any = None) -> bool:
+    """The library lists the materials of the events each reader may see."""
+    return can_view_calendar(user)
+
+
+def can_do_checklists(user, obj: Any = None) -> bool:
+    """Pre-work and trainings are for people on a team."""
+    return has_team(user)
+
+
+def can_view_checklist_progress(user, obj: Any = None) -> bool:
+    return is_program_staff(user)
+
+
+def can_register(user, event: Event) -> bool:
+    """Anyone the event is for registers (or RSVPs) for it; the view refuses events that take no
+    registration."""
+    return _signed_in(user) and (
+        selectors.is_in_audience(user, event) or (has_role(user, FACULTY) and not event.is_affinity)
+    )
+
+
+def can_view_roster(user, event: Any = None) -> bool:
+    """The roster holds dietary and access needs: program staff only."""
+    return is_program_staff(user)
+
+
+def can_add_materials_somewhere(user, obj: Any = None) -> bool:
+    return has_role(user, STAFF, FACULTY)

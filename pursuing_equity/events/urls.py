@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pursuing_equity.events import views
+from pursuing_equity.events import views, views_library
 
 urlpatterns = [
     path("calendar/", views.calendar_mine, name="calendar_mine"),
@@ -18,6 +18,19 @@ urlpatterns = [
         views.zoom_review,
         name="zoom_review",
     ),
+    path("calendar/events/<int:pk>/materials/", views_library.material_add, name="material_add"),
+    path("calendar/events/<int:pk>/activities/", views_library.activity_add, name="activity_add"),
+    path(
+        "calendar/events/<int:pk>/activities/tried/",
+        views_library.activity_tried,
+        name="activity_tried",
+    ),
+    path("calendar/events/<int:pk>/register/", views_library.registration, name="registration"),
+    path("calendar/events/<int:pk>/roster/", views_library.roster, name="roster"),
+    path("library/", views_library.library_page, name="library"),
+    path("library/materials/<int:pk>/", views_library.material_download, name="material_download"),
+    path("prework/", views_library.checklists, name="checklists"),
+    path("prework/progress/", views_library.checklist_progress, name="checklist_progress"),
     path("calendar/coaching/", views.coaching, name="coaching"),
     path("calendar/coaching/slots/new/", views.slot_publish, name="slot_publish"),
     path("calendar/coaching/slots/<int:pk>/book/", views.slot_book, name="slot_book"),

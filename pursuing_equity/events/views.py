@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pursuing_equity.accounts import rules as account_rules
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.events import ical, rules, selectors, services
+from pursuing_equity.events import ical, library, rules, selectors, services
 from pursuing_equity.events.forms import (
     AttendanceForm,
     BookForm,
@@ -33,9 +33,11 @@ from pursuing_equity.events.models import (
     CoachingBooking,
     CoachingSlot,
     Event,
+    Registration,
     ZoomImport,
 )
 from pursuing_equity.programs.selectors import CycleInView, current_cycle, cycle_in_view
+from pursuing_equity.reporting.models import PdsaCycle
 from pursuing_equity.teams.models import Team
 
 
@@ -142,6 +144,9 @@ def event_detail(request, pk: int, obj: Event):
     show_attendees = rules.can_view_event_attendees(request.user, obj)
     people = selectors.participants_of(obj) if show_attendees else []
     attendance = selectors.event_attendance(obj) if show_attendees else {}
+    can_mark = rules.can_mark_activity_tried(request.user, obj)
+    team = library.team_for_event(request.user, obj) if can_mark else None
+    shown = library.event_materials(obj, team)
     return render(
         request,
         "events/event_detail.html",
@@ -152,6 +157,15 @@ def event_detail(request, pk: int, obj: Event):
             "can_edit": rules.can_manage_calendar(request.user),
             "can_take_attendance": rules.can_take_attendance(request.user, obj),
             "facilitators": list(obj.facilitators.all()),
+            "shown": shown,
+            "tried_team": team,
+            "pdsa_cycles": list(PdsaCycle.objects.filter(team=team)) if team else [],
+            "can_add_materials": rules.can_add_materials(request.user, obj),
+            "can_register": obj.takes_registration and rules.can_register(request.user, obj),
+            "registration": Registration.objects.filter(event=obj, user=request.user).first()
+            if obj.takes_registration
+            else None,
+            "can_view_roster": obj.takes_registration and rules.can_view_roster(request.user, obj),
         },
     )
 

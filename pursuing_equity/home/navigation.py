@@ -117,6 +117,8 @@ PLACES: tuple[Place, ...] = (
     Place("Updates", "updates", reporting_rules.can_view_reporting),
     Place("Calendar", "calendar_mine", event_rules.can_view_calendar),
     Place("Coaching", "coaching", _coaching),
+    Place("Library", "library", event_rules.can_view_library),
+    Place("Pre-work", "checklists", event_rules.can_do_checklists),
     Place("Affinity groups", "affinity_groups", team_rules.can_view_affinity_groups),
     Place(
         "Leadership workgroup",
@@ -127,6 +129,7 @@ PLACES: tuple[Place, ...] = (
     Place("My organization", "organization_mine", _with_organization),
     Place("Teams", "team_list", team_rules.can_list_teams),
     Place("Attendance", "attendance_overview", event_rules.can_view_attendance),
+    Place("Pre-work progress", "checklist_progress", event_rules.can_view_checklist_progress),
     Place("Submissions", "submission_grid", reporting_rules.can_view_submission_grid),
     Place("Equity gaps", "measures_network", measure_rules.can_view_network),
     Place("Milestone board", "milestone_board", outcome_rules.can_view_milestone_board),

@@ -21,6 +21,7 @@ PROVIDERS: tuple[str, ...] = (
     "pursuing_equity.reporting.selectors.home_panels",
     "pursuing_equity.outcomes.selectors.home_panels",
     "pursuing_equity.events.selectors.home_panels",
+    "pursuing_equity.events.logistics.home_panels",
     "pursuing_equity.applications.selectors.home_panels",
     "pursuing_equity.review.selectors.home_panels",
 )

@@ -409,6 +409,33 @@ SCHEMA: dict = {
                     optional=["both", "cohort_field"],
                 ),
             },
+            "checklists": {
+                "type": "array",
+                "items": _strict(
+                    {
+                        "key": KEY,
+                        "name": TEXT,
+                        "activity": KEY,
+                        "cohorts": {
+                            "type": "array",
+                            "items": KEY,
+                            "minItems": 1,
+                            "uniqueItems": True,
+                        },
+                        "source": SOURCE,
+                        "items": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": _strict({"key": KEY, "text": TEXT}),
+                        },
+                    },
+                    optional=["source"],
+                ),
+            },
+            "logistics": _strict(
+                {"source": SOURCE, "reminder_days_before": {"type": "integer", "minimum": 1}},
+                optional=["source"],
+            ),
             "forum_meetup": _strict(
                 {
                     "name": TEXT,
@@ -630,6 +657,8 @@ SCHEMA: dict = {
         },
         optional=[
             "in_person_location",
+            "checklists",
+            "logistics",
             "forum_meetup",
             "affinity_groups",
             "leadership_workgroup",
@@ -889,6 +918,7 @@ def _semantic_errors(document: Mapping) -> list[ProgramError]:
                     f"activities.{index}.alternates_with", f"no activity has the key {partner!r}"
                 )
             )
+    errors.extend(_checklist_errors(document, activity_keys, refer))
     letters = _get(document, "letters")
     for letter_key, letter in letters.items() if isinstance(letters, Mapping) else ():
         letter_cohorts = letter.get("cohorts") if isinstance(letter, Mapping) else None
@@ -1172,6 +1202,35 @@ def _duplicates(rows: Any, field: str) -> list[tuple[int, Any]]:
             repeated.append((index, value))
         seen.add(value)
     return repeated
+
+
+def _checklist_errors(document: Mapping, activity_keys, refer) -> list[ProgramError]:
+    """Pre-work and training checklists: each key once, each item key once per checklist, the
+    activity it prepares for exists and its cohorts are the program's."""
+    checklists = _get(document, "checklists")
+    if not isinstance(checklists, list):
+        return []
+    errors = [
+        ProgramError(f"checklists.{index}.key", f"{key!r} is used twice")
+        for index, key in _duplicates(checklists, "key")
+    ]
+    for index, checklist in enumerate(checklists):
+        if not isinstance(checklist, Mapping):
+            continue
+        activity = checklist.get("activity")
+        if isinstance(activity, str) and activity not in activity_keys:
+            errors.append(
+                ProgramError(
+                    f"checklists.{index}.activity", f"no activity has the key {activity!r}"
+                )
+            )
+        for position, cohort_key in enumerate(checklist.get("cohorts") or []):
+            refer(cohort_key, f"checklists.{index}.cohorts.{position}")
+        for item_index, key in _duplicates(checklist.get("items"), "key"):
+            errors.append(
+                ProgramError(f"checklists.{index}.items.{item_index}.key", f"{key!r} is used twice")
+            )
+    return errors
 
 
 def _outcome_errors(document: Mapping, cohorts: Mapping) -> list[ProgramError]:

@@ -26,6 +26,7 @@ from pursuing_equity.accounts.models import Role, RoleAssignment
 from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.applications.sample_files import pdf_bytes
 from pursuing_equity.core.models import AuditEntry
+from pursuing_equity.events.library import material_add
 from pursuing_equity.events.tests.factories import future_slot, past_event
 from pursuing_equity.measures.services import aim_set
 from pursuing_equity.outcomes.services import (
@@ -166,6 +167,16 @@ def build_world() -> dict[str, Any]:
     assignment = reviewer_assign(actor=staff, application=application, reviewer=reviewer)
 
     event = past_event(cycle, audience="team", team=team_a, kind="one_to_one_coaching")
+    material = material_add(
+        actor=staff,
+        event=event,
+        kind="slides",
+        title="Slides",
+        upload=SimpleUploadedFile("slides.pdf", pdf_bytes("Slides"), "application/pdf"),
+    )
+    session = past_event(
+        cycle, days_ago=-30, audience="team", team=team_a, modality="in_person", title="Boston"
+    )
     slot = future_slot(cycle, faculty)
     group = affinity_groups_ensure(cycle=cycle)[0]
     return {
@@ -193,6 +204,8 @@ def build_world() -> dict[str, Any]:
             "document": application.documents.first().pk,
             "assignment": assignment.pk,
             "event": event.pk,
+            "material": material.pk,
+            "session": session.pk,
             "slot": slot.pk,
             "role": RoleAssignment.objects.filter(user=writer).first().pk,
             "audit": AuditEntry.objects.order_by("pk").first().pk,
@@ -283,6 +296,12 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "attendance_take": lambda k: {"pk": k["event"]},
     "zoom_upload": lambda k: {"pk": k["event"]},
     "zoom_review": lambda k: {"pk": k["event"], "upload": 10**9},
+    "material_add": lambda k: {"pk": k["event"]},
+    "activity_add": lambda k: {"pk": k["event"]},
+    "activity_tried": lambda k: {"pk": k["event"]},
+    "material_download": lambda k: {"pk": k["material"]},
+    "registration": lambda k: {"pk": k["session"]},
+    "roster": lambda k: {"pk": k["session"]},
     "slot_book": lambda k: {"pk": k["slot"]},
     "slot_withdraw": lambda k: {"pk": k["slot"]},
     "booking_cancel": lambda k: {"pk": 10**9},

@@ -7,6 +7,12 @@ import pytest
 from django.urls import reverse
 
 from pursuing_equity.core.tests.query_counts import assert_counts_do_not_grow
+from pursuing_equity.events.library import (
+    activity_mark_tried,
+    material_add,
+    suggested_activity_add,
+)
+from pursuing_equity.events.models import ChecklistTick
 from pursuing_equity.events.services import attendance_take, calendar_generate
 from pursuing_equity.events.tests.factories import (
     TeamFactory,
@@ -26,6 +32,15 @@ def add_events(program, days_ago: int) -> None:
         event = past_event(program.cycle, days_ago=days_ago, cohort=cohort)
         people = TeamMember.objects.filter(team__cohort=cohort).values_list("user_id", flat=True)
         attendance_take(actor=program.staff, event=event, present=list(people)[::2])
+        material_add(actor=program.staff, event=event, kind="recording", title="Recording",
+                     topic="Data", recording_url="https://example.org/r")  # fmt: skip
+        activity = suggested_activity_add(actor=program.staff, event=event, title="Try it")
+        team = program.ac_teams[0] if cohort == program.ac else program.ln_teams[0]
+        activity_mark_tried(actor=program.members_of(team)[1], activity=activity, team=team)
+        for user_id in list(people)[:3]:
+            ChecklistTick.objects.get_or_create(
+                cycle=program.cycle, user_id=user_id, checklist="groundwater", item=f"i{days_ago}"
+            )
     future_slot(program.cycle, program.coach, days=days_ago)
 
 
@@ -50,6 +65,7 @@ def test_event_pages_make_the_same_queries_however_many_teams_and_events(client)
     ac_member = program.members_of(program.ac_teams[0])[1]
     ln_member = program.members_of(program.ln_teams[0])[1]
     event = program.cycle.events.order_by("starts_at").first()
+    ac_event = program.cycle.events.filter(cohort=program.ac, audience="cohort").first()
 
     def pages():
         return {
@@ -66,6 +82,11 @@ def test_event_pages_make_the_same_queries_however_many_teams_and_events(client)
             ),
             "coaching (coach)": (program.coach, reverse("coaching")),
             "coaching (team)": (ac_member, reverse("coaching")),
+            "event (AC member)": (ac_member, reverse("event_detail", args=[ac_event.pk])),
+            "library (AC member)": (ac_member, reverse("library")),
+            "library search (staff)": (program.staff, reverse("library") + "?q=recording"),
+            "pre-work (AC member)": (ac_member, reverse("checklists")),
+            "pre-work progress": (program.staff, reverse("checklist_progress")),
         }
 
     assert_counts_do_not_grow(client, pages, lambda: grow(program))

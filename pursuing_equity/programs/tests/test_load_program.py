@@ -95,6 +95,8 @@ def test_a_changed_file_updates_the_cycle_and_records_the_changes(tmp_path):
         all_team = next(a for a in d["activities"] if a["key"] == "ln_all_team_meetings")
         all_team["schedule"]["learning_network"]["months"].remove("2024-05")
         d["activities"] = [a for a in d["activities"] if a["key"] != "ac_kickoff"]
+        # Its pre-work checklist goes with it (a checklist must name an existing activity).
+        d["checklists"] = [c for c in d["checklists"] if c["activity"] != "ac_kickoff"]
 
     result = program_load(path=write(tmp_path, edit))
     assert result.status == "updated"
