@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pursuing_equity.events",
     "pursuing_equity.reporting",
     "pursuing_equity.outcomes",
+    "pursuing_equity.community",
     "pursuing_equity.home",
 ]
 

@@ -23,6 +23,7 @@ PROVIDERS: tuple[str, ...] = (
     "pursuing_equity.events.selectors.home_panels",
     "pursuing_equity.applications.selectors.home_panels",
     "pursuing_equity.review.selectors.home_panels",
+    "pursuing_equity.community.selectors.home_panels",
 )
 
 #: Roles whose home is their team's work: without a team they are told how to get on one.
