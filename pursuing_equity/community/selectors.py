@@ -67,19 +67,21 @@ def notifications_of(user, limit: int = 100) -> list[Notification]:
 
 
 def announcements_for(user, cycle, limit: int = 20) -> list[Announcement]:
-    """Announcements addressed to ``user`` in ``cycle``: to everyone (participants, faculty and
-    staff), to a cohort they have a team in, or to a role they hold (1 query)."""
-    if cycle is None or not getattr(user, "is_authenticated", False):
+    """Announcements addressed to ``user`` in ``cycle`` (any cycle: None): to everyone
+    (participants, faculty and staff), to a cohort they have a team in, or to a role they hold
+    (1 query)."""
+    if not getattr(user, "is_authenticated", False):
         return []
-    ties = [t for t in membership_of(user).ties if t.cycle_id == cycle.pk]
+    ties = [t for t in membership_of(user).ties if cycle is None or t.cycle_id == cycle.pk]
     audience = Q(audience=Announcement.Audience.ROLE, role__in=roles_of(user))
     audience |= Q(audience=Announcement.Audience.COHORT, cohort_id__in={t.cohort_id for t in ties})
     if ties or has_role(user, STAFF, FACULTY):
         audience |= Q(audience=Announcement.Audience.EVERYONE)
+    announcements = Announcement.objects.filter(audience)
+    if cycle is not None:
+        announcements = announcements.filter(cycle=cycle)
     return list(
-        Announcement.objects.filter(audience, cycle=cycle)
-        .select_related("author", "cohort")
-        .order_by("-created_at", "-id")[:limit]
+        announcements.select_related("author", "cohort").order_by("-created_at", "-id")[:limit]
     )
 
 
@@ -178,7 +180,9 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     program staff the reports to review (a fixed number of queries)."""
     if not rules.can_view_community(user):
         return []
-    cycle = current_cycle(day)
+    staff = rules.can_moderate(user)
+    # Staff wrote the announcements of every cycle; others read those of the current one.
+    cycle = None if staff else current_cycle(day)
     panels: list[Panel] = []
     announcements = announcements_for(user, cycle, limit=5)
     links: tuple[tuple[str, str], ...] = (("All announcements", reverse("announcements")),)
@@ -201,30 +205,34 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
             order=15,
         )
     )
-    since = day - datetime.timedelta(days=RECENT_DAYS)
-    spaces = readable_spaces(user, cycle)
-    recent = (
-        Thread.objects.filter(space__in=spaces, last_post_at__date__gte=since)
-        .select_related("space")
-        .order_by("-last_post_at")[:5]
-        if spaces
-        else []
-    )
-    tasks = [
-        Task(text=f"{t.title} ({t.space.name})", url=reverse("community_thread", args=[t.pk]))
-        for t in recent
-    ]
-    if rules.can_moderate(user):
+    if staff:
+        # Staff read every open space from "Discussions"; their home lists what needs them.
         reports = Report.objects.filter(resolved_at=None).count()
+        empty = "No reported message to review."
+        tasks = []
         if reports:
-            tasks.insert(
-                0,
+            tasks.append(
                 Task(
                     text=f"{reports} reported message{'s' if reports != 1 else ''} to review",
                     url=reverse("community_reports"),
                     urgent=True,
-                ),
+                )
             )
+    else:
+        empty = "No new messages in your spaces in the last two weeks: start a thread."
+        since = day - datetime.timedelta(days=RECENT_DAYS)
+        spaces = readable_spaces(user, cycle)
+        recent = (
+            Thread.objects.filter(space__in=spaces, last_post_at__date__gte=since)
+            .select_related("space")
+            .order_by("-last_post_at")[:5]
+            if spaces
+            else []
+        )
+        tasks = [
+            Task(text=f"{t.title} ({t.space.name})", url=reverse("community_thread", args=[t.pk]))
+            for t in recent
+        ]
     panels.append(
         Panel(
             key="community",
@@ -234,7 +242,7 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
                 ("Discussion spaces", reverse("community")),
                 ("Participant directory", reverse("directory")),
             ),
-            empty="No new messages in your spaces in the last two weeks: start a thread.",
+            empty=empty,
             order=16,
         )
     )

@@ -181,11 +181,15 @@ def report_dismiss(request, pk, obj: Report):
 @rule_required(rules.can_view_community)
 def announcements(request):
     cycle = current_cycle()
+    if rules.can_announce(request.user):
+        shown = list(Announcement.objects.filter(cycle=cycle).select_related("author", "cohort"))
+    else:
+        shown = selectors.announcements_for(request.user, cycle, limit=200)
     return render(
         request,
         "community/announcements.html",
         {
-            "announcements": selectors.announcements_for(request.user, cycle, limit=200),
+            "announcements": shown,
             "can_announce": rules.can_announce(request.user),
         },
     )
