@@ -277,11 +277,16 @@ def preferences_set(*, actor: User, choices: Mapping[str, str]) -> None:
 
 
 @transaction.atomic
-def notifications_mark_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
-    """Mark the person's notifications read (all, or those of ``ids``)."""
+def notifications_mark_read(
+    *, actor: User, ids: Iterable[int] | None = None, url_prefix: str = ""
+) -> int:
+    """Mark the person's notifications read: all, those of ``ids``, or those leading to a page
+    under ``url_prefix`` (the thread they just opened)."""
     qs = Notification.objects.filter(recipient=actor, read_at=None)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
+    if url_prefix:
+        qs = qs.filter(url__startswith=url_prefix)
     count = qs.update(read_at=timezone.now())
     if count:
         audit_record(actor=actor, action="notification.read", obj=actor, after={"count": count})

@@ -111,6 +111,9 @@ def thread(request, pk, obj: Thread):
         else:
             messages.success(request, "Your reply is posted.")
             return redirect(f"{request.path}#post-{post.pk}")
+    if request.method == "GET":
+        # Reading the thread is reading what one was notified of in it.
+        services.notifications_mark_read(actor=request.user, url_prefix=f"{request.path}#")
     status = 400 if form.errors else 200
     return render(
         request,
