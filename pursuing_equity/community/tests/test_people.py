@@ -183,3 +183,25 @@ def test_pages_make_as_many_queries_whatever_the_number_of_threads():
         rf.member(w.ln_team)
 
     assert_counts_do_not_grow(Client(), pages, grow)
+
+
+def test_the_daily_command_sends_each_digest_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    w = make_world()
+    p = w.people
+    services.preferences_set(actor=p["ln_peer"], choices={"mention": "digest"})
+    services.thread_start(
+        actor=p["ln_member"],
+        space=w.spaces["small:Small cohort North"],
+        title="Hello",
+        body="@pat@pine.example.org welcome",
+    )
+    mail.outbox.clear()
+    call_command("send_community_digest", stdout=StringIO())
+    assert [m.to for m in mail.outbox] == [[p["ln_peer"].email]]
+    assert "Lina Lake mentioned you in “Hello”" in mail.outbox[0].body
+    call_command("send_community_digest", stdout=StringIO())
+    assert len(mail.outbox) == 1
