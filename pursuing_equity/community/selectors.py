@@ -62,6 +62,12 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at=None).count()
 
 
+def has_unread(user, *, url_prefix: str) -> bool:
+    return Notification.objects.filter(
+        recipient=user, read_at=None, url__startswith=url_prefix
+    ).exists()
+
+
 def notifications_of(user, limit: int = 100) -> list[Notification]:
     return list(Notification.objects.filter(recipient=user).order_by("-created_at", "-id")[:limit])
 

@@ -111,9 +111,11 @@ def thread(request, pk, obj: Thread):
         else:
             messages.success(request, "Your reply is posted.")
             return redirect(f"{request.path}#post-{post.pk}")
-    if request.method == "GET":
-        # Reading the thread is reading what one was notified of in it.
-        services.notifications_mark_read(actor=request.user, url_prefix=f"{request.path}#")
+    prefix = f"{request.path}#"
+    if request.method == "GET" and selectors.has_unread(request.user, url_prefix=prefix):
+        # Reading the thread is reading what one was notified of in it (a write only then: on
+        # SQLite a write transaction takes the database's lock).
+        services.notifications_mark_read(actor=request.user, url_prefix=prefix)
     status = 400 if form.errors else 200
     return render(
         request,
