@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "pursuing_equity.reporting",
     "pursuing_equity.outcomes",
     "pursuing_equity.api",
+    "pursuing_equity.community",
     "pursuing_equity.home",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("pursuing_equity.reporting.urls")),
     path("", include("pursuing_equity.outcomes.urls")),
     path("", include("pursuing_equity.api.urls")),
+    path("", include("pursuing_equity.community.urls")),
     path("", include("pursuing_equity.home.urls")),
     path("accounts/", include("allauth.urls")),
     # The admin signs in through allauth like everyone else, so the MFA stage and the rate limits

@@ -20,6 +20,7 @@ from typing import Any
 from django.urls import reverse
 
 from pursuing_equity.accounts import rules as account_rules
+from pursuing_equity.community import rules as community_rules
 from pursuing_equity.events import rules as event_rules
 from pursuing_equity.measures import rules as measure_rules
 from pursuing_equity.outcomes import rules as outcome_rules
@@ -119,6 +120,8 @@ PLACES: tuple[Place, ...] = (
     Place("Coaching", "coaching", _coaching),
     Place("Library", "library", event_rules.can_view_library),
     Place("Pre-work", "checklists", event_rules.can_do_checklists),
+    Place("Discussions", "community", community_rules.can_view_community),
+    Place("Directory", "directory", community_rules.can_view_directory),
     Place("Affinity groups", "affinity_groups", team_rules.can_view_affinity_groups),
     Place(
         "Leadership workgroup",
@@ -147,6 +150,7 @@ PLACES: tuple[Place, ...] = (
     Place("Cohort builder", "cohort_builder", team_rules.can_build_cohorts),
     Place("Organizations", "organization_list", account_rules.can_list_organizations),
     Place("People", "people", account_rules.can_view_people),
+    Place("Reported messages", "community_reports", community_rules.can_moderate),
     Place("Audit log", "audit_log", account_rules.can_view_audit_log),
     Place("Outbox", "outbox", account_rules.can_view_outbox),
 )

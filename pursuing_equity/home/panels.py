@@ -24,6 +24,7 @@ PROVIDERS: tuple[str, ...] = (
     "pursuing_equity.events.logistics.home_panels",
     "pursuing_equity.applications.selectors.home_panels",
     "pursuing_equity.review.selectors.home_panels",
+    "pursuing_equity.community.selectors.home_panels",
 )
 
 #: Roles whose home is their team's work: without a team they are told how to get on one.

@@ -2,8 +2,8 @@
 
 The states and transitions, who may take each and the label the button shows live in
 :data:`TRANSITIONS` (one declaration; the service and the page both read it). Text is Markdown,
-rendered by ``markdown`` and then cleaned by ``nh3`` (an allow-list of tags and attributes, so
-no script, style or event handler survives whatever was typed).
+rendered and cleaned by ``core.markdown.render_markdown`` (markdown-it-py, then nh3's allow-list,
+so no script, style or event handler survives whatever was typed).
 """
 
 from __future__ import annotations
@@ -11,10 +11,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import markdown as markdown_lib
-import nh3
-from django.utils.safestring import SafeString, mark_safe
 
 from pursuing_equity.outcomes import rules
 from pursuing_equity.outcomes.models import CaseStudy
@@ -78,25 +74,6 @@ def available(user, case_study: CaseStudy) -> list[Transition]:
         for t in TRANSITIONS.values()
         if case_study.state in t.sources and t.rule(user, case_study)
     ]
-
-
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "h3", "h4", "a", "code",
-}  # fmt: skip
-
-
-def render_markdown(text: str) -> SafeString:
-    """Markdown as HTML with only harmless tags left (links get rel="noopener noreferrer")."""
-    html = markdown_lib.markdown(text or "", output_format="html")
-    return mark_safe(  # noqa: S308 — nh3 has just removed everything not on the allow-list
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes={"a": {"href"}},
-            url_schemes={"http", "https", "mailto"},
-            link_rel="noopener noreferrer",
-        )
-    )
 
 
 def prefill(team) -> dict:

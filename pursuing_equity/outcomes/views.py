@@ -636,7 +636,7 @@ def case_study_create(request, slug: str, obj: Team):
 
 
 def _case_study_context(case_study: CaseStudy) -> dict:
-    from pursuing_equity.outcomes.case_studies import render_markdown
+    from pursuing_equity.core.markdown import render_markdown
 
     return {
         "case_study": case_study,

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pursuing_equity.accounts.models import Role, RoleAssignment
 from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.applications.sample_files import pdf_bytes
+from pursuing_equity.community import services as community
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.events.library import material_add
 from pursuing_equity.events.tests.factories import future_slot, past_event
@@ -179,6 +180,26 @@ def build_world() -> dict[str, Any]:
     )
     slot = future_slot(cycle, faculty)
     group = affinity_groups_ensure(cycle=cycle)[0]
+    cohort_space = next(
+        s for s in community.spaces_ensure(cycle=cycle) if s.cohort_id == team_a.cohort_id
+    )
+    thread = community.thread_start(
+        actor=writer,
+        space=cohort_space,
+        title="Text reminders",
+        body="Slides attached",
+        uploads=[SimpleUploadedFile("slides.pdf", pdf_bytes("Slides"), "application/pdf")],
+    )
+    post = thread.posts.get()
+    report = community.post_report(actor=leader, post=post, reason="Off topic")
+    announcement = community.announcement_publish(
+        actor=staff,
+        cycle=cycle,
+        audience="cohort",
+        cohort=team_a.cohort,
+        title="Kick-Off",
+        body="Welcome",
+    )
     return {
         "people": {
             "leader": leader,
@@ -213,6 +234,12 @@ def build_world() -> dict[str, Any]:
             "evidence": evidence.pk,
             "case_study": case_study_create(actor=writer, team=team_a, title="Our story").pk,
             "partner": partner_save(actor=writer, team=team_a, kind="person", name="Rosa Diaz").pk,
+            "space": cohort_space.slug,
+            "thread": thread.pk,
+            "post": post.pk,
+            "post_attachment": post.attachments.get().pk,
+            "report": report.pk,
+            "announcement": announcement.pk,
         },
     }
 
@@ -360,6 +387,13 @@ KWARGS: dict[str, Callable[[dict], dict]] = {
     "case_study_detail": lambda k: {"pk": k["case_study"]},
     "case_study_edit": lambda k: {"pk": k["case_study"]},
     "case_study_transition": lambda k: {"pk": k["case_study"], "action": "submit"},
+    "community_space": lambda k: {"slug": k["space"]},
+    "community_thread": lambda k: {"pk": k["thread"]},
+    "community_attachment": lambda k: {"pk": k["post_attachment"]},
+    "community_post_report": lambda k: {"pk": k["post"]},
+    "community_post_hide": lambda k: {"pk": k["post"]},
+    "community_report_dismiss": lambda k: {"pk": k["report"]},
+    "announcement_detail": lambda k: {"pk": k["announcement"]},
 }
 #: Objects the world does not build (an id that does not exist, or no letter due yet for an
 #: undecided application): the entitled get 404 (405 for a view that takes only POST), and

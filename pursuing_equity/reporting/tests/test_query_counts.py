@@ -134,6 +134,8 @@ def grow_draft(network) -> None:
 # What the navigation reads for a person on a team on every page: the team's row and the team
 # rules of teams, measures and events, each cached per request (home/navigation.py).
 NAV = 6
+# The header's count of unread notifications (community), on every page of a signed-in person.
+HEADER = 1
 
 
 def pages(network) -> dict[str, tuple]:
@@ -143,33 +145,41 @@ def pages(network) -> dict[str, tuple]:
     this = f"{factories.started_period(network.ac, 0):%Y-%m}"
     root = PdsaCycle.objects.filter(team=network.ac, parent=None).order_by("started_on").first()
     return {
-        "updates list (member)": (network.member, reverse("updates"), 8 + NAV),
-        "updates list (senior leader)": (network.leader, reverse("updates"), 9 + NAV),
-        "updates list (another team)": (network.other_member, reverse("updates"), 8 + NAV),
-        "team updates and PDSA list": (network.member, reverse("team_updates", args=[ac]), 8 + NAV),
-        "team updates (coach)": (network.coach, reverse("team_updates", args=[ac]), 8),
+        "updates list (member)": (network.member, reverse("updates"), 8 + NAV + HEADER),
+        "updates list (senior leader)": (network.leader, reverse("updates"), 9 + NAV + HEADER),
+        "updates list (another team)": (network.other_member, reverse("updates"), 8 + NAV + HEADER),
+        "team updates and PDSA list": (
+            network.member,
+            reverse("team_updates", args=[ac]),
+            8 + NAV + HEADER,
+        ),
+        "team updates (coach)": (network.coach, reverse("team_updates", args=[ac]), 8 + HEADER),
         "update detail (member)": (
             network.member,
             reverse("update_detail", args=[ac, last]),
-            10 + NAV,
+            10 + NAV + HEADER,
         ),
         "update detail and reflection (senior leader)": (
             network.leader,
             reverse("update_detail", args=[ac, last]),
-            10 + NAV,
+            10 + NAV + HEADER,
         ),
         "update detail (another team)": (
             network.other_member,
             reverse("update_detail", args=[ac, last]),
-            10 + NAV,
+            10 + NAV + HEADER,
         ),
-        "update edit": (network.member, reverse("update_edit", args=[ac, this]), 12 + NAV),
-        "PDSA cycle": (network.member, reverse("pdsa_detail", args=[ac, root.pk]), 7 + NAV),
-        "progress scores": (network.member, reverse("progress", args=[ac]), 6 + NAV),
+        "update edit": (network.member, reverse("update_edit", args=[ac, this]), 12 + NAV + HEADER),
+        "PDSA cycle": (
+            network.member,
+            reverse("pdsa_detail", args=[ac, root.pk]),
+            7 + NAV + HEADER,
+        ),
+        "progress scores": (network.member, reverse("progress", args=[ac]), 6 + NAV + HEADER),
         "submission grid": (
             network.staff,
             reverse("submission_grid"),
-            11,  # + the updates' cycle, read once (reporting.selectors._update_queryset)
+            11 + HEADER,  # + the updates' cycle, read once (reporting.selectors._update_queryset)
         ),  # + digests, latest month,
     }
 

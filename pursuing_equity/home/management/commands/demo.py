@@ -102,6 +102,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "pursuing_equity.reporting.demo",
     "pursuing_equity.events.demo",
     "pursuing_equity.outcomes.demo",
+    "pursuing_equity.community.demo",
 )
 
 
