@@ -45,11 +45,12 @@ demo: install
 	  $(DEMO_ENV) $(PY) manage.py db_worker --interval 1 >/dev/null 2>&1 & \
 	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-# Two workers: CI has 2 cores; whole files go to one worker so module fixtures are built once.
+# Two workers: CI has 2 cores; whole files go to one worker so module fixtures are built once,
+# longest files first (conftest.py orders them; xdist would otherwise sort files by test count).
 TEST_WORKERS ?= 2
 
 test: $(VENV)/.installed-test chromium java
-	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not slow"
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow"
 
 # The slow tests (fuzzing with 100,000 examples each, the Spark data connection): CI runs them once, on SQLite.
 test-slow: $(VENV)/.installed-test java

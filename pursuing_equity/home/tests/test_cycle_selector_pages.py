@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from pursuing_equity.core.tests.shared_data import shared
 from pursuing_equity.events.models import Event
 from pursuing_equity.programs.tests.factories import load_cycle
 from pursuing_equity.programs.tests.test_cycle_in_view import later_cycle
@@ -19,12 +20,15 @@ REVIEW_PAGES = ["review_queue", "review_portfolio"]
 RUNNING_PAGES = ["team_list", "team_coaches", "cohort_builder", "calendar_manage"]
 
 
-@pytest.fixture
-def world(db):
+def _world():
     reviewed = load_cycle()  # 2023–24, long over, but an application still awaits its decision
     running = later_cycle(36)  # runs today (2026–27) or is the next to start
     received(reviewed, "learning_network")
     return {"reviewed": reviewed, "running": running, "staff": staff()}
+
+
+# The cycles for the module, rolled back after each test (see core/tests/shared_data.py).
+world, world_built = shared(_world, name="world")
 
 
 def heading(page: str) -> str:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from pursuing_equity.core.tests.shared_data import shared
 from pursuing_equity.measures.rules import (
     can_view_measure,
     can_view_network,
@@ -33,9 +34,12 @@ MATRIX = {
 }
 
 
-@pytest.fixture
-def world(db):
+def _world():
     return make_world(months=3)
+
+
+# One world for the module, rolled back after each test (see core/tests/shared_data.py).
+world, world_built = shared(_world, name="world")
 
 
 @pytest.mark.django_db

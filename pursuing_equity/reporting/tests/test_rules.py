@@ -2,8 +2,10 @@
 
 import pytest
 
+from pursuing_equity.core.tests.shared_data import shared
 from pursuing_equity.reporting import rules
 from pursuing_equity.reporting.tests import factories
+from pursuing_equity.reporting.tests.conftest import Network
 
 PEOPLE = [
     "anonymous",
@@ -43,8 +45,27 @@ COMMENT = {"staff", "faculty", "coach"}
 PROGRESS = {"staff", "faculty", "coach", "member", "leader", "alternate", "partner"}
 
 
+def _network_and_reports():
+    network = Network()
+    return network, _reports(network)
+
+
+# One network and its reports for the module, rolled back after each test
+# (see core/tests/shared_data.py).
+built, built_once = shared(_network_and_reports, name="built")
+
+
 @pytest.fixture
-def reports(network):
+def network(built):
+    return built[0]
+
+
+@pytest.fixture
+def reports(built):
+    return built[1]
+
+
+def _reports(network):
     draft = factories.update(network.ac, network.member)
     submitted = factories.update(
         network.ac, network.member, factories.started_period(network.ac, 2), submit=True

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from pursuing_equity.core.tests.shared_data import shared
 from pursuing_equity.teams import rules
 from pursuing_equity.teams.groups import affinity_groups_ensure
+from pursuing_equity.teams.tests.factories import make_world
+
+# One world for the module, rolled back after each test (see core/tests/shared_data.py).
+world, world_built = shared(make_world, name="world")
 
 PEOPLE = [
     "anonymous",
