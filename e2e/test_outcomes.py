@@ -56,7 +56,11 @@ def test_member_answers_self_assessment_and_staff_confirm_a_milestone(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Juniper Valley Health: equity self-assessment"
     )
-    expect(page.locator(".vega-chart svg").first).to_be_visible()
+    # The team's radar chart is drawn under the CSP: spokes labelled, the round in the legend.
+    radar = page.locator(".vega-chart[data-rendered] svg").first
+    expect(radar).to_be_visible()
+    expect(radar).to_contain_text("Partner with the")
+    expect(radar).to_contain_text("Midpoint")
     table = page.get_by_role("table", name="Team results per component and round")
     expect(
         table.get_by_role("row", name="Make Health Equity a Strategic Priority")

@@ -1,6 +1,7 @@
-"""The self-assessment chart: grouped bars of each component's mean score per round, with the
-range between members (or teams) as a rule. Vega-Lite built with Altair; the page always shows the
-same numbers as a table."""
+"""The self-assessment charts, Vega-Lite built with Altair; the page always shows the same numbers
+as a table. The team sees a radar chart (one spoke per component, one polygon per round); staff
+see the network's distribution as grouped bars of each component's mean per round, with the range
+between teams as a rule."""
 
 from __future__ import annotations
 
@@ -51,4 +52,171 @@ def results_chart(
     )
     spread = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
     chart = (bars + spread).properties(title=title, width="container")
+    return chart.to_dict()
+
+
+#: The rounds' colours, by the round's position in the program (baseline, midpoint, end, ...):
+#: Vega's default category colours, as the network's bars have them, fixed per round so a team
+#: that skipped a round keeps the same colour for the others.
+ROUND_COLOURS = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b")
+#: The radar's plot square (px); the labels at the spokes' ends and the legend pad it out.
+RADAR_SIZE = 280
+#: Where a spoke's label sits, as a share of the radius (just outside the outermost ring).
+LABEL_AT = 1.1
+#: A label's line height as a share of the radius (11 px text, 13 px lines).
+LINE = 13 / (RADAR_SIZE / 2)
+
+
+def _lines(text: str, width: int = 20) -> list[str]:
+    """``text`` wrapped into lines of about ``width`` characters (a Vega text mark draws a list
+    as one line each)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def radar_chart(
+    summaries: Sequence, assessment: program.Assessment, title: str
+) -> dict[str, Any] | None:
+    """A radar chart of the team's mean score per component: one spoke per component, one closed
+    polygon per round (coloured and shaped per round, with a legend), grid rings at each value of
+    the scale; None when nobody has answered.
+
+    Vega-Lite has no polar line mark, so each point is placed by polar-to-Cartesian conversion
+    (x = r·cos θ, y = r·sin θ; e.g. Wikipedia, "Polar coordinate system", "Converting between
+    polar and Cartesian coordinates"): component ``i`` of ``k`` on the angle
+    θ = π/2 − 2πi/k (the first spoke up, clockwise), the radius r the mean scaled to the scale,
+    (mean − lowest) / (highest − lowest), so the centre is the scale's lowest value and the
+    outer ring its highest. The polygon is a line through the components in order with the first
+    point repeated to close it (the radar or "spider" chart of Chambers et al., *Graphical Methods
+    for Data Analysis*, 1983, the star plot)."""
+    components = assessment.components
+    k = len(components)
+    index = {c.key: i for i, c in enumerate(components)}
+    names = {c.key: c.name for c in components}
+    positions = {r.key: i for i, r in enumerate(assessment.rounds)}
+    rounds = {r.key: r.name for r in assessment.rounds}
+    low, high = min(v for v, _ in assessment.scale), max(v for v, _ in assessment.scale)
+    span = (high - low) or 1
+    points = []
+    for s in summaries:
+        if s.mean is None or s.component not in index or s.round_key not in rounds:
+            continue
+        row = {
+            "component": names[s.component],
+            "round": rounds[s.round_key],
+            "mean": s.mean,
+            "low": s.low,
+            "high": s.high,
+            "n": s.n,
+            "index": index[s.component],
+            "r": (s.mean - low) / span,
+        }
+        points.append(row)
+        if row["index"] == 0:  # the first point again, last, closes the polygon
+            points.append({**row, "index": k})
+    if not points:
+        return None
+    answered = sorted({p["round"] for p in points}, key=lambda n: list(rounds.values()).index(n))
+    colours = [
+        ROUND_COLOURS[positions[key] % len(ROUND_COLOURS)]
+        for key, name in rounds.items()
+        if name in answered
+    ]
+    angle = f"PI / 2 - 2 * PI * datum.index / {k}"
+    axis_scale = alt.Scale(domain=[-1.0, 1.0], nice=False, zero=False)
+    x = alt.X("x:Q", axis=None, scale=axis_scale)
+    y = alt.Y("y:Q", axis=None, scale=axis_scale)
+
+    values = [v for v, _ in assessment.scale]
+    rings = (
+        alt.Chart(
+            alt.Data(
+                values=[
+                    {"value": v, "r": (v - low) / span, "index": i}
+                    for v in values
+                    if v > low
+                    for i in range(k + 1)
+                ]
+            )
+        )
+        .transform_calculate(x=f"datum.r * cos({angle})", y=f"datum.r * sin({angle})")
+        .mark_line(color="#d0d0d0", strokeWidth=1)
+        .encode(x=x, y=y, detail="value:N", order="index:Q")
+    )
+    ring_labels = (
+        alt.Chart(alt.Data(values=[{"value": v, "r": (v - low) / span} for v in values]))
+        .mark_text(align="left", dx=4, dy=-2, fontSize=10, color="#555")
+        .encode(
+            x=alt.X("zero:Q", axis=None, scale=axis_scale),
+            y=alt.Y("r:Q", axis=None, scale=axis_scale),
+            text="value:Q",
+        )
+        .transform_calculate(zero="0")
+    )
+    spokes_data = [
+        {"component": c.name, "label": _lines(c.name), "index": i, "lines": len(_lines(c.name))}
+        for i, c in enumerate(components)
+    ]
+    spokes = (
+        alt.Chart(alt.Data(values=spokes_data))
+        .transform_calculate(x0="0", y0="0", x=f"cos({angle})", y=f"sin({angle})")
+        .mark_rule(color="#d0d0d0")
+        .encode(
+            x=alt.X("x0:Q", axis=None, scale=axis_scale),
+            y=alt.Y("y0:Q", axis=None, scale=axis_scale),
+            x2="x:Q",
+            y2="y:Q",
+        )
+    )
+    labels = (
+        alt.Chart(alt.Data(values=spokes_data))
+        .transform_calculate(
+            x=f"{LABEL_AT} * cos({angle})",
+            # a label above the centre grows upwards: its first line goes up by the lines below it
+            y=f"{LABEL_AT} * sin({angle}) + (sin({angle}) > 0.2 ? (datum.lines - 1) * {LINE} : 0)",
+            align=f"abs(cos({angle})) < 0.2 ? 'center' : cos({angle}) > 0 ? 'left' : 'right'",
+            baseline=f"sin({angle}) > 0.2 ? 'bottom' : sin({angle}) < -0.2 ? 'top' : 'middle'",
+        )
+        .mark_text(
+            fontSize=11,
+            color="#222",
+            align=alt.expr("datum.align"),
+            baseline=alt.expr("datum.baseline"),
+        )
+        .encode(x=x, y=y, text="label:N")
+    )
+    colour = alt.Color(
+        "round:N", title="Round", sort=answered, scale=alt.Scale(domain=answered, range=colours)
+    )
+    shape = alt.Shape("round:N", title="Round", sort=answered, scale=alt.Scale(domain=answered))
+    tooltip = [
+        alt.Tooltip("component:N", title="Component"),
+        alt.Tooltip("round:N", title="Round"),
+        alt.Tooltip("mean:Q", title="Mean", format=".2f"),
+        alt.Tooltip("n:Q", title="Members answering"),
+        alt.Tooltip("low:Q", title="Lowest"),
+        alt.Tooltip("high:Q", title="Highest"),
+    ]
+    scores = alt.Chart(alt.Data(values=points)).transform_calculate(
+        x=f"datum.r * cos({angle})", y=f"datum.r * sin({angle})"
+    )
+    polygons = scores.mark_line(strokeWidth=2).encode(
+        x=x, y=y, color=colour, detail="round:N", order="index:Q", tooltip=tooltip
+    )
+    dots = (
+        scores.transform_filter(f"datum.index < {k}")
+        .mark_point(filled=True, size=60, opacity=1)
+        .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
+    )
+    chart = (
+        alt.layer(rings, spokes, ring_labels, labels, polygons, dots)
+        .properties(title=title, width=RADAR_SIZE, height=RADAR_SIZE)
+        .configure_view(stroke=None)
+        .configure_legend(orient="bottom", direction="horizontal", offset=50)
+    )
     return chart.to_dict()

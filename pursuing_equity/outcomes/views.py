@@ -235,7 +235,7 @@ def self_assessment_team(request, slug: str, obj: Team):
             "team": obj,
             "assessment": assessment,
             "table": _table(results, assessment),
-            "chart": charts.results_chart(
+            "chart": charts.radar_chart(
                 results, assessment, f"{obj.name}: mean score per component and round"
             ),
             "rounds": [(r, answered.get(r.key, 0)) for r in assessment.rounds],

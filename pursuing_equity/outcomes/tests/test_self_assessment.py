@@ -130,6 +130,9 @@ def test_a_member_answers_and_sees_the_team_result(client, w):
     assert page.status_code == 200
     assert b"mean 4.0 (n = 1)" in page.content
     assert b"data-vega-chart" in page.content
+    # The team's chart is the radar: its layers include a polygon per round and spoke labels.
+    marks = [layer["mark"]["type"] for layer in page.context["chart"]["layer"]]
+    assert marks.count("line") == 2 and "text" in marks and "point" in marks
 
 
 def test_a_missing_or_hostile_answer_is_named_not_a_500(client, w):
@@ -174,6 +177,9 @@ def test_staff_see_the_team_and_the_network_and_set_round_dates(client, w):
     assert client.get(reverse("self_assessment_team", args=[w["team_a"].slug])).status_code == 200
     page = client.get(reverse("self_assessment_network"))
     assert page.status_code == 200 and b"Set by staff" in page.content
+    # The network's distribution stays grouped bars with the range between teams.
+    marks = [layer["mark"]["type"] for layer in page.context["chart"]["layer"]]
+    assert marks == ["bar", "rule"]
     cycle = w["team_a"].cycle
     url = reverse("self_assessment_round", args=["end"])
     bad = client.post(url, {"opens_on": "2000-01-01", "closes_on": "1999-01-01"})
