@@ -61,10 +61,12 @@ def test_the_download_sends_each_version_privately():
         "attachment" in newest["Content-Disposition"] and "v2.pdf" in newest["Content-Disposition"]
     )
     assert newest["X-Content-Type-Options"] == "nosniff"
+    # Read to the end, the test client closes the file (an explicit close() would send
+    # request_finished, which closes the test's database connection).
     assert b"".join(newest.streaming_content) == pdf_bytes("Two")
-    newest.close()
     first = _get(client, member, f"{url}?version=1")
     assert "slides.pdf" in first["Content-Disposition"]
+    assert b"".join(first.streaming_content) == pdf_bytes("Slides")
     assert _get(client, member, f"{url}?version=9").status_code == 404
     assert _get(client, member, f"{url}?version=x").status_code == 422
     assert _get(client, member, "/api/materials/999999/file").status_code == 404
