@@ -9,7 +9,7 @@ from django.test import Client
 from pursuing_equity.api.api import api
 from pursuing_equity.api.tests.world import ROLES, build, call, headers_of
 from pursuing_equity.events.models import Event
-from pursuing_equity.events.rules import can_view_event
+from pursuing_equity.events.rules import can_download_material, can_view_event, can_view_library
 from pursuing_equity.measures import rules as measure_rules
 from pursuing_equity.measures.models import Submission
 from pursuing_equity.reporting import rules as reporting_rules
@@ -49,6 +49,23 @@ def endpoints(w) -> list[tuple[str, str, str, object, object, object]]:
             w.event,
             None,
         ),
+        (
+            "GET",
+            "/api/events/{event_id}/materials",
+            f"/api/events/{w.event.pk}/materials",
+            can_view_event,
+            w.event,
+            None,
+        ),
+        (
+            "GET",
+            "/api/materials/{material_id}/file",
+            f"/api/materials/{w.material.pk}/file",
+            can_download_material,
+            w.material,
+            None,
+        ),
+        ("GET", "/api/library", "/api/library", can_view_library, None, None),
         (
             "GET",
             "/api/teams/{slug}/measures",

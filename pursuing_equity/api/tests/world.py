@@ -7,11 +7,14 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.api.services import token_create
+from pursuing_equity.applications.sample_files import pdf_bytes
+from pursuing_equity.events import library
 from pursuing_equity.events.tests.factories import past_event
 from pursuing_equity.measures.models import Upload
 from pursuing_equity.measures.services import submission_confirm, submission_validate
@@ -31,6 +34,8 @@ class World:
     submitted: Any
     draft: Any
     event: Any
+    material: Any
+    activity: Any
     people: dict[str, Any]
 
 
@@ -82,7 +87,22 @@ def build() -> World:
     submitted = rf.update(team, people["member"], period, submit=True)
     draft = rf.update(team, people["member"], rf.started_period(team, 1))
     event = past_event(team.cycle, audience="team", team=team, kind="one_to_one_coaching")
-    return World(team, other_team, measure, period, submitted, draft, event, people)
+    # Slides (one file) and a suggested activity on the team's event (MEDIA_ROOT is a temporary
+    # folder: conftest.py).
+    material = library.material_add(
+        actor=people["staff"],
+        event=event,
+        kind="slides",
+        title="Coaching slides",
+        topic="Data",
+        upload=SimpleUploadedFile("slides.pdf", pdf_bytes("Slides"), "application/pdf"),
+    )
+    activity = library.suggested_activity_add(
+        actor=coach, event=event, title="Call ten patients", description="After the call."
+    )
+    return World(
+        team, other_team, measure, period, submitted, draft, event, material, activity, people
+    )
 
 
 _tokens = itertools.count(1)
