@@ -271,6 +271,11 @@ def test_activity_grids_match_the_seed_file_parsed(program):
     ):
         ours = {names[key]: cells for key, cells in _grid_of(program, cohort).items()}
         assert list(ours) == list(seed_grid), "same activities in the same order"
+        if cohort == "learning_network":
+            # The one departure, kept in a comment: group coaching follows the seed's text.
+            coaching = names["ln_group_coaching"]
+            assert seed_grid[coaching] == LEARNING_NETWORK_GRID["ln_group_coaching"]
+            seed_grid = {**seed_grid, coaching: LN_GROUP_COACHING_AS_THE_TEXT_SAYS}
         assert ours == seed_grid
 
 
@@ -358,6 +363,7 @@ def test_facts_later_features_need(program):
 
 NOT_QUOTED_KEYS = {
     "key",
+    "alternates_with",
     "slug",
     "time_zone",
     "time_zone_label",
@@ -408,17 +414,24 @@ def _quoted_strings(node, path=""):
         yield path, node
 
 
+#: The texts that are ours on purpose: the seed asked for two items by email, the form is online
+#: now, and the seed has no registration for its informational call.
+OUR_WORDS = [
+    "cohorts.learning_network.application.intro",
+    "cohorts.action_community.application.intro",
+    "informational_call.registration_intro",
+]
+
+
 @needs_seed
 def test_every_text_of_the_file_is_quoted_from_the_seed(program):
     seed = _normalise(SEED.read_text(encoding="utf-8"))
     strings = list(_quoted_strings(program))
     assert len(strings) > 150
     not_in_seed = [
-        (path, value)
-        for path, value in strings
-        if _normalise(text.render(value, program)) not in seed
+        path for path, value in strings if _normalise(text.render(value, program)) not in seed
     ]
-    assert not_in_seed == []
+    assert not_in_seed == OUR_WORDS
 
 
 def test_the_seeds_ihl_org_slip_is_fixed_to_ihi_org_and_the_file_says_so(program):
