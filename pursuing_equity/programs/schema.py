@@ -687,7 +687,13 @@ def validate(document: Any) -> list[ProgramError]:
     """Every problem of a program document (as read from TOML), sorted by key path."""
     errors = {_schema_error(error) for error in _VALIDATOR.iter_errors(document)}
     if isinstance(document, Mapping):
-        errors.update(_semantic_errors(document))
+        try:
+            errors.update(_semantic_errors(document))
+        except (TypeError, AttributeError, ValueError, KeyError):
+            # The semantic checks read the shape the JSON Schema describes: when the schema has
+            # already refused the file, a check tripping over that shape has nothing to add.
+            if not errors:
+                raise
     return sorted(errors)
 
 
@@ -1196,7 +1202,7 @@ def _duplicates(rows: Any, field: str) -> list[tuple[int, Any]]:
     repeated = []
     for index, row in enumerate(rows if isinstance(rows, list) else []):
         value = row.get(field) if isinstance(row, Mapping) else None
-        if value is None:
+        if not isinstance(value, str | int | float):  # the schema refuses any other key
             continue
         if value in seen:
             repeated.append((index, value))
