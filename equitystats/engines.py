@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from equitystats import quality, stratify
-from equitystats.errors import InputError, missing_columns
+from equitystats.errors import InputError
 
 ENGINES = ("duckdb", "postgres", "spark")
 
@@ -48,23 +48,13 @@ _NUMBER = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
 
 
 @dataclass
-class EngineSource:
+class EngineSource(stratify.Located):
     """An Ibis table on one engine, and the name errors give it (a file, or ``db: table``)."""
 
     engine: str
     table: Any  # ibis.Table
-    name: str
+    file: str
     types: dict[str, Any] = field(default_factory=dict)  # column → ibis data type
-
-    def error(
-        self, message: str, *, row: int | None = None, column: str | None = None
-    ) -> InputError:
-        return InputError(message, file=self.name, row=row, column=column)
-
-    def require(self, *names: str) -> None:
-        missing = [n for n in dict.fromkeys(names) if n not in self.types]
-        if missing:
-            raise missing_columns(missing, self.types, file=self.name)
 
     def first_row_with(self, column: str, raw: Any) -> int | None:
         """Engines other than embedded DuckDB keep no row order: no row number."""

@@ -267,8 +267,26 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+class Located:
+    """Errors that name the source (``file``) and the check that its columns exist (``types``),
+    shared by the embedded DuckDB source and the other engines' (``equitystats.engines``)."""
+
+    file: str | None
+    types: Mapping[str, Any]
+
+    def error(
+        self, message: str, *, row: int | None = None, column: str | None = None
+    ) -> InputError:
+        return InputError(message, file=self.file, row=row, column=column)
+
+    def require(self, *names: str) -> None:
+        missing = [n for n in dict.fromkeys(names) if n not in self.types]
+        if missing:
+            raise missing_columns(missing, self.types, file=self.file)
+
+
 @dataclass
-class Source:
+class Source(Located):
     """A table DuckDB can scan: a CSV/Parquet file, or in-memory columns.
 
     ``relation`` is the FROM clause of the aggregation. ``row_relation`` (when not None)
@@ -281,16 +299,6 @@ class Source:
     row_relation: str | None
     types: dict[str, str]
     file: str | None = None
-
-    def error(
-        self, message: str, *, row: int | None = None, column: str | None = None
-    ) -> InputError:
-        return InputError(message, file=self.file, row=row, column=column)
-
-    def require(self, *names: str) -> None:
-        missing = [n for n in dict.fromkeys(names) if n not in self.types]
-        if missing:
-            raise missing_columns(missing, self.types, file=self.file)
 
     def query(self, sql: str) -> duckdb.DuckDBPyConnection:
         """Run ``sql``; DuckDB errors (unreadable file, malformed CSV) become InputError."""
