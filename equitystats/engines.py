@@ -25,6 +25,7 @@ PostgreSQL and Spark.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import re
 import threading
@@ -88,17 +89,16 @@ _SPARK: dict[str, Any] = {}
 _SPARK_LOCK = threading.Lock()
 
 
-def _ibis() -> Any:
-    """Ibis, or a clear message when the optional engines are not installed (``make demo`` leaves
-    them out: serving the web app never needs them)."""
+def _optional(module: str) -> Any:
+    """``module`` of the optional engines (Ibis, pyspark), or a clear message when they are not
+    installed (``make demo`` leaves them out: serving the web app never needs them)."""
     try:
-        import ibis
+        return importlib.import_module(module)
     except ImportError as exc:
         raise InputError(
             "the postgres and spark engines need the optional packages: "
             "pip install 'pursuing-equity[engines]'"
         ) from exc
-    return ibis
 
 
 def spark_session(master: str | None = None) -> Any:
@@ -109,8 +109,7 @@ def spark_session(master: str | None = None) -> Any:
     ``pyspark[connect]``), else local mode on every core. ``EQUITYSTATS_SPARK_PARTITIONS``
     sets ``spark.sql.shuffle.partitions`` (default 8: the aggregates are small).
     """
-    _ibis()  # pyspark comes with the same optional packages
-    from pyspark.sql import SparkSession
+    SparkSession = _optional("pyspark.sql").SparkSession
 
     key = master or os.environ.get("SPARK_REMOTE") or "local[*]"
     with _SPARK_LOCK:
@@ -176,7 +175,7 @@ def open_source(
     CSV cells are read as text on every engine (like :func:`equitystats.stratify.open_file`).
     Errors never show the URL's user name or password.
     """
-    ibis = _ibis()
+    ibis = _optional("ibis")
 
     source = str(source)
     if engine not in ENGINES:
@@ -319,7 +318,7 @@ def aggregate(
     :class:`equitystats.stratify.Grouped` (``__p``, ``__g0``…, ``__bad``, ``__gid``, the
     aggregates). A bad row raises InputError naming the column and the value.
     """
-    ibis = _ibis()
+    ibis = _optional("ibis")
 
     t = source.table
     gcols = plan.group_columns
@@ -362,7 +361,7 @@ def _union_of_sets(
     source: EngineSource, plan: stratify.Plan, projected: Any, cells: Any, names: list[str]
 ) -> pa.Table:
     """The sums of ``names`` over ``cells`` for each grouping set of ``plan``, as Arrow."""
-    ibis = _ibis()
+    ibis = _optional("ibis")
 
     gcols = plan.group_columns
     aliases = [f"__g{i}" for i in range(len(gcols))]
