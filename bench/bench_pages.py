@@ -42,7 +42,18 @@ GOAL = 10.0
 BARE_PATH = "/__bench_bare__/"
 #: Paths never followed: signing out ends the session, the admin is Django's, files are not pages.
 SKIP_PREFIXES = ("/accounts/logout", "/accounts/", "/admin/", "/static/")
-SKIP_WORDS = ("download", "logout", ".pdf", ".ics", ".csv", ".xlsx", ".png", ".svg", "export")
+SKIP_WORDS = (
+    "download",
+    "/library/materials/",
+    "logout",
+    ".pdf",
+    ".ics",
+    ".csv",
+    ".xlsx",
+    ".png",
+    ".svg",
+    "export",
+)
 
 
 def bare(request):
@@ -179,6 +190,8 @@ def main() -> int:
     parser.add_argument("--per-page", type=int, default=2, help="URLs timed per URL name")
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even over the goal")
     parser.add_argument("--top", type=int, default=0, help="print only the N slowest pages")
+    parser.add_argument("--persona", default="", help="only these personas (comma-separated)")
+    parser.add_argument("--page", default="", help="only time these URL names (comma-separated)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pe-bench-pages-") as folder:
         db = args.db or Path(folder) / "demo.sqlite3"
@@ -199,12 +212,16 @@ def run(args) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from pursuing_equity.accounts.models import User
-    from pursuing_equity.home.management.commands.demo import WHAT_THEY_SEE, Command
+    from pursuing_equity.home.management.commands.demo import Command
 
     logins = Command().logins()
     pages: list[Page] = []
     bare_times: list[float] = []
     started = time.perf_counter()
+    personas = set(filter(None, args.persona.split(",")))
+    names = set(filter(None, args.page.split(",")))
+    if personas:
+        logins = {persona: email for persona, email in logins.items() if persona in personas}
     for persona, email in logins.items():
         user = User.objects.get(email=email)
         client = Client()
@@ -212,6 +229,8 @@ def run(args) -> int:
         time_bare(client, 10)  # warm the middleware and session for this persona
         bare_times += time_bare(client, 20)
         for name, url in discover(client, user, args.per_page):
+            if names and name not in names:
+                continue
             page = Page(persona, name, url)
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
@@ -224,7 +243,7 @@ def run(args) -> int:
     elapsed = time.perf_counter() - started
     bare50, bare95 = quantile(bare_times, 0.5), quantile(bare_times, 0.95)
     print(
-        f"{len(pages)} pages of {len(logins)} personas ({', '.join(WHAT_THEY_SEE)}), "
+        f"{len(pages)} pages of {len(logins)} personas ({', '.join(logins)}), "
         f"{args.repeats} requests each, in {elapsed:.0f} s"
     )
     print(
