@@ -51,21 +51,6 @@ def vector(
     return arr
 
 
-def within_denominators(
-    numerators: np.ndarray, denominators: np.ndarray, *, column: str = "numerator"
-) -> None:
-    """Refuse a numerator above its denominator (a proportion above 1), naming the first such
-    row (1-based) and ``column``: the one check behind every proportion in this package."""
-    over = numerators > denominators
-    if over.any():
-        row = first_row(over)
-        raise InputError(
-            f"numerator {numerators[row - 1]:g} is above its denominator {denominators[row - 1]:g}",
-            row=row,
-            column=column,
-        )
-
-
 def readonly(array: np.ndarray) -> np.ndarray:
     """``array`` (as an ndarray) marked read-only, for the fields of frozen results."""
     array = np.asarray(array)

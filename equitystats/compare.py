@@ -50,7 +50,8 @@ from typing import Any
 
 import numpy as np
 
-from equitystats._arrays import readonly, vector, within_denominators
+from equitystats._arrays import readonly
+from equitystats._validate import counts, within_denominators
 from equitystats.errors import InputError
 from equitystats.intervals import garwood, wilson_score, z_of
 
@@ -219,15 +220,10 @@ class Comparison:
 
 
 def _counts(values: Sequence[float] | np.ndarray, what: str, size: int) -> np.ndarray:
-    return vector(
-        values,
-        what,
-        size=size,
-        column=what,
-        not_1d="{what} must be a sequence of {size} numbers (one per group)",
-        not_finite="{value!r} is not a finite number",
-        out_of_range="{value:g} is negative",
-    )
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1 or arr.size != size:
+        raise InputError(f"{what} must be a sequence of {size} numbers (one per group)")
+    return counts(arr, whole=False, column=what)
 
 
 def compare(

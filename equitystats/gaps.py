@@ -74,7 +74,8 @@ import numpy as np
 from scipy.stats import norm
 
 from equitystats import compare, spc
-from equitystats._arrays import first_appearance, readonly, vector, within_denominators
+from equitystats._arrays import first_appearance, readonly
+from equitystats._validate import counts, within_denominators
 from equitystats.errors import InputError
 from equitystats.intervals import Z95
 
@@ -372,15 +373,10 @@ def small_signal_note(
 
 
 def _numbers(values: Sequence[float] | np.ndarray, what: str, size: int) -> np.ndarray:
-    return vector(
-        values,
-        what,
-        size=size,
-        column=what,
-        not_1d="{what} must be a sequence of {size} numbers (one per row)",
-        not_finite="{value!r} is not a finite number",
-        out_of_range="{value:g} is negative",
-    )
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1 or arr.size != size:
+        raise InputError(f"{what} must be a sequence of {size} numbers (one per row)")
+    return counts(arr, whole=False, column=what)
 
 
 def _unit(multiplier: float) -> str:

@@ -85,7 +85,8 @@ import numpy as np
 from scipy.special import gammaln
 
 from equitystats import runs as _runs
-from equitystats._arrays import first_appearance, first_row, readonly, within_denominators
+from equitystats._arrays import first_appearance, first_row, readonly
+from equitystats._validate import counts, within_denominators
 from equitystats.errors import InputError
 
 CHARTS = ("run", "i", "mr", "xbar", "s", "c", "u", "up", "p", "pp")
@@ -311,10 +312,7 @@ def _positions(v: Sequence[int] | int | None, name: str) -> np.ndarray:
 
 def _validate_counts(chart: str, y: np.ndarray, n: np.ndarray | None) -> None:
     if chart in COUNT_CHARTS:
-        neg = y < 0
-        if neg.any():
-            r = first_row(neg)
-            raise InputError(f"negative count {y[r - 1]:g}", row=r, column="y")
+        counts(y, whole=False, column="y")
     if n is not None:
         bad = n <= 0
         if bad.any():

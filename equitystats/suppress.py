@@ -101,6 +101,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from equitystats._validate import counts, within_denominators
 from equitystats.errors import InputError
 
 __all__ = [
@@ -571,14 +572,7 @@ def _counts(values: object, what: str) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
         raise InputError(f"{what} must be a non-empty two-dimensional table (rows × columns)")
-    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.round(arr))
-    if bad.any():
-        i, j = (int(x) for x in np.argwhere(bad)[0])
-        raise InputError(
-            f"{what}: cell in column {j + 1} is {arr[i, j]!r}; counts must be whole numbers ≥ 0",
-            row=i + 1,
-        )
-    return arr
+    return counts(arr)
 
 
 def _check_threshold(threshold: int, suppress_zero: bool) -> None:
@@ -768,13 +762,7 @@ def suppress_counts(
         raise InputError(
             f"numerators {num.shape} and denominators {den.shape} must have the same shape"
         )
-    over = num > den
-    if over.any():
-        i, j = (int(x) for x in np.argwhere(over)[0])
-        raise InputError(
-            f"numerator {num[i, j]:g} is above its denominator {den[i, j]:g} (column {j + 1})",
-            row=i + 1,
-        )
+    within_denominators(num, den)
     m, n = num.shape
     order = _canonical_rows(num, den)
     a_num, a_den = _augment(num[order]), _augment(den[order])
@@ -950,16 +938,15 @@ def suppress_release(
     range is as wide as the release criterion of the module docstring requires (Cox 1980;
     Fischetti & Salazar-González 2001). Cells linked by no relation or pair are solved apart.
 
-    The input is not modified.
+    The input is not modified. Bad counts and a numerator above its denominator raise
+    :class:`InputError` whose ``row`` is the cell's 1-based position (the numerator's, for a
+    pair).
     """
     _check_threshold(threshold, suppress_zero)
     arr = np.asarray(values, dtype=float)
     if arr.ndim != 1:
         raise InputError("values must be a one-dimensional list of cells")
-    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.round(arr))
-    if bad.any():
-        k = int(np.flatnonzero(bad)[0])
-        raise InputError(f"cell {k + 1} is {arr[k]!r}; counts must be whole numbers ≥ 0")
+    counts(arr)
     lines, pair_arr = _release_structure(arr.size, relations, pairs)
     for k, line in enumerate(lines):
         if arr[line[:-1]].sum() != arr[line[-1]]:
@@ -968,13 +955,7 @@ def suppress_release(
                 f"total (cell {int(line[-1]) + 1}) is {arr[line[-1]]:g}"
             )
     if pair_arr.size:
-        over = arr[pair_arr[:, 0]] > arr[pair_arr[:, 1]]
-        if over.any():
-            a, b = (int(x) for x in pair_arr[np.flatnonzero(over)[0]])
-            raise InputError(
-                f"numerator (cell {a + 1}) of {arr[a]:g} is above its denominator "
-                f"(cell {b + 1}) of {arr[b]:g}"
-            )
+        within_denominators(arr[pair_arr[:, 0]], arr[pair_arr[:, 1]], rows=pair_arr[:, 0] + 1)
     if totals is None:
         is_total = np.zeros(arr.size, dtype=bool)
         is_total[[int(line[-1]) for line in lines]] = True
