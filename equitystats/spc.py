@@ -82,26 +82,53 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import gammaln
 
 from equitystats import runs as _runs
 from equitystats._arrays import first_appearance, first_row, readonly
+from equitystats._limits import (
+    D2,
+    D4,
+    NHS_LIMIT,
+    PROPORTION_CHARTS,
+    SUBGROUP_CHARTS,
+    _part_lines,
+    c4,
+)
+from equitystats._spc_batch import BATCH_RULES, BatchResult, p_chart_many
 from equitystats._validate import counts, within_denominators
 from equitystats.errors import InputError
 
+#: The public names; limits are computed in ``equitystats._limits``, many p charts at once
+#: in ``equitystats._spc_batch``.
+__all__ = [
+    "BASE_COLUMNS",
+    "BATCH_RULES",
+    "BatchResult",
+    "CHARTS",
+    "COUNT_CHARTS",
+    "ChartResult",
+    "D2",
+    "D4",
+    "IHI_COLUMNS",
+    "IMPROVEMENTS",
+    "MIN_POINTS",
+    "NHS_COLUMNS",
+    "NHS_LIMIT",
+    "PROPORTION_CHARTS",
+    "RATIO_CHARTS",
+    "RULES",
+    "SUBGROUP_CHARTS",
+    "c4",
+    "chart",
+    "p_chart_many",
+]
+
 CHARTS = ("run", "i", "mr", "xbar", "s", "c", "u", "up", "p", "pp")
 RULES = ("anhoej", "ihi", "nhs")
-BATCH_RULES = ("anhoej", "ihi", "nhs", "shewhart")
 IMPROVEMENTS = tuple(_runs.IMPROVEMENT_DIRECTIONS)
 COUNT_CHARTS = ("c", "u", "up", "p", "pp")
 RATIO_CHARTS = ("u", "up", "p", "pp")
-PROPORTION_CHARTS = ("p", "pp")
-SUBGROUP_CHARTS = ("xbar", "s")
 MIN_POINTS = 2
-
-D2 = 1.128  # Montgomery Appendix Table VI, n = 2
-D4 = 3.267  # Montgomery Appendix Table VI, n = 2
-NHS_LIMIT = 2.66  # NHS Making Data Count (2019); NHSRplotthedots 0.2.2
 
 BASE_COLUMNS = (
     "x",
@@ -221,69 +248,6 @@ class ChartResult:
 
 
 # --------------------------------------------------------------------------------------
-# Small numeric helpers
-# --------------------------------------------------------------------------------------
-
-
-def _mean(v: np.ndarray) -> float:
-    """Mean of the non-missing values as R computes it (extended-precision sum, then one
-    correction pass), so that e.g. a constant series has its own value as mean. NaN if
-    empty."""
-    v = v[~np.isnan(v)]
-    if v.size == 0:
-        return math.nan
-    ld = v.astype(np.longdouble)
-    s = ld.sum() / v.size
-    s = s + (ld - s).sum() / v.size
-    return float(s)
-
-
-def _nansum(v: np.ndarray) -> float:
-    v = v[~np.isnan(v)]
-    return float(v.astype(np.longdouble).sum()) if v.size else 0.0
-
-
-def _median(v: np.ndarray) -> float:
-    v = v[~np.isnan(v)]
-    return float(np.median(v)) if v.size else math.nan
-
-
-def _screened_amr(values: np.ndarray, screen: bool) -> float:
-    """Average moving range of consecutive values, optionally screened (Nelson 1982)."""
-    mr = np.abs(np.diff(values))
-    mr = mr[~np.isnan(mr)]
-    amr = _mean(mr)
-    if screen and mr.size:
-        mr = mr[mr < D4 * amr]
-        amr = _mean(mr)
-    return amr
-
-
-def c4(n: np.ndarray) -> np.ndarray:
-    """Exact c4(n) = √(2/(n−1)) Γ(n/2)/Γ((n−1)/2), NaN for n ≤ 1 (Montgomery App. VI)."""
-    n = np.asarray(n, dtype=float)
-    ok = n > 1
-    m = np.where(ok, n, 2.0)
-    out = np.sqrt(2.0 / (m - 1.0)) * np.exp(gammaln(m / 2.0) - gammaln((m - 1.0) / 2.0))
-    return np.where(ok, out, np.nan)
-
-
-def _a3(n: np.ndarray, k: float) -> np.ndarray:
-    """A3 = k / (c4 √n) (Montgomery eq. 6.29 constant; k = 3, or 2 for 2-sigma)."""
-    n = np.asarray(n, dtype=float)
-    return k / (c4(n) * np.sqrt(np.where(n > 1, n, np.nan)))
-
-
-def _b3_b4(n: np.ndarray, k: float) -> tuple[np.ndarray, np.ndarray]:
-    """B3 = max(0, 1 − k c5/c4), B4 = 1 + k c5/c4 with c5 = √(1 − c4²) (Montgomery §6.3.1)."""
-    c = c4(n)
-    r = np.sqrt(1.0 - c**2) / c
-    b3 = 1.0 - k * r
-    b3 = np.where(np.isnan(b3), np.nan, np.maximum(b3, 0.0))
-    return b3, 1.0 + k * r
-
-
-# --------------------------------------------------------------------------------------
 # Input handling
 # --------------------------------------------------------------------------------------
 
@@ -391,105 +355,6 @@ def _parts(count: int, part: np.ndarray) -> np.ndarray:
     breaks = np.unique(part)
     idx = np.arange(count)
     return np.searchsorted(breaks, idx, side="right").astype(np.int64) + 1
-
-
-# --------------------------------------------------------------------------------------
-# Centre line and limits per part
-# --------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Lines:
-    y: np.ndarray
-    cl: float
-    lcl: np.ndarray
-    ucl: np.ndarray
-    lcl2: np.ndarray
-    ucl2: np.ndarray
-
-
-def _limits_from_sd(cl: float, sd: np.ndarray, low: float | None, high: float | None) -> tuple:
-    lcl, ucl = cl - 3 * sd, cl + 3 * sd
-    lcl2, ucl2 = cl - 2 * sd, cl + 2 * sd
-    if low is not None:
-        lcl = np.where(np.isfinite(lcl) & (lcl < low), low, lcl)
-        lcl2 = np.where(np.isfinite(lcl2) & (lcl2 < low), low, lcl2)
-    if high is not None:
-        ucl = np.where(np.isfinite(ucl) & (ucl > high), high, ucl)
-        ucl2 = np.where(np.isfinite(ucl2) & (ucl2 > high), high, ucl2)
-    return lcl, ucl, lcl2, ucl2
-
-
-def _part_lines(
-    chart: str,
-    y: np.ndarray,
-    y_sum: np.ndarray,
-    y_len: np.ndarray,
-    y_sd: np.ndarray,
-    n: np.ndarray | None,
-    base: np.ndarray,
-    screen_mr: bool,
-    nhs_limits: bool,
-) -> _Lines:
-    size = y.size
-    full = np.ones(size)
-    if chart == "run":
-        cl = _median(y[base])
-        nan = np.full(size, np.nan)
-        return _Lines(y, cl, nan, nan.copy(), nan.copy(), nan.copy())
-    if chart == "i":
-        cl = _mean(y[base])
-        amr = _screened_amr(y[base] - cl, screen_mr)
-        if nhs_limits:
-            # NHSRplotthedots 0.2.2: limit = 2.66, limitclose = 2 * (limit / 3).
-            close = 2 * (NHS_LIMIT / 3)
-            return _Lines(
-                y,
-                cl,
-                full * (cl - NHS_LIMIT * amr),
-                full * (cl + NHS_LIMIT * amr),
-                full * (cl - close * amr),
-                full * (cl + close * amr),
-            )
-        sd = amr / D2
-        return _Lines(y, cl, *_limits_from_sd(cl, full * sd, None, None))
-    if chart == "mr":
-        mr = np.concatenate([[np.nan], np.abs(np.diff(y))])
-        cl = _mean(mr[base])
-        return _Lines(mr, cl, full * 0.0, full * (D4 * cl), full * 0.0, full * ((D4 / 3) * 2 * cl))
-    if chart in SUBGROUP_CHARTS:
-        var_n = np.unique(y_len).size > 1
-        lb, sb = y_len[base], y_sd[base]
-        if var_n:
-            keep = ~np.isnan(sb) & (lb > 1)
-            sbar = math.sqrt(_nansum((lb[keep] - 1) * sb[keep] ** 2) / _nansum(lb[keep] - 1))
-        else:
-            sbar = _mean(sb)
-        if chart == "xbar":
-            keep = ~np.isnan(y[base])
-            cl = _nansum(lb[keep] * y[base][keep]) / _nansum(lb[keep])
-            a3, a2 = _a3(y_len, 3.0), _a3(y_len, 2.0)
-            return _Lines(y, cl, cl - a3 * sbar, cl + a3 * sbar, cl - a2 * sbar, cl + a2 * sbar)
-        b3, b4 = _b3_b4(y_len, 3.0)
-        b3_2, b4_2 = _b3_b4(y_len, 2.0)
-        return _Lines(y_sd, sbar, b3 * sbar, b4 * sbar, b3_2 * sbar, b4_2 * sbar)
-    if chart == "c":
-        cl = _mean(y_sum[base])
-        sd = full * math.sqrt(cl) if cl >= 0 else full * np.nan
-        return _Lines(y_sum, cl, *_limits_from_sd(cl, sd, 0.0, None))
-    # u, up, p, pp
-    assert n is not None
-    ok = base & ~np.isnan(y_sum) & ~np.isnan(n)
-    cl = _nansum(y_sum[ok]) / _nansum(n[ok]) if ok.any() else math.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # Montgomery eq. 7.19 (u) and §7.2.1 (p).
-        sd = np.sqrt(cl / n) if chart in ("u", "up") else np.sqrt(cl * (1 - cl) / n)
-        if chart in ("up", "pp"):
-            # Laney (2002): sigma_z from the moving ranges of the z-scores.
-            z = (y[base] - cl) / sd[base]
-            sd = sd * (_screened_amr(z, screen_mr) / D2)
-    high = 1.0 if chart in PROPORTION_CHARTS else None
-    return _Lines(y, cl, *_limits_from_sd(cl, sd, 0.0, high))
 
 
 # --------------------------------------------------------------------------------------
@@ -804,141 +669,3 @@ def _nhs_per_part(
         "special_cause_type": np.asarray(_runs.SPECIAL_CAUSE_TYPES, dtype=object)[code],
         "point_type": np.asarray(_runs.POINT_TYPES, dtype=object)[ptype],
     }
-
-
-# --------------------------------------------------------------------------------------
-# Many p charts at once
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class BatchResult:
-    """p charts for many series (rows) of equal length (columns).
-
-    ``y``/``lcl``/``ucl``/``sigma_signal`` and the per-point rule results are (S, T);
-    ``cl`` and per-series rule results are (S,). Fields of rule sets not requested are
-    ``None``. NHS types are int8 codes into :data:`equitystats.runs.SPECIAL_CAUSE_TYPES`
-    and :data:`equitystats.runs.POINT_TYPES`.
-    """
-
-    y: np.ndarray
-    cl: np.ndarray
-    lcl: np.ndarray
-    ucl: np.ndarray
-    sigma_signal: np.ndarray | None = None
-    n_useful: np.ndarray | None = None
-    longest_run: np.ndarray | None = None
-    longest_run_max: np.ndarray | None = None
-    crossings: np.ndarray | None = None
-    crossings_min: np.ndarray | None = None
-    runs_signal: np.ndarray | None = None
-    shift: np.ndarray | None = None
-    trend: np.ndarray | None = None
-    runs_too_few: np.ndarray | None = None
-    runs_too_many: np.ndarray | None = None
-    special_cause: np.ndarray | None = None
-    special_cause_type: np.ndarray | None = None
-    point_type: np.ndarray | None = None
-
-    @property
-    def signal(self) -> np.ndarray:
-        """Per series: any signal from any of the computed rule sets."""
-        out = np.zeros(self.cl.shape, dtype=bool)
-        if self.sigma_signal is not None:
-            out |= self.sigma_signal.any(axis=1)
-        if self.runs_signal is not None:
-            out |= self.runs_signal
-        if self.shift is not None:
-            out |= self.shift.any(axis=1) | self.trend.any(axis=1)
-            out |= self.runs_too_few | self.runs_too_many
-        if self.special_cause is not None:
-            out |= self.special_cause.any(axis=1)
-        return out
-
-
-def p_chart_many(
-    y: np.ndarray,
-    n: np.ndarray,
-    *,
-    rules: Sequence[str] = BATCH_RULES,
-    freeze: int | None = None,
-    multiply: float = 1.0,
-    improvement: str = "neutral",
-) -> BatchResult:
-    """p charts for many series at once, every rule set vectorised over the whole matrix.
-
-    ``y`` (counts) and ``n`` (denominators) are (series × points) arrays of finite numbers,
-    ``0 <= y <= n``, ``n > 0``. Each row gives the same numbers as
-    ``chart(y[i], n=n[i], chart="p", freeze=freeze, multiply=multiply, rules=...)``: CL = Σy/Σn
-    over the first ``freeze`` points (all by default), limits CL ± 3√(CL(1−CL)/n) clipped to
-    [0, 1] (Montgomery §7.2.1–7.2.2), then the requested rules from
-    :mod:`equitystats.runs`: ``anhoej`` (Anhøj & Olesen 2014), ``ihi`` (Perla, Provost &
-    Murray 2011; Swed & Eisenhart 1943), ``nhs`` (NHS Making Data Count 2019) and
-    ``shewhart`` (points outside the limits). No Python loop runs per series.
-    """
-    ya = np.asarray(y, dtype=float)
-    na = np.asarray(n, dtype=float)
-    if ya.ndim != 2 or ya.shape != na.shape:
-        raise ValueError("y and n must be 2-D arrays of the same shape (series × points)")
-    unknown = set(rules) - set(BATCH_RULES)
-    if unknown:
-        raise ValueError(f"unknown rules {sorted(unknown)}; choose from {', '.join(BATCH_RULES)}")
-    if not (np.isfinite(ya).all() and np.isfinite(na).all()):
-        raise ValueError("y and n must be finite")
-    if ya.size and (na.min() <= 0 or ya.min() < 0 or (ya > na).any()):
-        raise ValueError("need 0 <= y <= n and n > 0")
-    rows, cols = ya.shape
-    k = cols if freeze is None else int(freeze)
-    if not 1 <= k <= cols:
-        raise ValueError(f"freeze must be between 1 and {cols}")
-    direction = _runs._direction(improvement)
-    p = ya / na
-    cl = ya[:, :k].sum(axis=1) / na[:, :k].sum(axis=1)
-    clc = cl[:, None]
-    sd = np.sqrt(clc * (1 - clc) / na)
-    lcl = np.maximum(clc - 3 * sd, 0.0)
-    ucl = np.minimum(clc + 3 * sd, 1.0)
-    m = float(multiply)
-    if m != 1.0:
-        p_out, cl_out, lcl_out, ucl_out = p * m, cl * m, lcl * m, ucl * m
-    else:
-        p_out, cl_out, lcl_out, ucl_out = p, cl, lcl, ucl
-    fields: dict[str, Any] = {"y": p_out, "cl": cl_out, "lcl": lcl_out, "ucl": ucl_out}
-    if "shewhart" in rules:
-        fields["sigma_signal"] = (p_out > ucl_out) | (p_out < lcl_out)
-    side = None
-    if "anhoej" in rules or "ihi" in rules or ("nhs" in rules and m == 1.0):
-        side = _runs._Runs(_runs.sign_of(p - clc), skip_zeros=True)
-    if "anhoej" in rules:
-        a = _runs._anhoej(side)
-        fields.update(
-            n_useful=a.n_useful,
-            longest_run=a.longest_run,
-            longest_run_max=a.longest_run_max,
-            crossings=a.crossings,
-            crossings_min=a.crossings_min,
-            runs_signal=a.signal,
-        )
-    if "ihi" in rules:
-        r = _runs._ihi(p, side)
-        fields.update(
-            shift=r.shift,
-            trend=r.trend,
-            runs_too_few=r.runs_too_few,
-            runs_too_many=r.runs_too_many,
-        )
-    if "nhs" in rules:
-        lcl2 = np.maximum(clc - 2 * sd, 0.0)
-        ucl2 = np.minimum(clc + 2 * sd, 1.0)
-        if m != 1.0:
-            lcl2, ucl2 = lcl2 * m, ucl2 * m
-            rtm = _runs.sign_of(p_out - cl_out[:, None])
-        else:
-            rtm = side.signs
-        r = _runs._nhs(p_out, rtm, lcl_out, ucl_out, lcl2, ucl2, direction, True, side)
-        fields.update(
-            special_cause=r.special_cause,
-            special_cause_type=r.special_cause_type,
-            point_type=r.point_type,
-        )
-    return BatchResult(**fields)
