@@ -77,14 +77,14 @@ charts also need one calculation subgroup with at least two observations. Fewer 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from equitystats import runs as _runs
-from equitystats._arrays import first_appearance, first_row, readonly
+from equitystats._arrays import readonly
 from equitystats._limits import (
     D2,
     D4,
@@ -95,7 +95,17 @@ from equitystats._limits import (
     c4,
 )
 from equitystats._spc_batch import BATCH_RULES, BatchResult, p_chart_many
-from equitystats._validate import counts, within_denominators
+from equitystats._subgroups import (
+    COUNT_CHARTS,
+    _dense,
+    _float_array,
+    _group,
+    _Groups,
+    _part_slices,
+    _parts,
+    _positions,
+    _validate_counts,
+)
 from equitystats.errors import InputError
 
 #: The public names; limits are computed in ``equitystats._limits``, many p charts at once
@@ -126,7 +136,6 @@ __all__ = [
 CHARTS = ("run", "i", "mr", "xbar", "s", "c", "u", "up", "p", "pp")
 RULES = ("anhoej", "ihi", "nhs")
 IMPROVEMENTS = tuple(_runs.IMPROVEMENT_DIRECTIONS)
-COUNT_CHARTS = ("c", "u", "up", "p", "pp")
 RATIO_CHARTS = ("u", "up", "p", "pp")
 MIN_POINTS = 2
 
@@ -248,116 +257,6 @@ class ChartResult:
 
 
 # --------------------------------------------------------------------------------------
-# Input handling
-# --------------------------------------------------------------------------------------
-
-
-def _float_array(v: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
-    try:
-        a = np.array(v, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be numbers", column=name) from None
-    if a.ndim != 1:
-        raise InputError(f"{name} must be one-dimensional", column=name)
-    bad = np.flatnonzero(np.isinf(a))
-    if bad.size:
-        raise InputError("value is not a finite number", row=int(bad[0]) + 1, column=name)
-    return a
-
-
-def _positions(v: Sequence[int] | int | None, name: str) -> np.ndarray:
-    if v is None:
-        return np.zeros(0, dtype=np.int64)
-    a = np.atleast_1d(np.asarray(v))
-    if a.ndim != 1 or (a.size and not np.all(np.mod(a, 1) == 0)):
-        raise InputError(f"{name} must be whole 1-based positions")
-    return a.astype(np.int64)
-
-
-def _validate_counts(chart: str, y: np.ndarray, n: np.ndarray | None) -> None:
-    if chart in COUNT_CHARTS:
-        counts(y, whole=False, column="y")
-    if n is not None:
-        bad = n <= 0
-        if bad.any():
-            r = first_row(bad)
-            raise InputError(f"denominator must be positive, not {n[r - 1]:g}", row=r, column="n")
-        if chart in PROPORTION_CHARTS:
-            within_denominators(y, n, column="y")
-
-
-@dataclass(frozen=True)
-class _Groups:
-    x: np.ndarray  # label per subgroup
-    first_row: np.ndarray  # 1-based input row of each subgroup's first row
-    y_sum: np.ndarray
-    y_len: np.ndarray
-    y_mean: np.ndarray
-    y_sd: np.ndarray
-    n_sum: np.ndarray | None
-
-
-def _group(y: np.ndarray, n: np.ndarray | None, x: Any) -> _Groups:
-    """Aggregate rows by x in order of first appearance (qicharts2 ``qic.agg``)."""
-    size = y.size
-    if x is None:
-        labels = np.arange(1, size + 1)
-        codes = None
-    else:
-        labels_in = np.asarray(x)
-        if labels_in.ndim != 1 or labels_in.size != size:
-            raise InputError(f"x has {labels_in.size} values but y has {size}", column="x")
-        if labels_in.dtype == object:
-            labels_in = labels_in.astype(str)
-        labels, codes, first = first_appearance(labels_in)
-        if labels.size == size:
-            labels, codes = labels_in, None
-        else:
-            first_rows = first + 1
-    nan_y = np.isnan(y)
-    if codes is None:
-        return _Groups(
-            labels,
-            np.arange(1, size + 1),
-            y.copy(),
-            (~nan_y).astype(float),
-            y.copy(),
-            np.full(size, np.nan),
-            None if n is None else n.copy(),
-        )
-    g = labels.size
-    y0 = np.where(nan_y, 0.0, y)
-    y_len = np.bincount(codes, weights=(~nan_y).astype(float), minlength=g)
-    y_sum = np.bincount(codes, weights=y0, minlength=g)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        y_mean = y_sum / y_len
-        dev = np.where(nan_y, 0.0, y - y_mean[codes])
-        ss = np.bincount(codes, weights=dev * dev, minlength=g)
-        y_sd = np.where(y_len > 1, np.sqrt(ss / (y_len - 1)), np.nan)
-    y_sum = np.where(y_len > 0, y_sum, np.nan)
-    n_sum = None
-    if n is not None:
-        nan_n = np.isnan(n)
-        n_len = np.bincount(codes, weights=(~nan_n).astype(float), minlength=g)
-        n_sum = np.bincount(codes, weights=np.where(nan_n, 0.0, n), minlength=g)
-        n_sum = np.where(n_len > 0, n_sum, np.nan)
-    return _Groups(labels, first_rows, y_sum, y_len, y_mean, y_sd, n_sum)
-
-
-def _parts(count: int, part: np.ndarray) -> np.ndarray:
-    if part.size:
-        bad = (part < 1) | (part >= count)
-        if bad.any():
-            raise InputError(
-                f"part {int(part[bad][0])} is not between 1 and {count - 1} "
-                f"(the last point of a part before a break)"
-            )
-    breaks = np.unique(part)
-    idx = np.arange(count)
-    return np.searchsorted(breaks, idx, side="right").astype(np.int64) + 1
-
-
-# --------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------
 
@@ -434,6 +333,50 @@ def chart(
         range. ``row`` is the 1-based position in ``y`` and ``column`` is ``"y"``, ``"n"``
         or ``"x"``.
     """
+    _check_options(chart, rules, improvement, multiply)
+    yv, nv = _inputs(y, n, chart, x)
+    groups = _group(yv, nv, x)
+    point_y = _points(groups, nv, chart)
+    design = _design(groups.x.size, freeze, part, exclude, untested, point_y)
+    out, stats = _analyse_parts(chart, groups, point_y, design, screen_mr, rules == "nhs")
+    sigma = _scale(out, multiply) & design.tested
+    extras: dict[str, Any] = {}
+    if rules == "ihi":
+        extras = _ihi_per_part(
+            chart, out["y"], stats.signs, design.parts, design.included & design.tested
+        )
+    elif rules == "nhs":
+        extras = _nhs_per_part(
+            chart, out, design.parts, design.included, improvement, design.tested
+        )
+    return ChartResult(
+        chart=chart,
+        rules=rules,
+        x=np.array(groups.x),
+        y=out["y"],
+        cl=out["cl"],
+        lcl=out["lcl"],
+        ucl=out["ucl"],
+        part=design.parts,
+        runs_signal=stats.runs_signal,
+        sigma_signal=sigma,
+        longest_run=stats.longest_run,
+        longest_run_max=stats.longest_run_max,
+        crossings=stats.crossings,
+        crossings_min=stats.crossings_min,
+        n=groups.n_sum if nv is not None else (groups.y_len if chart in SUBGROUP_CHARTS else None),
+        baseline=design.baseline,
+        included=design.included,
+        n_useful=stats.n_useful,
+        tested=design.tested,
+        lcl_2sigma=out["lcl2"],
+        ucl_2sigma=out["ucl2"],
+        **extras,
+    )
+
+
+def _check_options(chart: str, rules: str, improvement: str, multiply: float) -> None:
+    """Step 1 of :func:`chart`: the chart type, rule set, direction and factor are known."""
     if chart not in CHARTS:
         raise ValueError(f"chart must be one of {', '.join(CHARTS)}, not {chart!r}")
     if rules not in RULES:
@@ -441,6 +384,16 @@ def chart(
     _runs._direction(improvement)
     if not (math.isfinite(multiply) and multiply > 0):
         raise ValueError(f"multiply must be a positive number, not {multiply!r}")
+
+
+def _inputs(
+    y: Sequence[float] | np.ndarray,
+    n: Sequence[float] | np.ndarray | None,
+    chart: str,
+    x: Sequence[Any] | np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Step 2: ``y`` and ``n`` as checked float arrays (``n`` dropped where qicharts2 ignores
+    it; complete cases only when both are given)."""
     yv = _float_array(y, "y")
     if yv.size == 0:
         raise InputError("there are no data points", column="y")
@@ -462,22 +415,43 @@ def chart(
         nv = np.where(missing, np.nan, nv)
     with np.errstate(invalid="ignore"):
         _validate_counts(chart, yv, nv)
+    return yv, nv
 
-    groups = _group(yv, nv, x)
-    count = groups.x.size
+
+def _points(groups: _Groups, nv: np.ndarray | None, chart: str) -> np.ndarray:
+    """Step 3: the plotted value per subgroup (Σy/Σn with denominators, Σy for c charts,
+    else the subgroup mean), as qicharts2 aggregates."""
     if nv is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
-            point_y = groups.y_sum / groups.n_sum
-    elif chart == "c":
-        point_y = groups.y_sum
-    else:
-        point_y = groups.y_mean
+            return groups.y_sum / groups.n_sum
+    if chart == "c":
+        return groups.y_sum
+    return groups.y_mean
 
+
+@dataclass
+class _Design:
+    """Which points do what: part number, baseline (``freeze``), included (not
+    ``exclude``d), tested (not ``untested``) and usable for the calculations."""
+
+    parts: np.ndarray
+    baseline: np.ndarray
+    included: np.ndarray
+    tested: np.ndarray
+    calc: np.ndarray
+
+
+def _design(
+    count: int,
+    freeze: int | None,
+    part: Sequence[int] | int | None,
+    exclude: Sequence[int] | int | None,
+    untested: Sequence[int] | int | None,
+    point_y: np.ndarray,
+) -> _Design:
+    """Step 4: the parts and the point masks from the 1-based positions the caller gave."""
     part_arr = _positions(part, "part")
-    excl = _positions(exclude, "exclude")
-    if excl.size and ((excl < 1) | (excl > count)).any():
-        bad = int(excl[(excl < 1) | (excl > count)][0])
-        raise InputError(f"exclude position {bad} is not between 1 and {count}")
+    excl = _in_range(_positions(exclude, "exclude"), count, "exclude")
     if freeze is not None and not part_arr.size:
         if int(freeze) != freeze or not 1 <= freeze <= count:
             raise InputError(f"freeze must be a whole number between 1 and {count}, not {freeze}")
@@ -487,20 +461,55 @@ def chart(
     parts = _parts(count, part_arr) if count else np.zeros(0, dtype=np.int64)
     included = np.ones(count, dtype=bool)
     included[excl - 1] = False
-    quiet = _positions(untested, "untested")
-    if quiet.size and ((quiet < 1) | (quiet > count)).any():
-        bad = int(quiet[(quiet < 1) | (quiet > count)][0])
-        raise InputError(f"untested position {bad} is not between 1 and {count}")
+    quiet = _in_range(_positions(untested, "untested"), count, "untested")
     tested = np.ones(count, dtype=bool)
     tested[quiet - 1] = False
     calc = baseline & included & ~np.isnan(point_y)
+    return _Design(parts, baseline, included, tested, calc)
 
+
+def _in_range(positions: np.ndarray, count: int, name: str) -> np.ndarray:
+    """``positions`` if every one is between 1 and ``count``, else :class:`InputError`."""
+    outside = (positions < 1) | (positions > count)
+    if positions.size and outside.any():
+        bad = int(positions[outside][0])
+        raise InputError(f"{name} position {bad} is not between 1 and {count}")
+    return positions
+
+
+@dataclass
+class _RunStats:
+    """Anhøj runs statistics per point (repeated over each part) and the signs of the
+    points relative to the centre line."""
+
+    longest_run: np.ndarray
+    longest_run_max: np.ndarray
+    crossings: np.ndarray
+    crossings_min: np.ndarray
+    runs_signal: np.ndarray
+    n_useful: np.ndarray
+    signs: np.ndarray
+
+
+def _analyse_parts(
+    chart: str,
+    groups: _Groups,
+    point_y: np.ndarray,
+    design: _Design,
+    screen_mr: bool,
+    nhs: bool,
+) -> tuple[dict[str, np.ndarray], _RunStats]:
+    """Step 5: per part, the centre line and limits (:func:`equitystats._limits._part_lines`)
+    and the Anhøj runs analysis (qicharts2 ``runs.analysis``); may mark a part untested."""
+    count = groups.x.size
     out = {k: np.full(count, np.nan) for k in ("y", "cl", "lcl", "ucl", "lcl2", "ucl2")}
-    stats = {k: np.full(count, np.nan) for k in ("lr", "lrmax", "cr", "crmin")}
-    runs_signal = np.zeros(count, dtype=bool)
-    n_useful = np.zeros(count, dtype=np.int64)
-    signs_all = np.zeros(count, dtype=np.int8)
-    nhs_limits = rules == "nhs" and chart == "i"
+    stats = _RunStats(
+        *(np.full(count, np.nan) for _ in range(4)),
+        runs_signal=np.zeros(count, dtype=bool),
+        n_useful=np.zeros(count, dtype=np.int64),
+        signs=np.zeros(count, dtype=np.int8),
+    )
+    parts, calc, tested = design.parts, design.calc, design.tested
     for sl in _part_slices(parts):
         lo = sl.start
         k = int(parts[lo]) if count else 1
@@ -508,21 +517,8 @@ def chart(
             # Too few tested points to draw the lines from: every point draws them, and no
             # point of the part can signal.
             tested[sl] = False
-        base = baseline[sl] & included[sl] & (tested[sl] | ~tested[sl].any())
-        if calc[sl].sum() < MIN_POINTS:
-            raise InputError(
-                f"part {k} has {int(calc[sl].sum())} point(s) usable for the centre line and "
-                f"limits; {chart} charts need at least {MIN_POINTS}",
-                row=int(groups.first_row[lo]),
-                column="y",
-            )
-        if chart in SUBGROUP_CHARTS and not (groups.y_len[sl][calc[sl]] > 1).any():
-            raise InputError(
-                f"part {k} has no subgroup with 2 or more observations; {chart} charts "
-                "need one to estimate the standard deviation",
-                row=int(groups.first_row[lo]),
-                column="y",
-            )
+        _check_part(chart, groups, calc[sl], k, sl)
+        base = design.baseline[sl] & design.included[sl] & (tested[sl] | ~tested[sl].any())
         lines = _part_lines(
             chart,
             point_y[sl],
@@ -532,7 +528,7 @@ def chart(
             None if groups.n_sum is None else groups.n_sum[sl],
             base,
             screen_mr,
-            nhs_limits,
+            nhs and chart == "i",
         )
         out["y"][sl] = lines.y
         out["cl"][sl] = lines.cl
@@ -541,66 +537,43 @@ def chart(
         # Anhøj runs analysis on included, non-missing points (qicharts2 runs.analysis).
         with np.errstate(invalid="ignore"):
             sign = _runs.sign_of(lines.y - lines.cl)
-        sign[~(included[sl] & tested[sl])] = 0
-        signs_all[sl] = sign
+        sign[~(design.included[sl] & tested[sl])] = 0
+        stats.signs[sl] = sign
         a = _runs.anhoej(sign[None, :])
-        stats["lr"][sl], stats["lrmax"][sl] = a.longest_run[0], a.longest_run_max[0]
-        stats["cr"][sl], stats["crmin"][sl] = a.crossings[0], a.crossings_min[0]
-        runs_signal[sl] = bool(a.signal[0]) and chart != "mr"
-        n_useful[sl] = a.n_useful[0]
+        stats.longest_run[sl], stats.longest_run_max[sl] = a.longest_run[0], a.longest_run_max[0]
+        stats.crossings[sl], stats.crossings_min[sl] = a.crossings[0], a.crossings_min[0]
+        stats.runs_signal[sl] = bool(a.signal[0]) and chart != "mr"
+        stats.n_useful[sl] = a.n_useful[0]
+    return out, stats
 
+
+def _check_part(chart: str, groups: _Groups, calc: np.ndarray, k: int, sl: slice) -> None:
+    """A part has enough calculation points (and, for xbar and s, a subgroup of 2 or more)."""
+    if calc.sum() < MIN_POINTS:
+        raise InputError(
+            f"part {k} has {int(calc.sum())} point(s) usable for the centre line and "
+            f"limits; {chart} charts need at least {MIN_POINTS}",
+            row=int(groups.first_row[sl.start]),
+            column="y",
+        )
+    if chart in SUBGROUP_CHARTS and not (groups.y_len[sl][calc] > 1).any():
+        raise InputError(
+            f"part {k} has no subgroup with 2 or more observations; {chart} charts "
+            "need one to estimate the standard deviation",
+            row=int(groups.first_row[sl.start]),
+            column="y",
+        )
+
+
+def _scale(out: dict[str, np.ndarray], multiply: float) -> np.ndarray:
+    """Step 6: ``multiply`` applied to the values and lines (non-finite limits become NaN);
+    returns the points outside the limits (Shewhart's rule, before ``untested``)."""
     m = float(multiply)
     for key in ("y", "cl", "lcl", "ucl", "lcl2", "ucl2"):
         out[key] = out[key] * m
     for key in ("lcl", "ucl", "lcl2", "ucl2"):
         out[key][~np.isfinite(out[key])] = np.nan
-    sigma = _runs.shewhart(out["y"], out["lcl"], out["ucl"]) & tested
-
-    extras: dict[str, Any] = {}
-    if rules == "ihi":
-        extras = _ihi_per_part(chart, out["y"], signs_all, parts, included & tested)
-    elif rules == "nhs":
-        extras = _nhs_per_part(chart, out, parts, included, improvement, tested)
-
-    return ChartResult(
-        chart=chart,
-        rules=rules,
-        x=np.array(groups.x),
-        y=out["y"],
-        cl=out["cl"],
-        lcl=out["lcl"],
-        ucl=out["ucl"],
-        part=parts,
-        runs_signal=runs_signal,
-        sigma_signal=sigma,
-        longest_run=stats["lr"],
-        longest_run_max=stats["lrmax"],
-        crossings=stats["cr"],
-        crossings_min=stats["crmin"],
-        n=groups.n_sum if nv is not None else (groups.y_len if chart in SUBGROUP_CHARTS else None),
-        baseline=baseline,
-        included=included,
-        n_useful=n_useful,
-        tested=tested,
-        lcl_2sigma=out["lcl2"],
-        ucl_2sigma=out["ucl2"],
-        **extras,
-    )
-
-
-def _part_slices(parts: np.ndarray) -> Iterator[slice]:
-    """Yield one slice per part: the runs of equal consecutive part numbers."""
-    bounds = np.flatnonzero(np.diff(parts)) + 1
-    starts = np.concatenate([[0], bounds])
-    ends = np.concatenate([bounds, [parts.size]])
-    for lo, hi in zip(starts, ends, strict=True):
-        yield slice(int(lo), int(hi))
-
-
-def _dense(parts: np.ndarray, usable: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
-    """Yield (part slice, indices of usable points) per part."""
-    for sl in _part_slices(parts):
-        yield sl, np.flatnonzero(usable[sl]) + sl.start
+    return _runs.shewhart(out["y"], out["lcl"], out["ucl"])
 
 
 def _ihi_per_part(
