@@ -329,6 +329,44 @@ def measures(
     than two groups, unequal lengths, duplicate group names, negative or non-finite values,
     a zero total population, an unknown reference or an order with a single value.
     """
+    names, y, se, pop = _inputs(groups, rates, ses, populations)
+    w = pop / pop.sum()
+    mu = float(w @ y)
+    ref_index = _reference_index(reference, names, y, pop, higher_is_better)
+    ref_is_mean = ref_index < 0
+    # the reference rate and its gradient with respect to y
+    ref_grad = w if ref_is_mean else _unit(names.size, ref_index)
+    y_ref = mu if ref_is_mean else float(y[ref_index])
+    ref = Reference(
+        "mean" if ref_is_mean else str(names[ref_index]),
+        y_ref,
+        float(np.sqrt(np.sum((ref_grad * se) ** 2))),
+    )
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = {
+            **_range_measures(names, y, se),
+            **_reference_measures(y, se, w, mu, y_ref, ref_grad, ref_is_mean),
+            **_mean_measures(y, se, w, mu),
+        }
+        out = {name: out[name] for name in UNORDERED_MEASURES}
+        if order is not None:
+            out.update(_ordered(order, y, w, mu, se))
+        pairs = _pairs(names, y, se, ref_grad, y_ref, ref_index)
+    return DisparityResult(
+        mean=mu,
+        reference=ref,
+        measures=MappingProxyType(out),
+        pairs=tuple(pairs),
+    )
+
+
+def _inputs(
+    groups: Sequence[str],
+    rates: Sequence[float] | np.ndarray,
+    ses: Sequence[float] | np.ndarray,
+    populations: Sequence[float] | np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Step 1 of :func:`measures`: names, rates, SEs and populations, checked."""
     names = np.asarray([str(g) for g in groups], dtype=str)
     y = _as_float_array(rates, "rates")
     se = _as_float_array(ses, "standard errors")
@@ -341,98 +379,96 @@ def measures(
         )
     if n < 2:
         raise InputError(f"need at least 2 groups to measure a disparity, got {n}")
-    uniq, counts = np.unique(names, return_counts=True)
-    if (counts > 1).any():
-        dup = uniq[counts > 1][0]
+    uniq, repeats = np.unique(names, return_counts=True)
+    if (repeats > 1).any():
+        dup = uniq[repeats > 1][0]
         where = np.flatnonzero(names == dup)
         raise InputError(f"group {str(dup)!r} appears more than once", row=int(where[1]) + 1)
     if not pop.sum() > 0:
         raise InputError("populations must add up to more than zero")
+    return names, y, se, pop
 
-    w = pop / pop.sum()
-    mu = float(w @ y)
 
-    # the reference, its position (-1 for μ) and its gradient with respect to y
+def _reference_index(
+    reference: str, names: np.ndarray, y: np.ndarray, pop: np.ndarray, higher_is_better: bool
+) -> int:
+    """Step 2: the reference's position, -1 for μ (see :func:`measures` for the keywords)."""
     if reference in ("best", "largest", "mean") and reference not in names:
         if reference == "mean":
-            ref_index = -1
-        elif reference == "best":
-            ref_index = _first_by(-y if higher_is_better else y, names)
-        else:
-            ref_index = _first_by(-pop, names)
-    else:
-        hits = np.flatnonzero(names == str(reference))
-        if hits.size == 0:
-            shown = ", ".join(sorted(map(str, names))[:10])
-            raise InputError(
-                f"reference {reference!r} is not a group, 'best', 'largest' or 'mean' "
-                f"(groups: {shown}{', …' if n > 10 else ''})"
-            )
-        ref_index = int(hits[0])
-    ref_is_mean = ref_index < 0
-    ref_grad = w if ref_is_mean else _unit(n, ref_index)
-    y_ref = mu if ref_is_mean else float(y[ref_index])
-    ref = Reference(
-        "mean" if ref_is_mean else str(names[ref_index]),
-        y_ref,
-        float(np.sqrt(np.sum((ref_grad * se) ** 2))),
-    )
-
-    out: dict[str, Estimate] = {}
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # range difference and ratio (highest against lowest)
-        hi = _first_by(-y, names)
-        lo = _first_by(y, names)
-        e_hi, e_lo = _unit(n, hi), _unit(n, lo)
-        out["range_difference"] = _normal(y[hi] - y[lo], e_hi - e_lo, se)
-        out["range_ratio"] = _log_ratio(y[hi] / y[lo], e_hi / y[hi] - e_lo / y[lo], se)
-
-        # index of disparity, percent
-        dev = y - y_ref
-        sign = _sign(dev, y)
-        k = n if ref_is_mean else n - 1
-        idisp = 100.0 * np.sum(np.abs(dev)) / (k * y_ref)
-        # ∂/∂y = 100/(k y_ref) [sign − (Σ sign) ∂y_ref/∂y] − IDisp ∂y_ref/∂y / y_ref
-        grad = 100.0 / (k * y_ref) * (sign - sign.sum() * ref_grad) - idisp * ref_grad / y_ref
-        out["index_of_disparity"] = _normal(idisp, grad, se)
-
-        # between-group variance
-        d_mu = y - mu
-        bgv = np.sum(w * d_mu**2)
-        out["between_group_variance"] = _normal(bgv, 2.0 * w * d_mu, se)
-
-        # Theil index (0·ln 0 = 0)
-        r = y / mu
-        theil = np.sum(w * xlogy(r, r))
-        out["theil_index"] = _normal(theil, w * (np.log(r) - theil) / mu, se)
-
-        # mean log deviation (groups without population do not contribute)
-        mld = np.sum(np.where(w > 0, w * np.log(mu / y), 0.0))
-        out["mean_log_deviation"] = _normal(mld, np.where(w > 0, w * (1.0 / mu - 1.0 / y), 0.0), se)
-
-        # index of dissimilarity: ½ Σ |w_j y_j/μ − w_j| = ½ Σ w_j |y_j − μ| / μ
-        s_mu = _sign(d_mu, y)
-        dis = 0.5 * np.sum(w * np.abs(d_mu)) / mu
-        grad = 0.5 * (w * s_mu - w * np.sum(w * s_mu)) / mu - dis * w / mu
-        out["index_of_dissimilarity"] = _normal(dis, grad, se)
-
-        # population attributable fraction
-        paf = (mu - y_ref) / mu
-        out["population_attributable_fraction"] = _normal(
-            paf, (w - ref_grad) / mu - (mu - y_ref) * w / mu**2, se
+            return -1
+        if reference == "best":
+            return _first_by(-y if higher_is_better else y, names)
+        return _first_by(-pop, names)
+    hits = np.flatnonzero(names == str(reference))
+    if hits.size == 0:
+        shown = ", ".join(sorted(map(str, names))[:10])
+        raise InputError(
+            f"reference {reference!r} is not a group, 'best', 'largest' or 'mean' "
+            f"(groups: {shown}{', …' if names.size > 10 else ''})"
         )
+    return int(hits[0])
 
-        if order is not None:
-            out.update(_ordered(order, y, w, mu, se))
 
-        pairs = _pairs(names, y, se, ref_grad, y_ref, ref_index)
+def _range_measures(names: np.ndarray, y: np.ndarray, se: np.ndarray) -> dict[str, Estimate]:
+    """Range difference and range ratio, highest against lowest (Harper & Lynch 2005)."""
+    n = names.size
+    hi = _first_by(-y, names)
+    lo = _first_by(y, names)
+    e_hi, e_lo = _unit(n, hi), _unit(n, lo)
+    return {
+        "range_difference": _normal(y[hi] - y[lo], e_hi - e_lo, se),
+        "range_ratio": _log_ratio(y[hi] / y[lo], e_hi / y[hi] - e_lo / y[lo], se),
+    }
 
-    return DisparityResult(
-        mean=mu,
-        reference=ref,
-        measures=MappingProxyType(out),
-        pairs=tuple(pairs),
-    )
+
+def _reference_measures(
+    y: np.ndarray,
+    se: np.ndarray,
+    w: np.ndarray,
+    mu: float,
+    y_ref: float,
+    ref_grad: np.ndarray,
+    ref_is_mean: bool,
+) -> dict[str, Estimate]:
+    """The measures against the reference: index of disparity, percent (Pearcy & Keppel
+    2002), and population attributable fraction (Harper & Lynch 2005)."""
+    n = y.size
+    dev = y - y_ref
+    sign = _sign(dev, y)
+    k = n if ref_is_mean else n - 1
+    idisp = 100.0 * np.sum(np.abs(dev)) / (k * y_ref)
+    # ∂/∂y = 100/(k y_ref) [sign − (Σ sign) ∂y_ref/∂y] − IDisp ∂y_ref/∂y / y_ref
+    grad = 100.0 / (k * y_ref) * (sign - sign.sum() * ref_grad) - idisp * ref_grad / y_ref
+    paf = (mu - y_ref) / mu
+    return {
+        "index_of_disparity": _normal(idisp, grad, se),
+        "population_attributable_fraction": _normal(
+            paf, (w - ref_grad) / mu - (mu - y_ref) * w / mu**2, se
+        ),
+    }
+
+
+def _mean_measures(y: np.ndarray, se: np.ndarray, w: np.ndarray, mu: float) -> dict[str, Estimate]:
+    """The measures around μ (Harper & Lynch 2005): between-group variance, Theil index, mean
+    log deviation and index of dissimilarity (Duncan & Duncan 1955)."""
+    d_mu = y - mu
+    bgv = np.sum(w * d_mu**2)
+    # Theil index (0·ln 0 = 0)
+    r = y / mu
+    theil = np.sum(w * xlogy(r, r))
+    # mean log deviation (groups without population do not contribute)
+    mld = np.sum(np.where(w > 0, w * np.log(mu / y), 0.0))
+    mld_grad = np.where(w > 0, w * (1.0 / mu - 1.0 / y), 0.0)
+    # index of dissimilarity: ½ Σ |w_j y_j/μ − w_j| = ½ Σ w_j |y_j − μ| / μ
+    s_mu = _sign(d_mu, y)
+    dis = 0.5 * np.sum(w * np.abs(d_mu)) / mu
+    dis_grad = 0.5 * (w * s_mu - w * np.sum(w * s_mu)) / mu - dis * w / mu
+    return {
+        "between_group_variance": _normal(bgv, 2.0 * w * d_mu, se),
+        "theil_index": _normal(theil, w * (np.log(r) - theil) / mu, se),
+        "mean_log_deviation": _normal(mld, mld_grad, se),
+        "index_of_dissimilarity": _normal(dis, dis_grad, se),
+    }
 
 
 def _unit(n: int, i: int) -> np.ndarray:
