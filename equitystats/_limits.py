@@ -64,7 +64,11 @@ def _screened_amr(values: np.ndarray, screen: bool) -> float:
 
 
 def c4(n: np.ndarray) -> np.ndarray:
-    """Exact c4(n) = √(2/(n−1)) Γ(n/2)/Γ((n−1)/2), NaN for n ≤ 1 (Montgomery App. VI)."""
+    """Exact c4(n) = √(2/(n−1)) Γ(n/2)/Γ((n−1)/2), NaN for n ≤ 1 (Montgomery App. VI).
+
+    >>> c4(np.array([1, 2, 5])).round(4).tolist()
+    [nan, 0.7979, 0.94]
+    """
     n = np.asarray(n, dtype=float)
     ok = n > 1
     m = np.where(ok, n, 2.0)
