@@ -24,6 +24,12 @@ class BatchResult:
     ``cl`` and per-series rule results are (S,). Fields of rule sets not requested are
     ``None``. NHS types are int8 codes into :data:`equitystats.runs.SPECIAL_CAUSE_TYPES`
     and :data:`equitystats.runs.POINT_TYPES`.
+
+    >>> r = p_chart_many(np.array([[5, 6, 4, 20], [5, 5, 5, 5]]), np.full((2, 4), 50), rules=["shewhart"])
+    >>> r.signal.tolist()
+    [True, False]
+    >>> r.runs_signal is None
+    True
     """
 
     y: np.ndarray
@@ -80,6 +86,13 @@ def p_chart_many(
     :mod:`equitystats.runs`: ``anhoej`` (Anhøj & Olesen 2014), ``ihi`` (Perla, Provost &
     Murray 2011; Swed & Eisenhart 1943), ``nhs`` (NHS Making Data Count 2019) and
     ``shewhart`` (points outside the limits). No Python loop runs per series.
+
+    >>> y = np.array([[5, 6, 4, 7, 5, 6, 8, 5], [1, 1, 1, 1, 20, 20, 20, 20]])
+    >>> r = p_chart_many(y, np.full(y.shape, 50))
+    >>> r.cl.round(4).tolist()
+    [0.115, 0.21]
+    >>> r.runs_signal.tolist(), r.sigma_signal.any(axis=1).tolist()
+    ([False, False], [False, True])
     """
     ya = np.asarray(y, dtype=float)
     na = np.asarray(n, dtype=float)

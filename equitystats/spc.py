@@ -173,6 +173,15 @@ class ChartResult:
     default), which take part in no rule. ``lcl_2sigma``/``ucl_2sigma`` are the 2-sigma lines (used by the
     NHS "2 of 3" rule). ``n`` is the denominator per point (or subgroup size for xbar/s).
     Arrays are read-only.
+
+    >>> r = chart([12, 14, 11, 13, 15, 12, 13, 14, 12, 40], chart="i")
+    >>> r.columns
+    ('x', 'y', 'cl', 'lcl', 'ucl', 'part', 'runs_signal', 'sigma_signal', 'longest_run',
+    'longest_run_max', 'crossings', 'crossings_min')
+    >>> r.signal, r.sigma_signal.tolist()
+    (True, [False, False, False, False, False, False, False, False, False, True])
+    >>> r.to_rows()[9]["sigma_signal"]
+    True
     """
 
     chart: str
@@ -332,6 +341,19 @@ def chart(
         fewer than :data:`MIN_POINTS` calculation points in a part, or positions out of
         range. ``row`` is the 1-based position in ``y`` and ``column`` is ``"y"``, ``"n"``
         or ``"x"``.
+
+    >>> r = chart([5, 6, 4, 7, 5, 6, 8, 5, 6, 7], n=[50] * 10, chart="p", multiply=100)
+    >>> round(float(r.cl[0]), 2), round(float(r.ucl[0]), 2), round(float(r.lcl[0]), 2)
+    (11.8, 25.49, 0.0)
+    >>> bool(r.runs_signal.any()), bool(r.sigma_signal.any())
+    (False, False)
+    >>> run = chart([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    >>> float(run.cl[0]), float(run.longest_run[0]), float(run.longest_run_max[0]), run.signal
+    (6.5, 6.0, 7.0, True)
+    >>> chart([1, -2], chart="c")
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2, column "y": -2 is negative
     """
     _check_options(chart, rules, improvement, multiply)
     yv, nv = _inputs(y, n, chart, x)
