@@ -36,6 +36,13 @@ def label(
     from ``threshold``); complementary cells are not small, so they say why they are hidden;
     a suppressed total says only ``"suppressed"`` (see the module docstring: a range on a
     total would help an attacker).
+
+    >>> label()
+    'suppressed (fewer than 11)'
+    >>> label(complementary=True)
+    'suppressed (to protect a small cell)'
+    >>> label(total=True)
+    'suppressed'
     """
     if total:
         return "suppressed"

@@ -33,6 +33,13 @@ class SuppressedRelease:
     denominator, with ``zero_beside``). ``totals``, ``relations`` and ``pairs`` are the
     release's structure as given: what an attacker knows besides the values, and what
     :func:`feasible_ranges` solves over.
+
+    >>> r = suppress_release([3, 40, 43, 30, 50, 80], relations=[[0, 1, 2], [3, 4, 5]])
+    >>> r.labels()
+    ['suppressed (fewer than 11)', 'suppressed (to protect a small cell)', '43', '30', '50',
+    '80']
+    >>> r.complementary.astype(int).tolist()
+    [0, 1, 0, 0, 0, 0]
     """
 
     values: np.ndarray
@@ -148,6 +155,15 @@ def suppress_release(
     The input is not modified. Bad counts and a numerator above its denominator raise
     :class:`InputError` whose ``row`` is the cell's 1-based position (the numerator's, for a
     pair).
+
+    >>> r = suppress_release([3, 40, 43, 30, 50, 80], relations=[[0, 1, 2], [3, 4, 5]])
+    >>> r.mask.astype(int).tolist()
+    [1, 1, 0, 0, 0, 0]
+    >>> suppress_release([5, 2], relations=[], pairs=[(0, 1)])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 1, column "numerator": numerator 5 is above its
+    denominator 2
     """
     _check_threshold(threshold, suppress_zero)
     arr = np.asarray(values, dtype=float)
@@ -220,7 +236,13 @@ def suppress_release(
 
 def release_ranges(release: SuppressedRelease) -> tuple[np.ndarray, np.ndarray]:
     """:func:`equitystats.suppress.feasible_ranges` of a release: every cell (totals too)
-    over every relation and pair of the release at once."""
+    over every relation and pair of the release at once.
+
+    >>> r = suppress_release([3, 40, 43, 30, 50, 80], relations=[[0, 1, 2], [3, 4, 5]])
+    >>> low, high = release_ranges(r)
+    >>> low.tolist(), high.tolist()
+    ([1.0, 33.0, 43.0, 30.0, 50.0, 80.0], [10.0, 42.0, 43.0, 30.0, 50.0, 80.0])
+    """
     known = np.where(release.mask, 0.0, release.values)  # suppressed values are never read
     lo, hi = _release_bounds(
         release.primary, release.totals, release.pairs, threshold=release.threshold,

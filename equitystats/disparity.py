@@ -99,6 +99,12 @@ class Estimate:
     Fields are floats, or numpy arrays of equal shape when returned by the vectorised
     :func:`rate_difference` / :func:`rate_ratio`. Undefined values (for example a ratio
     against a zero rate) are NaN or infinite, never an exception.
+
+    >>> e = rate_difference(0.30, 0.02, 0.20, 0.02)
+    >>> round(e.value, 4), round(e.se, 4)
+    (0.1, 0.0283)
+    >>> {k: round(v, 4) for k, v in e.as_dict().items()}
+    {'value': 0.1, 'se': 0.0283, 'ci_low': 0.0446, 'ci_high': 0.1554}
     """
 
     value: float | np.ndarray
@@ -118,7 +124,13 @@ class Estimate:
 
 @dataclass(frozen=True)
 class PairEstimate:
-    """One group compared with the reference: ``difference`` = y_j − y_ref, ``ratio`` = y_j / y_ref."""
+    """One group compared with the reference: ``difference`` = y_j − y_ref, ``ratio`` = y_j / y_ref.
+
+    >>> r = measures(["a", "b"], [0.3, 0.2], [0.02, 0.02], [100, 300], reference="b")
+    >>> pair = r.pairs[0]
+    >>> pair.group, round(pair.difference.value, 4), round(pair.ratio.value, 4)
+    ('a', 0.1, 1.5)
+    """
 
     group: str
     difference: Estimate
@@ -131,6 +143,10 @@ class Reference:
 
     ``name`` is the group's name, or ``"mean"`` for the population-weighted mean μ;
     ``se`` is the group's standard error (for μ, its delta-method SE √Σ w_j² se_j²).
+
+    >>> r = measures(["a", "b"], [0.3, 0.2], [0.02, 0.02], [100, 300])
+    >>> r.reference.name, round(r.reference.rate, 4), round(r.reference.se, 4)
+    ('mean', 0.225, 0.0158)
     """
 
     name: str
@@ -145,6 +161,10 @@ class DisparityResult:
     ``mean`` is μ = Σ w_j y_j; ``measures`` maps each name in :data:`UNORDERED_MEASURES`
     (and :data:`ORDERED_MEASURES` when an order was given) to its :class:`Estimate`;
     ``pairs`` holds one :class:`PairEstimate` per group, in input order.
+
+    >>> r = measures(["a", "b"], [0.3, 0.2], [0.02, 0.02], [100, 300])
+    >>> round(r.mean, 4), sorted(r.measures)[:3], len(r.pairs)
+    (0.225, ['between_group_variance', 'index_of_disparity', 'index_of_dissimilarity'], 2)
     """
 
     mean: float
@@ -224,6 +244,10 @@ def rate_difference(
 
     SE = √(se₁² + se₀²), 95 % normal interval (Harper & Lynch 2005, "pair difference";
     Ahn et al. 2018, rate difference).
+
+    >>> e = rate_difference(0.30, 0.02, 0.20, 0.02)
+    >>> round(e.value, 4), round(e.ci_low, 4), round(e.ci_high, 4)
+    (0.1, 0.0446, 0.1554)
     """
     y1, se1, y0, se0 = (np.asarray(a, dtype=float) for a in (y1, se1, y0, se0))
     value = y1 - y0
@@ -240,6 +264,10 @@ def rate_ratio(
     SE(ln R) = √((se₁/y₁)² + (se₀/y₀)²) (delta method); interval exp(ln R ± z·SE(ln R));
     the reported ``se`` is R·SE(ln R) (Harper & Lynch 2005, "pair ratio"; Ahn et al. 2018,
     rate ratio). A zero rate gives a ratio of 0 or ∞ with NaN SE and interval.
+
+    >>> e = rate_ratio(0.30, 0.02, 0.20, 0.02)
+    >>> round(e.value, 4), round(e.ci_low, 4), round(e.ci_high, 4)
+    (1.5, 1.1852, 1.8984)
     """
     y1, se1, y0, se0 = (np.asarray(a, dtype=float) for a in (y1, se1, y0, se0))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -256,7 +284,12 @@ def rate_ratio(
 def pairwise(
     y1: float | np.ndarray, se1: float | np.ndarray, y0: float | np.ndarray, se0: float | np.ndarray
 ) -> tuple[Estimate, Estimate]:
-    """``(rate_difference(...), rate_ratio(...))`` of group 1 against group 0."""
+    """``(rate_difference(...), rate_ratio(...))`` of group 1 against group 0.
+
+    >>> diff, ratio = pairwise(0.30, 0.02, 0.20, 0.02)
+    >>> round(diff.value, 4), round(ratio.value, 4)
+    (0.1, 1.5)
+    """
     return rate_difference(y1, se1, y0, se0), rate_ratio(y1, se1, y0, se0)
 
 
@@ -328,6 +361,19 @@ def measures(
     Raises :class:`~equitystats.errors.InputError` (``row`` = 1-based position) for fewer
     than two groups, unequal lengths, duplicate group names, negative or non-finite values,
     a zero total population, an unknown reference or an order with a single value.
+
+    >>> r = measures(["low", "mid", "high"], [0.30, 0.20, 0.10], [0.02, 0.02, 0.01], [100, 200, 100], order=[1, 2, 3])
+    >>> round(r.mean, 4)
+    0.2
+    >>> for name in ("range_difference", "index_of_disparity", "slope_index_of_inequality"):
+    ...     print(name, round(r.measures[name].value, 4))
+    range_difference 0.2
+    index_of_disparity 33.3333
+    slope_index_of_inequality -0.2667
+    >>> measures(["a", "a"], [0.1, 0.2], [0.01, 0.01], [10, 10])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2: group 'a' appears more than once
     """
     names, y, se, pop = _inputs(groups, rates, ses, populations)
     w = pop / pop.sum()

@@ -137,6 +137,12 @@ class SuppressedTable:
     input (not sums of published cells), NaN where suppressed; they are ``None`` when not
     published (``margins=False``; for :func:`suppress_counts` only the per-line totals are
     published). ``*_mask`` / ``*_primary`` describe the totals the same way.
+
+    >>> t = suppress_table([[3, 40, 50], [30, 40, 50]])
+    >>> t.labels()[0].tolist()
+    ['suppressed (fewer than 11)', 'suppressed (to protect a small cell)', '50']
+    >>> t.complementary.astype(int).tolist()
+    [[0, 1, 0], [1, 1, 0]]
     """
 
     values: np.ndarray
@@ -180,6 +186,12 @@ class SuppressedRates:
     numerator / denominator × ``multiplier``, NaN where the numerator or the denominator is
     suppressed (or the denominator is 0); ``rate_mask`` marks the hidden ones.
     ``overall_rates`` are the per-period rates of all groups together, NaN if hidden.
+
+    >>> r = suppress_counts([[3, 40], [30, 45]], [[100, 120], [110, 130]], multiplier=100)
+    >>> r.rates.round(1).tolist()
+    [[nan, nan], [27.3, 34.6]]
+    >>> r.rate_mask.astype(int).tolist()
+    [[1, 1], [0, 0]]
     """
 
     numerators: SuppressedTable
@@ -277,6 +289,16 @@ def suppress_table(
     the cells, so only primary suppression applies and the totals are ``None``.
 
     The input is not modified; the result does not depend on the order of the rows.
+
+    >>> t = suppress_table([[3, 40, 50], [30, 40, 50]])
+    >>> t.mask.astype(int).tolist()
+    [[1, 1, 0], [1, 1, 0]]
+    >>> t.row_totals.tolist(), t.grand_total
+    ([93.0, 120.0], 213.0)
+    >>> suppress_table([[1.5, 2]])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 1, column "1": 1.5 is not a whole number
     """
     _check_threshold(threshold, suppress_zero)
     arr = _counts(values, "values")
@@ -327,6 +349,16 @@ def suppress_counts(
     numerator or denominator is. Denominators stay published by default (population sizes,
     as in CDC WONDER); ``suppress_denominators=True`` treats them as counts under the same
     rule, and both tables are protected and audited together.
+
+    >>> r = suppress_counts([[3, 40], [30, 45]], [[100, 120], [110, 130]])
+    >>> r.numerators.mask.astype(int).tolist()
+    [[1, 1], [0, 0]]
+    >>> r.overall_rates.round(4).tolist()
+    [0.1955, 0.3125]
+    >>> suppress_counts([[5, 30]], [[4, 40]])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 1, column "1": numerator 5 is above its denominator 4
     """
     _check_threshold(threshold, suppress_zero)
     num = _counts(numerators, "numerators")
@@ -396,6 +428,11 @@ def feasible_ranges(
     two arrays shaped like ``table.values``; published cells have min = max = their value.
     Totals are not reported, only cells. For a release, every cell (totals too) over every
     relation and pair of the release at once.
+
+    >>> t = suppress_table([[3, 40, 50], [30, 40, 50]])
+    >>> low, high = feasible_ranges(t)
+    >>> low.tolist(), high.tolist()
+    ([[1.0, 33.0, 50.0], [23.0, 38.0, 50.0]], [[10.0, 42.0, 50.0], [32.0, 47.0, 50.0]])
     """
     if isinstance(table, SuppressedRelease):
         return release_ranges(table)
