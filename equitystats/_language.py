@@ -44,6 +44,9 @@ def is_well_formed_language_tag(tag: str) -> bool:
 
     Well-formedness is syntax only: it does not look subtags up in the IANA registry, so
     ``"xx-YY"`` is well-formed although ``xx`` is not a registered language.
+
+    >>> is_well_formed_language_tag("zh-Hant-TW"), is_well_formed_language_tag("en--us")
+    (True, False)
     """
     return bool(_BCP47.match(tag)) and "--" not in tag
 
@@ -52,6 +55,9 @@ def canonical_case(tag: str) -> str:
     """RFC 5646 §2.1.1 letter case: language lower, script title case, region upper.
 
     Subtags after a singleton (extensions, private use) are lower case.
+
+    >>> canonical_case("ZH-hant-tw")
+    'zh-Hant-TW'
     """
     parts = tag.split("-")
     out = [parts[0].lower()]
@@ -94,7 +100,11 @@ def _language_value(raw: str) -> str | None:
 
 
 def language_name(tag: str) -> str:
-    """Display name of a tag from :data:`LANGUAGES` (by primary language), else the tag."""
+    """Display name of a tag from :data:`LANGUAGES` (by primary language), else the tag.
+
+    >>> language_name("es-MX"), language_name("declined"), language_name("xx")
+    ('Spanish', 'Declined to answer', 'xx')
+    """
     if tag in LANGUAGES:
         return LANGUAGES[tag]
     if tag in MISSING_DISPLAY:

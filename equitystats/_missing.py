@@ -29,6 +29,11 @@ def missing_code(label: str | None, stratifier: str | None = None) -> str | None
     ``None`` and blank cells are ``missing``. HL7 NullFlavor ``ASKU`` ("asked but unknown") is
     ``declined`` for sexual orientation and gender identity, because 45 CFR 170.207(o) codes
     "Choose not to disclose" as ASKU, and ``unknown`` elsewhere.
+
+    >>> missing_code("Patient declined"), missing_code(None), missing_code("ASKU", "gender_identity")
+    ('declined', 'missing', 'declined')
+    >>> missing_code("White") is None
+    True
     """
     if label is None:
         return MISSING

@@ -160,6 +160,9 @@ def cdc_rollup(code: str) -> str | None:
     Returns one of the minimum-category codes, ``other`` (2131-1 Other Race), ``not_hispanic``
     (2186-5), or ``None`` when ``code`` is not a well-formed concept code of the code set
     (wrong shape, failed check digit, or outside the race/ethnicity ranges).
+
+    >>> cdc_rollup("2054-5"), cdc_rollup("2118-8"), cdc_rollup("2054-4")
+    ('black', 'mena', None)
     """
     text = str(code).strip()
     match = _CDC_PATTERN.match(text)
@@ -279,7 +282,11 @@ USCDI_CODES: dict[str, dict[str, str]] = {
 
 def uscdi_code(stratifier: str, code: str) -> str | None:
     """The SNOMED CT concept id or HL7 NullFlavor (OTH, UNK, ASKU) for a canonical SOGI code,
-    as bound by 45 CFR 170.207(o); ``None`` when there is none (e.g. ``not_collected``)."""
+    as bound by 45 CFR 170.207(o); ``None`` when there is none (e.g. ``not_collected``).
+
+    >>> uscdi_code("sexual_orientation", "bisexual"), uscdi_code("gender_identity", "declined")
+    ('42035005', 'ASKU')
+    """
     return USCDI_CODES.get(stratifier, {}).get(code)
 
 
@@ -323,6 +330,14 @@ class NormalizedColumn:
     ``codes`` holds one canonical code per input row (object array of ``str``), including the
     four missing-value codes. ``unrecognised_rows`` (1-based) and ``unrecognised_values`` list
     the raw values no table recognised; with ``strict=False`` those rows are coded ``missing``.
+
+    >>> col = normalize("language", ["Spanish", "en", "", "Mandarin"])
+    >>> col.codes.tolist()
+    ['es', 'en', 'missing', 'cmn']
+    >>> col.counts()
+    {'cmn': 1, 'en': 1, 'es': 1, 'missing': 1}
+    >>> col.display().tolist()
+    ['Spanish', 'English', 'Missing (blank)', 'Chinese (Mandarin)']
     """
 
     stratifier: str
@@ -378,7 +393,11 @@ def _factorize(
 
 def to_arrow_text(values: Iterable[object] | np.ndarray | pa.Array) -> pa.Array:
     """A column as an Arrow string array, with ``None`` and NaN as null (no row loop in Python
-    unless the column mixes Python types)."""
+    unless the column mixes Python types).
+
+    >>> to_arrow_text(["a", None, float("nan"), 3]).to_pylist()
+    ['a', None, None, '3']
+    """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if isinstance(values, pa.Array):
@@ -422,7 +441,13 @@ def _mapper_for(stratifier: str, hispanic: HispanicRule):
 
 
 def code_for(stratifier: str, raw: str | None, *, hispanic: HispanicRule = "combine") -> str | None:
-    """The canonical code of one raw value, or ``None`` when it is not recognised."""
+    """The canonical code of one raw value, or ``None`` when it is not recognised.
+
+    >>> code_for("race_ethnicity", "Black; White"), code_for("gender_identity", "trans woman")
+    ('multiracial', 'transgender_woman')
+    >>> code_for("race_ethnicity", "Hispanic; White", hispanic="any_race")
+    'hispanic'
+    """
     if raw is None:
         return MISSING
     return _mapper_for(stratifier, hispanic)(str(raw))
@@ -487,6 +512,17 @@ def normalize(
     Unrecognised values raise :class:`InputError` naming the first such row (1-based) and
     ``column`` (default: the stratifier), unless ``strict=False``, when they are coded
     ``missing`` and reported in ``unrecognised_rows`` / ``unrecognised_values``.
+
+    >>> normalize("race_ethnicity", ["Asian", "2106-3", "declined", None]).codes.tolist()
+    ['asian', 'white', 'declined', 'missing']
+    >>> col = normalize("sexual_orientation", ["gay", "purple"], strict=False)
+    >>> col.codes.tolist(), col.unrecognised_rows.tolist(), col.unrecognised_values
+    (['lesbian_gay', 'missing'], [2], ('purple',))
+    >>> normalize("sexual_orientation", ["gay", "purple"])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2, column "sexual_orientation": unrecognised
+    sexual_orientation value 'purple'
     """
     mapper = _mapper_for(stratifier, hispanic)
     uniques, inverse = _factorize(values)
@@ -519,6 +555,9 @@ def from_1997(
     ``"unknown"`` keeps the ethnicity's missing-value code.
 
     Note: a 1997 "White" answer cannot be split into White and MENA without a detailed origin.
+
+    >>> from_1997(["Hispanic or Latino", "N", "unknown"], ["White", "Black; White", "Asian"]).codes.tolist()
+    ['hispanic', 'multiracial', 'asian']
     """
     eth_uniques, eth_inverse = _factorize(ethnicity)
     race_uniques, race_inverse = _factorize(race)
@@ -587,7 +626,11 @@ def from_1997(
 
 
 def display_name(stratifier: str, code: str) -> str:
-    """Human-readable name of one canonical code."""
+    """Human-readable name of one canonical code.
+
+    >>> display_name("race_ethnicity", "nhpi"), display_name("language", "es"), display_name("gender_identity", "missing")
+    ('Native Hawaiian or Pacific Islander', 'Spanish', 'Missing (blank)')
+    """
     if code in MISSING_DISPLAY:
         return MISSING_DISPLAY[code]
     if stratifier == "language":
