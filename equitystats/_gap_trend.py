@@ -33,6 +33,13 @@ class GapTrend:
     or ``"no clear trend"``; ``periods`` the periods with data; ``detectable`` pairs each
     horizon h (periods ahead) with the minimum detectable narrowing over it (NaN when h < 2);
     ``summary`` says all of it in two plain sentences.
+
+    >>> d = np.array([10.0, 9, 8, 7, 6, 5])
+    >>> t = gap_trend(d, d - 2, d + 2, unit=" points", period_name="month")
+    >>> t.verdict, round(t.slope, 2), t.periods
+    ('narrowing', -1.0, 6)
+    >>> [(h, round(a, 2)) for h, a in t.detectable]
+    [(6, 3.42), (12, 2.63)]
     """
 
     slope: float
@@ -53,7 +60,13 @@ def detectable_narrowing(
     variance: float, horizon: int, *, z: float = Z95, power: float = POWER
 ) -> float:
     """The steady narrowing over ``horizon`` periods, each measured with ``variance``, that the
-    trend test detects with probability ``power`` (module docstring); NaN when horizon < 2."""
+    trend test detects with probability ``power`` (module docstring); NaN when horizon < 2.
+
+    >>> round(detectable_narrowing(1.0, 12), 3)
+    2.577
+    >>> detectable_narrowing(1.0, 1)
+    nan
+    """
     if horizon < 2 or not variance > 0:
         return math.nan
     se = math.sqrt(12 * variance / (horizon * (horizon * horizon - 1)))
@@ -76,7 +89,17 @@ def gap_trend(
     (NaN where a period has no gap); time is the period's position. ``None`` with fewer than
     :data:`MIN_POINTS_TREND` periods with data. ``unit`` (e.g. " points") and ``period_name``
     (e.g. "month") word the summary; with ``current_gap`` the summary says when the detectable
-    narrowing is larger than the whole gap."""
+    narrowing is larger than the whole gap.
+
+    >>> d = np.array([10.0, 9, 8, 7, 6, 5])
+    >>> print(gap_trend(d, d - 2, d + 2, unit=" points", period_name="month").summary)
+    The trend test finds the gap narrowing by 1.0 points a month over 6 months (95 % interval
+    0.5 to 1.5 points a month). With about as many patients as now, a steady narrowing of at
+    least 3.4 points over the next 6 months or 2.6 points over the next 12 months would be told
+    from chance 80 % of the time.
+    >>> gap_trend(d[:2], d[:2] - 2, d[:2] + 2) is None
+    True
+    """
     d = np.asarray(difference, dtype=float)
     v = _variances(low, high, z)
     have = np.flatnonzero(np.isfinite(d) & np.isfinite(v) & (v > 0))
@@ -156,7 +179,18 @@ def small_signal_note(
     """The sentence for a signal that only small-denominator points carry: which rules of the
     chart with every point tested (``full``) fired in its last part and did not in the chart
     with the ``small`` points untested (``honest``), and how many small points were involved.
-    Empty when there is none. Rule words follow qicharts2 and the IHI rules."""
+    Empty when there is none. Rule words follow qicharts2 and the IHI rules.
+
+    >>> y = [5.0, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 30]
+    >>> full = spc.chart(y, chart="i")
+    >>> honest = spc.chart(y, chart="i", untested=[12])
+    >>> small = np.arange(12) == 11
+    >>> print(small_signal_note(full, honest, small, 20))
+    Not counted as a signal: a point outside the limits with fewer than 20 patients; a run of 11
+    points on one side of the centre line (found only when the point with fewer than 20 patients
+    is counted). Points with fewer than 20 patients swing too much to read a signal from, so the
+    chart rules leave them out.
+    """
     last = full.part == full.part[-1]
     small = np.asarray(small, dtype=bool) & last
     k = int(small.sum())

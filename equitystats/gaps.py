@@ -123,6 +123,11 @@ class GroupGap:
     (NaN without a row); ``small`` marks the periods below ``min_denominator`` (all false
     without one), which are untested on the chart; ``small_note`` is the sentence saying which
     signal those periods alone carried (empty when none).
+
+    >>> a = gap_series([1, 1, 2, 2, 3, 3], ["a", "b"] * 3, [30, 20, 31, 22, 29, 25], [100] * 6, reference="b")
+    >>> g = a.group("a")
+    >>> g.difference.round(1).tolist(), g.chart_type, g.direction
+    ([10.0, 9.0, 4.0], 'run', 'narrowed')
     """
 
     group: str
@@ -159,6 +164,12 @@ class GapAnalysis:
     ``groups`` are in order of first appearance, without the reference group.
     ``reference_numerator``/``reference_denominator``: the reference's counts per period (the
     sum of every group's for ``"overall"``).
+
+    >>> a = gap_series([1, 1, 2, 2, 3, 3], ["a", "b"] * 3, [30, 20, 31, 22, 29, 25], [100] * 6)
+    >>> a.reference, a.periods.tolist(), [g.group for g in a.groups]
+    ('overall', [1, 2, 3], ['a', 'b'])
+    >>> a.reference_rate.round(3).tolist()
+    [0.25, 0.265, 0.27]
     """
 
     periods: np.ndarray
@@ -278,6 +289,21 @@ def gap_series(
     Raises :class:`InputError` (``row`` = 1-based input row) for a negative or non-finite
     count, a numerator above its denominator, a repeated (period, group), an unknown
     reference group, or fewer than two groups.
+
+    >>> periods = [1, 1, 2, 2, 3, 3, 4, 4]
+    >>> a = gap_series(periods, ["a", "b"] * 4, [30, 20, 28, 21, 26, 22, 24, 23], [100] * 8, reference="b")
+    >>> g = a.group("a")
+    >>> g.difference.round(1).tolist(), g.direction, g.first_gap, g.last_gap
+    ([10.0, 7.0, 4.0, 1.0], 'narrowed', 8.5, 2.5)
+    >>> print(g.summary)
+    The gap between a and b patients (8.5 points at the start, 2.5 points at the end) has not
+    changed beyond what chance explains (no signal). Judged with run chart rules because fewer
+    than 12 periods have data.
+    >>> gap_series([1, 1], ["a", "a"], [1, 2], [10, 10])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2, column "group": period 1 and group 'a' appear more
+    than once
     """
     if improvement not in ("increase", "decrease"):
         raise InputError(f"improvement must be 'increase' or 'decrease', not {improvement!r}")
@@ -340,7 +366,7 @@ def _grid(
         dup = uniq[repeats > 1][0]
         row = int(np.flatnonzero(cell == dup)[1]) + 1
         raise InputError(
-            f"period {per[row - 1]!s} and group {grp[row - 1]!r} appear more than once",
+            f"period {per[row - 1]!s} and group {str(grp[row - 1])!r} appear more than once",
             row=row,
             column="group",
         )
