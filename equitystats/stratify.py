@@ -126,7 +126,12 @@ ALL = "all"
 
 @dataclass(frozen=True, eq=False)
 class Interval:
-    """Point estimate and interval limits (arrays, or floats when every input was a scalar)."""
+    """Point estimate and interval limits (arrays, or floats when every input was a scalar).
+
+    >>> i = wilson_interval(3, 10)
+    >>> round(i.estimate, 4), round(i.low, 4), round(i.high, 4)
+    (0.3, 0.1078, 0.6032)
+    """
 
     estimate: np.ndarray | float
     low: np.ndarray | float
@@ -164,6 +169,10 @@ def wilson_interval(x: Any, n: Any, conf: float = 0.95) -> Interval:
     For x = 81, n = 263 this gives 0.2553 to 0.3662 (Newcombe 1998, Table II).
     Where n = 0 the estimate and limits are NaN. Computed by
     :func:`equitystats.intervals.wilson_score` after checking 0 ≤ x ≤ n and ``conf``.
+
+    >>> i = wilson_interval([3, 0], [10, 20])
+    >>> i.estimate.tolist(), i.low.round(4).tolist(), i.high.round(4).tolist()
+    ([0.3, 0.0], [0.1078, 0.0], [0.6032, 0.1611])
     """
     scalar = np.ndim(x) == 0 and np.ndim(n) == 0
     x_arr = _as_float(x, "x")
@@ -181,6 +190,10 @@ def poisson_interval(x: Any, t: Any, conf: float = 0.95) -> Interval:
     α = 1 − conf. ``t`` is person-time (any positive number); where t = 0 the estimate and
     limits are NaN. Computed by :func:`equitystats.intervals.garwood` after checking x, t ≥ 0
     and ``conf``.
+
+    >>> i = poisson_interval(4, 1000.0)
+    >>> i.estimate, round(i.low, 5), round(i.high, 5)
+    (0.004, 0.0011, 0.0102)
     """
     scalar = np.ndim(x) == 0 and np.ndim(t) == 0
     x_arr = _as_float(x, "x")
@@ -192,7 +205,12 @@ def poisson_interval(x: Any, t: Any, conf: float = 0.95) -> Interval:
 def rate_statistics(
     numerator: np.ndarray, denominator: np.ndarray, *, kind: str = "proportion", conf: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Rate, standard error, interval low and high for count arrays (see module docstring)."""
+    """Rate, standard error, interval low and high for count arrays (see module docstring).
+
+    >>> rate, se, low, high = rate_statistics(np.array([3.0]), np.array([10.0]))
+    >>> rate.tolist(), se.round(4).tolist(), low.round(4).tolist(), high.round(4).tolist()
+    ([0.3], [0.1449], [0.1078], [0.6032])
+    """
     x = np.asarray(numerator, dtype=float)
     n = np.asarray(denominator, dtype=float)
     if kind == "proportion":
@@ -220,7 +238,12 @@ def rate_statistics(
 
 
 def period_text(value: Any) -> str:
-    """A period value as text: ISO dates (with time only when not midnight), plain integers."""
+    """A period value as text: ISO dates (with time only when not midnight), plain integers.
+
+    >>> import datetime
+    >>> period_text(datetime.date(2024, 3, 1)), period_text(datetime.datetime(2024, 3, 1, 12)), period_text(7.0)
+    ('2024-03-01', '2024-03-01T12:00:00', '7.0')
+    """
     if isinstance(value, np.datetime64):
         day = value.astype("datetime64[D]")
         return str(day) if day == value else str(value)
@@ -250,6 +273,15 @@ class StratifiedRates:
     by period, then stratifier (overall, strata, intersections, as requested), then group
     (categories alphabetically, missing-value codes last). ``rate``, ``se``, ``ci_low`` and
     ``ci_high`` are NaN where the denominator is 0.
+
+    >>> r = from_counts(period=[1, 1, 2, 2], strata={"sex": ["f", "m", "f", "m"]}, numerator=[3, 4, 5, 2], denominator=[10, 10, 10, 10])
+    >>> len(r), r.stratifiers, r.periods.tolist()
+    (6, ('overall', 'sex'), [1, 2])
+    >>> r.select(stratifier="sex", period=2).rate.tolist()
+    [0.5, 0.2]
+    >>> r.to_rows()[0]
+    {'period': '1', 'stratifier': 'overall', 'group': 'all', 'numerator': 7.0, 'denominator':
+    20.0, 'rate': 0.35, 'se': 0.1067, 'ci_low': 0.1812, 'ci_high': 0.5671}
     """
 
     period: np.ndarray
@@ -351,6 +383,17 @@ def from_extract(
     Errors (InputError with the file, the first offending 1-based data row, and column): a
     missing period; a missing, non-numeric, non-finite, negative or fractional count; a
     numerator greater than its denominator (proportions).
+
+    >>> import tempfile, pathlib, pyarrow as pa, pyarrow.parquet as pq
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(tmp.name) / "extract.parquet"
+    >>> rows = {"month": ["2024-01"] * 4, "race": ["Asian", "White", "White", ""], "met": [1, 0, 1, 1], "eligible": [1, 1, 1, 1]}
+    >>> pq.write_table(pa.table(rows), path)
+    >>> r = from_extract(path, period="month", strata="race", numerator="met", denominator="eligible", normalize={"race": "race_ethnicity"})
+    >>> list(zip(r.stratifier.tolist(), r.group.tolist(), r.rate.tolist()))
+    [('overall', 'all', 0.75), ('race', 'asian', 1.0), ('race', 'white', 0.5), ('race',
+    'missing', 1.0)]
+    >>> tmp.cleanup()
     """
     _check_kind(kind, conf)
     source = open_file(path)
@@ -386,6 +429,15 @@ def from_counts(
     ``numerator``, ``denominator`` name its columns; or ``data`` is None and they are the
     arrays themselves, with ``strata`` a mapping of stratum name → values. Rows with the same
     period and group are added up. Errors name the 1-based row and the column.
+
+    >>> r = from_counts({"month": [1, 1], "race": ["Asian", "Black"], "x": [3, 4], "n": [10, 20]}, period="month", strata="race", numerator="x", denominator="n")
+    >>> r.group.tolist(), r.rate.tolist()
+    (['all', 'Asian', 'Black'], [0.2333, 0.3, 0.2])
+    >>> from_counts(period=[1], strata={}, numerator=[5], denominator=[4])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 1, column "numerator": numerator 5 is greater than
+    denominator 4
     """
     _check_kind(kind, conf)
     if data is None:
@@ -431,7 +483,17 @@ def stratify_plan(
     *,
     normalize: Mapping[str, str],
 ) -> Plan:
-    """The :class:`Plan` of a stratification, after checking that its columns exist."""
+    """The :class:`Plan` of a stratification, after checking that its columns exist.
+
+    >>> source = open_data({"month": [1], "race": ["a"], "lang": ["en"], "x": [1], "n": [2]})
+    >>> plan = stratify_plan(source, "month", ("race", "lang"), "x", "n", (("race", "lang"),), normalize={})
+    >>> plan.specs
+    (('overall', ()), ('race', ('race',)), ('lang', ('lang',)), ('race*lang', ('race', 'lang')))
+    >>> stratify_plan(source, "month", ("sex",), "x", "n", (), normalize={})
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: missing column 'sex' (columns found: month, race, lang, x, n)
+    """
     plan = Plan.make(strata, intersections)
     source.require(period, numerator, denominator, *plan.group_columns)
     unknown = [c for c in normalize if c not in plan.group_columns]
@@ -496,7 +558,16 @@ def assemble(
     normalize: Mapping[str, str],
 ) -> StratifiedRates:
     """Labels, merged groups, output order and intervals from the aggregates of ``plan``
-    (``source`` locates an unrecognised label when ``normalize`` is given)."""
+    (``source`` locates an unrecognised label when ``normalize`` is given).
+
+    >>> source = open_data({"month": [1, 1], "race": ["a", "b"], "x": [1, 3], "n": [2, 4]})
+    >>> plan = stratify_plan(source, "month", ("race",), "x", "n", (), normalize={})
+    >>> agg = "CAST(SUM(x) AS DOUBLE) AS __x, CAST(SUM(n) AS DOUBLE) AS __n"
+    >>> grouped = aggregate(source, plan, period="month", values=["x", "n"], checks=[], aggregates=agg)
+    >>> r = assemble(source, plan, grouped, kind="proportion", conf=0.95, normalize={})
+    >>> r.group.tolist(), r.rate.tolist()
+    (['all', 'a', 'b'], [0.6667, 0.5, 0.75])
+    """
     gcols = plan.group_columns
     result, gid = grouped.table, grouped.gid
     period_keys, period_index = grouped.periods, grouped.period_index
