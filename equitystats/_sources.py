@@ -28,7 +28,11 @@ _PARQUET_SUFFIXES = {".parquet", ".pq", ".parq"}
 
 
 def quote(name: str) -> str:
-    """A SQL identifier."""
+    """A SQL identifier.
+
+    >>> print(quote('my "odd" column'))
+    "my ""odd"" column"
+    """
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -38,7 +42,16 @@ def _literal(text: str) -> str:
 
 class Located:
     """Errors that name the source (``file``) and the check that its columns exist (``types``),
-    shared by the embedded DuckDB source and the other engines' (``equitystats.engines``)."""
+    shared by the embedded DuckDB source and the other engines' (``equitystats.engines``).
+
+    >>> where = open_data({"month": ["2024-01"]}, file="visits.csv")
+    >>> print(where.error("not a number", row=3, column="month"))
+    visits.csv, row 3, column "month": not a number
+    >>> where.require("month", "numerator")
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: visits.csv: missing column 'numerator' (columns found: month)
+    """
 
     file: str | None
     types: Mapping[str, Any]
@@ -61,6 +74,12 @@ class Source(Located):
     ``relation`` is the FROM clause of the aggregation. ``row_relation`` (when not None)
     adds a 1-based ``__row`` column and is only scanned to locate a bad row; CSV files have no
     row number, so their bad row is found by streaming the checks in file order.
+
+    >>> source = open_data({"month": ["2024-01", "2024-02"], "x": [1, 2]})
+    >>> source.types
+    {'month': 'VARCHAR', 'x': 'BIGINT'}
+    >>> source.arrow(f"SELECT COUNT(*) AS n FROM {source.relation}").to_pylist()
+    [{'n': 2}]
     """
 
     con: duckdb.DuckDBPyConnection
@@ -122,7 +141,17 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 
 def open_file(path: str | Path) -> Source:
-    """A :class:`Source` over a CSV or Parquet file (chosen by suffix, else by magic bytes)."""
+    """A :class:`Source` over a CSV or Parquet file (chosen by suffix, else by magic bytes).
+
+    >>> import tempfile, pathlib, pyarrow as pa, pyarrow.parquet as pq
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(tmp.name) / "counts.parquet"
+    >>> pq.write_table(pa.table({"month": ["2024-01"], "x": [3]}), path)
+    >>> source = open_file(path)
+    >>> source.types, source.file == str(path)
+    ({'month': 'VARCHAR', 'x': 'BIGINT'}, True)
+    >>> tmp.cleanup()
+    """
     file = str(path)
     p = Path(path)
     try:
@@ -170,7 +199,11 @@ def _to_arrow(values: Any, name: str) -> pa.Array:
 
 
 def open_data(columns: Mapping[str, Any], *, file: str | None = None) -> Source:
-    """A :class:`Source` over in-memory columns (a mapping of name → array-like)."""
+    """A :class:`Source` over in-memory columns (a mapping of name → array-like).
+
+    >>> open_data({"group": ["a", "b"], "n": [10, 20.5]}, file="upload.csv").types
+    {'group': 'VARCHAR', 'n': 'DOUBLE'}
+    """
     arrays = {name: _to_arrow(values, name) for name, values in columns.items()}
     lengths = {name: len(a) for name, a in arrays.items()}
     if len(set(lengths.values())) > 1:
@@ -188,7 +221,12 @@ def open_data(columns: Mapping[str, Any], *, file: str | None = None) -> Source:
 
 
 def columns_of(data: Any) -> tuple[Mapping[str, Any], str | None]:
-    """Columns and source name of a mapping, :class:`equitystats.table.Table` or Arrow table."""
+    """Columns and source name of a mapping, :class:`equitystats.table.Table` or Arrow table.
+
+    >>> columns, name = columns_of({"x": [1, 2]})
+    >>> list(columns), name
+    (['x'], None)
+    """
     if isinstance(data, pa.Table):
         return {name: data.column(name) for name in data.column_names}, None
     if hasattr(data, "columns") and isinstance(data.columns, Mapping):
@@ -206,7 +244,15 @@ def select_columns(
     mapping: Mapping[str, Any], wanted: Sequence[str], *, file: str | None = None
 ) -> dict[str, Any]:
     """The ``wanted`` columns of ``mapping`` (from :func:`columns_of`), each once; InputError
-    naming the columns that are not there."""
+    naming the columns that are not there.
+
+    >>> sorted(select_columns({"x": [1], "n": [2], "other": [3]}, ["x", "n", "x"]))
+    ['n', 'x']
+    >>> select_columns({"x": [1]}, ["x", "n"], file="a.csv")
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: a.csv: missing column 'n' (columns found: x)
+    """
     names = list(dict.fromkeys(wanted))
     missing = [c for c in names if c not in mapping]
     if missing:
@@ -221,7 +267,12 @@ def select_columns(
 
 @dataclass(frozen=True)
 class Numeric:
-    """SQL for one numeric column: raw value (NULL when missing) and value as a number."""
+    """SQL for one numeric column: raw value (NULL when missing) and value as a number.
+
+    >>> spec = numeric(open_data({"x": ["3", " ", "4.5"]}), "x")
+    >>> print(spec.raw, spec.value, spec.text, spec.integer_typed, sep=" | ")
+    NULLIF(TRIM("x"), '') | TRY_CAST(NULLIF(TRIM("x"), '') AS DOUBLE) | True | False
+    """
 
     column: str
     raw: str
@@ -231,6 +282,14 @@ class Numeric:
 
 
 def numeric(source: Source, column: str) -> Numeric:
+    """SQL for the raw value and the numeric value of a count column, by its DuckDB type
+    (text is trimmed and cast; an unsupported type is an :class:`InputError`).
+
+    >>> numeric(open_data({"x": [1, 2]}), "x").value
+    '"x"'
+    >>> print(numeric(open_data({"x": ["1", "2"]}), "x").value)
+    TRY_CAST(NULLIF(TRIM("x"), '') AS DOUBLE)
+    """
     q = quote(column)
     kind = source.types[column]
     if kind == "BIGINT":
@@ -248,13 +307,25 @@ def numeric(source: Source, column: str) -> Numeric:
 
 
 def period_sql(source: Source, column: str) -> str:
+    """SQL for a period column: text trimmed, with blank as NULL; other types as they are.
+
+    >>> print(period_sql(open_data({"month": ["2024-01"]}), "month"))
+    NULLIF(TRIM("month"), '')
+    >>> period_sql(open_data({"month": [1]}), "month")
+    '"month"'
+    """
     q = quote(column)
     return f"NULLIF(TRIM({q}), '')" if source.types[column] == "VARCHAR" else q
 
 
 @dataclass(frozen=True)
 class Check:
-    """A per-row problem: SQL condition over the checked projection, column, message."""
+    """A per-row problem: SQL condition over the checked projection, column, message.
+
+    >>> check = Check("x", "__x_val < 0", "{raw!r} is negative")
+    >>> check.column, check.sql
+    ('x', '__x_val < 0')
+    """
 
     column: str
     sql: str
@@ -263,7 +334,13 @@ class Check:
 
 
 def numeric_checks(alias: str, spec: Numeric, *, integer: bool) -> list[Check]:
-    """Checks for a count column: present, a number, finite, ≥ 0, whole (when ``integer``)."""
+    """Checks for a count column: present, a number, finite, ≥ 0, whole (when ``integer``).
+
+    >>> spec = numeric(open_data({"x": ["1"]}), "x")
+    >>> [c.message for c in numeric_checks("__x", spec, integer=True)]
+    ['value is missing', '{raw!r} is not a number', '{raw!r} is not a finite number', '{raw!r}
+    is negative', '{raw!r} is not a whole number']
+    """
     raw, value = f"{alias}_raw", f"{alias}_val"
     checks = [Check(spec.column, f"{raw} IS NULL", "value is missing")]
     if spec.text:
@@ -288,6 +365,11 @@ def bad_flag(checks: Sequence[Check]) -> str:
     The aggregation query groups its (period) set by this flag too, so a single pass over the
     data both aggregates and validates: no extra aggregate is computed in the other grouping
     sets. Only when some row is flagged does :func:`raise_first` look for the first one.
+
+    >>> bad_flag([Check("x", "x < 0", "negative"), Check("x", "x > 9", "too big")])
+    'COALESCE((x < 0), false) OR COALESCE((x > 9), false)'
+    >>> bad_flag([])
+    'false'
     """
     return " OR ".join(f"COALESCE(({c.sql}), false)" for c in checks) or "false"
 
@@ -295,7 +377,14 @@ def bad_flag(checks: Sequence[Check]) -> str:
 def first_bad_row(
     source: Source, projection: str, checks: Sequence[Check]
 ) -> tuple[int, int] | None:
-    """(1-based row, index into ``checks``) of the first row failing any check, or None."""
+    """(1-based row, index into ``checks``) of the first row failing any check, or None.
+
+    >>> source = open_data({"x": [1, 5, -2, -3]})
+    >>> first_bad_row(source, "x AS x", [Check("x", "x > 9", "big"), Check("x", "x < 0", "negative")])
+    (3, 1)
+    >>> first_bad_row(source, "x AS x", [Check("x", "x > 9", "big")]) is None
+    True
+    """
     if not checks:
         return None
     conds = [f"COALESCE(({c.sql}), false)" for c in checks]
@@ -324,7 +413,11 @@ def first_bad_row(
 
 
 def cell(source: Source, row: int, expression: str) -> str | None:
-    """The text of ``expression`` in data row ``row`` (1-based)."""
+    """The text of ``expression`` in data row ``row`` (1-based).
+
+    >>> cell(open_data({"x": ["a", "b"]}), 2, "x")
+    'b'
+    """
     if source.row_relation is not None:
         sql = (
             f"SELECT CAST({expression} AS VARCHAR) FROM {source.row_relation} "  # noqa: S608 - identifiers quoted, literals escaped
@@ -337,7 +430,14 @@ def cell(source: Source, row: int, expression: str) -> str | None:
 
 
 def raise_first(source: Source, projection: str, checks: Sequence[Check]) -> None:
-    """Raise the located error for the first bad row; a generic one if none is found."""
+    """Raise the located error for the first bad row; a generic one if none is found.
+
+    >>> source = open_data({"x": [1, -2]})
+    >>> raise_first(source, "x AS __x_val, x AS __x_raw", [Check("x", "__x_val < 0", "{raw} is negative")])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2, column "x": -2 is negative
+    """
     located = first_bad_row(source, projection, checks)
     if located is None:
         raise source.error("the counts are not valid numbers (could not locate the row)")
