@@ -31,7 +31,12 @@ INTERSECTION_SEP = "*"
 
 
 def label_of(value: Any) -> str:
-    """A group label from a raw cell: blank/None → ``missing``; dates ISO; whole floats as ints."""
+    """A group label from a raw cell: blank/None → ``missing``; dates ISO; whole floats as ints.
+
+    >>> import datetime
+    >>> label_of(None), label_of("  "), label_of(3.0), label_of(datetime.date(2024, 1, 31))
+    ('missing', 'missing', '3', '2024-01-31')
+    """
     if value is None:
         return standards.MISSING
     if isinstance(value, float):
@@ -54,6 +59,13 @@ def group_labels(
 
     With ``stratifier`` the labels are normalised by :func:`equitystats.standards.normalize`
     semantics; an unrecognised label raises InputError at its first row in the source.
+
+    >>> from equitystats.stratify import open_data
+    >>> source = open_data({"race": ["Asian", "declined"]})
+    >>> group_labels(source, "race", pa.array(["Asian", "declined", None]), "race_ethnicity").tolist()
+    ['asian', 'declined', 'missing']
+    >>> group_labels(source, "race", pa.array(["Asian", None]), None).tolist()
+    ['Asian', 'missing']
     """
     encoded = pc.dictionary_encode(values)
     distinct = encoded.dictionary.to_pylist()
@@ -80,7 +92,11 @@ def group_labels(
 
 
 def group_order(labels: np.ndarray) -> np.ndarray:
-    """Rank of each label: categories alphabetically, then missing-value codes (fixed order)."""
+    """Rank of each label: categories alphabetically, then missing-value codes (fixed order).
+
+    >>> group_order(np.array(["white", "missing", "asian", "declined"])).tolist()
+    [1, 3, 0, 2]
+    """
     uniques, inverse = np.unique(labels.astype(str), return_inverse=True)
     missing_rank = {code: i for i, code in enumerate(standards.MISSING_CODES)}
 
@@ -96,7 +112,13 @@ def group_order(labels: np.ndarray) -> np.ndarray:
 
 
 def period_values(values: pa.Array, text_source: bool) -> np.ndarray:
-    """Periods as numpy: integers when a text column holds only whole numbers."""
+    """Periods as numpy: integers when a text column holds only whole numbers.
+
+    >>> period_values(pa.array(["3", "1"]), True).tolist()
+    [3, 1]
+    >>> period_values(pa.array(["2024-01"]), True).tolist()
+    ['2024-01']
+    """
     if text_source:
         try:
             return pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False)
@@ -116,7 +138,11 @@ def period_values(values: pa.Array, text_source: bool) -> np.ndarray:
 
 
 def parse_columns(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Column names from ``"a,b"`` or a sequence; duplicates dropped."""
+    """Column names from ``"a,b"`` or a sequence; duplicates dropped.
+
+    >>> parse_columns("race, language,race"), parse_columns(None)
+    (('race', 'language'), ())
+    """
     if value is None:
         return ()
     items = value.split(",") if isinstance(value, str) else list(value)
@@ -126,7 +152,16 @@ def parse_columns(value: str | Sequence[str] | None) -> tuple[str, ...]:
 def parse_intersections(
     items: Iterable[str | Sequence[str]] | str | None,
 ) -> tuple[tuple[str, ...], ...]:
-    """Intersections from ``"a*b"`` strings or sequences of column names (≥ 2 each)."""
+    """Intersections from ``"a*b"`` strings or sequences of column names (≥ 2 each).
+
+    >>> parse_intersections("race*language"), parse_intersections([("race", "sex")])
+    ((('race', 'language'),), (('race', 'sex'),))
+    >>> parse_intersections("race")
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: an intersection needs two or more different columns joined by
+    '*', got 'race'
+    """
     if items is None:
         return ()
     if isinstance(items, str):
@@ -148,7 +183,16 @@ def parse_intersections(
 
 @dataclass(frozen=True)
 class Plan:
-    """What to group by: output stratifiers and the grouping sets that feed them."""
+    """What to group by: output stratifiers and the grouping sets that feed them.
+
+    >>> plan = Plan.make(["race", "sex"], [("race", "sex")])
+    >>> plan.group_columns
+    ('race', 'sex')
+    >>> plan.grouping_sets()
+    [(), ('race',), ('sex',), ('race', 'sex')]
+    >>> plan.gid(("race",)), plan.gid(())
+    (1, 3)
+    """
 
     specs: tuple[tuple[str, tuple[str, ...]], ...]  # (stratifier name, columns)
     group_columns: tuple[str, ...]  # every stratum column, in order
@@ -190,6 +234,12 @@ class Grouped:
     columns, NULL where rolled up), ``__bad``, ``__gid`` (the GROUPING() bitmask, see
     :meth:`Plan.gid`) and the aggregates; ``gid`` is ``__gid`` as numpy, ``periods`` the
     distinct periods in order and ``period_index`` each row's index into them.
+
+    >>> from equitystats.stratify import open_data
+    >>> source = open_data({"month": [1, 1, 2], "race": ["a", "b", "a"], "x": [1, 2, 3]})
+    >>> g = aggregate(source, Plan.make(["race"], []), period="month", values=["x"], checks=[], aggregates="SUM(x) AS total")
+    >>> g.periods.tolist(), sorted(zip(g.gid.tolist(), g.period_index.tolist()))
+    ([1, 2], [(0, 0), (0, 0), (0, 1), (1, 0), (1, 1)])
     """
 
     table: pa.Table
@@ -218,6 +268,14 @@ def aggregate(
     (:func:`bad_flag`), so validation adds no aggregate to the other sets. Raises
     :class:`~equitystats.errors.InputError` when there are no data rows, and the located error
     of the first bad row (:func:`raise_first`) when any row is flagged.
+
+    >>> from equitystats.stratify import open_data
+    >>> source = open_data({"month": [1, 1, 2], "race": ["a", "b", "a"], "x": [1, 2, -3]})
+    >>> check = Check("x", "x < 0", "{raw} is negative")
+    >>> aggregate(source, Plan.make(["race"], []), period="month", values=["x"], checks=[check], aggregates="SUM(x) AS total")
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 3, column "x": -3 is negative
     """
     gcols = plan.group_columns
     aliases = [f"__g{i}" for i in range(len(gcols))]
@@ -252,7 +310,13 @@ def aggregate(
 
 def grouped_of(result: pa.Table) -> Grouped:
     """The :class:`Grouped` of an aggregate table (from DuckDB here, or another engine through
-    :mod:`equitystats.engines`)."""
+    :mod:`equitystats.engines`).
+
+    >>> table = pa.table({"__p": [2, 1], "__gid": [0, 1], "__bad": [False, False]})
+    >>> g = grouped_of(table)
+    >>> g.periods.tolist(), g.period_index.tolist(), g.gid.tolist()
+    ([1, 2], [1, 0], [0, 1])
+    """
     text_period = result.schema.field("__p").type in (pa.string(), pa.large_string())
     periods = period_values(result.column("__p").combine_chunks(), text_period)
     period_keys, period_index = np.unique(periods, return_inverse=True)
