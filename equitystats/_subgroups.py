@@ -1,6 +1,8 @@
 """Input handling for :func:`equitystats.spc.chart`: the checked arrays, 1-based positions,
 the subgroups (rows with equal ``x``, in order of first appearance, summed as qicharts2 0.8.1
-does) and the parts of a chart. Sums and means only, no formulas.
+does), the parts of a chart, and the IHI and NHS rule sets applied part by part (the rules
+themselves, with their sources, are in :mod:`equitystats.runs`). Sums and means only, no
+formulas.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from equitystats import runs as _runs
 from equitystats._arrays import first_appearance, first_row
 from equitystats._limits import PROPORTION_CHARTS
 from equitystats._validate import counts, within_denominators
@@ -138,3 +141,71 @@ def _dense(parts: np.ndarray, usable: np.ndarray) -> Iterator[tuple[slice, np.nd
     """Yield (part slice, indices of usable points) per part."""
     for sl in _part_slices(parts):
         yield sl, np.flatnonzero(usable[sl]) + sl.start
+
+
+def _ihi_per_part(
+    chart: str, y: np.ndarray, signs: np.ndarray, parts: np.ndarray, included: np.ndarray
+) -> dict[str, np.ndarray]:
+    count = y.size
+    shift = np.zeros(count, dtype=bool)
+    trend = np.zeros(count, dtype=bool)
+    few = np.zeros(count, dtype=bool)
+    many = np.zeros(count, dtype=bool)
+    if chart != "mr":
+        usable = included & ~np.isnan(y)
+        for sl, idx in _dense(parts, usable):
+            if not idx.size:
+                continue
+            r = _runs.ihi(y[idx][None, :], signs[idx][None, :])
+            shift[idx] = r.shift[0]
+            trend[idx] = r.trend[0]
+            few[sl] = r.runs_too_few[0]
+            many[sl] = r.runs_too_many[0]
+    return {"shift": shift, "trend": trend, "runs_too_few": few, "runs_too_many": many}
+
+
+def _nhs_per_part(
+    chart: str,
+    lines: dict[str, np.ndarray],
+    parts: np.ndarray,
+    included: np.ndarray,
+    improvement: str,
+    tested: np.ndarray,
+) -> dict[str, np.ndarray]:
+    y = lines["y"]
+    # Every point is tested against the limits; the pattern rules see included points only.
+    r_all = _runs.nhs(
+        y[None, :],
+        lines["cl"],
+        lines["lcl"],
+        lines["ucl"],
+        lines["lcl2"],
+        lines["ucl2"],
+        improvement=improvement,
+        patterns=False,
+    )
+    code = r_all.special_cause_type[0].copy()
+    ptype = r_all.point_type[0].copy()
+    code[~tested] = 0
+    ptype[~tested] = 0
+    if chart != "mr":
+        usable = included & tested & ~np.isnan(y)
+        for _sl, idx in _dense(parts, usable):
+            if not idx.size:
+                continue
+            r = _runs.nhs(
+                y[idx][None, :],
+                lines["cl"][idx],
+                lines["lcl"][idx],
+                lines["ucl"][idx],
+                lines["lcl2"][idx],
+                lines["ucl2"][idx],
+                improvement=improvement,
+            )
+            code[idx] = r.special_cause_type[0]
+            ptype[idx] = r.point_type[0]
+    return {
+        "special_cause": code != 0,
+        "special_cause_type": np.asarray(_runs.SPECIAL_CAUSE_TYPES, dtype=object)[code],
+        "point_type": np.asarray(_runs.POINT_TYPES, dtype=object)[ptype],
+    }

@@ -97,10 +97,11 @@ from equitystats._limits import (
 from equitystats._spc_batch import BATCH_RULES, BatchResult, p_chart_many
 from equitystats._subgroups import (
     COUNT_CHARTS,
-    _dense,
     _float_array,
     _group,
     _Groups,
+    _ihi_per_part,
+    _nhs_per_part,
     _part_slices,
     _parts,
     _positions,
@@ -596,71 +597,3 @@ def _scale(out: dict[str, np.ndarray], multiply: float) -> np.ndarray:
     for key in ("lcl", "ucl", "lcl2", "ucl2"):
         out[key][~np.isfinite(out[key])] = np.nan
     return _runs.shewhart(out["y"], out["lcl"], out["ucl"])
-
-
-def _ihi_per_part(
-    chart: str, y: np.ndarray, signs: np.ndarray, parts: np.ndarray, included: np.ndarray
-) -> dict[str, np.ndarray]:
-    count = y.size
-    shift = np.zeros(count, dtype=bool)
-    trend = np.zeros(count, dtype=bool)
-    few = np.zeros(count, dtype=bool)
-    many = np.zeros(count, dtype=bool)
-    if chart != "mr":
-        usable = included & ~np.isnan(y)
-        for sl, idx in _dense(parts, usable):
-            if not idx.size:
-                continue
-            r = _runs.ihi(y[idx][None, :], signs[idx][None, :])
-            shift[idx] = r.shift[0]
-            trend[idx] = r.trend[0]
-            few[sl] = r.runs_too_few[0]
-            many[sl] = r.runs_too_many[0]
-    return {"shift": shift, "trend": trend, "runs_too_few": few, "runs_too_many": many}
-
-
-def _nhs_per_part(
-    chart: str,
-    lines: dict[str, np.ndarray],
-    parts: np.ndarray,
-    included: np.ndarray,
-    improvement: str,
-    tested: np.ndarray,
-) -> dict[str, np.ndarray]:
-    y = lines["y"]
-    # Every point is tested against the limits; the pattern rules see included points only.
-    r_all = _runs.nhs(
-        y[None, :],
-        lines["cl"],
-        lines["lcl"],
-        lines["ucl"],
-        lines["lcl2"],
-        lines["ucl2"],
-        improvement=improvement,
-        patterns=False,
-    )
-    code = r_all.special_cause_type[0].copy()
-    ptype = r_all.point_type[0].copy()
-    code[~tested] = 0
-    ptype[~tested] = 0
-    if chart != "mr":
-        usable = included & tested & ~np.isnan(y)
-        for _sl, idx in _dense(parts, usable):
-            if not idx.size:
-                continue
-            r = _runs.nhs(
-                y[idx][None, :],
-                lines["cl"][idx],
-                lines["lcl"][idx],
-                lines["ucl"][idx],
-                lines["lcl2"][idx],
-                lines["ucl2"][idx],
-                improvement=improvement,
-            )
-            code[idx] = r.special_cause_type[0]
-            ptype[idx] = r.point_type[0]
-    return {
-        "special_cause": code != 0,
-        "special_cause_type": np.asarray(_runs.SPECIAL_CAUSE_TYPES, dtype=object)[code],
-        "point_type": np.asarray(_runs.POINT_TYPES, dtype=object)[ptype],
-    }
