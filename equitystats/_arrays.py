@@ -14,7 +14,11 @@ from equitystats.errors import InputError
 
 
 def first_row(mask: np.ndarray) -> int:
-    """1-based position of the first true element of ``mask`` (which must have one)."""
+    """1-based position of the first true element of ``mask`` (which must have one).
+
+    >>> first_row(np.array([False, True, True]))
+    2
+    """
     return int(np.flatnonzero(mask)[0]) + 1
 
 
@@ -36,6 +40,13 @@ def vector(
     templates with the fields ``what`` and ``size``: ``not_1d`` for the wrong shape or length;
     ``not_finite`` and ``out_of_range`` also get ``value``, the first offending element, and
     their error's ``row`` is its 1-based position and ``column`` is ``column``.
+
+    >>> vector([1, 2], "counts", not_1d="", not_finite="", out_of_range="").tolist()
+    [1.0, 2.0]
+    >>> vector([1, -2], "counts", not_1d="", not_finite="", out_of_range="{value:g} is negative", column="n")
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2, column "n": -2 is negative
     """
     arr = np.asarray(values, dtype=float)
     if arr.ndim != 1 or (size is not None and arr.size != size):
@@ -51,23 +62,13 @@ def vector(
     return arr
 
 
-def within_denominators(
-    numerators: np.ndarray, denominators: np.ndarray, *, column: str = "numerator"
-) -> None:
-    """Refuse a numerator above its denominator (a proportion above 1), naming the first such
-    row (1-based) and ``column``: the one check behind every proportion in this package."""
-    over = numerators > denominators
-    if over.any():
-        row = first_row(over)
-        raise InputError(
-            f"numerator {numerators[row - 1]:g} is above its denominator {denominators[row - 1]:g}",
-            row=row,
-            column=column,
-        )
-
-
 def readonly(array: np.ndarray) -> np.ndarray:
-    """``array`` (as an ndarray) marked read-only, for the fields of frozen results."""
+    """``array`` (as an ndarray) marked read-only, for the fields of frozen results.
+
+    >>> a = readonly(np.arange(3))
+    >>> a.flags.writeable
+    False
+    """
     array = np.asarray(array)
     array.setflags(write=False)
     return array
@@ -75,7 +76,12 @@ def readonly(array: np.ndarray) -> np.ndarray:
 
 def first_appearance(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct keys in order of first appearance, each key's index into them, and the
-    0-based position where each distinct key first appears."""
+    0-based position where each distinct key first appears.
+
+    >>> keys, index, first = first_appearance(np.array(["b", "a", "b", "c"]))
+    >>> keys.tolist(), index.tolist(), first.tolist()
+    (['b', 'a', 'c'], [0, 1, 0, 2], [0, 1, 3])
+    """
     uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
     rank = np.empty_like(order)

@@ -112,6 +112,10 @@ class AgeAdjusted:
     ``count`` and ``population`` are the totals over age groups; ``adjusted_se`` is
     √Var DSR (Fay & Feuer 1997, eq. 2); ``ci_low``/``ci_high`` the Fay-Feuer gamma interval
     at ``conf_level``.
+
+    >>> r = direct([10, 40], [10_000, 8_000], us2000_standard(["0-44", "45+"]), multiplier=100_000)
+    >>> round(r.crude_rate, 1), round(r.adjusted_rate, 1), r.count, r.population
+    (277.8, 239.4, 50.0, 18000.0)
     """
 
     crude_rate: float
@@ -158,6 +162,16 @@ def direct(
     lengths, no age groups, negative or non-finite counts, populations that are not greater
     than zero, a negative standard or one that adds up to zero, ``conf_level`` outside
     (0, 1) or ``multiplier`` not greater than zero.
+
+    >>> r = direct([10, 40], [10_000, 8_000], [0.6, 0.4], multiplier=100_000)
+    >>> round(r.crude_rate, 2), round(r.adjusted_rate, 2)
+    (277.78, 260.0)
+    >>> round(r.ci_low, 2), round(r.ci_high, 2)
+    (192.79, 344.07)
+    >>> direct([10, -1], [100, 100], [1, 1])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2: counts must be zero or more, got -1
     """
     d = _check(counts, "counts")
     n = _check(populations, "populations", positive=True)
@@ -216,6 +230,13 @@ def parse_age_group(label: str) -> tuple[int, float]:
     Understands ``"0"``, ``"00 years"``, ``"<1"``, ``"Under 20"``, ``"1-4"``, ``"01-04 years"``,
     ``"5–9"``, ``"15 to 19"``, ``"85+"``, ``"85 years and over"``, ``"40 and over"``.
     Raises :class:`~equitystats.errors.InputError` for anything else.
+
+    >>> parse_age_group("5-14")
+    (5, 14.0)
+    >>> parse_age_group("85+")
+    (85, inf)
+    >>> parse_age_group("Under 1")
+    (0, 0.0)
     """
     text = str(label).strip().lower().replace("\u2013", "-").replace("\u2014", "-")
     text = " ".join(_NOISE.sub(" ", text).split())
@@ -255,6 +276,9 @@ def us2000_standard(
     Raises :class:`~equitystats.errors.InputError` (``row`` = 1-based label position) for a
     label that is unreadable, that does not fall on the standard's boundaries, that
     appears twice or that overlaps another label.
+
+    >>> us2000_standard(["0-4", "5-64", "65+"]).tolist()
+    [18986520.0, 220937642.0, 34709480.0]
     """
     text = np.asarray([str(label) for label in labels], dtype=str)
     if text.size == 0:

@@ -50,7 +50,8 @@ from typing import Any
 
 import numpy as np
 
-from equitystats._arrays import readonly, vector, within_denominators
+from equitystats._arrays import readonly
+from equitystats._validate import counts, within_denominators
 from equitystats.errors import InputError
 from equitystats.intervals import garwood, wilson_score, z_of
 
@@ -80,7 +81,15 @@ def _check_kind(kind: str) -> None:
 def limits(x: Any, n: Any, *, kind: str = "proportion", conf: float = 0.95) -> Triple:
     """``(rate, low, high)`` of x/n, vectorised: Wilson score limits for a proportion, exact
     Garwood limits for a rate per person-time (module docstring). NaN where n is not above 0.
-    No validation of the counts (the caller checks them)."""
+    No validation of the counts (the caller checks them).
+
+    >>> rate, low, high = limits([3, 12], [10, 40])
+    >>> rate.tolist(), low.round(4).tolist(), high.round(4).tolist()
+    ([0.3, 0.3], [0.1078, 0.1807], [0.6032, 0.4543])
+    >>> rate, low, high = limits(4, 1000.0, kind="rate")
+    >>> float(rate), round(float(low), 5), round(float(high), 5)
+    (0.004, 0.0011, 0.0102)
+    """
     _check_kind(kind)
     if kind == "proportion":
         return wilson_score(x, n, z_of(conf))
@@ -91,7 +100,12 @@ def limits(x: Any, n: Any, *, kind: str = "proportion", conf: float = 0.95) -> T
 def mover_difference(p1: Any, l1: Any, u1: Any, p0: Any, l0: Any, u0: Any) -> Triple:
     """d = p₁ − p₀ with L = d − √((p₁ − l₁)² + (u₀ − p₀)²), U = d + √((u₁ − p₁)² + (p₀ − l₀)²)
     from each estimate's own limits: Newcombe 1998 (Stat Med 17:873–890) method 10 with
-    Wilson limits, Zou & Donner 2008 (Stat Med 27:1693–1702) MOVER-D in general."""
+    Wilson limits, Zou & Donner 2008 (Stat Med 27:1693–1702) MOVER-D in general.
+
+    >>> d, low, high = mover_difference(0.3, 0.2, 0.4, 0.2, 0.15, 0.25)
+    >>> round(float(d), 4), round(float(low), 4), round(float(high), 4)
+    (0.1, -0.0118, 0.2118)
+    """
     p1, l1, u1, p0, l0, u0 = (np.asarray(a, dtype=float) for a in (p1, l1, u1, p0, l0, u0))
     d = p1 - p0
     return d, d - np.hypot(p1 - l1, u0 - p0), d + np.hypot(u1 - p1, p0 - l0)
@@ -101,7 +115,12 @@ def mover_ratio(p1: Any, l1: Any, u1: Any, p0: Any, l0: Any, u0: Any) -> Triple:
     """R = p₁ / p₀ with the MOVER-R limits of Donner & Zou 2012 (Stat Methods Med Res
     21:347–359, §2.2), as written in the module docstring: L in its rationalised form, a
     negative quantity under a root counted as 0, U = +∞ when l₀ = 0; all NaN when p₀ is 0 or
-    NaN (no ratio)."""
+    NaN (no ratio).
+
+    >>> r, low, high = mover_ratio(0.3, 0.2, 0.4, 0.2, 0.15, 0.25)
+    >>> round(float(r), 4), round(float(low), 4), round(float(high), 4)
+    (1.5, 0.9468, 2.2532)
+    """
     p1, l1, u1, p0, l0, u0 = (np.asarray(a, dtype=float) for a in (p1, l1, u1, p0, l0, u0))
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         a = p1 * p0
@@ -118,7 +137,12 @@ def difference(
     x1: Any, n1: Any, x0: Any, n0: Any, *, kind: str = "proportion", conf: float = 0.95
 ) -> Triple:
     """x₁/n₁ − x₀/n₀ with its interval (:func:`mover_difference` of :func:`limits`),
-    vectorised; NaN where a denominator is not above 0."""
+    vectorised; NaN where a denominator is not above 0.
+
+    >>> d, low, high = difference(30, 100, 20, 100)
+    >>> round(float(d), 4), round(float(low), 4), round(float(high), 4)
+    (0.1, -0.0202, 0.2167)
+    """
     return mover_difference(
         *limits(x1, n1, kind=kind, conf=conf), *limits(x0, n0, kind=kind, conf=conf)
     )
@@ -128,7 +152,12 @@ def ratio(
     x1: Any, n1: Any, x0: Any, n0: Any, *, kind: str = "proportion", conf: float = 0.95
 ) -> Triple:
     """(x₁/n₁) / (x₀/n₀) with its interval (:func:`mover_ratio` of :func:`limits`),
-    vectorised; NaN where a denominator is not above 0 or the reference rate is 0."""
+    vectorised; NaN where a denominator is not above 0 or the reference rate is 0.
+
+    >>> r, low, high = ratio(30, 100, 20, 100)
+    >>> round(float(r), 4), round(float(low), 4), round(float(high), 4)
+    (1.5, 0.9234, 2.4452)
+    """
     return mover_ratio(*limits(x1, n1, kind=kind, conf=conf), *limits(x0, n0, kind=kind, conf=conf))
 
 
@@ -138,7 +167,12 @@ def versus_overall(
     """Each group against the overall rate it is part of (module docstring):
     ``(difference, low, high, ratio, low, high)``, vectorised. ``total_x``/``total_n`` are the
     totals over all groups (broadcast against x and n). NaN where the group is everyone (no
-    rest to compare with) or has no denominator."""
+    rest to compare with) or has no denominator.
+
+    >>> out = versus_overall([30, 20], [100, 100], 50, 200)
+    >>> [round(float(v[0]), 4) for v in out]
+    [0.05, -0.0101, 0.1084, 1.2, 0.9602, 1.4195]
+    """
     x, n, total_x, total_n = np.broadcast_arrays(
         *(np.asarray(a, dtype=float) for a in (x, n, total_x, total_n))
     )
@@ -176,6 +210,10 @@ class Comparison:
     reference group's own comparison values are NaN, as is any value that is undefined (a
     group or reference without denominator, a ratio against a rate of 0); ``ratio_high`` is
     +∞ when the reference's lower limit is 0.
+
+    >>> c = compare(["a", "b"], [30, 20], [100, 100], reference="b")
+    >>> c.rows()[0]["group"], round(c.rows()[0]["difference"], 4)
+    ('a', 0.1)
     """
 
     groups: tuple[str, ...]
@@ -219,15 +257,10 @@ class Comparison:
 
 
 def _counts(values: Sequence[float] | np.ndarray, what: str, size: int) -> np.ndarray:
-    return vector(
-        values,
-        what,
-        size=size,
-        column=what,
-        not_1d="{what} must be a sequence of {size} numbers (one per group)",
-        not_finite="{value!r} is not a finite number",
-        out_of_range="{value:g} is negative",
-    )
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1 or arr.size != size:
+        raise InputError(f"{what} must be a sequence of {size} numbers (one per group)")
+    return counts(arr, whole=False, column=what)
 
 
 def compare(
@@ -248,6 +281,19 @@ def compare(
     Raises :class:`InputError` (``row`` = 1-based position) for a negative or non-finite count,
     a numerator above its denominator (proportions), a group given twice, an unknown reference,
     an unknown kind or a confidence level outside (0, 1).
+
+    >>> c = compare(["a", "b", "c"], [30, 20, 5], [100, 100, 50], reference="b")
+    >>> c.rate.tolist()
+    [0.3, 0.2, 0.1]
+    >>> c.difference.round(4).tolist()
+    [0.1, nan, -0.1]
+    >>> c.ratio.round(4).tolist()
+    [1.5, nan, 0.5]
+    >>> compare(["a", "b"], [30, 120], [100, 100], reference="a")
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2, column "numerator": numerator 120 is above its
+    denominator 100
     """
     _check_kind(kind)
     z_of(conf)

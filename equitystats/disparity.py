@@ -99,6 +99,12 @@ class Estimate:
     Fields are floats, or numpy arrays of equal shape when returned by the vectorised
     :func:`rate_difference` / :func:`rate_ratio`. Undefined values (for example a ratio
     against a zero rate) are NaN or infinite, never an exception.
+
+    >>> e = rate_difference(0.30, 0.02, 0.20, 0.02)
+    >>> round(e.value, 4), round(e.se, 4)
+    (0.1, 0.0283)
+    >>> {k: round(v, 4) for k, v in e.as_dict().items()}
+    {'value': 0.1, 'se': 0.0283, 'ci_low': 0.0446, 'ci_high': 0.1554}
     """
 
     value: float | np.ndarray
@@ -118,7 +124,13 @@ class Estimate:
 
 @dataclass(frozen=True)
 class PairEstimate:
-    """One group compared with the reference: ``difference`` = y_j − y_ref, ``ratio`` = y_j / y_ref."""
+    """One group compared with the reference: ``difference`` = y_j − y_ref, ``ratio`` = y_j / y_ref.
+
+    >>> r = measures(["a", "b"], [0.3, 0.2], [0.02, 0.02], [100, 300], reference="b")
+    >>> pair = r.pairs[0]
+    >>> pair.group, round(pair.difference.value, 4), round(pair.ratio.value, 4)
+    ('a', 0.1, 1.5)
+    """
 
     group: str
     difference: Estimate
@@ -131,6 +143,10 @@ class Reference:
 
     ``name`` is the group's name, or ``"mean"`` for the population-weighted mean μ;
     ``se`` is the group's standard error (for μ, its delta-method SE √Σ w_j² se_j²).
+
+    >>> r = measures(["a", "b"], [0.3, 0.2], [0.02, 0.02], [100, 300])
+    >>> r.reference.name, round(r.reference.rate, 4), round(r.reference.se, 4)
+    ('mean', 0.225, 0.0158)
     """
 
     name: str
@@ -145,6 +161,10 @@ class DisparityResult:
     ``mean`` is μ = Σ w_j y_j; ``measures`` maps each name in :data:`UNORDERED_MEASURES`
     (and :data:`ORDERED_MEASURES` when an order was given) to its :class:`Estimate`;
     ``pairs`` holds one :class:`PairEstimate` per group, in input order.
+
+    >>> r = measures(["a", "b"], [0.3, 0.2], [0.02, 0.02], [100, 300])
+    >>> round(r.mean, 4), sorted(r.measures)[:3], len(r.pairs)
+    (0.225, ['between_group_variance', 'index_of_disparity', 'index_of_dissimilarity'], 2)
     """
 
     mean: float
@@ -224,6 +244,10 @@ def rate_difference(
 
     SE = √(se₁² + se₀²), 95 % normal interval (Harper & Lynch 2005, "pair difference";
     Ahn et al. 2018, rate difference).
+
+    >>> e = rate_difference(0.30, 0.02, 0.20, 0.02)
+    >>> round(e.value, 4), round(e.ci_low, 4), round(e.ci_high, 4)
+    (0.1, 0.0446, 0.1554)
     """
     y1, se1, y0, se0 = (np.asarray(a, dtype=float) for a in (y1, se1, y0, se0))
     value = y1 - y0
@@ -240,6 +264,10 @@ def rate_ratio(
     SE(ln R) = √((se₁/y₁)² + (se₀/y₀)²) (delta method); interval exp(ln R ± z·SE(ln R));
     the reported ``se`` is R·SE(ln R) (Harper & Lynch 2005, "pair ratio"; Ahn et al. 2018,
     rate ratio). A zero rate gives a ratio of 0 or ∞ with NaN SE and interval.
+
+    >>> e = rate_ratio(0.30, 0.02, 0.20, 0.02)
+    >>> round(e.value, 4), round(e.ci_low, 4), round(e.ci_high, 4)
+    (1.5, 1.1852, 1.8984)
     """
     y1, se1, y0, se0 = (np.asarray(a, dtype=float) for a in (y1, se1, y0, se0))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -256,7 +284,12 @@ def rate_ratio(
 def pairwise(
     y1: float | np.ndarray, se1: float | np.ndarray, y0: float | np.ndarray, se0: float | np.ndarray
 ) -> tuple[Estimate, Estimate]:
-    """``(rate_difference(...), rate_ratio(...))`` of group 1 against group 0."""
+    """``(rate_difference(...), rate_ratio(...))`` of group 1 against group 0.
+
+    >>> diff, ratio = pairwise(0.30, 0.02, 0.20, 0.02)
+    >>> round(diff.value, 4), round(ratio.value, 4)
+    (0.1, 1.5)
+    """
     return rate_difference(y1, se1, y0, se0), rate_ratio(y1, se1, y0, se0)
 
 
@@ -328,7 +361,58 @@ def measures(
     Raises :class:`~equitystats.errors.InputError` (``row`` = 1-based position) for fewer
     than two groups, unequal lengths, duplicate group names, negative or non-finite values,
     a zero total population, an unknown reference or an order with a single value.
+
+    >>> r = measures(["low", "mid", "high"], [0.30, 0.20, 0.10], [0.02, 0.02, 0.01], [100, 200, 100], order=[1, 2, 3])
+    >>> round(r.mean, 4)
+    0.2
+    >>> for name in ("range_difference", "index_of_disparity", "slope_index_of_inequality"):
+    ...     print(name, round(r.measures[name].value, 4))
+    range_difference 0.2
+    index_of_disparity 33.3333
+    slope_index_of_inequality -0.2667
+    >>> measures(["a", "a"], [0.1, 0.2], [0.01, 0.01], [10, 10])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2: group 'a' appears more than once
     """
+    names, y, se, pop = _inputs(groups, rates, ses, populations)
+    w = pop / pop.sum()
+    mu = float(w @ y)
+    ref_index = _reference_index(reference, names, y, pop, higher_is_better)
+    ref_is_mean = ref_index < 0
+    # the reference rate and its gradient with respect to y
+    ref_grad = w if ref_is_mean else _unit(names.size, ref_index)
+    y_ref = mu if ref_is_mean else float(y[ref_index])
+    ref = Reference(
+        "mean" if ref_is_mean else str(names[ref_index]),
+        y_ref,
+        float(np.sqrt(np.sum((ref_grad * se) ** 2))),
+    )
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = {
+            **_range_measures(names, y, se),
+            **_reference_measures(y, se, w, mu, y_ref, ref_grad, ref_is_mean),
+            **_mean_measures(y, se, w, mu),
+        }
+        out = {name: out[name] for name in UNORDERED_MEASURES}
+        if order is not None:
+            out.update(_ordered(order, y, w, mu, se))
+        pairs = _pairs(names, y, se, ref_grad, y_ref, ref_index)
+    return DisparityResult(
+        mean=mu,
+        reference=ref,
+        measures=MappingProxyType(out),
+        pairs=tuple(pairs),
+    )
+
+
+def _inputs(
+    groups: Sequence[str],
+    rates: Sequence[float] | np.ndarray,
+    ses: Sequence[float] | np.ndarray,
+    populations: Sequence[float] | np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Step 1 of :func:`measures`: names, rates, SEs and populations, checked."""
     names = np.asarray([str(g) for g in groups], dtype=str)
     y = _as_float_array(rates, "rates")
     se = _as_float_array(ses, "standard errors")
@@ -341,98 +425,96 @@ def measures(
         )
     if n < 2:
         raise InputError(f"need at least 2 groups to measure a disparity, got {n}")
-    uniq, counts = np.unique(names, return_counts=True)
-    if (counts > 1).any():
-        dup = uniq[counts > 1][0]
+    uniq, repeats = np.unique(names, return_counts=True)
+    if (repeats > 1).any():
+        dup = uniq[repeats > 1][0]
         where = np.flatnonzero(names == dup)
         raise InputError(f"group {str(dup)!r} appears more than once", row=int(where[1]) + 1)
     if not pop.sum() > 0:
         raise InputError("populations must add up to more than zero")
+    return names, y, se, pop
 
-    w = pop / pop.sum()
-    mu = float(w @ y)
 
-    # the reference, its position (-1 for μ) and its gradient with respect to y
+def _reference_index(
+    reference: str, names: np.ndarray, y: np.ndarray, pop: np.ndarray, higher_is_better: bool
+) -> int:
+    """Step 2: the reference's position, -1 for μ (see :func:`measures` for the keywords)."""
     if reference in ("best", "largest", "mean") and reference not in names:
         if reference == "mean":
-            ref_index = -1
-        elif reference == "best":
-            ref_index = _first_by(-y if higher_is_better else y, names)
-        else:
-            ref_index = _first_by(-pop, names)
-    else:
-        hits = np.flatnonzero(names == str(reference))
-        if hits.size == 0:
-            shown = ", ".join(sorted(map(str, names))[:10])
-            raise InputError(
-                f"reference {reference!r} is not a group, 'best', 'largest' or 'mean' "
-                f"(groups: {shown}{', …' if n > 10 else ''})"
-            )
-        ref_index = int(hits[0])
-    ref_is_mean = ref_index < 0
-    ref_grad = w if ref_is_mean else _unit(n, ref_index)
-    y_ref = mu if ref_is_mean else float(y[ref_index])
-    ref = Reference(
-        "mean" if ref_is_mean else str(names[ref_index]),
-        y_ref,
-        float(np.sqrt(np.sum((ref_grad * se) ** 2))),
-    )
-
-    out: dict[str, Estimate] = {}
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # range difference and ratio (highest against lowest)
-        hi = _first_by(-y, names)
-        lo = _first_by(y, names)
-        e_hi, e_lo = _unit(n, hi), _unit(n, lo)
-        out["range_difference"] = _normal(y[hi] - y[lo], e_hi - e_lo, se)
-        out["range_ratio"] = _log_ratio(y[hi] / y[lo], e_hi / y[hi] - e_lo / y[lo], se)
-
-        # index of disparity, percent
-        dev = y - y_ref
-        sign = _sign(dev, y)
-        k = n if ref_is_mean else n - 1
-        idisp = 100.0 * np.sum(np.abs(dev)) / (k * y_ref)
-        # ∂/∂y = 100/(k y_ref) [sign − (Σ sign) ∂y_ref/∂y] − IDisp ∂y_ref/∂y / y_ref
-        grad = 100.0 / (k * y_ref) * (sign - sign.sum() * ref_grad) - idisp * ref_grad / y_ref
-        out["index_of_disparity"] = _normal(idisp, grad, se)
-
-        # between-group variance
-        d_mu = y - mu
-        bgv = np.sum(w * d_mu**2)
-        out["between_group_variance"] = _normal(bgv, 2.0 * w * d_mu, se)
-
-        # Theil index (0·ln 0 = 0)
-        r = y / mu
-        theil = np.sum(w * xlogy(r, r))
-        out["theil_index"] = _normal(theil, w * (np.log(r) - theil) / mu, se)
-
-        # mean log deviation (groups without population do not contribute)
-        mld = np.sum(np.where(w > 0, w * np.log(mu / y), 0.0))
-        out["mean_log_deviation"] = _normal(mld, np.where(w > 0, w * (1.0 / mu - 1.0 / y), 0.0), se)
-
-        # index of dissimilarity: ½ Σ |w_j y_j/μ − w_j| = ½ Σ w_j |y_j − μ| / μ
-        s_mu = _sign(d_mu, y)
-        dis = 0.5 * np.sum(w * np.abs(d_mu)) / mu
-        grad = 0.5 * (w * s_mu - w * np.sum(w * s_mu)) / mu - dis * w / mu
-        out["index_of_dissimilarity"] = _normal(dis, grad, se)
-
-        # population attributable fraction
-        paf = (mu - y_ref) / mu
-        out["population_attributable_fraction"] = _normal(
-            paf, (w - ref_grad) / mu - (mu - y_ref) * w / mu**2, se
+            return -1
+        if reference == "best":
+            return _first_by(-y if higher_is_better else y, names)
+        return _first_by(-pop, names)
+    hits = np.flatnonzero(names == str(reference))
+    if hits.size == 0:
+        shown = ", ".join(sorted(map(str, names))[:10])
+        raise InputError(
+            f"reference {reference!r} is not a group, 'best', 'largest' or 'mean' "
+            f"(groups: {shown}{', …' if names.size > 10 else ''})"
         )
+    return int(hits[0])
 
-        if order is not None:
-            out.update(_ordered(order, y, w, mu, se))
 
-        pairs = _pairs(names, y, se, ref_grad, y_ref, ref_index)
+def _range_measures(names: np.ndarray, y: np.ndarray, se: np.ndarray) -> dict[str, Estimate]:
+    """Range difference and range ratio, highest against lowest (Harper & Lynch 2005)."""
+    n = names.size
+    hi = _first_by(-y, names)
+    lo = _first_by(y, names)
+    e_hi, e_lo = _unit(n, hi), _unit(n, lo)
+    return {
+        "range_difference": _normal(y[hi] - y[lo], e_hi - e_lo, se),
+        "range_ratio": _log_ratio(y[hi] / y[lo], e_hi / y[hi] - e_lo / y[lo], se),
+    }
 
-    return DisparityResult(
-        mean=mu,
-        reference=ref,
-        measures=MappingProxyType(out),
-        pairs=tuple(pairs),
-    )
+
+def _reference_measures(
+    y: np.ndarray,
+    se: np.ndarray,
+    w: np.ndarray,
+    mu: float,
+    y_ref: float,
+    ref_grad: np.ndarray,
+    ref_is_mean: bool,
+) -> dict[str, Estimate]:
+    """The measures against the reference: index of disparity, percent (Pearcy & Keppel
+    2002), and population attributable fraction (Harper & Lynch 2005)."""
+    n = y.size
+    dev = y - y_ref
+    sign = _sign(dev, y)
+    k = n if ref_is_mean else n - 1
+    idisp = 100.0 * np.sum(np.abs(dev)) / (k * y_ref)
+    # ∂/∂y = 100/(k y_ref) [sign − (Σ sign) ∂y_ref/∂y] − IDisp ∂y_ref/∂y / y_ref
+    grad = 100.0 / (k * y_ref) * (sign - sign.sum() * ref_grad) - idisp * ref_grad / y_ref
+    paf = (mu - y_ref) / mu
+    return {
+        "index_of_disparity": _normal(idisp, grad, se),
+        "population_attributable_fraction": _normal(
+            paf, (w - ref_grad) / mu - (mu - y_ref) * w / mu**2, se
+        ),
+    }
+
+
+def _mean_measures(y: np.ndarray, se: np.ndarray, w: np.ndarray, mu: float) -> dict[str, Estimate]:
+    """The measures around μ (Harper & Lynch 2005): between-group variance, Theil index, mean
+    log deviation and index of dissimilarity (Duncan & Duncan 1955)."""
+    d_mu = y - mu
+    bgv = np.sum(w * d_mu**2)
+    # Theil index (0·ln 0 = 0)
+    r = y / mu
+    theil = np.sum(w * xlogy(r, r))
+    # mean log deviation (groups without population do not contribute)
+    mld = np.sum(np.where(w > 0, w * np.log(mu / y), 0.0))
+    mld_grad = np.where(w > 0, w * (1.0 / mu - 1.0 / y), 0.0)
+    # index of dissimilarity: ½ Σ |w_j y_j/μ − w_j| = ½ Σ w_j |y_j − μ| / μ
+    s_mu = _sign(d_mu, y)
+    dis = 0.5 * np.sum(w * np.abs(d_mu)) / mu
+    dis_grad = 0.5 * (w * s_mu - w * np.sum(w * s_mu)) / mu - dis * w / mu
+    return {
+        "between_group_variance": _normal(bgv, 2.0 * w * d_mu, se),
+        "theil_index": _normal(theil, w * (np.log(r) - theil) / mu, se),
+        "mean_log_deviation": _normal(mld, mld_grad, se),
+        "index_of_dissimilarity": _normal(dis, dis_grad, se),
+    }
 
 
 def _unit(n: int, i: int) -> np.ndarray:

@@ -50,7 +50,19 @@ _NUMBER = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
 
 @dataclass
 class EngineSource(stratify.Located):
-    """An Ibis table on one engine, and the name errors give it (a file, or ``db: table``)."""
+    """An Ibis table on one engine, and the name errors give it (a file, or ``db: table``).
+
+    >>> import tempfile, pathlib, pyarrow.parquet as pq
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(tmp.name) / "extract.parquet"
+    >>> pq.write_table(pa.table({"month": ["2024-01", "2024-01"], "met": [1, 0]}), path)
+    >>> source = open_source("duckdb", path)
+    >>> source.engine, sorted(source.types), source.first_row_with("met", "x")
+    ('duckdb', ['met', 'month'], None)
+    >>> source.to_arrow(source.table.select("met")).num_rows
+    2
+    >>> tmp.cleanup()
+    """
 
     engine: str
     table: Any  # ibis.Table
@@ -108,6 +120,12 @@ def spark_session(master: str | None = None) -> Any:
     it Spark Connect is used when ``SPARK_REMOTE`` is set (``sc://host:15002``, needs
     ``pyspark[connect]``), else local mode on every core. ``EQUITYSTATS_SPARK_PARTITIONS``
     sets ``spark.sql.shuffle.partitions`` (default 8: the aggregates are small).
+
+    Needs Java and pyspark, and starts a JVM, so the example is not run by the test suite:
+
+    >>> spark = spark_session("local[1]")  # doctest: +SKIP
+    >>> spark is spark_session("local[1]")  # doctest: +SKIP
+    True
     """
     SparkSession = _optional("pyspark.sql").SparkSession
 
@@ -174,6 +192,18 @@ def open_source(
 
     CSV cells are read as text on every engine (like :func:`equitystats.stratify.open_file`).
     Errors never show the URL's user name or password.
+
+    >>> import tempfile, pathlib, pyarrow.parquet as pq
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(tmp.name) / "extract.parquet"
+    >>> pq.write_table(pa.table({"month": ["2024-01"], "met": [1]}), path)
+    >>> open_source("duckdb", path).file == str(path)
+    True
+    >>> open_source("sqlite", path)
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: engine must be one of duckdb, postgres, spark, got 'sqlite'
+    >>> tmp.cleanup()
     """
     ibis = _optional("ibis")
 
@@ -236,7 +266,15 @@ def open_source(
 
 @dataclass(frozen=True)
 class Numeric:
-    """A count column: raw value (NULL when missing) and value as a number (NULL if not one)."""
+    """A count column: raw value (NULL when missing) and value as a number (NULL if not one).
+
+    >>> import ibis
+    >>> source = EngineSource("duckdb", ibis.memtable({"x": ["3", "a"]}), "memory")
+    >>> source.types.update(source.table.schema().items())
+    >>> spec = numeric(source, "x")
+    >>> spec.text, spec.integer_typed
+    (True, False)
+    """
 
     column: str
     raw: Any
@@ -246,6 +284,15 @@ class Numeric:
 
 
 def numeric(source: EngineSource, column: str) -> Numeric:
+    """A count column's raw value (NULL when missing) and its value as a number (NULL when
+    not one), as Ibis expressions, by the column's Ibis type.
+
+    >>> import ibis
+    >>> source = EngineSource("duckdb", ibis.memtable({"x": [1, 2]}), "memory")
+    >>> source.types.update(source.table.schema().items())
+    >>> numeric(source, "x").integer_typed
+    True
+    """
     col = source.table[column]
     kind = source.types[column]
     if kind.is_integer():
@@ -264,7 +311,12 @@ def numeric(source: EngineSource, column: str) -> Numeric:
 @dataclass(frozen=True)
 class Check:
     """A per-row problem: condition over the projected table, column, message (as in
-    :class:`equitystats.stratify.Check`)."""
+    :class:`equitystats.stratify.Check`).
+
+    >>> check = Check("x", lambda t: t.x < 0, "{raw!r} is negative")
+    >>> check.column, check.message
+    ('x', '{raw!r} is negative')
+    """
 
     column: str
     condition: Callable[[Any], Any]
@@ -273,7 +325,15 @@ class Check:
 
 
 def numeric_checks(alias: str, spec: Numeric, *, integer: bool) -> list[Check]:
-    """Checks for a count column: present, a number, finite, ≥ 0, whole (when ``integer``)."""
+    """Checks for a count column: present, a number, finite, ≥ 0, whole (when ``integer``).
+
+    >>> import ibis
+    >>> source = EngineSource("duckdb", ibis.memtable({"x": ["1"]}), "memory")
+    >>> source.types.update(source.table.schema().items())
+    >>> [c.message for c in numeric_checks("__x", numeric(source, "x"), integer=True)]
+    ['value is missing', '{raw!r} is not a number', '{raw!r} is not a finite number', '{raw!r}
+    is negative', '{raw!r} is not a whole number']
+    """
     raw, value = f"{alias}_raw", f"{alias}_val"
     checks = [Check(spec.column, lambda t: t[raw].isnull(), "value is missing")]
     if spec.text:
@@ -317,6 +377,15 @@ def aggregate(
     engine, validating every row in the same query; the table returned has the columns of
     :class:`equitystats.stratify.Grouped` (``__p``, ``__g0``…, ``__bad``, ``__gid``, the
     aggregates). A bad row raises InputError naming the column and the value.
+
+    >>> import ibis
+    >>> table = ibis.memtable({"month": [1, 1, 2], "race": ["a", "b", "a"], "x": [1, 2, 3]})
+    >>> source = EngineSource("duckdb", table, "memory")
+    >>> source.types.update(table.schema().items())
+    >>> plan = stratify.Plan.make(["race"], [])
+    >>> grouped = aggregate(source, plan, period="month", values={"x": table.x}, checks=[], aggregates=lambda t: {"total": t.x.sum()})
+    >>> grouped.periods.tolist(), sorted(grouped.table.column("total").to_pylist())
+    ([1, 2], [1, 2, 3, 3, 3])
     """
     ibis = _optional("ibis")
 
@@ -438,6 +507,15 @@ def from_extract(
     """:func:`equitystats.stratify.from_extract` on ``engine`` (see the module docstring).
 
     ``native_duckdb=False`` runs the Ibis expression on DuckDB too (the equality test).
+
+    >>> import tempfile, pathlib, pyarrow.parquet as pq
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(tmp.name) / "extract.parquet"
+    >>> pq.write_table(pa.table({"month": ["2024-01"] * 3, "race": ["Asian", "White", "White"], "met": [1, 0, 1], "eligible": [1, 1, 1]}), path)
+    >>> r = from_extract(path, engine="duckdb", native_duckdb=False, period="month", strata="race", numerator="met", denominator="eligible")
+    >>> list(zip(r.group.tolist(), r.rate.tolist()))
+    [('all', 0.6667), ('Asian', 1.0), ('White', 0.5)]
+    >>> tmp.cleanup()
     """
     options = dict(
         period=period,
@@ -507,7 +585,17 @@ def completeness_from_extract(
     max_unusable: float = quality.DEFAULT_MAX_UNUSABLE,
     native_duckdb: bool = True,
 ) -> quality.Completeness:
-    """:func:`equitystats.quality.completeness_from_extract` on ``engine``."""
+    """:func:`equitystats.quality.completeness_from_extract` on ``engine``.
+
+    >>> import tempfile, pathlib, pyarrow.parquet as pq
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(tmp.name) / "extract.parquet"
+    >>> pq.write_table(pa.table({"month": ["2024-01"] * 2, "language": ["es", "declined"]}), path)
+    >>> c = completeness_from_extract(path, engine="duckdb", native_duckdb=False, period="month", strata="language")
+    >>> c.known.tolist(), c.declined.tolist()
+    ([1.0], [1.0])
+    >>> tmp.cleanup()
+    """
     if engine == "duckdb" and native_duckdb and table is None:
         return quality.completeness_from_extract(
             source, period=period, strata=strata, weight=weight, max_unusable=max_unusable

@@ -10,6 +10,12 @@ class InputError(ValueError):
 
     ``str(err)`` is one line a person can act on, e.g.
     ``visits.csv, row 14, column "numerator": "12a" is not a number``.
+
+    >>> err = InputError("'12a' is not a number", file="visits.csv", row=14, column="numerator")
+    >>> print(err)
+    visits.csv, row 14, column "numerator": '12a' is not a number
+    >>> print(InputError("x", row=2, column="y").located(file="a.csv", columns={"y": "visits"}))
+    a.csv, row 2, column "visits": x
     """
 
     def __init__(
@@ -53,7 +59,11 @@ class InputError(ValueError):
 def missing_columns(
     missing: Iterable[str], found: Iterable[str], *, file: str | None = None
 ) -> InputError:
-    """The error for columns that are not in a table, listing the ones that are."""
+    """The error for columns that are not in a table, listing the ones that are.
+
+    >>> print(missing_columns(["period"], ["month", "numerator"], file="x.csv"))
+    x.csv: missing column 'period' (columns found: month, numerator)
+    """
     have = ", ".join(found) or "none"
     names = ", ".join(repr(m) for m in missing)
     return InputError(f"missing column {names} (columns found: {have})", file=file)

@@ -71,12 +71,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
 
 from equitystats import compare, spc
-from equitystats._arrays import first_appearance, readonly, vector, within_denominators
+from equitystats._arrays import first_appearance, readonly
+from equitystats._gap_trend import (
+    MIN_POINTS_TREND,
+    POWER,
+    GapTrend,
+    detectable_narrowing,
+    gap_trend,
+    small_signal_note,
+)
+from equitystats._validate import counts, within_denominators
 from equitystats.errors import InputError
-from equitystats.intervals import Z95
 
 __all__ = [
     "GapAnalysis",
@@ -84,6 +91,8 @@ __all__ = [
     "GroupGap",
     "KEYWORDS",
     "MIN_POINTS_I_CHART",
+    "MIN_POINTS_TREND",
+    "POWER",
     "detectable_narrowing",
     "gap_series",
     "gap_trend",
@@ -94,34 +103,10 @@ __all__ = [
 KEYWORDS = ("overall", "best", "largest")
 #: Fewest periods with data for an individuals chart; fewer get a run chart.
 MIN_POINTS_I_CHART = 12
-#: Fewest periods with data for the trend test (a slope and its error need three points).
-MIN_POINTS_TREND = 3
-#: Power of the minimum detectable narrowing.
-POWER = 0.8
 
 
 # --------------------------------------------------------------------------------------
 # results
-
-
-@dataclass(frozen=True)
-class GapTrend:
-    """The trend test of one gap series (module docstring), on the gap's scale.
-
-    ``slope`` is the change of the gap per period with its interval (``ci_low``, ``ci_high``,
-    at the confidence of the score intervals); ``verdict`` is ``"narrowing"``, ``"widening"``
-    or ``"no clear trend"``; ``periods`` the periods with data; ``detectable`` pairs each
-    horizon h (periods ahead) with the minimum detectable narrowing over it (NaN when h < 2);
-    ``summary`` says all of it in two plain sentences.
-    """
-
-    slope: float
-    ci_low: float
-    ci_high: float
-    verdict: str
-    periods: int
-    detectable: tuple[tuple[int, float], ...]
-    summary: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,6 +123,11 @@ class GroupGap:
     (NaN without a row); ``small`` marks the periods below ``min_denominator`` (all false
     without one), which are untested on the chart; ``small_note`` is the sentence saying which
     signal those periods alone carried (empty when none).
+
+    >>> a = gap_series([1, 1, 2, 2, 3, 3], ["a", "b"] * 3, [30, 20, 31, 22, 29, 25], [100] * 6, reference="b")
+    >>> g = a.group("a")
+    >>> g.difference.round(1).tolist(), g.chart_type, g.direction
+    ([10.0, 9.0, 4.0], 'run', 'narrowed')
     """
 
     group: str
@@ -174,6 +164,12 @@ class GapAnalysis:
     ``groups`` are in order of first appearance, without the reference group.
     ``reference_numerator``/``reference_denominator``: the reference's counts per period (the
     sum of every group's for ``"overall"``).
+
+    >>> a = gap_series([1, 1, 2, 2, 3, 3], ["a", "b"] * 3, [30, 20, 31, 22, 29, 25], [100] * 6)
+    >>> a.reference, a.periods.tolist(), [g.group for g in a.groups]
+    ('overall', [1, 2, 3], ['a', 'b'])
+    >>> a.reference_rate.round(3).tolist()
+    [0.25, 0.265, 0.27]
     """
 
     periods: np.ndarray
@@ -201,186 +197,14 @@ class GapAnalysis:
 
 
 # --------------------------------------------------------------------------------------
-# the trend test
-
-
-def _variances(low: np.ndarray, high: np.ndarray, z: float) -> np.ndarray:
-    """v = ((U − L) / (2z))², the variance a score interval implies (module docstring)."""
-    return ((np.asarray(high, dtype=float) - np.asarray(low, dtype=float)) / (2 * z)) ** 2
-
-
-def detectable_narrowing(
-    variance: float, horizon: int, *, z: float = Z95, power: float = POWER
-) -> float:
-    """The steady narrowing over ``horizon`` periods, each measured with ``variance``, that the
-    trend test detects with probability ``power`` (module docstring); NaN when horizon < 2."""
-    if horizon < 2 or not variance > 0:
-        return math.nan
-    se = math.sqrt(12 * variance / (horizon * (horizon * horizon - 1)))
-    return (z + float(norm.ppf(power))) * se * (horizon - 1)
-
-
-def gap_trend(
-    difference: np.ndarray,
-    low: np.ndarray,
-    high: np.ndarray,
-    *,
-    z: float = Z95,
-    horizons: Sequence[int] = (6, 12),
-    unit: str = "",
-    period_name: str = "period",
-    current_gap: float | None = None,
-) -> GapTrend | None:
-    """Inverse-variance weighted regression of a gap series on time, with the minimum
-    detectable narrowing over each of ``horizons`` (module docstring). Arrays are per period
-    (NaN where a period has no gap); time is the period's position. ``None`` with fewer than
-    :data:`MIN_POINTS_TREND` periods with data. ``unit`` (e.g. " points") and ``period_name``
-    (e.g. "month") word the summary; with ``current_gap`` the summary says when the detectable
-    narrowing is larger than the whole gap."""
-    d = np.asarray(difference, dtype=float)
-    v = _variances(low, high, z)
-    have = np.flatnonzero(np.isfinite(d) & np.isfinite(v) & (v > 0))
-    if have.size < MIN_POINTS_TREND:
-        return None
-    t, y, w = have.astype(float), d[have], 1 / v[have]
-    t_bar = float(w @ t / w.sum())
-    s_tt = float(w @ (t - t_bar) ** 2)
-    slope = float(w @ ((t - t_bar) * y) / s_tt)
-    se = 1 / math.sqrt(s_tt)
-    lo, hi = slope - z * se, slope + z * se
-    gap_sign = 1.0 if float(w @ y) >= 0 else -1.0
-    shrink_lo, shrink_hi = sorted((-gap_sign * lo, -gap_sign * hi))
-    verdict = "narrowing" if shrink_lo > 0 else "widening" if shrink_hi < 0 else "no clear trend"
-    current = float(v[have[-min(3, have.size) :]].mean())
-    detectable = tuple((int(h), detectable_narrowing(current, int(h), z=z)) for h in horizons)
-    per, over = f"a {period_name}", f"over {have.size} {period_name}s"
-    narrowing = -gap_sign * slope
-    if verdict == "narrowing":
-        change = (
-            f"The trend test finds the gap narrowing by {narrowing:.1f}{unit} {per} {over} "
-            f"(95 % interval {shrink_lo:.1f} to {shrink_hi:.1f}{unit} {per})."
-        )
-    elif verdict == "widening":
-        change = (
-            f"The trend test finds the gap widening by {-narrowing:.1f}{unit} {per} {over} "
-            f"(95 % interval {-shrink_hi:.1f} to {-shrink_lo:.1f}{unit} {per})."
-        )
-    else:
-        change = (
-            f"The trend test finds no clear trend in the gap {over}: the 95 % interval runs "
-            f"from narrowing by {shrink_hi:.1f} to widening by {-shrink_lo:.1f}{unit} {per}."
-        )
-    ahead = [
-        f"{amount:.1f}{unit} over the next {h} {period_name}s"
-        for h, amount in detectable
-        if math.isfinite(amount)
-    ]
-    if ahead:
-        change += (
-            " With about as many patients as now, a steady narrowing of at least "
-            + " or ".join(ahead)
-            + f" would be told from chance {round(POWER * 100)} % of the time."
-        )
-        change += _beyond_gap(detectable, current_gap, unit, period_name)
-    return GapTrend(slope, lo, hi, verdict, int(have.size), detectable, change)
-
-
-def _beyond_gap(
-    detectable: Sequence[tuple[int, float]], current: float | None, unit: str, period_name: str
-) -> str:
-    """The plain sentence for a detectable narrowing larger than the whole current gap: the
-    longest horizon over which even closing the gap entirely could not be told from chance."""
-    if current is None or not math.isfinite(current):
-        return ""
-    gap = abs(current)
-    beyond = [(h, a) for h, a in detectable if math.isfinite(a) and a > gap]
-    if not beyond:
-        return ""
-    h = max(beyond)[0]
-    even = "Even the" if h == max(d[0] for d in detectable) and len(detectable) > 1 else "The"
-    return (
-        f" {even} {h}-{period_name} amount is larger than the whole current gap of "
-        f"{gap:.1f}{unit}: with these numbers of patients, the gap cannot be shown closing "
-        f"within {h} {period_name}s."
-    )
-
-
-def _of(n: int, m: int, few: str) -> str:
-    """ "7 points (all 7 with fewer than 20 patients)", "7 points (3 of them with …)"."""
-    return f"{n} points ({f'all {n}' if m == n else f'{m} of them'} with {few})"
-
-
-def small_signal_note(
-    full: spc.ChartResult, honest: spc.ChartResult, small: np.ndarray, minimum: float
-) -> str:
-    """The sentence for a signal that only small-denominator points carry: which rules of the
-    chart with every point tested (``full``) fired in its last part and did not in the chart
-    with the ``small`` points untested (``honest``), and how many small points were involved.
-    Empty when there is none. Rule words follow qicharts2 and the IHI rules."""
-    last = full.part == full.part[-1]
-    small = np.asarray(small, dtype=bool) & last
-    k = int(small.sum())
-    if not k:
-        return ""
-    few = f"fewer than {minimum:g} patients"
-    parts = []
-
-    def gone(name: str) -> bool:
-        a, b = getattr(full, name), getattr(honest, name)
-        return (
-            a is not None
-            and bool(np.asarray(a)[last].any())
-            and not bool(np.asarray(b)[last].any())
-        )
-
-    for name, words in (("shift", "a shift"), ("trend", "a trend")):
-        if gone(name):
-            hit = np.asarray(getattr(full, name)) & last
-            parts.append(f"{words} of {_of(int(hit.sum()), int((hit & small).sum()), few)}")
-    if gone("sigma_signal"):
-        hit = np.asarray(full.sigma_signal) & last
-        n, m = int(hit.sum()), int((hit & small).sum())
-        parts.append(
-            f"a point outside the limits with {few}"
-            if n == 1
-            else f"{_of(n, m, few)} outside the limits"
-        )
-    those = f"the {k} points with {few} are" if k > 1 else f"the point with {few} is"
-    counted = f"(found only when {those} counted)"
-    if full.rules == "ihi":
-        for name, words in (("runs_too_few", "too few runs"), ("runs_too_many", "too many runs")):
-            if gone(name):
-                parts.append(f"{words} around the centre line {counted}")
-    elif gone("runs_signal"):
-        run, most = full.longest_run[last][-1], full.longest_run_max[last][-1]
-        if math.isfinite(run) and math.isfinite(most) and run > most:
-            parts.append(f"a run of {run:.0f} points on one side of the centre line {counted}")
-        else:
-            parts.append(f"too few crossings of the centre line {counted}")
-    if not parts:
-        return ""
-    why = (
-        f"points with {few} swing too much to read a signal from, so the chart rules leave them out"
-    )
-    if len(parts) == 1:
-        return f"{parts[0][0].upper()}{parts[0][1:]} is not counted as a signal: {why}."
-    return f"Not counted as a signal: {'; '.join(parts)}. {why[0].upper()}{why[1:]}."
-
-
-# --------------------------------------------------------------------------------------
 # input
 
 
 def _numbers(values: Sequence[float] | np.ndarray, what: str, size: int) -> np.ndarray:
-    return vector(
-        values,
-        what,
-        size=size,
-        column=what,
-        not_1d="{what} must be a sequence of {size} numbers (one per row)",
-        not_finite="{value!r} is not a finite number",
-        out_of_range="{value:g} is negative",
-    )
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1 or arr.size != size:
+        raise InputError(f"{what} must be a sequence of {size} numbers (one per row)")
+    return counts(arr, whole=False, column=what)
 
 
 def _unit(multiplier: float) -> str:
@@ -465,9 +289,66 @@ def gap_series(
     Raises :class:`InputError` (``row`` = 1-based input row) for a negative or non-finite
     count, a numerator above its denominator, a repeated (period, group), an unknown
     reference group, or fewer than two groups.
+
+    >>> periods = [1, 1, 2, 2, 3, 3, 4, 4]
+    >>> a = gap_series(periods, ["a", "b"] * 4, [30, 20, 28, 21, 26, 22, 24, 23], [100] * 8, reference="b")
+    >>> g = a.group("a")
+    >>> g.difference.round(1).tolist(), g.direction, g.first_gap, g.last_gap
+    ([10.0, 7.0, 4.0, 1.0], 'narrowed', 8.5, 2.5)
+    >>> print(g.summary)
+    The gap between a and b patients (8.5 points at the start, 2.5 points at the end) has not
+    changed beyond what chance explains (no signal). Judged with run chart rules because fewer
+    than 12 periods have data.
+    >>> gap_series([1, 1], ["a", "a"], [1, 2], [10, 10])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2, column "group": period 1 and group 'a' appear more
+    than once
     """
     if improvement not in ("increase", "decrease"):
         raise InputError(f"improvement must be 'increase' or 'decrease', not {improvement!r}")
+    grid = _grid(periods, groups, numerators, denominators)
+    show = dict(labels or {})
+    ref = _reference(grid, reference, improvement, show)
+    m = float(multiplier)
+    unit = _unit(m)
+    out = tuple(
+        _group_gap(grid, ref, j, str(name), show, m, unit, horizons, period_name, min_denominator)
+        for j, name in enumerate(grid.names.tolist())
+        if j != ref.index
+    )
+    return GapAnalysis(
+        periods=readonly(grid.periods.copy()),
+        reference=ref.name,
+        reference_label=ref.label,
+        reference_rate=readonly(np.array(ref.rate, dtype=float)),
+        improvement=improvement,
+        multiplier=m,
+        groups=out,
+        reference_numerator=readonly(np.array(ref.x, dtype=float)),
+        reference_denominator=readonly(np.array(ref.n, dtype=float)),
+        min_denominator=min_denominator,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Grid:
+    """The long-form input as (period × group) tables: sorted periods, group names in order of
+    first appearance, numerators ``xs`` and denominators ``ns`` (NaN where no row)."""
+
+    periods: np.ndarray
+    names: np.ndarray
+    xs: np.ndarray
+    ns: np.ndarray
+
+
+def _grid(
+    periods: Sequence[object] | np.ndarray,
+    groups: Sequence[str] | np.ndarray,
+    numerators: Sequence[float] | np.ndarray,
+    denominators: Sequence[float] | np.ndarray,
+) -> _Grid:
+    """Step 1 of :func:`gap_series`: checked counts, one row per (period, group), 2+ groups."""
     per = np.asarray(periods)
     grp = np.asarray([str(g) for g in groups], dtype=str)
     size = per.size
@@ -480,12 +361,12 @@ def gap_series(
     period_values, p_idx = np.unique(per, return_inverse=True)
     n_p, n_g = period_values.size, names.size
     cell = p_idx * n_g + g_idx
-    uniq, counts = np.unique(cell, return_counts=True)
-    if (counts > 1).any():
-        dup = uniq[counts > 1][0]
+    uniq, repeats = np.unique(cell, return_counts=True)
+    if (repeats > 1).any():
+        dup = uniq[repeats > 1][0]
         row = int(np.flatnonzero(cell == dup)[1]) + 1
         raise InputError(
-            f"period {per[row - 1]!s} and group {grp[row - 1]!r} appear more than once",
+            f"period {per[row - 1]!s} and group {str(grp[row - 1])!r} appear more than once",
             row=row,
             column="group",
         )
@@ -497,151 +378,177 @@ def gap_series(
     ns = np.full((n_p, n_g), np.nan)
     xs[p_idx, g_idx] = x
     ns[p_idx, g_idx] = n
-    show = dict(labels or {})
+    return _Grid(period_values, names, xs, ns)
 
-    overall = reference == "overall"
+
+@dataclass(frozen=True, eq=False)
+class _Ref:
+    """The reference of every gap: its column (-1 for all patients), name, label, rate, counts,
+    and every group's difference from it and ratio to it with their intervals."""
+
+    index: int
+    name: str
+    label: str
+    overall: bool
+    rate: np.ndarray
+    x: np.ndarray
+    n: np.ndarray
+    rates: np.ndarray
+    diff: tuple[np.ndarray, np.ndarray, np.ndarray]
+    ratio: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _reference(grid: _Grid, reference: str, improvement: str, show: Mapping[str, str]) -> _Ref:
+    """Step 2: the reference (all patients, the best or largest group, or a named one) and the
+    comparisons against it (:func:`equitystats.compare.versus_overall` for all patients, whose
+    count includes the group's own; :func:`~equitystats.compare.difference` and
+    :func:`~equitystats.compare.ratio` against a group)."""
+    xs, ns, names = grid.xs, grid.ns, grid.names
     with np.errstate(invalid="ignore", divide="ignore"):
         rates = xs / ns
-        if overall:
+        if reference == "overall":
             tot_x, tot_n = np.nansum(xs, axis=1), np.nansum(ns, axis=1)
             ref_rate = np.where(tot_n > 0, tot_x / np.where(tot_n > 0, tot_n, 1), np.nan)
             diff, diff_lo, diff_hi, ratio, ratio_lo, ratio_hi = compare.versus_overall(
                 xs, ns, tot_x[:, None], tot_n[:, None]
             )
-            ref_index = -1
-            ref_name, ref_label = "overall", "all patients"
-            ref_x, ref_n = tot_x, np.where(tot_n > 0, tot_n, np.nan)
-        else:
-            pooled_x, pooled_n = np.nansum(xs, axis=0), np.nansum(ns, axis=0)
-            if reference == "largest":
-                ref_index = int(np.argmax(pooled_n))
-            elif reference == "best":
-                pooled = np.where(
-                    pooled_n > 0, pooled_x / np.where(pooled_n > 0, pooled_n, 1), np.nan
-                )
-                if np.isnan(pooled).all():
-                    raise InputError("no group has a denominator above 0", column="denominator")
-                ref_index = int(
-                    np.nanargmax(pooled) if improvement == "increase" else np.nanargmin(pooled)
-                )
-            else:
-                hits = np.flatnonzero(names == str(reference))
-                if hits.size == 0:
-                    shown = ", ".join(map(str, names[:10])) + (", …" if names.size > 10 else "")
-                    raise InputError(
-                        f"reference group {reference!r} is not in the data (groups: {shown}; "
-                        f"or use {', '.join(KEYWORDS)})",
-                        column="group",
-                    )
-                ref_index = int(hits[0])
-            ref_name = str(names[ref_index])
-            ref_label = show.get(ref_name, ref_name)
-            rx, rn = xs[:, [ref_index]], ns[:, [ref_index]]
-            ref_x, ref_n = xs[:, ref_index], ns[:, ref_index]
-            ref_rate = rates[:, ref_index]
-            diff, diff_lo, diff_hi = compare.difference(xs, ns, rx, rn)
-            ratio, ratio_lo, ratio_hi = compare.ratio(xs, ns, rx, rn)
+            ref_n = np.where(tot_n > 0, tot_n, np.nan)
+            return _Ref(
+                -1, "overall", "all patients", True, ref_rate, tot_x, ref_n, rates,
+                (diff, diff_lo, diff_hi), (ratio, ratio_lo, ratio_hi),
+            )  # fmt: skip
+        index = _reference_index(grid, reference, improvement)
+        name = str(names[index])
+        rx, rn = xs[:, [index]], ns[:, [index]]
+        return _Ref(
+            index, name, show.get(name, name), False, rates[:, index], xs[:, index],
+            ns[:, index], rates, compare.difference(xs, ns, rx, rn), compare.ratio(xs, ns, rx, rn),
+        )  # fmt: skip
 
-    m = float(multiplier)
-    unit = _unit(m)
-    out = []
-    for j, name in enumerate(names.tolist()):
-        if j == ref_index:
-            continue
-        d = diff[:, j] * m
-        have = np.flatnonzero(np.isfinite(d))
-        small = np.zeros(n_p, dtype=bool)
-        if min_denominator is not None:
-            with np.errstate(invalid="ignore"):
-                small = np.isfinite(d) & ((ns[:, j] < min_denominator) | (ref_n < min_denominator))
-        chart = chart_type = None
-        signal = False
-        note = ""
-        first = last = math.nan
-        direction = "unknown"
-        if have.size >= 2:
-            k = min(3, have.size // 2)
-            first, last = float(d[have[:k]].mean()), float(d[have[-k:]].mean())
-            chart_type = "i" if have.size >= MIN_POINTS_I_CHART else "run"
-            toward_zero = "decrease" if np.nanmean(d) > 0 else "increase"
-            options = {"chart": chart_type, "x": period_values, "rules": "anhoej"}
-            series = np.where(np.isfinite(d), d, np.nan)
-            chart = spc.chart(series, improvement=toward_zero, **options)
-            if small.any():
-                full = chart
-                chart = spc.chart(
-                    series,
-                    improvement=toward_zero,
-                    untested=np.flatnonzero(small) + 1,
-                    **options,
-                )
-                note = small_signal_note(full, chart, small, min_denominator)
-            signal = bool(chart.signal)
-            a, b = round(abs(first), 1), round(abs(last), 1)
-            direction = "narrowed" if b < a else "widened" if b > a else "unchanged"
-        label = show.get(name, name)
-        out.append(
-            GroupGap(
-                group=name,
-                label=label,
-                rate=readonly(rates[:, j].copy()),
-                reference_rate=readonly(np.array(ref_rate, dtype=float)),
-                difference=readonly(d),
-                diff_ci_low=readonly(diff_lo[:, j] * m),
-                diff_ci_high=readonly(diff_hi[:, j] * m),
-                ratio=readonly(ratio[:, j].copy()),
-                ratio_ci_low=readonly(ratio_lo[:, j].copy()),
-                ratio_ci_high=readonly(ratio_hi[:, j].copy()),
-                chart=chart,
-                chart_type=chart_type,
-                signal=signal,
-                closing=signal and direction == "narrowed",
-                direction=direction,
-                first_gap=first,
-                last_gap=last,
-                summary=" ".join(
-                    filter(
-                        None,
-                        (
-                            _summary(
-                                label,
-                                ref_label,
-                                overall,
-                                first,
-                                last,
-                                direction,
-                                signal,
-                                chart_type,
-                                unit,
-                            ),
-                            note,
-                        ),
-                    )
-                ),  # fmt: skip
-                trend=gap_trend(
-                    d,
-                    diff_lo[:, j] * m,
-                    diff_hi[:, j] * m,
-                    horizons=horizons,
-                    unit=unit,
-                    period_name=period_name,
-                    current_gap=last,
-                ),
-                numerator=readonly(xs[:, j].copy()),
-                denominator=readonly(ns[:, j].copy()),
-                small=readonly(small),
-                small_note=note,
-            )
+
+def _reference_index(grid: _Grid, reference: str, improvement: str) -> int:
+    """The column of a reference group: the largest (most patients over all periods), the best
+    (best pooled rate in the direction of ``improvement``) or the one named."""
+    xs, ns, names = grid.xs, grid.ns, grid.names
+    pooled_x, pooled_n = np.nansum(xs, axis=0), np.nansum(ns, axis=0)
+    if reference == "largest":
+        return int(np.argmax(pooled_n))
+    if reference == "best":
+        pooled = np.where(pooled_n > 0, pooled_x / np.where(pooled_n > 0, pooled_n, 1), np.nan)
+        if np.isnan(pooled).all():
+            raise InputError("no group has a denominator above 0", column="denominator")
+        return int(np.nanargmax(pooled) if improvement == "increase" else np.nanargmin(pooled))
+    hits = np.flatnonzero(names == str(reference))
+    if hits.size == 0:
+        shown = ", ".join(map(str, names[:10])) + (", …" if names.size > 10 else "")
+        raise InputError(
+            f"reference group {reference!r} is not in the data (groups: {shown}; "
+            f"or use {', '.join(KEYWORDS)})",
+            column="group",
         )
-    return GapAnalysis(
-        periods=readonly(period_values.copy()),
-        reference=ref_name,
-        reference_label=ref_label,
-        reference_rate=readonly(np.array(ref_rate, dtype=float)),
-        improvement=improvement,
-        multiplier=m,
-        groups=tuple(out),
-        reference_numerator=readonly(np.array(ref_x, dtype=float)),
-        reference_denominator=readonly(np.array(ref_n, dtype=float)),
-        min_denominator=min_denominator,
+    return int(hits[0])
+
+
+@dataclass(frozen=True, eq=False)
+class _Verdict:
+    """What the chart of one gap series says: the chart (``None`` with fewer than 2 periods),
+    whether it signals, the small-denominator note, the first and last gap and the direction."""
+
+    chart: spc.ChartResult | None = None
+    chart_type: str | None = None
+    signal: bool = False
+    note: str = ""
+    first: float = math.nan
+    last: float = math.nan
+    direction: str = "unknown"
+
+
+def _verdict(
+    d: np.ndarray, periods: np.ndarray, small: np.ndarray, minimum: float | None
+) -> _Verdict:
+    """Step 3 (per group): the gap's chart (an individuals chart from
+    :data:`MIN_POINTS_I_CHART` periods, a run chart below, Anhøj rules, improvement toward a
+    gap of 0), with the ``small`` periods untested, and the first and last gap (mean of up to
+    3 periods at each end)."""
+    have = np.flatnonzero(np.isfinite(d))
+    if have.size < 2:
+        return _Verdict()
+    k = min(3, have.size // 2)
+    first, last = float(d[have[:k]].mean()), float(d[have[-k:]].mean())
+    chart_type = "i" if have.size >= MIN_POINTS_I_CHART else "run"
+    toward_zero = "decrease" if np.nanmean(d) > 0 else "increase"
+    options = {"chart": chart_type, "x": periods, "rules": "anhoej"}
+    series = np.where(np.isfinite(d), d, np.nan)
+    chart = spc.chart(series, improvement=toward_zero, **options)
+    note = ""
+    if small.any():
+        full = chart
+        chart = spc.chart(
+            series, improvement=toward_zero, untested=np.flatnonzero(small) + 1, **options
+        )
+        note = small_signal_note(full, chart, small, minimum)
+    a, b = round(abs(first), 1), round(abs(last), 1)
+    direction = "narrowed" if b < a else "widened" if b > a else "unchanged"
+    return _Verdict(chart, chart_type, bool(chart.signal), note, first, last, direction)
+
+
+def _group_gap(
+    grid: _Grid,
+    ref: _Ref,
+    j: int,
+    name: str,
+    show: Mapping[str, str],
+    m: float,
+    unit: str,
+    horizons: Sequence[int],
+    period_name: str,
+    min_denominator: float | None,
+) -> GroupGap:
+    """Step 4: one group's :class:`GroupGap` (gap series on the ``multiplier`` scale, its chart
+    verdict, summary and trend test)."""
+    ns = grid.ns
+    diff, diff_lo, diff_hi = ref.diff
+    ratio, ratio_lo, ratio_hi = ref.ratio
+    d = diff[:, j] * m
+    small = np.zeros(grid.periods.size, dtype=bool)
+    if min_denominator is not None:
+        with np.errstate(invalid="ignore"):
+            small = np.isfinite(d) & ((ns[:, j] < min_denominator) | (ref.n < min_denominator))
+    v = _verdict(d, grid.periods, small, min_denominator)
+    label = show.get(name, name)
+    said = _summary(
+        label, ref.label, ref.overall, v.first, v.last, v.direction, v.signal, v.chart_type, unit
+    )
+    return GroupGap(
+        group=name,
+        label=label,
+        rate=readonly(ref.rates[:, j].copy()),
+        reference_rate=readonly(np.array(ref.rate, dtype=float)),
+        difference=readonly(d),
+        diff_ci_low=readonly(diff_lo[:, j] * m),
+        diff_ci_high=readonly(diff_hi[:, j] * m),
+        ratio=readonly(ratio[:, j].copy()),
+        ratio_ci_low=readonly(ratio_lo[:, j].copy()),
+        ratio_ci_high=readonly(ratio_hi[:, j].copy()),
+        chart=v.chart,
+        chart_type=v.chart_type,
+        signal=v.signal,
+        closing=v.signal and v.direction == "narrowed",
+        direction=v.direction,
+        first_gap=v.first,
+        last_gap=v.last,
+        summary=" ".join(filter(None, (said, v.note))),
+        trend=gap_trend(
+            d,
+            diff_lo[:, j] * m,
+            diff_hi[:, j] * m,
+            horizons=horizons,
+            unit=unit,
+            period_name=period_name,
+            current_gap=v.last,
+        ),
+        numerator=readonly(grid.xs[:, j].copy()),
+        denominator=readonly(ns[:, j].copy()),
+        small=readonly(small),
+        small_note=v.note,
     )

@@ -24,7 +24,15 @@ Z95 = float(norm.ppf(0.975))
 
 
 def z_of(conf: float) -> float:
-    """The two-sided normal quantile Φ⁻¹((1 + conf)/2) of a confidence level 0 < conf < 1."""
+    """The two-sided normal quantile Φ⁻¹((1 + conf)/2) of a confidence level 0 < conf < 1.
+
+    >>> round(z_of(0.95), 4)
+    1.96
+    >>> z_of(1.5)
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: confidence level must be between 0 and 1, got 1.5
+    """
     if not 0 < conf < 1:
         raise InputError(f"confidence level must be between 0 and 1, got {conf!r}")
     return float(norm.ppf(0.5 + conf / 2))
@@ -42,6 +50,12 @@ def wilson_score(x: Any, n: Any, z: float = Z95) -> tuple[np.ndarray, np.ndarray
 
     No validation: the caller checks 0 ≤ x ≤ n. Where n is not greater than 0 (including
     NaN, a cell without data) the estimate and the limits are NaN.
+
+    >>> p, low, high = wilson_score([3, 0], [10, 20])
+    >>> p.tolist()
+    [0.3, 0.0]
+    >>> low.round(4).tolist(), high.round(4).tolist()
+    ([0.1078, 0.0], [0.6032, 0.1611])
     """
     x_arr, n_arr = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(n, dtype=float))
     z2 = z * z
@@ -68,6 +82,10 @@ def garwood(x: Any, t: Any, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray,
 
     No validation of the counts: the caller checks x ≥ 0. Where t is not greater than 0
     (including NaN) the rate and the limits are NaN.
+
+    >>> rate, low, high = garwood([4], [1000.0])
+    >>> rate.tolist(), low.round(5).tolist(), high.round(5).tolist()
+    ([0.004], [0.0011], [0.0102])
     """
     x_arr, t_arr = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(t, dtype=float))
     alpha = 1 - conf

@@ -60,6 +60,12 @@ class Completeness:
     Counts (or summed weights) per missing-value kind, ``known``, ``n`` (total), shares of
     ``n`` for each kind, ``share_unusable`` (sum of the four), and ``usable`` (share unusable
     ≤ ``max_unusable``; False when n = 0).
+
+    >>> c = completeness(period=[1, 1, 1, 1], strata={"race": ["Asian", "declined", "", "White"]})
+    >>> c.to_rows()[0]
+    {'period': '1', 'stratifier': 'race', 'n': 4.0, 'known': 2.0, 'unknown': 0.0, 'declined':
+    1.0, 'not_collected': 0.0, 'missing': 1.0, 'share_unknown': 0.0, 'share_declined': 0.25,
+    'share_not_collected': 0.0, 'share_missing': 0.25, 'share_unusable': 0.5, 'usable': False}
     """
 
     period: np.ndarray
@@ -140,6 +146,10 @@ def completeness(
     ``data=None`` with ``period`` (and ``weight``) as arrays and ``strata`` a mapping of name →
     values. ``weight`` (e.g. the denominator of aggregated counts) must be non-negative and
     finite; without it every row counts once.
+
+    >>> c = completeness({"month": [1, 1, 2], "race": ["Asian", "unknown", "White"], "n": [8, 2, 10]}, period="month", strata="race", weight="n")
+    >>> c.n.tolist(), c.unknown.tolist(), c.share_unusable.tolist(), c.usable.tolist()
+    ([10.0, 10.0], [2.0, 0.0], [0.2, 0.0], [False, True])
     """
     _check_threshold(max_unusable)
     if isinstance(data, (str, Path)):
@@ -173,7 +183,17 @@ def completeness_from_extract(
     weight: str | None = None,
     max_unusable: float = DEFAULT_MAX_UNUSABLE,
 ) -> Completeness:
-    """Completeness of each stratum column per period in a CSV/Parquet extract (one DuckDB pass)."""
+    """Completeness of each stratum column per period in a CSV/Parquet extract (one DuckDB pass).
+
+    >>> import tempfile, pathlib, pyarrow as pa, pyarrow.parquet as pq
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(tmp.name) / "extract.parquet"
+    >>> pq.write_table(pa.table({"month": ["2024-01"] * 4, "language": ["es", "en", "declined", None]}), path)
+    >>> c = completeness_from_extract(path, period="month", strata="language")
+    >>> c.known.tolist(), c.declined.tolist(), c.missing.tolist(), c.usable.tolist()
+    ([2.0], [1.0], [1.0], [False])
+    >>> tmp.cleanup()
+    """
     _check_threshold(max_unusable)
     source = open_file(path)
     return _completeness(source, period, parse_columns(strata), weight, max_unusable)
@@ -210,7 +230,15 @@ def _completeness(
 def completeness_of(
     plan: Plan, grouped: Grouped, strata: tuple[str, ...], max_unusable: float
 ) -> Completeness:
-    """Completeness from the aggregates ``__n`` of ``plan`` (one set per stratum column)."""
+    """Completeness from the aggregates ``__n`` of ``plan`` (one set per stratum column).
+
+    >>> source = open_data({"month": [1, 1], "race": ["Asian", "declined"]})
+    >>> plan = Plan.make(["race"], [], overall=False)
+    >>> grouped = aggregate(source, plan, period="month", values=[], checks=[], aggregates="CAST(COUNT(*) AS DOUBLE) AS __n")
+    >>> c = completeness_of(plan, grouped, ("race",), 0.15)
+    >>> c.n.tolist(), c.declined.tolist(), c.usable.tolist()
+    ([2.0], [1.0], [False])
+    """
     result, gid = grouped.table, grouped.gid
     period_keys, period_index = grouped.periods, grouped.period_index
     weights = result.column("__n").to_numpy()

@@ -107,6 +107,9 @@ def longest_run_max(n_useful: np.ndarray | int) -> np.ndarray:
 
     Anhøj & Olesen (2014), PLoS ONE 9:e113825, after Schilling (2012). ``round`` halves to
     even as R does; log2 of an integer is never exactly k + 0.5, so this never matters.
+
+    >>> longest_run_max(np.array([0, 10, 24])).tolist()
+    [nan, 6.0, 8.0]
     """
     n = np.asarray(n_useful, dtype=float)
     with np.errstate(divide="ignore"):
@@ -119,6 +122,9 @@ def crossings_min(n_useful: np.ndarray | int) -> np.ndarray:
     Binomial(n − 1, 0.5), R's ``qbinom(0.05, n - 1, 0.5)`` (Chen 2010; Anhøj & Olesen 2014).
 
     NaN for n = 0.
+
+    >>> crossings_min(np.array([10, 24])).tolist()
+    [2.0, 8.0]
     """
     n = np.asarray(n_useful, dtype=np.int64)
     uniq, inv = np.unique(n, return_inverse=True)
@@ -133,6 +139,9 @@ def runs_distribution(n1: int, n2: int) -> dict[int, int]:
     Swed & Eisenhart (1943), Ann Math Stat 14:66, eq. (1):
     ``P(R = 2k) = 2 C(n1−1, k−1) C(n2−1, k−1) / C(n1+n2, n1)`` and
     ``P(R = 2k+1) = [C(n1−1, k) C(n2−1, k−1) + C(n1−1, k−1) C(n2−1, k)] / C(n1+n2, n1)``.
+
+    >>> runs_distribution(2, 2)
+    {2: 2, 3: 2, 4: 2}
     """
     if n1 == 0 or n2 == 0:
         return {1: 1} if n1 + n2 else {}
@@ -159,6 +168,11 @@ def ihi_runs_limit(n: int) -> tuple[int, int]:
     Provost & Murray (2011), BMJ Qual Saf 20:46, Table 1. Exact integer arithmetic, so the
     tail comparisons have no rounding (above :data:`EXACT_RUNS_MAX_N`, log-gamma in double
     precision). For n < 10 the rule does not apply: ``(0, n + 2)``.
+
+    >>> ihi_runs_limit(20)
+    (6, 16)
+    >>> ihi_runs_limit(8)
+    (0, 10)
     """
     if n < IHI_MIN_RUNS_N:
         return 0, n + 2
@@ -216,7 +230,12 @@ def _runs_limit_float(n1: int, n2: int) -> tuple[int, int]:
 
 
 def ihi_runs_limits(n_useful: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised :func:`ihi_runs_limit` (computed once per distinct n)."""
+    """Vectorised :func:`ihi_runs_limit` (computed once per distinct n).
+
+    >>> few, many = ihi_runs_limits(np.array([10, 20, 20]))
+    >>> few.tolist(), many.tolist()
+    ([2, 6, 6], [10, 16, 16])
+    """
     n = np.asarray(n_useful, dtype=np.int64)
     uniq, inv = np.unique(n, return_inverse=True)
     pairs = np.array([ihi_runs_limit(int(k)) for k in uniq], dtype=np.int64).reshape(-1, 2)
@@ -229,7 +248,11 @@ def ihi_runs_limits(n_useful: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]
 
 
 def sign_of(values: np.ndarray) -> np.ndarray:
-    """+1 / −1 / 0 as int8 (0 also for NaN), without a float ``np.sign`` round trip."""
+    """+1 / −1 / 0 as int8 (0 also for NaN), without a float ``np.sign`` round trip.
+
+    >>> sign_of(np.array([2.0, -1.0, 0.0, np.nan])).tolist()
+    [1, -1, 0, 0]
+    """
     with np.errstate(invalid="ignore"):
         return (values > 0).view(np.int8) - (values < 0).view(np.int8)
 
@@ -326,7 +349,12 @@ def _mark_steps(steps: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class AnhoejResult:
-    """Anhøj rules per series (1-D arrays, one value per row of the input)."""
+    """Anhøj rules per series (1-D arrays, one value per row of the input).
+
+    >>> r = anhoej(np.array([[1, 1, 1, 1, 1, 1, 1, 1, -1, -1]]))
+    >>> r.longest_run.tolist(), r.longest_run_max.tolist(), r.signal.tolist()
+    ([8.0], [6.0], [True])
+    """
 
     n_useful: np.ndarray
     longest_run: np.ndarray  # float, NaN when n_useful = 0
@@ -342,6 +370,13 @@ def anhoej(signs: np.ndarray) -> AnhoejResult:
     Zeros are not useful observations and are dropped (Anhøj & Olesen 2014; qicharts2 0.8.1
     ``runs.analysis``). Signal when ``longest_run > round(log2(n)) + 3`` or
     ``crossings < qbinom(0.05, n - 1, 0.5)``; never for n = 0.
+
+    >>> signs = np.array([[1, -1, 1, -1, 1, -1, 1, -1, 1, -1], [1, 1, 1, 1, 1, 1, 1, 1, -1, -1]])
+    >>> r = anhoej(signs)
+    >>> r.n_useful.tolist(), r.longest_run.tolist(), r.crossings.tolist(), r.crossings_min.tolist()
+    ([10, 10], [1.0, 8.0], [9.0, 1.0], [2.0, 2.0])
+    >>> r.signal.tolist()
+    [False, True]
     """
     return _anhoej(_Runs(np.atleast_2d(signs), skip_zeros=True))
 
@@ -359,7 +394,13 @@ def _anhoej(side: _Runs) -> AnhoejResult:
 
 @dataclass(frozen=True)
 class IhiResult:
-    """IHI run chart rules: per point ``shift`` and ``trend``; per series the rest."""
+    """IHI run chart rules: per point ``shift`` and ``trend``; per series the rest.
+
+    >>> y = np.array([[1.0, 2, 3, 4, 5, 6, 5, 4, 3, 2]])
+    >>> r = ihi(y, sign_of(y - 3.5))
+    >>> r.n_runs.tolist(), r.runs_too_few.tolist(), r.runs_too_many.tolist()
+    ([3], [False], [False])
+    """
 
     shift: np.ndarray
     trend: np.ndarray
@@ -382,6 +423,13 @@ def ihi(y: np.ndarray, signs: np.ndarray) -> IhiResult:
     (+1, −1, 0 on the line). Shift: ≥ 6 useful points on one side, points on the line
     skipped. Trend: ≥ 5 points steadily up or down, like values skipped (ties neither add to
     nor break a trend). Runs: see :func:`ihi_runs_limit`.
+
+    >>> y = np.array([[1.0, 2, 3, 4, 5, 6, 5, 4, 3, 2]])
+    >>> r = ihi(y, sign_of(y - 3.5))
+    >>> r.trend[0].astype(int).tolist()
+    [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    >>> bool(r.shift[0].any())
+    False
     """
     y = np.atleast_2d(np.asarray(y, dtype=float))
     return _ihi(y, _Runs(np.atleast_2d(signs), skip_zeros=True))
@@ -409,7 +457,11 @@ def _ihi(y: np.ndarray, side: _Runs) -> IhiResult:
 
 
 def shewhart(y: np.ndarray, lcl: np.ndarray, ucl: np.ndarray) -> np.ndarray:
-    """Points outside the 3-sigma limits (Montgomery 7th ed., §5.3.6); missing → False."""
+    """Points outside the 3-sigma limits (Montgomery 7th ed., §5.3.6); missing → False.
+
+    >>> shewhart(np.array([1.0, 5.0, np.nan]), np.array([0.0, 0, 0]), np.array([4.0, 4, 4])).tolist()
+    [False, True, False]
+    """
     with np.errstate(invalid="ignore"):
         return (np.asarray(y) > ucl) | (np.asarray(y) < lcl)
 
@@ -417,7 +469,16 @@ def shewhart(y: np.ndarray, lcl: np.ndarray, ucl: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class NhsResult:
     """NHS Making Data Count per point: int8 codes into :data:`SPECIAL_CAUSE_TYPES` and
-    :data:`POINT_TYPES`."""
+    :data:`POINT_TYPES`.
+
+    >>> r = nhs(np.array([[1.0, 2, 9]]), 2.0, 0.0, 4.0, 0.7, 3.3, improvement="increase")
+    >>> r.special_cause_labels()[0].tolist()
+    ['Common Cause', 'Common Cause', 'Above UCL']
+    >>> r.point_type_labels()[0].tolist()
+    ['common_cause', 'common_cause', 'special_cause_improvement']
+    >>> r.special_cause[0].tolist()
+    [False, False, True]
+    """
 
     special_cause_type: np.ndarray
     point_type: np.ndarray
@@ -450,6 +511,10 @@ def nhs(
     XmR chart mean ± 2.66 × MR̄ and mean ± (2/3)·2.66 × MR̄). Arrays broadcast against ``y``
     (series × points). ``patterns=False`` keeps only the outside-limits rule (used for
     moving-range charts, whose points are autocorrelated).
+
+    >>> r = nhs(np.array([[1.0, 2, -5]]), 2.0, 0.0, 4.0, 0.7, 3.3, improvement="increase")
+    >>> r.special_cause_labels()[0].tolist()
+    ['Common Cause', 'Common Cause', 'Below LCL']
     """
     y = np.atleast_2d(np.asarray(y, dtype=float))
     with np.errstate(invalid="ignore"):

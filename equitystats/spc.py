@@ -77,30 +77,68 @@ charts also need one calculation subgroup with at least two observations. Fewer 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import gammaln
 
 from equitystats import runs as _runs
-from equitystats._arrays import first_appearance, first_row, readonly, within_denominators
+from equitystats._arrays import readonly
+from equitystats._limits import (
+    D2,
+    D4,
+    NHS_LIMIT,
+    PROPORTION_CHARTS,
+    SUBGROUP_CHARTS,
+    _part_lines,
+    c4,
+)
+from equitystats._spc_batch import BATCH_RULES, BatchResult, p_chart_many
+from equitystats._subgroups import (
+    COUNT_CHARTS,
+    _float_array,
+    _group,
+    _Groups,
+    _ihi_per_part,
+    _nhs_per_part,
+    _part_slices,
+    _parts,
+    _positions,
+    _validate_counts,
+)
 from equitystats.errors import InputError
+
+#: The public names; limits are computed in ``equitystats._limits``, many p charts at once
+#: in ``equitystats._spc_batch``.
+__all__ = [
+    "BASE_COLUMNS",
+    "BATCH_RULES",
+    "BatchResult",
+    "CHARTS",
+    "COUNT_CHARTS",
+    "ChartResult",
+    "D2",
+    "D4",
+    "IHI_COLUMNS",
+    "IMPROVEMENTS",
+    "MIN_POINTS",
+    "NHS_COLUMNS",
+    "NHS_LIMIT",
+    "PROPORTION_CHARTS",
+    "RATIO_CHARTS",
+    "RULES",
+    "SUBGROUP_CHARTS",
+    "c4",
+    "chart",
+    "p_chart_many",
+]
 
 CHARTS = ("run", "i", "mr", "xbar", "s", "c", "u", "up", "p", "pp")
 RULES = ("anhoej", "ihi", "nhs")
-BATCH_RULES = ("anhoej", "ihi", "nhs", "shewhart")
 IMPROVEMENTS = tuple(_runs.IMPROVEMENT_DIRECTIONS)
-COUNT_CHARTS = ("c", "u", "up", "p", "pp")
 RATIO_CHARTS = ("u", "up", "p", "pp")
-PROPORTION_CHARTS = ("p", "pp")
-SUBGROUP_CHARTS = ("xbar", "s")
 MIN_POINTS = 2
-
-D2 = 1.128  # Montgomery Appendix Table VI, n = 2
-D4 = 3.267  # Montgomery Appendix Table VI, n = 2
-NHS_LIMIT = 2.66  # NHS Making Data Count (2019); NHSRplotthedots 0.2.2
 
 BASE_COLUMNS = (
     "x",
@@ -136,6 +174,15 @@ class ChartResult:
     default), which take part in no rule. ``lcl_2sigma``/``ucl_2sigma`` are the 2-sigma lines (used by the
     NHS "2 of 3" rule). ``n`` is the denominator per point (or subgroup size for xbar/s).
     Arrays are read-only.
+
+    >>> r = chart([12, 14, 11, 13, 15, 12, 13, 14, 12, 40], chart="i")
+    >>> r.columns
+    ('x', 'y', 'cl', 'lcl', 'ucl', 'part', 'runs_signal', 'sigma_signal', 'longest_run',
+    'longest_run_max', 'crossings', 'crossings_min')
+    >>> r.signal, r.sigma_signal.tolist()
+    (True, [False, False, False, False, False, False, False, False, False, True])
+    >>> r.to_rows()[9]["sigma_signal"]
+    True
     """
 
     chart: str
@@ -220,281 +267,6 @@ class ChartResult:
 
 
 # --------------------------------------------------------------------------------------
-# Small numeric helpers
-# --------------------------------------------------------------------------------------
-
-
-def _mean(v: np.ndarray) -> float:
-    """Mean of the non-missing values as R computes it (extended-precision sum, then one
-    correction pass), so that e.g. a constant series has its own value as mean. NaN if
-    empty."""
-    v = v[~np.isnan(v)]
-    if v.size == 0:
-        return math.nan
-    ld = v.astype(np.longdouble)
-    s = ld.sum() / v.size
-    s = s + (ld - s).sum() / v.size
-    return float(s)
-
-
-def _nansum(v: np.ndarray) -> float:
-    v = v[~np.isnan(v)]
-    return float(v.astype(np.longdouble).sum()) if v.size else 0.0
-
-
-def _median(v: np.ndarray) -> float:
-    v = v[~np.isnan(v)]
-    return float(np.median(v)) if v.size else math.nan
-
-
-def _screened_amr(values: np.ndarray, screen: bool) -> float:
-    """Average moving range of consecutive values, optionally screened (Nelson 1982)."""
-    mr = np.abs(np.diff(values))
-    mr = mr[~np.isnan(mr)]
-    amr = _mean(mr)
-    if screen and mr.size:
-        mr = mr[mr < D4 * amr]
-        amr = _mean(mr)
-    return amr
-
-
-def c4(n: np.ndarray) -> np.ndarray:
-    """Exact c4(n) = √(2/(n−1)) Γ(n/2)/Γ((n−1)/2), NaN for n ≤ 1 (Montgomery App. VI)."""
-    n = np.asarray(n, dtype=float)
-    ok = n > 1
-    m = np.where(ok, n, 2.0)
-    out = np.sqrt(2.0 / (m - 1.0)) * np.exp(gammaln(m / 2.0) - gammaln((m - 1.0) / 2.0))
-    return np.where(ok, out, np.nan)
-
-
-def _a3(n: np.ndarray, k: float) -> np.ndarray:
-    """A3 = k / (c4 √n) (Montgomery eq. 6.29 constant; k = 3, or 2 for 2-sigma)."""
-    n = np.asarray(n, dtype=float)
-    return k / (c4(n) * np.sqrt(np.where(n > 1, n, np.nan)))
-
-
-def _b3_b4(n: np.ndarray, k: float) -> tuple[np.ndarray, np.ndarray]:
-    """B3 = max(0, 1 − k c5/c4), B4 = 1 + k c5/c4 with c5 = √(1 − c4²) (Montgomery §6.3.1)."""
-    c = c4(n)
-    r = np.sqrt(1.0 - c**2) / c
-    b3 = 1.0 - k * r
-    b3 = np.where(np.isnan(b3), np.nan, np.maximum(b3, 0.0))
-    return b3, 1.0 + k * r
-
-
-# --------------------------------------------------------------------------------------
-# Input handling
-# --------------------------------------------------------------------------------------
-
-
-def _float_array(v: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
-    try:
-        a = np.array(v, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be numbers", column=name) from None
-    if a.ndim != 1:
-        raise InputError(f"{name} must be one-dimensional", column=name)
-    bad = np.flatnonzero(np.isinf(a))
-    if bad.size:
-        raise InputError("value is not a finite number", row=int(bad[0]) + 1, column=name)
-    return a
-
-
-def _positions(v: Sequence[int] | int | None, name: str) -> np.ndarray:
-    if v is None:
-        return np.zeros(0, dtype=np.int64)
-    a = np.atleast_1d(np.asarray(v))
-    if a.ndim != 1 or (a.size and not np.all(np.mod(a, 1) == 0)):
-        raise InputError(f"{name} must be whole 1-based positions")
-    return a.astype(np.int64)
-
-
-def _validate_counts(chart: str, y: np.ndarray, n: np.ndarray | None) -> None:
-    if chart in COUNT_CHARTS:
-        neg = y < 0
-        if neg.any():
-            r = first_row(neg)
-            raise InputError(f"negative count {y[r - 1]:g}", row=r, column="y")
-    if n is not None:
-        bad = n <= 0
-        if bad.any():
-            r = first_row(bad)
-            raise InputError(f"denominator must be positive, not {n[r - 1]:g}", row=r, column="n")
-        if chart in PROPORTION_CHARTS:
-            within_denominators(y, n, column="y")
-
-
-@dataclass(frozen=True)
-class _Groups:
-    x: np.ndarray  # label per subgroup
-    first_row: np.ndarray  # 1-based input row of each subgroup's first row
-    y_sum: np.ndarray
-    y_len: np.ndarray
-    y_mean: np.ndarray
-    y_sd: np.ndarray
-    n_sum: np.ndarray | None
-
-
-def _group(y: np.ndarray, n: np.ndarray | None, x: Any) -> _Groups:
-    """Aggregate rows by x in order of first appearance (qicharts2 ``qic.agg``)."""
-    size = y.size
-    if x is None:
-        labels = np.arange(1, size + 1)
-        codes = None
-    else:
-        labels_in = np.asarray(x)
-        if labels_in.ndim != 1 or labels_in.size != size:
-            raise InputError(f"x has {labels_in.size} values but y has {size}", column="x")
-        if labels_in.dtype == object:
-            labels_in = labels_in.astype(str)
-        labels, codes, first = first_appearance(labels_in)
-        if labels.size == size:
-            labels, codes = labels_in, None
-        else:
-            first_rows = first + 1
-    nan_y = np.isnan(y)
-    if codes is None:
-        return _Groups(
-            labels,
-            np.arange(1, size + 1),
-            y.copy(),
-            (~nan_y).astype(float),
-            y.copy(),
-            np.full(size, np.nan),
-            None if n is None else n.copy(),
-        )
-    g = labels.size
-    y0 = np.where(nan_y, 0.0, y)
-    y_len = np.bincount(codes, weights=(~nan_y).astype(float), minlength=g)
-    y_sum = np.bincount(codes, weights=y0, minlength=g)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        y_mean = y_sum / y_len
-        dev = np.where(nan_y, 0.0, y - y_mean[codes])
-        ss = np.bincount(codes, weights=dev * dev, minlength=g)
-        y_sd = np.where(y_len > 1, np.sqrt(ss / (y_len - 1)), np.nan)
-    y_sum = np.where(y_len > 0, y_sum, np.nan)
-    n_sum = None
-    if n is not None:
-        nan_n = np.isnan(n)
-        n_len = np.bincount(codes, weights=(~nan_n).astype(float), minlength=g)
-        n_sum = np.bincount(codes, weights=np.where(nan_n, 0.0, n), minlength=g)
-        n_sum = np.where(n_len > 0, n_sum, np.nan)
-    return _Groups(labels, first_rows, y_sum, y_len, y_mean, y_sd, n_sum)
-
-
-def _parts(count: int, part: np.ndarray) -> np.ndarray:
-    if part.size:
-        bad = (part < 1) | (part >= count)
-        if bad.any():
-            raise InputError(
-                f"part {int(part[bad][0])} is not between 1 and {count - 1} "
-                f"(the last point of a part before a break)"
-            )
-    breaks = np.unique(part)
-    idx = np.arange(count)
-    return np.searchsorted(breaks, idx, side="right").astype(np.int64) + 1
-
-
-# --------------------------------------------------------------------------------------
-# Centre line and limits per part
-# --------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Lines:
-    y: np.ndarray
-    cl: float
-    lcl: np.ndarray
-    ucl: np.ndarray
-    lcl2: np.ndarray
-    ucl2: np.ndarray
-
-
-def _limits_from_sd(cl: float, sd: np.ndarray, low: float | None, high: float | None) -> tuple:
-    lcl, ucl = cl - 3 * sd, cl + 3 * sd
-    lcl2, ucl2 = cl - 2 * sd, cl + 2 * sd
-    if low is not None:
-        lcl = np.where(np.isfinite(lcl) & (lcl < low), low, lcl)
-        lcl2 = np.where(np.isfinite(lcl2) & (lcl2 < low), low, lcl2)
-    if high is not None:
-        ucl = np.where(np.isfinite(ucl) & (ucl > high), high, ucl)
-        ucl2 = np.where(np.isfinite(ucl2) & (ucl2 > high), high, ucl2)
-    return lcl, ucl, lcl2, ucl2
-
-
-def _part_lines(
-    chart: str,
-    y: np.ndarray,
-    y_sum: np.ndarray,
-    y_len: np.ndarray,
-    y_sd: np.ndarray,
-    n: np.ndarray | None,
-    base: np.ndarray,
-    screen_mr: bool,
-    nhs_limits: bool,
-) -> _Lines:
-    size = y.size
-    full = np.ones(size)
-    if chart == "run":
-        cl = _median(y[base])
-        nan = np.full(size, np.nan)
-        return _Lines(y, cl, nan, nan.copy(), nan.copy(), nan.copy())
-    if chart == "i":
-        cl = _mean(y[base])
-        amr = _screened_amr(y[base] - cl, screen_mr)
-        if nhs_limits:
-            # NHSRplotthedots 0.2.2: limit = 2.66, limitclose = 2 * (limit / 3).
-            close = 2 * (NHS_LIMIT / 3)
-            return _Lines(
-                y,
-                cl,
-                full * (cl - NHS_LIMIT * amr),
-                full * (cl + NHS_LIMIT * amr),
-                full * (cl - close * amr),
-                full * (cl + close * amr),
-            )
-        sd = amr / D2
-        return _Lines(y, cl, *_limits_from_sd(cl, full * sd, None, None))
-    if chart == "mr":
-        mr = np.concatenate([[np.nan], np.abs(np.diff(y))])
-        cl = _mean(mr[base])
-        return _Lines(mr, cl, full * 0.0, full * (D4 * cl), full * 0.0, full * ((D4 / 3) * 2 * cl))
-    if chart in SUBGROUP_CHARTS:
-        var_n = np.unique(y_len).size > 1
-        lb, sb = y_len[base], y_sd[base]
-        if var_n:
-            keep = ~np.isnan(sb) & (lb > 1)
-            sbar = math.sqrt(_nansum((lb[keep] - 1) * sb[keep] ** 2) / _nansum(lb[keep] - 1))
-        else:
-            sbar = _mean(sb)
-        if chart == "xbar":
-            keep = ~np.isnan(y[base])
-            cl = _nansum(lb[keep] * y[base][keep]) / _nansum(lb[keep])
-            a3, a2 = _a3(y_len, 3.0), _a3(y_len, 2.0)
-            return _Lines(y, cl, cl - a3 * sbar, cl + a3 * sbar, cl - a2 * sbar, cl + a2 * sbar)
-        b3, b4 = _b3_b4(y_len, 3.0)
-        b3_2, b4_2 = _b3_b4(y_len, 2.0)
-        return _Lines(y_sd, sbar, b3 * sbar, b4 * sbar, b3_2 * sbar, b4_2 * sbar)
-    if chart == "c":
-        cl = _mean(y_sum[base])
-        sd = full * math.sqrt(cl) if cl >= 0 else full * np.nan
-        return _Lines(y_sum, cl, *_limits_from_sd(cl, sd, 0.0, None))
-    # u, up, p, pp
-    assert n is not None
-    ok = base & ~np.isnan(y_sum) & ~np.isnan(n)
-    cl = _nansum(y_sum[ok]) / _nansum(n[ok]) if ok.any() else math.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # Montgomery eq. 7.19 (u) and §7.2.1 (p).
-        sd = np.sqrt(cl / n) if chart in ("u", "up") else np.sqrt(cl * (1 - cl) / n)
-        if chart in ("up", "pp"):
-            # Laney (2002): sigma_z from the moving ranges of the z-scores.
-            z = (y[base] - cl) / sd[base]
-            sd = sd * (_screened_amr(z, screen_mr) / D2)
-    high = 1.0 if chart in PROPORTION_CHARTS else None
-    return _Lines(y, cl, *_limits_from_sd(cl, sd, 0.0, high))
-
-
-# --------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------
 
@@ -570,7 +342,64 @@ def chart(
         fewer than :data:`MIN_POINTS` calculation points in a part, or positions out of
         range. ``row`` is the 1-based position in ``y`` and ``column`` is ``"y"``, ``"n"``
         or ``"x"``.
+
+    >>> r = chart([5, 6, 4, 7, 5, 6, 8, 5, 6, 7], n=[50] * 10, chart="p", multiply=100)
+    >>> round(float(r.cl[0]), 2), round(float(r.ucl[0]), 2), round(float(r.lcl[0]), 2)
+    (11.8, 25.49, 0.0)
+    >>> bool(r.runs_signal.any()), bool(r.sigma_signal.any())
+    (False, False)
+    >>> run = chart([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    >>> float(run.cl[0]), float(run.longest_run[0]), float(run.longest_run_max[0]), run.signal
+    (6.5, 6.0, 7.0, True)
+    >>> chart([1, -2], chart="c")
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2, column "y": -2 is negative
     """
+    _check_options(chart, rules, improvement, multiply)
+    yv, nv = _inputs(y, n, chart, x)
+    groups = _group(yv, nv, x)
+    point_y = _points(groups, nv, chart)
+    design = _design(groups.x.size, freeze, part, exclude, untested, point_y)
+    out, stats = _analyse_parts(chart, groups, point_y, design, screen_mr, rules == "nhs")
+    sigma = _scale(out, multiply) & design.tested
+    extras: dict[str, Any] = {}
+    if rules == "ihi":
+        extras = _ihi_per_part(
+            chart, out["y"], stats.signs, design.parts, design.included & design.tested
+        )
+    elif rules == "nhs":
+        extras = _nhs_per_part(
+            chart, out, design.parts, design.included, improvement, design.tested
+        )
+    return ChartResult(
+        chart=chart,
+        rules=rules,
+        x=np.array(groups.x),
+        y=out["y"],
+        cl=out["cl"],
+        lcl=out["lcl"],
+        ucl=out["ucl"],
+        part=design.parts,
+        runs_signal=stats.runs_signal,
+        sigma_signal=sigma,
+        longest_run=stats.longest_run,
+        longest_run_max=stats.longest_run_max,
+        crossings=stats.crossings,
+        crossings_min=stats.crossings_min,
+        n=groups.n_sum if nv is not None else (groups.y_len if chart in SUBGROUP_CHARTS else None),
+        baseline=design.baseline,
+        included=design.included,
+        n_useful=stats.n_useful,
+        tested=design.tested,
+        lcl_2sigma=out["lcl2"],
+        ucl_2sigma=out["ucl2"],
+        **extras,
+    )
+
+
+def _check_options(chart: str, rules: str, improvement: str, multiply: float) -> None:
+    """Step 1 of :func:`chart`: the chart type, rule set, direction and factor are known."""
     if chart not in CHARTS:
         raise ValueError(f"chart must be one of {', '.join(CHARTS)}, not {chart!r}")
     if rules not in RULES:
@@ -578,6 +407,16 @@ def chart(
     _runs._direction(improvement)
     if not (math.isfinite(multiply) and multiply > 0):
         raise ValueError(f"multiply must be a positive number, not {multiply!r}")
+
+
+def _inputs(
+    y: Sequence[float] | np.ndarray,
+    n: Sequence[float] | np.ndarray | None,
+    chart: str,
+    x: Sequence[Any] | np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Step 2: ``y`` and ``n`` as checked float arrays (``n`` dropped where qicharts2 ignores
+    it; complete cases only when both are given)."""
     yv = _float_array(y, "y")
     if yv.size == 0:
         raise InputError("there are no data points", column="y")
@@ -599,22 +438,43 @@ def chart(
         nv = np.where(missing, np.nan, nv)
     with np.errstate(invalid="ignore"):
         _validate_counts(chart, yv, nv)
+    return yv, nv
 
-    groups = _group(yv, nv, x)
-    count = groups.x.size
+
+def _points(groups: _Groups, nv: np.ndarray | None, chart: str) -> np.ndarray:
+    """Step 3: the plotted value per subgroup (Σy/Σn with denominators, Σy for c charts,
+    else the subgroup mean), as qicharts2 aggregates."""
     if nv is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
-            point_y = groups.y_sum / groups.n_sum
-    elif chart == "c":
-        point_y = groups.y_sum
-    else:
-        point_y = groups.y_mean
+            return groups.y_sum / groups.n_sum
+    if chart == "c":
+        return groups.y_sum
+    return groups.y_mean
 
+
+@dataclass
+class _Design:
+    """Which points do what: part number, baseline (``freeze``), included (not
+    ``exclude``d), tested (not ``untested``) and usable for the calculations."""
+
+    parts: np.ndarray
+    baseline: np.ndarray
+    included: np.ndarray
+    tested: np.ndarray
+    calc: np.ndarray
+
+
+def _design(
+    count: int,
+    freeze: int | None,
+    part: Sequence[int] | int | None,
+    exclude: Sequence[int] | int | None,
+    untested: Sequence[int] | int | None,
+    point_y: np.ndarray,
+) -> _Design:
+    """Step 4: the parts and the point masks from the 1-based positions the caller gave."""
     part_arr = _positions(part, "part")
-    excl = _positions(exclude, "exclude")
-    if excl.size and ((excl < 1) | (excl > count)).any():
-        bad = int(excl[(excl < 1) | (excl > count)][0])
-        raise InputError(f"exclude position {bad} is not between 1 and {count}")
+    excl = _in_range(_positions(exclude, "exclude"), count, "exclude")
     if freeze is not None and not part_arr.size:
         if int(freeze) != freeze or not 1 <= freeze <= count:
             raise InputError(f"freeze must be a whole number between 1 and {count}, not {freeze}")
@@ -624,20 +484,55 @@ def chart(
     parts = _parts(count, part_arr) if count else np.zeros(0, dtype=np.int64)
     included = np.ones(count, dtype=bool)
     included[excl - 1] = False
-    quiet = _positions(untested, "untested")
-    if quiet.size and ((quiet < 1) | (quiet > count)).any():
-        bad = int(quiet[(quiet < 1) | (quiet > count)][0])
-        raise InputError(f"untested position {bad} is not between 1 and {count}")
+    quiet = _in_range(_positions(untested, "untested"), count, "untested")
     tested = np.ones(count, dtype=bool)
     tested[quiet - 1] = False
     calc = baseline & included & ~np.isnan(point_y)
+    return _Design(parts, baseline, included, tested, calc)
 
+
+def _in_range(positions: np.ndarray, count: int, name: str) -> np.ndarray:
+    """``positions`` if every one is between 1 and ``count``, else :class:`InputError`."""
+    outside = (positions < 1) | (positions > count)
+    if positions.size and outside.any():
+        bad = int(positions[outside][0])
+        raise InputError(f"{name} position {bad} is not between 1 and {count}")
+    return positions
+
+
+@dataclass
+class _RunStats:
+    """Anhøj runs statistics per point (repeated over each part) and the signs of the
+    points relative to the centre line."""
+
+    longest_run: np.ndarray
+    longest_run_max: np.ndarray
+    crossings: np.ndarray
+    crossings_min: np.ndarray
+    runs_signal: np.ndarray
+    n_useful: np.ndarray
+    signs: np.ndarray
+
+
+def _analyse_parts(
+    chart: str,
+    groups: _Groups,
+    point_y: np.ndarray,
+    design: _Design,
+    screen_mr: bool,
+    nhs: bool,
+) -> tuple[dict[str, np.ndarray], _RunStats]:
+    """Step 5: per part, the centre line and limits (:func:`equitystats._limits._part_lines`)
+    and the Anhøj runs analysis (qicharts2 ``runs.analysis``); may mark a part untested."""
+    count = groups.x.size
     out = {k: np.full(count, np.nan) for k in ("y", "cl", "lcl", "ucl", "lcl2", "ucl2")}
-    stats = {k: np.full(count, np.nan) for k in ("lr", "lrmax", "cr", "crmin")}
-    runs_signal = np.zeros(count, dtype=bool)
-    n_useful = np.zeros(count, dtype=np.int64)
-    signs_all = np.zeros(count, dtype=np.int8)
-    nhs_limits = rules == "nhs" and chart == "i"
+    stats = _RunStats(
+        *(np.full(count, np.nan) for _ in range(4)),
+        runs_signal=np.zeros(count, dtype=bool),
+        n_useful=np.zeros(count, dtype=np.int64),
+        signs=np.zeros(count, dtype=np.int8),
+    )
+    parts, calc, tested = design.parts, design.calc, design.tested
     for sl in _part_slices(parts):
         lo = sl.start
         k = int(parts[lo]) if count else 1
@@ -645,21 +540,8 @@ def chart(
             # Too few tested points to draw the lines from: every point draws them, and no
             # point of the part can signal.
             tested[sl] = False
-        base = baseline[sl] & included[sl] & (tested[sl] | ~tested[sl].any())
-        if calc[sl].sum() < MIN_POINTS:
-            raise InputError(
-                f"part {k} has {int(calc[sl].sum())} point(s) usable for the centre line and "
-                f"limits; {chart} charts need at least {MIN_POINTS}",
-                row=int(groups.first_row[lo]),
-                column="y",
-            )
-        if chart in SUBGROUP_CHARTS and not (groups.y_len[sl][calc[sl]] > 1).any():
-            raise InputError(
-                f"part {k} has no subgroup with 2 or more observations; {chart} charts "
-                "need one to estimate the standard deviation",
-                row=int(groups.first_row[lo]),
-                column="y",
-            )
+        _check_part(chart, groups, calc[sl], k, sl)
+        base = design.baseline[sl] & design.included[sl] & (tested[sl] | ~tested[sl].any())
         lines = _part_lines(
             chart,
             point_y[sl],
@@ -669,7 +551,7 @@ def chart(
             None if groups.n_sum is None else groups.n_sum[sl],
             base,
             screen_mr,
-            nhs_limits,
+            nhs and chart == "i",
         )
         out["y"][sl] = lines.y
         out["cl"][sl] = lines.cl
@@ -678,269 +560,40 @@ def chart(
         # Anhøj runs analysis on included, non-missing points (qicharts2 runs.analysis).
         with np.errstate(invalid="ignore"):
             sign = _runs.sign_of(lines.y - lines.cl)
-        sign[~(included[sl] & tested[sl])] = 0
-        signs_all[sl] = sign
+        sign[~(design.included[sl] & tested[sl])] = 0
+        stats.signs[sl] = sign
         a = _runs.anhoej(sign[None, :])
-        stats["lr"][sl], stats["lrmax"][sl] = a.longest_run[0], a.longest_run_max[0]
-        stats["cr"][sl], stats["crmin"][sl] = a.crossings[0], a.crossings_min[0]
-        runs_signal[sl] = bool(a.signal[0]) and chart != "mr"
-        n_useful[sl] = a.n_useful[0]
+        stats.longest_run[sl], stats.longest_run_max[sl] = a.longest_run[0], a.longest_run_max[0]
+        stats.crossings[sl], stats.crossings_min[sl] = a.crossings[0], a.crossings_min[0]
+        stats.runs_signal[sl] = bool(a.signal[0]) and chart != "mr"
+        stats.n_useful[sl] = a.n_useful[0]
+    return out, stats
 
+
+def _check_part(chart: str, groups: _Groups, calc: np.ndarray, k: int, sl: slice) -> None:
+    """A part has enough calculation points (and, for xbar and s, a subgroup of 2 or more)."""
+    if calc.sum() < MIN_POINTS:
+        raise InputError(
+            f"part {k} has {int(calc.sum())} point(s) usable for the centre line and "
+            f"limits; {chart} charts need at least {MIN_POINTS}",
+            row=int(groups.first_row[sl.start]),
+            column="y",
+        )
+    if chart in SUBGROUP_CHARTS and not (groups.y_len[sl][calc] > 1).any():
+        raise InputError(
+            f"part {k} has no subgroup with 2 or more observations; {chart} charts "
+            "need one to estimate the standard deviation",
+            row=int(groups.first_row[sl.start]),
+            column="y",
+        )
+
+
+def _scale(out: dict[str, np.ndarray], multiply: float) -> np.ndarray:
+    """Step 6: ``multiply`` applied to the values and lines (non-finite limits become NaN);
+    returns the points outside the limits (Shewhart's rule, before ``untested``)."""
     m = float(multiply)
     for key in ("y", "cl", "lcl", "ucl", "lcl2", "ucl2"):
         out[key] = out[key] * m
     for key in ("lcl", "ucl", "lcl2", "ucl2"):
         out[key][~np.isfinite(out[key])] = np.nan
-    sigma = _runs.shewhart(out["y"], out["lcl"], out["ucl"]) & tested
-
-    extras: dict[str, Any] = {}
-    if rules == "ihi":
-        extras = _ihi_per_part(chart, out["y"], signs_all, parts, included & tested)
-    elif rules == "nhs":
-        extras = _nhs_per_part(chart, out, parts, included, improvement, tested)
-
-    return ChartResult(
-        chart=chart,
-        rules=rules,
-        x=np.array(groups.x),
-        y=out["y"],
-        cl=out["cl"],
-        lcl=out["lcl"],
-        ucl=out["ucl"],
-        part=parts,
-        runs_signal=runs_signal,
-        sigma_signal=sigma,
-        longest_run=stats["lr"],
-        longest_run_max=stats["lrmax"],
-        crossings=stats["cr"],
-        crossings_min=stats["crmin"],
-        n=groups.n_sum if nv is not None else (groups.y_len if chart in SUBGROUP_CHARTS else None),
-        baseline=baseline,
-        included=included,
-        n_useful=n_useful,
-        tested=tested,
-        lcl_2sigma=out["lcl2"],
-        ucl_2sigma=out["ucl2"],
-        **extras,
-    )
-
-
-def _part_slices(parts: np.ndarray) -> Iterator[slice]:
-    """Yield one slice per part: the runs of equal consecutive part numbers."""
-    bounds = np.flatnonzero(np.diff(parts)) + 1
-    starts = np.concatenate([[0], bounds])
-    ends = np.concatenate([bounds, [parts.size]])
-    for lo, hi in zip(starts, ends, strict=True):
-        yield slice(int(lo), int(hi))
-
-
-def _dense(parts: np.ndarray, usable: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
-    """Yield (part slice, indices of usable points) per part."""
-    for sl in _part_slices(parts):
-        yield sl, np.flatnonzero(usable[sl]) + sl.start
-
-
-def _ihi_per_part(
-    chart: str, y: np.ndarray, signs: np.ndarray, parts: np.ndarray, included: np.ndarray
-) -> dict[str, np.ndarray]:
-    count = y.size
-    shift = np.zeros(count, dtype=bool)
-    trend = np.zeros(count, dtype=bool)
-    few = np.zeros(count, dtype=bool)
-    many = np.zeros(count, dtype=bool)
-    if chart != "mr":
-        usable = included & ~np.isnan(y)
-        for sl, idx in _dense(parts, usable):
-            if not idx.size:
-                continue
-            r = _runs.ihi(y[idx][None, :], signs[idx][None, :])
-            shift[idx] = r.shift[0]
-            trend[idx] = r.trend[0]
-            few[sl] = r.runs_too_few[0]
-            many[sl] = r.runs_too_many[0]
-    return {"shift": shift, "trend": trend, "runs_too_few": few, "runs_too_many": many}
-
-
-def _nhs_per_part(
-    chart: str,
-    lines: dict[str, np.ndarray],
-    parts: np.ndarray,
-    included: np.ndarray,
-    improvement: str,
-    tested: np.ndarray,
-) -> dict[str, np.ndarray]:
-    y = lines["y"]
-    # Every point is tested against the limits; the pattern rules see included points only.
-    r_all = _runs.nhs(
-        y[None, :],
-        lines["cl"],
-        lines["lcl"],
-        lines["ucl"],
-        lines["lcl2"],
-        lines["ucl2"],
-        improvement=improvement,
-        patterns=False,
-    )
-    code = r_all.special_cause_type[0].copy()
-    ptype = r_all.point_type[0].copy()
-    code[~tested] = 0
-    ptype[~tested] = 0
-    if chart != "mr":
-        usable = included & tested & ~np.isnan(y)
-        for _sl, idx in _dense(parts, usable):
-            if not idx.size:
-                continue
-            r = _runs.nhs(
-                y[idx][None, :],
-                lines["cl"][idx],
-                lines["lcl"][idx],
-                lines["ucl"][idx],
-                lines["lcl2"][idx],
-                lines["ucl2"][idx],
-                improvement=improvement,
-            )
-            code[idx] = r.special_cause_type[0]
-            ptype[idx] = r.point_type[0]
-    return {
-        "special_cause": code != 0,
-        "special_cause_type": np.asarray(_runs.SPECIAL_CAUSE_TYPES, dtype=object)[code],
-        "point_type": np.asarray(_runs.POINT_TYPES, dtype=object)[ptype],
-    }
-
-
-# --------------------------------------------------------------------------------------
-# Many p charts at once
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class BatchResult:
-    """p charts for many series (rows) of equal length (columns).
-
-    ``y``/``lcl``/``ucl``/``sigma_signal`` and the per-point rule results are (S, T);
-    ``cl`` and per-series rule results are (S,). Fields of rule sets not requested are
-    ``None``. NHS types are int8 codes into :data:`equitystats.runs.SPECIAL_CAUSE_TYPES`
-    and :data:`equitystats.runs.POINT_TYPES`.
-    """
-
-    y: np.ndarray
-    cl: np.ndarray
-    lcl: np.ndarray
-    ucl: np.ndarray
-    sigma_signal: np.ndarray | None = None
-    n_useful: np.ndarray | None = None
-    longest_run: np.ndarray | None = None
-    longest_run_max: np.ndarray | None = None
-    crossings: np.ndarray | None = None
-    crossings_min: np.ndarray | None = None
-    runs_signal: np.ndarray | None = None
-    shift: np.ndarray | None = None
-    trend: np.ndarray | None = None
-    runs_too_few: np.ndarray | None = None
-    runs_too_many: np.ndarray | None = None
-    special_cause: np.ndarray | None = None
-    special_cause_type: np.ndarray | None = None
-    point_type: np.ndarray | None = None
-
-    @property
-    def signal(self) -> np.ndarray:
-        """Per series: any signal from any of the computed rule sets."""
-        out = np.zeros(self.cl.shape, dtype=bool)
-        if self.sigma_signal is not None:
-            out |= self.sigma_signal.any(axis=1)
-        if self.runs_signal is not None:
-            out |= self.runs_signal
-        if self.shift is not None:
-            out |= self.shift.any(axis=1) | self.trend.any(axis=1)
-            out |= self.runs_too_few | self.runs_too_many
-        if self.special_cause is not None:
-            out |= self.special_cause.any(axis=1)
-        return out
-
-
-def p_chart_many(
-    y: np.ndarray,
-    n: np.ndarray,
-    *,
-    rules: Sequence[str] = BATCH_RULES,
-    freeze: int | None = None,
-    multiply: float = 1.0,
-    improvement: str = "neutral",
-) -> BatchResult:
-    """p charts for many series at once, every rule set vectorised over the whole matrix.
-
-    ``y`` (counts) and ``n`` (denominators) are (series × points) arrays of finite numbers,
-    ``0 <= y <= n``, ``n > 0``. Each row gives the same numbers as
-    ``chart(y[i], n=n[i], chart="p", freeze=freeze, multiply=multiply, rules=...)``: CL = Σy/Σn
-    over the first ``freeze`` points (all by default), limits CL ± 3√(CL(1−CL)/n) clipped to
-    [0, 1] (Montgomery §7.2.1–7.2.2), then the requested rules from
-    :mod:`equitystats.runs`: ``anhoej`` (Anhøj & Olesen 2014), ``ihi`` (Perla, Provost &
-    Murray 2011; Swed & Eisenhart 1943), ``nhs`` (NHS Making Data Count 2019) and
-    ``shewhart`` (points outside the limits). No Python loop runs per series.
-    """
-    ya = np.asarray(y, dtype=float)
-    na = np.asarray(n, dtype=float)
-    if ya.ndim != 2 or ya.shape != na.shape:
-        raise ValueError("y and n must be 2-D arrays of the same shape (series × points)")
-    unknown = set(rules) - set(BATCH_RULES)
-    if unknown:
-        raise ValueError(f"unknown rules {sorted(unknown)}; choose from {', '.join(BATCH_RULES)}")
-    if not (np.isfinite(ya).all() and np.isfinite(na).all()):
-        raise ValueError("y and n must be finite")
-    if ya.size and (na.min() <= 0 or ya.min() < 0 or (ya > na).any()):
-        raise ValueError("need 0 <= y <= n and n > 0")
-    rows, cols = ya.shape
-    k = cols if freeze is None else int(freeze)
-    if not 1 <= k <= cols:
-        raise ValueError(f"freeze must be between 1 and {cols}")
-    direction = _runs._direction(improvement)
-    p = ya / na
-    cl = ya[:, :k].sum(axis=1) / na[:, :k].sum(axis=1)
-    clc = cl[:, None]
-    sd = np.sqrt(clc * (1 - clc) / na)
-    lcl = np.maximum(clc - 3 * sd, 0.0)
-    ucl = np.minimum(clc + 3 * sd, 1.0)
-    m = float(multiply)
-    if m != 1.0:
-        p_out, cl_out, lcl_out, ucl_out = p * m, cl * m, lcl * m, ucl * m
-    else:
-        p_out, cl_out, lcl_out, ucl_out = p, cl, lcl, ucl
-    fields: dict[str, Any] = {"y": p_out, "cl": cl_out, "lcl": lcl_out, "ucl": ucl_out}
-    if "shewhart" in rules:
-        fields["sigma_signal"] = (p_out > ucl_out) | (p_out < lcl_out)
-    side = None
-    if "anhoej" in rules or "ihi" in rules or ("nhs" in rules and m == 1.0):
-        side = _runs._Runs(_runs.sign_of(p - clc), skip_zeros=True)
-    if "anhoej" in rules:
-        a = _runs._anhoej(side)
-        fields.update(
-            n_useful=a.n_useful,
-            longest_run=a.longest_run,
-            longest_run_max=a.longest_run_max,
-            crossings=a.crossings,
-            crossings_min=a.crossings_min,
-            runs_signal=a.signal,
-        )
-    if "ihi" in rules:
-        r = _runs._ihi(p, side)
-        fields.update(
-            shift=r.shift,
-            trend=r.trend,
-            runs_too_few=r.runs_too_few,
-            runs_too_many=r.runs_too_many,
-        )
-    if "nhs" in rules:
-        lcl2 = np.maximum(clc - 2 * sd, 0.0)
-        ucl2 = np.minimum(clc + 2 * sd, 1.0)
-        if m != 1.0:
-            lcl2, ucl2 = lcl2 * m, ucl2 * m
-            rtm = _runs.sign_of(p_out - cl_out[:, None])
-        else:
-            rtm = side.signs
-        r = _runs._nhs(p_out, rtm, lcl_out, ucl_out, lcl2, ucl2, direction, True, side)
-        fields.update(
-            special_cause=r.special_cause,
-            special_cause_type=r.special_cause_type,
-            point_type=r.point_type,
-        )
-    return BatchResult(**fields)
+    return _runs.shewhart(out["y"], out["lcl"], out["ucl"])

@@ -40,293 +40,102 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from equitystats._categories import (
+    AIAN,
+    ASIAN,
+    BLACK,
+    CDC_CODES,
+    CDC_RANGES,
+    DECLINED,
+    DETAILED_CATEGORIES,
+    GENDER_IDENTITY_CODES,
+    GENDER_IDENTITY_DISPLAY,
+    GENDER_IDENTITY_LABELS,
+    HISPANIC,
+    LANGUAGES,
+    MENA,
+    MINIMUM_CATEGORIES,
+    MISSING,
+    MISSING_CODES,
+    MISSING_DISPLAY,
+    MULTIRACIAL,
+    NHPI,
+    NOT_COLLECTED,
+    NOT_HISPANIC,
+    NOT_HISPANIC_LABELS,
+    OTHER_RACE,
+    RACE_ETHNICITY_CODES,
+    RACE_ETHNICITY_DISPLAY,
+    RACE_LABELS,
+    SEXUAL_ORIENTATION_CODES,
+    SEXUAL_ORIENTATION_DISPLAY,
+    SEXUAL_ORIENTATION_LABELS,
+    SOGI_STRATIFIERS,
+    STRATIFIERS,
+    UNKNOWN,
+    WHITE,
+)
+from equitystats._language import (
+    _language_value,
+    canonical_case,
+    is_well_formed_language_tag,
+    language_name,
+)
+from equitystats._missing import _clean, missing_code
 from equitystats.errors import InputError
 
+#: The public names; the category tables are defined in ``equitystats._categories``.
+__all__ = [
+    "AIAN",
+    "ASIAN",
+    "BLACK",
+    "CDC_CODES",
+    "DECLINED",
+    "DETAILED_CATEGORIES",
+    "GENDER_IDENTITY_CODES",
+    "GENDER_IDENTITY_DISPLAY",
+    "HISPANIC",
+    "HispanicRule",
+    "LANGUAGES",
+    "MENA",
+    "MINIMUM_CATEGORIES",
+    "MISSING",
+    "MISSING_CODES",
+    "MISSING_DISPLAY",
+    "MULTIRACIAL",
+    "NHPI",
+    "NOT_COLLECTED",
+    "NOT_HISPANIC",
+    "NormalizedColumn",
+    "OTHER_RACE",
+    "RACE_ETHNICITY_CODES",
+    "RACE_ETHNICITY_DISPLAY",
+    "SEXUAL_ORIENTATION_CODES",
+    "SEXUAL_ORIENTATION_DISPLAY",
+    "SOGI_STRATIFIERS",
+    "STRATIFIERS",
+    "UNKNOWN",
+    "USCDI_CODES",
+    "WHITE",
+    "canonical_case",
+    "cdc_rollup",
+    "code_for",
+    "display_name",
+    "from_1997",
+    "is_well_formed_language_tag",
+    "language_name",
+    "missing_code",
+    "normalize",
+    "to_arrow_text",
+    "uscdi_code",
+]
+
 _Mapper = Callable[[str], "str | None"]
-
-# --------------------------------------------------------------------------------------------
-# Missing values: four distinct codes, never merged.
-# --------------------------------------------------------------------------------------------
-
-UNKNOWN = "unknown"
-DECLINED = "declined"
-NOT_COLLECTED = "not_collected"
-MISSING = "missing"
-MISSING_CODES: tuple[str, ...] = (UNKNOWN, DECLINED, NOT_COLLECTED, MISSING)
-
-MISSING_DISPLAY: dict[str, str] = {
-    UNKNOWN: "Unknown",
-    DECLINED: "Declined to answer",
-    NOT_COLLECTED: "Not collected",
-    MISSING: "Missing (blank)",
-}
-
-_MISSING_LABELS: dict[str, str] = {}
-for _code, _labels in {
-    UNKNOWN: (
-        "unknown",
-        "unk",
-        "u",
-        "don't know",
-        "dont know",
-        "do not know",
-        "not known",
-        "asked but unknown",
-        "unknown / not reported",
-        "unknown/not reported",
-        "not sure",
-    ),
-    DECLINED: (
-        "declined",
-        "decline",
-        "declined to answer",
-        "declined to specify",
-        "declined to state",
-        "patient declined",
-        "refused",
-        "patient refused",
-        "refused to answer",
-        "choose not to disclose",
-        "chose not to disclose",
-        "prefer not to say",
-        "prefer not to answer",
-        "prefers not to answer",
-    ),
-    NOT_COLLECTED: (
-        "not_collected",
-        "not collected",
-        "not asked",
-        "nask",
-        "not recorded",
-        "not obtained",
-        "not reported",
-    ),
-    MISSING: ("", "missing", "na", "n/a", "nan", "null", "none", "ni", "no information", "-"),
-}.items():
-    for _label in _labels:
-        _MISSING_LABELS[_label] = _code
-
-SOGI_STRATIFIERS = ("sexual_orientation", "gender_identity")
-STRATIFIERS = ("race_ethnicity", "sexual_orientation", "gender_identity", "language")
-
-
-def _clean(label: str) -> str:
-    """Lower-case, trim, collapse internal white space and unify apostrophes."""
-    return " ".join(label.replace("\u2019", "'").replace("_", " ").split()).lower()
-
-
-def missing_code(label: str | None, stratifier: str | None = None) -> str | None:
-    """The missing-value code a raw label stands for, or ``None`` when it is a real answer.
-
-    ``None`` and blank cells are ``missing``. HL7 NullFlavor ``ASKU`` ("asked but unknown") is
-    ``declined`` for sexual orientation and gender identity, because 45 CFR 170.207(o) codes
-    "Choose not to disclose" as ASKU, and ``unknown`` elsewhere.
-    """
-    if label is None:
-        return MISSING
-    text = _clean(str(label))
-    if text == "asku":
-        return DECLINED if stratifier in SOGI_STRATIFIERS else UNKNOWN
-    return _MISSING_LABELS.get(text)
-
 
 # --------------------------------------------------------------------------------------------
 # Race and ethnicity (OMB SPD 15, 2024).
 # --------------------------------------------------------------------------------------------
 
-AIAN = "aian"
-ASIAN = "asian"
-BLACK = "black"
-HISPANIC = "hispanic"
-MENA = "mena"
-NHPI = "nhpi"
-WHITE = "white"
-MULTIRACIAL = "multiracial"
-OTHER_RACE = "other"
-NOT_HISPANIC = "not_hispanic"  # answer to the 1997 ethnicity question only
-
-MINIMUM_CATEGORIES: tuple[str, ...] = (AIAN, ASIAN, BLACK, HISPANIC, MENA, NHPI, WHITE)
-RACE_ETHNICITY_CODES: tuple[str, ...] = (*MINIMUM_CATEGORIES, MULTIRACIAL, OTHER_RACE)
-
-RACE_ETHNICITY_DISPLAY: dict[str, str] = {
-    AIAN: "American Indian or Alaska Native",
-    ASIAN: "Asian",
-    BLACK: "Black or African American",
-    HISPANIC: "Hispanic or Latino",
-    MENA: "Middle Eastern or North African",
-    NHPI: "Native Hawaiian or Pacific Islander",
-    WHITE: "White",
-    MULTIRACIAL: "Multiracial",
-    OTHER_RACE: "Some other race (not an SPD 15 category)",
-}
-
-# SPD 15 (2024), Figure 1: the detailed checkboxes printed under each minimum category.
-DETAILED_CATEGORIES: dict[str, tuple[str, ...]] = {
-    AIAN: (
-        "Navajo Nation",
-        "Blackfeet Tribe of the Blackfeet Indian Reservation of Montana",
-        "Native Village of Barrow Inupiat Traditional Government",
-        "Nome Eskimo Community",
-        "Aztec",
-        "Maya",
-    ),
-    ASIAN: ("Chinese", "Asian Indian", "Filipino", "Vietnamese", "Korean", "Japanese"),
-    BLACK: ("African American", "Jamaican", "Haitian", "Nigerian", "Ethiopian", "Somali"),
-    HISPANIC: ("Mexican", "Puerto Rican", "Salvadoran", "Cuban", "Dominican", "Guatemalan"),
-    MENA: ("Lebanese", "Iranian", "Egyptian", "Syrian", "Iraqi", "Israeli"),
-    NHPI: ("Native Hawaiian", "Samoan", "Chamorro", "Tongan", "Fijian", "Marshallese"),
-    WHITE: ("English", "German", "Irish", "Italian", "Polish", "Scottish"),
-}
-
-# CDC Race & Ethnicity Code Set 1.0: top-level concepts and the common detailed concepts.
-CDC_CODES: dict[str, str] = {
-    # Race (R1) top-level concepts
-    "1002-5": "American Indian or Alaska Native",
-    "2028-9": "Asian",
-    "2054-5": "Black or African American",
-    "2076-8": "Native Hawaiian or Other Pacific Islander",
-    "2106-3": "White",
-    "2131-1": "Other Race",
-    # Ethnicity (E1)
-    "2135-2": "Hispanic or Latino",
-    "2186-5": "Not Hispanic or Latino",
-    # American Indian or Alaska Native
-    "1004-1": "American Indian",
-    "1735-0": "Alaska Native",
-    # Asian
-    "2029-7": "Asian Indian",
-    "2030-5": "Bangladeshi",
-    "2031-3": "Bhutanese",
-    "2032-1": "Burmese",
-    "2033-9": "Cambodian",
-    "2034-7": "Chinese",
-    "2035-4": "Taiwanese",
-    "2036-2": "Filipino",
-    "2037-0": "Hmong",
-    "2038-8": "Indonesian",
-    "2039-6": "Japanese",
-    "2040-4": "Korean",
-    "2041-2": "Laotian",
-    "2042-0": "Malaysian",
-    "2043-8": "Okinawan",
-    "2044-6": "Pakistani",
-    "2045-3": "Sri Lankan",
-    "2046-1": "Thai",
-    "2047-9": "Vietnamese",
-    "2048-7": "Iwo Jiman",
-    "2049-5": "Maldivian",
-    "2050-3": "Nepalese",
-    "2051-1": "Singaporean",
-    "2052-9": "Madagascar",
-    # Black or African American
-    "2056-0": "Black",
-    "2058-6": "African American",
-    "2060-2": "African",
-    "2061-0": "Botswanan",
-    "2062-8": "Ethiopian",
-    "2063-6": "Liberian",
-    "2064-4": "Namibian",
-    "2065-1": "Nigerian",
-    "2066-9": "Zairean",
-    "2067-7": "Bahamian",
-    "2068-5": "Barbadian",
-    "2069-3": "Dominican",
-    "2070-1": "Dominica Islander",
-    "2071-9": "Haitian",
-    "2072-7": "Jamaican",
-    "2073-5": "Tobagoan",
-    "2074-3": "Trinidadian",
-    "2075-0": "West Indian",
-    # Native Hawaiian or Other Pacific Islander
-    "2078-4": "Polynesian",
-    "2079-2": "Native Hawaiian",
-    "2080-0": "Samoan",
-    "2081-8": "Tahitian",
-    "2082-6": "Tongan",
-    "2083-4": "Tokelauan",
-    "2085-9": "Micronesian",
-    "2086-7": "Guamanian or Chamorro",
-    "2087-5": "Guamanian",
-    "2088-3": "Chamorro",
-    "2089-1": "Mariana Islander",
-    "2090-9": "Marshallese",
-    "2091-7": "Palauan",
-    "2092-5": "Carolinian",
-    "2093-3": "Kosraean",
-    "2094-1": "Pohnpeian",
-    "2095-8": "Saipanese",
-    "2096-6": "Kiribati",
-    "2097-4": "Chuukese",
-    "2098-2": "Yapese",
-    "2100-6": "Melanesian",
-    "2101-4": "Fijian",
-    "2102-2": "Papua New Guinean",
-    "2103-0": "Solomon Islander",
-    "2104-8": "New Hebrides",
-    "2500-7": "Other Pacific Islander",
-    # White
-    "2108-9": "European",
-    "2109-7": "Armenian",
-    "2110-5": "English",
-    "2111-3": "French",
-    "2112-1": "German",
-    "2113-9": "Irish",
-    "2114-7": "Italian",
-    "2115-4": "Polish",
-    "2116-2": "Scottish",
-    # Middle Eastern or North African (under White in code set 1.0)
-    "2118-8": "Middle Eastern or North African",
-    "2119-6": "Assyrian",
-    "2120-4": "Egyptian",
-    "2121-2": "Iranian",
-    "2122-0": "Iraqi",
-    "2123-8": "Lebanese",
-    "2124-6": "Palestinian",
-    "2125-3": "Syrian",
-    "2126-1": "Afghanistani",
-    "2127-9": "Israeli",
-    "2129-5": "Arab",
-    # Hispanic or Latino
-    "2137-8": "Spaniard",
-    "2148-5": "Mexican",
-    "2155-0": "Central American",
-    "2156-8": "Costa Rican",
-    "2157-6": "Guatemalan",
-    "2158-4": "Honduran",
-    "2159-2": "Nicaraguan",
-    "2160-0": "Panamanian",
-    "2161-8": "Salvadoran",
-    "2165-9": "South American",
-    "2166-7": "Argentinean",
-    "2167-5": "Bolivian",
-    "2168-3": "Chilean",
-    "2169-1": "Colombian",
-    "2170-9": "Ecuadorian",
-    "2171-7": "Paraguayan",
-    "2172-5": "Peruvian",
-    "2173-3": "Uruguayan",
-    "2174-1": "Venezuelan",
-    "2178-2": "Latin American",
-    "2180-8": "Puerto Rican",
-    "2182-4": "Cuban",
-    "2184-0": "Dominican",
-}
-
-# Code ranges of the hierarchy (first four digits of the concept code, inclusive), checked in
-# order: the MENA subtree before White, so that 2118-8 … 2129-5 roll up to MENA.
-_CDC_RANGES: tuple[tuple[int, int, str], ...] = (
-    (1002, 2027, AIAN),
-    (3000, 3999, AIAN),  # tribal concepts added after code set 1.0
-    (2028, 2053, ASIAN),
-    (2054, 2075, BLACK),
-    (2076, 2105, NHPI),
-    (2500, 2500, NHPI),
-    (2118, 2130, MENA),
-    (2106, 2117, WHITE),
-    (2131, 2131, OTHER_RACE),
-    (2135, 2185, HISPANIC),
-    (2186, 2186, NOT_HISPANIC),
-)
 _CDC_PATTERN = re.compile(r"^(\d{4})-(\d)$")
 
 
@@ -351,13 +160,16 @@ def cdc_rollup(code: str) -> str | None:
     Returns one of the minimum-category codes, ``other`` (2131-1 Other Race), ``not_hispanic``
     (2186-5), or ``None`` when ``code`` is not a well-formed concept code of the code set
     (wrong shape, failed check digit, or outside the race/ethnicity ranges).
+
+    >>> cdc_rollup("2054-5"), cdc_rollup("2118-8"), cdc_rollup("2054-4")
+    ('black', 'mena', None)
     """
     text = str(code).strip()
     match = _CDC_PATTERN.match(text)
     if not match or not _luhn_mod10_ok(text):
         return None
     number = int(match.group(1))
-    for low, high, category in _CDC_RANGES:
+    for low, high, category in CDC_RANGES:
         if low <= number <= high:
             return category
     return None
@@ -372,69 +184,8 @@ def _add(category: str, *labels: str) -> None:
         _RACE_LABELS[_clean(label)] = category
 
 
-_add(
-    AIAN,
-    "american indian or alaska native",
-    "american indian or alaskan native",
-    "american indian",
-    "alaska native",
-    "alaskan native",
-    "native american",
-    "aian",
-    "ai/an",
-    "american indian/alaska native",
-    "indigenous",
-)
-_add(ASIAN, "asian", "asian american")
-_add(BLACK, "black or african american", "black", "african american", "black/african american")
-_add(
-    HISPANIC,
-    "hispanic or latino",
-    "hispanic",
-    "latino",
-    "latina",
-    "latinx",
-    "latine",
-    "hispanic/latino",
-    "hispanic/latinx",
-    "hispanic or latina",
-    "hispanic, latino, or spanish origin",
-    "hispanic, latino or spanish origin",
-    "spanish origin",
-)
-_add(
-    MENA,
-    "middle eastern or north african",
-    "middle eastern/north african",
-    "mena",
-    "middle eastern",
-    "north african",
-)
-_add(
-    NHPI,
-    "native hawaiian or pacific islander",
-    "native hawaiian or other pacific islander",
-    "native hawaiian/pacific islander",
-    "native hawaiian/other pacific islander",
-    "nhpi",
-    "nhopi",
-    "pacific islander",
-    "other pacific islander",
-)
-_add(WHITE, "white", "caucasian", "european")
-_add(
-    MULTIRACIAL,
-    "multiracial",
-    "multiracial and/or multiethnic",
-    "multiethnic",
-    "two or more races",
-    "2 or more races",
-    "more than one race",
-    "multiple races",
-    "mixed race",
-    "mixed",
-)
-_add(OTHER_RACE, "other", "other race", "some other race", "oth")
+for _category, _names in RACE_LABELS.items():
+    _add(_category, *_names)
 for _category, _names in DETAILED_CATEGORIES.items():
     _add(_category, *_names)
 for _code, _name in CDC_CODES.items():
@@ -445,14 +196,7 @@ for _code, _name in CDC_CODES.items():
         _add(_category, _name)
 for _category in RACE_ETHNICITY_CODES:
     _add(_category, _category)
-_add(
-    NOT_HISPANIC,
-    NOT_HISPANIC,
-    "not hispanic or latino",
-    "not hispanic",
-    "non-hispanic",
-    "non hispanic",
-)
+_add(NOT_HISPANIC, *NOT_HISPANIC_LABELS)
 
 _RACE_PREFIX = re.compile(r"^(?:non[- ]?hispanic|not hispanic(?: or latino)?|nh)[ ,:-]+")
 _RACE_SUFFIX = re.compile(r"(?:,|\s)+(?:non[- ]?hispanic|not hispanic(?: or latino)?)$")
@@ -526,41 +270,6 @@ def _race_value(raw: str, hispanic: HispanicRule) -> str | None:
 # Sexual orientation and gender identity (USCDI v3; 45 CFR 170.207(o)).
 # --------------------------------------------------------------------------------------------
 
-SEXUAL_ORIENTATION_DISPLAY: dict[str, str] = {
-    "lesbian_gay": "Lesbian or gay",
-    "straight": "Straight (not lesbian or gay)",
-    "bisexual": "Bisexual",
-    "something_else": "Something else",
-}
-GENDER_IDENTITY_DISPLAY: dict[str, str] = {
-    "man": "Male / Man",
-    "woman": "Female / Woman",
-    "transgender_man": "Transgender man",
-    "transgender_woman": "Transgender woman",
-    "non_binary": "Non-binary / genderqueer",
-    "something_else": "Something else",
-}
-
-# SNOMED CT concept ids and HL7 NullFlavor codes, as bound in 45 CFR 170.207(o).
-SEXUAL_ORIENTATION_CODES: dict[str, str] = {
-    "38628009": "lesbian_gay",  # Homosexual (finding)
-    "20430005": "straight",  # Heterosexual (finding)
-    "42035005": "bisexual",  # Bisexual (finding)
-    "oth": "something_else",  # NullFlavor OTH: something else, please describe
-    "unk": UNKNOWN,  # NullFlavor UNK: don't know
-    "asku": DECLINED,  # NullFlavor ASKU: choose not to disclose
-}
-GENDER_IDENTITY_CODES: dict[str, str] = {
-    "446151000124109": "man",  # Identifies as male gender (finding)
-    "446141000124107": "woman",  # Identifies as female gender (finding)
-    "407377005": "transgender_man",  # Female-to-male transsexual (finding)
-    "407376001": "transgender_woman",  # Male-to-female transsexual (finding)
-    "446131000124102": "non_binary",  # Identifies as non-conforming gender (finding)
-    "33791000087105": "non_binary",  # Identifies as nonbinary gender (finding)
-    "oth": "something_else",  # NullFlavor OTH: additional gender category
-    "asku": DECLINED,  # NullFlavor ASKU: choose not to disclose
-}
-
 # Canonical code → the code to send in USCDI v3 / C-CDA / FHIR (first listed wins).
 USCDI_CODES: dict[str, dict[str, str]] = {
     name: {code: value.upper() if value.isalpha() else value for value, code in table.items()}
@@ -573,38 +282,16 @@ USCDI_CODES: dict[str, dict[str, str]] = {
 
 def uscdi_code(stratifier: str, code: str) -> str | None:
     """The SNOMED CT concept id or HL7 NullFlavor (OTH, UNK, ASKU) for a canonical SOGI code,
-    as bound by 45 CFR 170.207(o); ``None`` when there is none (e.g. ``not_collected``)."""
+    as bound by 45 CFR 170.207(o); ``None`` when there is none (e.g. ``not_collected``).
+
+    >>> uscdi_code("sexual_orientation", "bisexual"), uscdi_code("gender_identity", "declined")
+    ('42035005', 'ASKU')
+    """
     return USCDI_CODES.get(stratifier, {}).get(code)
 
 
 _SO_LABELS: dict[str, str] = dict(SEXUAL_ORIENTATION_CODES)
-for _code, _labels in {
-    "lesbian_gay": (
-        "lesbian or gay",
-        "lesbian, gay or homosexual",
-        "lesbian, gay, or homosexual",
-        "gay or lesbian",
-        "lesbian",
-        "gay",
-        "homosexual",
-    ),
-    "straight": (
-        "straight",
-        "straight (not lesbian or gay)",
-        "straight or heterosexual",
-        "straight; that is, not lesbian or gay",
-        "heterosexual",
-    ),
-    "bisexual": ("bisexual",),
-    "something_else": (
-        "something else",
-        "something else, please describe",
-        "other",
-        "queer",
-        "pansexual",
-        "asexual",
-    ),
-}.items():
+for _code, _labels in SEXUAL_ORIENTATION_LABELS.items():
     for _label in _labels:
         _SO_LABELS[_clean(_label)] = _code
 
@@ -612,51 +299,7 @@ for _code in SEXUAL_ORIENTATION_DISPLAY:
     _SO_LABELS[_clean(_code)] = _code
 
 _GI_LABELS: dict[str, str] = dict(GENDER_IDENTITY_CODES)
-for _code, _labels in {
-    "man": ("male", "man", "male/man", "male / man", "identifies as male", "m"),
-    "woman": ("female", "woman", "female/woman", "female / woman", "identifies as female", "f"),
-    "transgender_man": (
-        "transgender man",
-        "transgender male",
-        "trans man",
-        "transman",
-        "ftm",
-        "female-to-male",
-        "female to male",
-        "female-to-male (ftm)/transgender male/trans man",
-        "transgender man/trans man/female-to-male (ftm)",
-    ),
-    "transgender_woman": (
-        "transgender woman",
-        "transgender female",
-        "trans woman",
-        "transwoman",
-        "mtf",
-        "male-to-female",
-        "male to female",
-        "male-to-female (mtf)/transgender female/trans woman",
-        "transgender woman/trans woman/male-to-female (mtf)",
-    ),
-    "non_binary": (
-        "non-binary",
-        "nonbinary",
-        "non binary",
-        "non-binary / genderqueer",
-        "non-binary/genderqueer",
-        "genderqueer",
-        "genderqueer, neither exclusively male nor female",
-        "gender non-conforming",
-        "non-conforming",
-        "identifies as non-conforming gender",
-        "identifies as nonbinary gender",
-    ),
-    "something_else": (
-        "something else",
-        "other",
-        "additional gender category or other, please specify",
-        "additional gender category",
-    ),
-}.items():
+for _code, _labels in GENDER_IDENTITY_LABELS.items():
     for _label in _labels:
         _GI_LABELS[_clean(_label)] = _code
 
@@ -676,252 +319,6 @@ def _table_value(table: Mapping[str, str], stratifier: str) -> _Mapper:
 
 
 # --------------------------------------------------------------------------------------------
-# Preferred language: BCP 47 (RFC 5646).
-# --------------------------------------------------------------------------------------------
-
-# Common US preferred languages (cf. ACS "language spoken at home" detail), BCP 47 tag → name.
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "es": "Spanish",
-    "zh": "Chinese",
-    "cmn": "Chinese (Mandarin)",
-    "yue": "Chinese (Cantonese)",
-    "tl": "Tagalog",
-    "fil": "Filipino",
-    "vi": "Vietnamese",
-    "ar": "Arabic",
-    "fr": "French",
-    "ko": "Korean",
-    "ru": "Russian",
-    "de": "German",
-    "ht": "Haitian Creole",
-    "hi": "Hindi",
-    "pt": "Portuguese",
-    "it": "Italian",
-    "pl": "Polish",
-    "ur": "Urdu",
-    "ja": "Japanese",
-    "fa": "Persian (Farsi)",
-    "prs": "Dari",
-    "ps": "Pashto",
-    "gu": "Gujarati",
-    "te": "Telugu",
-    "ta": "Tamil",
-    "bn": "Bengali",
-    "pa": "Punjabi",
-    "so": "Somali",
-    "am": "Amharic",
-    "ti": "Tigrinya",
-    "sw": "Swahili",
-    "nv": "Navajo",
-    "hmn": "Hmong",
-    "km": "Khmer",
-    "lo": "Lao",
-    "my": "Burmese",
-    "ne": "Nepali",
-    "uk": "Ukrainian",
-    "el": "Greek",
-    "he": "Hebrew",
-    "hy": "Armenian",
-    "yi": "Yiddish",
-    "th": "Thai",
-    "ro": "Romanian",
-    "mh": "Marshallese",
-    "chk": "Chuukese",
-    "sm": "Samoan",
-    "ase": "American Sign Language",
-}
-
-_LANGUAGE_ALIASES: dict[str, str] = {_clean(name): tag for tag, name in LANGUAGES.items()}
-_LANGUAGE_ALIASES.update(
-    {
-        "mandarin": "cmn",
-        "chinese mandarin": "cmn",
-        "chinese - mandarin": "cmn",
-        "chinese-mandarin": "cmn",
-        "cantonese": "yue",
-        "chinese cantonese": "yue",
-        "chinese - cantonese": "yue",
-        "chinese-cantonese": "yue",
-        "farsi": "fa",
-        "persian": "fa",
-        "haitian": "ht",
-        "kreyol": "ht",
-        "haitian creole (kreyol)": "ht",
-        "cambodian": "km",
-        "laotian": "lo",
-        "panjabi": "pa",
-        "asl": "ase",
-        "sign language": "ase",
-        "american sign language (asl)": "ase",
-        "hebrew (modern)": "he",
-    }
-)
-# ISO 639-2 (bibliographic and terminology) codes, common in EHR extracts, for languages that
-# also have a 2-letter code: RFC 5646 §2.2.1 rule 2 wants the shortest code.
-_ISO639_2_TO_1: dict[str, str] = {
-    "eng": "en",
-    "spa": "es",
-    "chi": "zh",
-    "zho": "zh",
-    "tgl": "tl",
-    "vie": "vi",
-    "ara": "ar",
-    "fre": "fr",
-    "fra": "fr",
-    "kor": "ko",
-    "rus": "ru",
-    "ger": "de",
-    "deu": "de",
-    "hat": "ht",
-    "hin": "hi",
-    "por": "pt",
-    "ita": "it",
-    "pol": "pl",
-    "urd": "ur",
-    "jpn": "ja",
-    "per": "fa",
-    "fas": "fa",
-    "guj": "gu",
-    "tel": "te",
-    "tam": "ta",
-    "ben": "bn",
-    "pan": "pa",
-    "som": "so",
-    "amh": "am",
-    "tir": "ti",
-    "swa": "sw",
-    "nav": "nv",
-    "khm": "km",
-    "lao": "lo",
-    "bur": "my",
-    "mya": "my",
-    "nep": "ne",
-    "ukr": "uk",
-    "gre": "el",
-    "ell": "el",
-    "heb": "he",
-    "arm": "hy",
-    "hye": "hy",
-    "yid": "yi",
-    "tha": "th",
-    "rum": "ro",
-    "ron": "ro",
-    "mah": "mh",
-    "smo": "sm",
-    "pus": "ps",
-}
-
-# RFC 5646 §2.1 ABNF as a regular expression (case-insensitive).
-_ALNUM = "[a-z0-9]"
-_LANGTAG = (
-    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"  # language ["-" extlang]
-    r"(?:-[a-z]{4})?"  # script
-    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
-    rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variant
-    rf"(?:-[0-9a-wyz](?:-{_ALNUM}{{2,8}})+)*"  # extension
-    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?"  # privateuse
-)
-_PRIVATEUSE = rf"x(?:-{_ALNUM}{{1,8}})+"
-_GRANDFATHERED = (
-    "en-GB-oed",
-    "i-ami",
-    "i-bnn",
-    "i-default",
-    "i-enochian",
-    "i-hak",
-    "i-klingon",
-    "i-lux",
-    "i-mingo",
-    "i-navajo",
-    "i-pwn",
-    "i-tao",
-    "i-tay",
-    "i-tsu",
-    "sgn-BE-FR",
-    "sgn-BE-NL",
-    "sgn-CH-DE",
-    "art-lojban",
-    "cel-gaulish",
-    "no-bok",
-    "no-nyn",
-    "zh-guoyu",
-    "zh-hakka",
-    "zh-min",
-    "zh-min-nan",
-    "zh-xiang",
-)
-_GRANDFATHERED_LOWER = frozenset(g.lower() for g in _GRANDFATHERED)
-_BCP47 = re.compile(
-    rf"^(?:{_LANGTAG}|{_PRIVATEUSE}|{'|'.join(re.escape(g) for g in _GRANDFATHERED)})$",
-    re.IGNORECASE,
-)
-
-
-def is_well_formed_language_tag(tag: str) -> bool:
-    """True when ``tag`` matches the Language-Tag ABNF of RFC 5646 §2.1 (well-formed, §2.2.9).
-
-    Well-formedness is syntax only: it does not look subtags up in the IANA registry, so
-    ``"xx-YY"`` is well-formed although ``xx`` is not a registered language.
-    """
-    return bool(_BCP47.match(tag)) and "--" not in tag
-
-
-def canonical_case(tag: str) -> str:
-    """RFC 5646 §2.1.1 letter case: language lower, script title case, region upper.
-
-    Subtags after a singleton (extensions, private use) are lower case.
-    """
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    after_singleton = len(parts[0]) == 1
-    for part in parts[1:]:
-        if after_singleton or len(part) == 1:
-            after_singleton = True
-            out.append(part.lower())
-        elif len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        elif len(part) == 2 and part.isalpha():
-            out.append(part.upper())
-        else:
-            out.append(part.lower())
-    return "-".join(out)
-
-
-def _language_value(raw: str) -> str | None:
-    text = _clean(raw)
-    if text in _LANGUAGE_ALIASES:
-        return _LANGUAGE_ALIASES[text]
-    if text == "und":  # ISO 639-2 "undetermined"
-        return UNKNOWN
-    missing = missing_code(text, "language")
-    if missing is not None:
-        return missing
-    tag = raw.strip().replace("_", "-")
-    if not is_well_formed_language_tag(tag):
-        return None
-    primary = tag.split("-")[0].lower()
-    # Primary subtags of 4 letters are reserved and 5-8 letters are registered-only (none are
-    # registered, RFC 5646 §2.2.1): treat them as misspelled names, not languages.
-    if len(primary) > 3 and tag.lower() not in _GRANDFATHERED_LOWER:
-        return None
-    canonical = canonical_case(tag)
-    head, _, rest = canonical.partition("-")
-    if head in _ISO639_2_TO_1:
-        canonical = _ISO639_2_TO_1[head] + ("-" + rest if rest else "")
-    return canonical
-
-
-def language_name(tag: str) -> str:
-    """Display name of a tag from :data:`LANGUAGES` (by primary language), else the tag."""
-    if tag in LANGUAGES:
-        return LANGUAGES[tag]
-    if tag in MISSING_DISPLAY:
-        return MISSING_DISPLAY[tag]
-    return LANGUAGES.get(tag.split("-")[0].lower(), tag)
-
-
-# --------------------------------------------------------------------------------------------
 # Column normalisation.
 # --------------------------------------------------------------------------------------------
 
@@ -933,6 +330,14 @@ class NormalizedColumn:
     ``codes`` holds one canonical code per input row (object array of ``str``), including the
     four missing-value codes. ``unrecognised_rows`` (1-based) and ``unrecognised_values`` list
     the raw values no table recognised; with ``strict=False`` those rows are coded ``missing``.
+
+    >>> col = normalize("language", ["Spanish", "en", "", "Mandarin"])
+    >>> col.codes.tolist()
+    ['es', 'en', 'missing', 'cmn']
+    >>> col.counts()
+    {'cmn': 1, 'en': 1, 'es': 1, 'missing': 1}
+    >>> col.display().tolist()
+    ['Spanish', 'English', 'Missing (blank)', 'Chinese (Mandarin)']
     """
 
     stratifier: str
@@ -988,7 +393,11 @@ def _factorize(
 
 def to_arrow_text(values: Iterable[object] | np.ndarray | pa.Array) -> pa.Array:
     """A column as an Arrow string array, with ``None`` and NaN as null (no row loop in Python
-    unless the column mixes Python types)."""
+    unless the column mixes Python types).
+
+    >>> to_arrow_text(["a", None, float("nan"), 3]).to_pylist()
+    ['a', None, None, '3']
+    """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if isinstance(values, pa.Array):
@@ -1032,7 +441,13 @@ def _mapper_for(stratifier: str, hispanic: HispanicRule):
 
 
 def code_for(stratifier: str, raw: str | None, *, hispanic: HispanicRule = "combine") -> str | None:
-    """The canonical code of one raw value, or ``None`` when it is not recognised."""
+    """The canonical code of one raw value, or ``None`` when it is not recognised.
+
+    >>> code_for("race_ethnicity", "Black; White"), code_for("gender_identity", "trans woman")
+    ('multiracial', 'transgender_woman')
+    >>> code_for("race_ethnicity", "Hispanic; White", hispanic="any_race")
+    'hispanic'
+    """
     if raw is None:
         return MISSING
     return _mapper_for(stratifier, hispanic)(str(raw))
@@ -1097,6 +512,17 @@ def normalize(
     Unrecognised values raise :class:`InputError` naming the first such row (1-based) and
     ``column`` (default: the stratifier), unless ``strict=False``, when they are coded
     ``missing`` and reported in ``unrecognised_rows`` / ``unrecognised_values``.
+
+    >>> normalize("race_ethnicity", ["Asian", "2106-3", "declined", None]).codes.tolist()
+    ['asian', 'white', 'declined', 'missing']
+    >>> col = normalize("sexual_orientation", ["gay", "purple"], strict=False)
+    >>> col.codes.tolist(), col.unrecognised_rows.tolist(), col.unrecognised_values
+    (['lesbian_gay', 'missing'], [2], ('purple',))
+    >>> normalize("sexual_orientation", ["gay", "purple"])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 2, column "sexual_orientation": unrecognised
+    sexual_orientation value 'purple'
     """
     mapper = _mapper_for(stratifier, hispanic)
     uniques, inverse = _factorize(values)
@@ -1129,6 +555,9 @@ def from_1997(
     ``"unknown"`` keeps the ethnicity's missing-value code.
 
     Note: a 1997 "White" answer cannot be split into White and MENA without a detailed origin.
+
+    >>> from_1997(["Hispanic or Latino", "N", "unknown"], ["White", "Black; White", "Asian"]).codes.tolist()
+    ['hispanic', 'multiracial', 'asian']
     """
     eth_uniques, eth_inverse = _factorize(ethnicity)
     race_uniques, race_inverse = _factorize(race)
@@ -1197,7 +626,11 @@ def from_1997(
 
 
 def display_name(stratifier: str, code: str) -> str:
-    """Human-readable name of one canonical code."""
+    """Human-readable name of one canonical code.
+
+    >>> display_name("race_ethnicity", "nhpi"), display_name("language", "es"), display_name("gender_identity", "missing")
+    ('Native Hawaiian or Pacific Islander', 'Spanish', 'Missing (blank)')
+    """
     if code in MISSING_DISPLAY:
         return MISSING_DISPLAY[code]
     if stratifier == "language":

@@ -29,27 +29,95 @@ Formulas
 from __future__ import annotations
 
 import datetime as _dt
-import os
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-import duckdb
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from equitystats import standards
 from equitystats._arrays import readonly
-from equitystats.errors import InputError, missing_columns
+from equitystats._grouping import (
+    INTERSECTION_SEP,
+    OVERALL,
+    Grouped,
+    Plan,
+    aggregate,
+    group_labels,
+    group_order,
+    grouped_of,
+    label_of,
+    parse_columns,
+    parse_intersections,
+    period_values,
+)
+from equitystats._sources import (
+    Check,
+    Located,
+    Numeric,
+    Source,
+    bad_flag,
+    cell,
+    columns_of,
+    first_bad_row,
+    numeric,
+    numeric_checks,
+    open_data,
+    open_file,
+    period_sql,
+    quote,
+    raise_first,
+    select_columns,
+)
+from equitystats.errors import InputError
 from equitystats.intervals import garwood, wilson_score, z_of
 
+#: The public names; the DuckDB sources and row checks are defined in ``equitystats._sources``.
+__all__ = [
+    "ALL",
+    "Check",
+    "Grouped",
+    "INTERSECTION_SEP",
+    "Interval",
+    "KINDS",
+    "Located",
+    "Numeric",
+    "OVERALL",
+    "Plan",
+    "Source",
+    "StratifiedRates",
+    "aggregate",
+    "assemble",
+    "bad_flag",
+    "cell",
+    "columns_of",
+    "first_bad_row",
+    "from_counts",
+    "from_extract",
+    "group_labels",
+    "group_order",
+    "grouped_of",
+    "label_of",
+    "numeric",
+    "numeric_checks",
+    "open_data",
+    "open_file",
+    "parse_columns",
+    "parse_intersections",
+    "period_sql",
+    "period_text",
+    "period_values",
+    "poisson_interval",
+    "quote",
+    "raise_first",
+    "rate_statistics",
+    "select_columns",
+    "stratify_plan",
+    "wilson_interval",
+]
+
 KINDS = ("proportion", "rate")
-OVERALL = "overall"
 ALL = "all"
-INTERSECTION_SEP = "*"
 
 # --------------------------------------------------------------------------------------------
 # Intervals
@@ -58,7 +126,12 @@ INTERSECTION_SEP = "*"
 
 @dataclass(frozen=True, eq=False)
 class Interval:
-    """Point estimate and interval limits (arrays, or floats when every input was a scalar)."""
+    """Point estimate and interval limits (arrays, or floats when every input was a scalar).
+
+    >>> i = wilson_interval(3, 10)
+    >>> round(i.estimate, 4), round(i.low, 4), round(i.high, 4)
+    (0.3, 0.1078, 0.6032)
+    """
 
     estimate: np.ndarray | float
     low: np.ndarray | float
@@ -96,6 +169,10 @@ def wilson_interval(x: Any, n: Any, conf: float = 0.95) -> Interval:
     For x = 81, n = 263 this gives 0.2553 to 0.3662 (Newcombe 1998, Table II).
     Where n = 0 the estimate and limits are NaN. Computed by
     :func:`equitystats.intervals.wilson_score` after checking 0 ≤ x ≤ n and ``conf``.
+
+    >>> i = wilson_interval([3, 0], [10, 20])
+    >>> i.estimate.tolist(), i.low.round(4).tolist(), i.high.round(4).tolist()
+    ([0.3, 0.0], [0.1078, 0.0], [0.6032, 0.1611])
     """
     scalar = np.ndim(x) == 0 and np.ndim(n) == 0
     x_arr = _as_float(x, "x")
@@ -113,6 +190,10 @@ def poisson_interval(x: Any, t: Any, conf: float = 0.95) -> Interval:
     α = 1 − conf. ``t`` is person-time (any positive number); where t = 0 the estimate and
     limits are NaN. Computed by :func:`equitystats.intervals.garwood` after checking x, t ≥ 0
     and ``conf``.
+
+    >>> i = poisson_interval(4, 1000.0)
+    >>> i.estimate, round(i.low, 5), round(i.high, 5)
+    (0.004, 0.0011, 0.0102)
     """
     scalar = np.ndim(x) == 0 and np.ndim(t) == 0
     x_arr = _as_float(x, "x")
@@ -124,7 +205,12 @@ def poisson_interval(x: Any, t: Any, conf: float = 0.95) -> Interval:
 def rate_statistics(
     numerator: np.ndarray, denominator: np.ndarray, *, kind: str = "proportion", conf: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Rate, standard error, interval low and high for count arrays (see module docstring)."""
+    """Rate, standard error, interval low and high for count arrays (see module docstring).
+
+    >>> rate, se, low, high = rate_statistics(np.array([3.0]), np.array([10.0]))
+    >>> rate.tolist(), se.round(4).tolist(), low.round(4).tolist(), high.round(4).tolist()
+    ([0.3], [0.1449], [0.1078], [0.6032])
+    """
     x = np.asarray(numerator, dtype=float)
     n = np.asarray(denominator, dtype=float)
     if kind == "proportion":
@@ -152,7 +238,12 @@ def rate_statistics(
 
 
 def period_text(value: Any) -> str:
-    """A period value as text: ISO dates (with time only when not midnight), plain integers."""
+    """A period value as text: ISO dates (with time only when not midnight), plain integers.
+
+    >>> import datetime
+    >>> period_text(datetime.date(2024, 3, 1)), period_text(datetime.datetime(2024, 3, 1, 12)), period_text(7.0)
+    ('2024-03-01', '2024-03-01T12:00:00', '7.0')
+    """
     if isinstance(value, np.datetime64):
         day = value.astype("datetime64[D]")
         return str(day) if day == value else str(value)
@@ -182,6 +273,15 @@ class StratifiedRates:
     by period, then stratifier (overall, strata, intersections, as requested), then group
     (categories alphabetically, missing-value codes last). ``rate``, ``se``, ``ci_low`` and
     ``ci_high`` are NaN where the denominator is 0.
+
+    >>> r = from_counts(period=[1, 1, 2, 2], strata={"sex": ["f", "m", "f", "m"]}, numerator=[3, 4, 5, 2], denominator=[10, 10, 10, 10])
+    >>> len(r), r.stratifiers, r.periods.tolist()
+    (6, ('overall', 'sex'), [1, 2])
+    >>> r.select(stratifier="sex", period=2).rate.tolist()
+    [0.5, 0.2]
+    >>> r.to_rows()[0]
+    {'period': '1', 'stratifier': 'overall', 'group': 'all', 'numerator': 7.0, 'denominator':
+    20.0, 'rate': 0.35, 'se': 0.1067, 'ci_low': 0.1812, 'ci_high': 0.5671}
     """
 
     period: np.ndarray
@@ -249,572 +349,6 @@ class StratifiedRates:
 
 
 # --------------------------------------------------------------------------------------------
-# DuckDB sources
-# --------------------------------------------------------------------------------------------
-
-# Integer types widened to BIGINT so that sums and differences in checks cannot overflow.
-_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"}
-_FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL", "UBIGINT", "HUGEINT", "UHUGEINT"}
-_PARQUET_SUFFIXES = {".parquet", ".pq", ".parq"}
-
-
-def quote(name: str) -> str:
-    """A SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-class Located:
-    """Errors that name the source (``file``) and the check that its columns exist (``types``),
-    shared by the embedded DuckDB source and the other engines' (``equitystats.engines``)."""
-
-    file: str | None
-    types: Mapping[str, Any]
-
-    def error(
-        self, message: str, *, row: int | None = None, column: str | None = None
-    ) -> InputError:
-        return InputError(message, file=self.file, row=row, column=column)
-
-    def require(self, *names: str) -> None:
-        missing = [n for n in dict.fromkeys(names) if n not in self.types]
-        if missing:
-            raise missing_columns(missing, self.types, file=self.file)
-
-
-@dataclass
-class Source(Located):
-    """A table DuckDB can scan: a CSV/Parquet file, or in-memory columns.
-
-    ``relation`` is the FROM clause of the aggregation. ``row_relation`` (when not None)
-    adds a 1-based ``__row`` column and is only scanned to locate a bad row; CSV files have no
-    row number, so their bad row is found by streaming the checks in file order.
-    """
-
-    con: duckdb.DuckDBPyConnection
-    relation: str
-    row_relation: str | None
-    types: dict[str, str]
-    file: str | None = None
-
-    def query(self, sql: str) -> duckdb.DuckDBPyConnection:
-        """Run ``sql``; DuckDB errors (unreadable file, malformed CSV) become InputError."""
-        try:
-            return self.con.execute(sql)
-        except duckdb.Error as exc:
-            raise self._read_error(exc) from None
-
-    def arrow(self, sql: str) -> pa.Table:
-        """The result of ``sql`` as an Arrow table."""
-        try:
-            return self.con.sql(sql).to_arrow_table()
-        except duckdb.Error as exc:
-            raise self._read_error(exc) from None
-
-    def batches(self, sql: str, rows: int = 1 << 16) -> Iterable[pa.RecordBatch]:
-        """The result of ``sql`` streamed as Arrow record batches, in scan order."""
-        try:
-            yield from self.con.sql(sql).to_arrow_reader(rows)
-        except duckdb.Error as exc:
-            raise self._read_error(exc) from None
-
-    def first_row_with(self, column: str, raw: Any) -> int | None:
-        """The 1-based data row where ``column`` holds ``raw`` first (None if not found)."""
-        check = Check(column, f"CAST({quote(column)} AS VARCHAR) = {_literal(str(raw))}", "")
-        located = first_bad_row(self, quote(column), [check])
-        return located[0] if located else None
-
-    def _read_error(self, exc: Exception) -> InputError:
-        text = str(exc).strip()
-        first = text.splitlines()[0] if text else type(exc).__name__
-        return self.error(f"cannot read: {first}")
-
-
-_DATABASE: dict[int, duckdb.DuckDBPyConnection] = {}
-_DATABASE_LOCK = threading.Lock()
-
-
-def _connect() -> duckdb.DuckDBPyConnection:
-    """A new connection (cursor) to this process's in-memory database.
-
-    Opening a database costs ~10 ms, a cursor well under 1 ms, and what a cursor registers is
-    its own; DuckDB asks for one cursor per thread ("Python DB API", duckdb.org/docs). Keyed
-    by process id so a forked worker never shares its parent's database.
-    """
-    pid = os.getpid()
-    with _DATABASE_LOCK:
-        if pid not in _DATABASE:
-            _DATABASE.clear()
-            _DATABASE[pid] = duckdb.connect(database=":memory:")
-        return _DATABASE[pid].cursor()
-
-
-def open_file(path: str | Path) -> Source:
-    """A :class:`Source` over a CSV or Parquet file (chosen by suffix, else by magic bytes)."""
-    file = str(path)
-    p = Path(path)
-    try:
-        with p.open("rb") as handle:
-            magic = handle.read(4)
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=file) from None
-    parquet = p.suffix.lower() in _PARQUET_SUFFIXES or magic == b"PAR1"
-    lit = _literal(str(p))
-    if parquet:
-        relation = f"read_parquet({lit})"
-        row_relation = (
-            f"(SELECT file_row_number + 1 AS __row, * "  # noqa: S608 - identifiers quoted, literals escaped
-            f"FROM read_parquet({lit}, file_row_number = true))"
-        )
-    else:
-        relation = f"read_csv({lit}, header = true, all_varchar = true)"
-        row_relation = None
-    source = Source(_connect(), relation, row_relation, {}, file)
-    described = source.query(f"DESCRIBE SELECT * FROM {relation}").fetchall()  # noqa: S608 - identifiers quoted, literals escaped
-    source.types = {str(r[0]): str(r[1]).upper() for r in described}
-    return source
-
-
-def _to_arrow(values: Any, name: str) -> pa.Array:
-    if isinstance(values, pa.ChunkedArray):
-        return values.combine_chunks()
-    if isinstance(values, pa.Array):
-        return values
-    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
-        return pa.array(values, from_pandas=True)
-    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-        return pa.array(values)
-    if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):  # pandas Series
-        return _to_arrow(values.to_numpy(), name)
-    try:
-        array = pa.array(
-            values if isinstance(values, np.ndarray) else list(values), from_pandas=True
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
-        return standards.to_arrow_text(values)
-    if pa.types.is_null(array.type):
-        array = array.cast(pa.string())
-    return array
-
-
-def open_data(columns: Mapping[str, Any], *, file: str | None = None) -> Source:
-    """A :class:`Source` over in-memory columns (a mapping of name → array-like)."""
-    arrays = {name: _to_arrow(values, name) for name, values in columns.items()}
-    lengths = {name: len(a) for name, a in arrays.items()}
-    if len(set(lengths.values())) > 1:
-        detail = ", ".join(f"{k}: {v}" for k, v in lengths.items())
-        raise InputError(f"columns differ in length ({detail})", file=file)
-    n = next(iter(lengths.values()), 0)
-    arrays["__row"] = pa.array(np.arange(1, n + 1, dtype=np.int64))
-    table = pa.table(arrays)
-    con = _connect()
-    con.register("__data", table)
-    source = Source(con, "__data", "__data", {}, file)
-    described = con.execute("DESCRIBE SELECT * FROM __data").fetchall()
-    source.types = {str(r[0]): str(r[1]).upper() for r in described if r[0] != "__row"}
-    return source
-
-
-def columns_of(data: Any) -> tuple[Mapping[str, Any], str | None]:
-    """Columns and source name of a mapping, :class:`equitystats.table.Table` or Arrow table."""
-    if isinstance(data, pa.Table):
-        return {name: data.column(name) for name in data.column_names}, None
-    if hasattr(data, "columns") and isinstance(data.columns, Mapping):
-        return data.columns, getattr(data, "source", None)
-    if isinstance(data, Mapping):
-        return data, None
-    if hasattr(data, "columns") and hasattr(data, "__getitem__"):  # a pandas DataFrame
-        return {str(c): data[c] for c in data.columns}, None
-    raise InputError(
-        "data must be a mapping of column name to values, a Table, an Arrow table or a DataFrame"
-    )
-
-
-def select_columns(
-    mapping: Mapping[str, Any], wanted: Sequence[str], *, file: str | None = None
-) -> dict[str, Any]:
-    """The ``wanted`` columns of ``mapping`` (from :func:`columns_of`), each once; InputError
-    naming the columns that are not there."""
-    names = list(dict.fromkeys(wanted))
-    missing = [c for c in names if c not in mapping]
-    if missing:
-        raise missing_columns(missing, mapping, file=file)
-    return {c: mapping[c] for c in names}
-
-
-# --------------------------------------------------------------------------------------------
-# Row checks, evaluated in the aggregation pass and located only when something is wrong
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Numeric:
-    """SQL for one numeric column: raw value (NULL when missing) and value as a number."""
-
-    column: str
-    raw: str
-    value: str
-    text: bool
-    integer_typed: bool
-
-
-def numeric(source: Source, column: str) -> Numeric:
-    q = quote(column)
-    kind = source.types[column]
-    if kind == "BIGINT":
-        return Numeric(column, q, q, False, True)
-    if kind in _INTEGER_TYPES:
-        return Numeric(column, q, f"CAST({q} AS BIGINT)", False, True)
-    if kind in _FLOAT_TYPES or kind.startswith("DECIMAL"):
-        return Numeric(column, q, f"CAST({q} AS DOUBLE)", False, False)
-    if kind == "BOOLEAN":
-        return Numeric(column, q, f"CAST({q} AS INTEGER)", False, True)
-    if kind == "VARCHAR":
-        raw = f"NULLIF(TRIM({q}), '')"
-        return Numeric(column, raw, f"TRY_CAST({raw} AS DOUBLE)", True, False)
-    raise source.error(f"holds {kind} values, not numbers", column=column)
-
-
-def period_sql(source: Source, column: str) -> str:
-    q = quote(column)
-    return f"NULLIF(TRIM({q}), '')" if source.types[column] == "VARCHAR" else q
-
-
-@dataclass(frozen=True)
-class Check:
-    """A per-row problem: SQL condition over the checked projection, column, message."""
-
-    column: str
-    sql: str
-    message: str  # format with {raw} (the raw cell) and {other} (second column's raw cell)
-    other: str | None = None
-
-
-def numeric_checks(alias: str, spec: Numeric, *, integer: bool) -> list[Check]:
-    """Checks for a count column: present, a number, finite, ≥ 0, whole (when ``integer``)."""
-    raw, value = f"{alias}_raw", f"{alias}_val"
-    checks = [Check(spec.column, f"{raw} IS NULL", "value is missing")]
-    if spec.text:
-        checks.append(
-            Check(spec.column, f"{raw} IS NOT NULL AND {value} IS NULL", "{raw!r} is not a number")
-        )
-    if not spec.integer_typed:
-        checks.append(
-            Check(spec.column, f"NOT isfinite({value})", "{raw!r} is not a finite number")
-        )
-    checks.append(Check(spec.column, f"{value} < 0", "{raw!r} is negative"))
-    if integer and not spec.integer_typed:
-        checks.append(
-            Check(spec.column, f"{value} <> ROUND({value})", "{raw!r} is not a whole number")
-        )
-    return checks
-
-
-def bad_flag(checks: Sequence[Check]) -> str:
-    """SQL for one boolean per row: does the row fail any of ``checks``?
-
-    The aggregation query groups its (period) set by this flag too, so a single pass over the
-    data both aggregates and validates: no extra aggregate is computed in the other grouping
-    sets. Only when some row is flagged does :func:`raise_first` look for the first one.
-    """
-    return " OR ".join(f"COALESCE(({c.sql}), false)" for c in checks) or "false"
-
-
-def first_bad_row(
-    source: Source, projection: str, checks: Sequence[Check]
-) -> tuple[int, int] | None:
-    """(1-based row, index into ``checks``) of the first row failing any check, or None."""
-    if not checks:
-        return None
-    conds = [f"COALESCE(({c.sql}), false)" for c in checks]
-    if source.row_relation is not None:
-        mins = ", ".join(f"MIN(CASE WHEN {c} THEN __row END)" for c in conds)
-        sql = f"SELECT {mins} FROM (SELECT __row, {projection} FROM {source.row_relation})"  # noqa: S608 - identifiers quoted, literals escaped
-        found = source.query(sql).fetchone() or ()
-        best: tuple[int, int] | None = None
-        for i, row in enumerate(found):
-            if row is not None and (best is None or int(row) < best[0]):
-                best = (int(row), i)
-        return best
-    sql = f"SELECT {', '.join(conds)} FROM (SELECT {projection} FROM {source.relation})"  # noqa: S608 - identifiers quoted, literals escaped
-    reader = source.batches(sql)
-    offset = 0
-    for batch in reader:
-        flags = np.column_stack(
-            [batch.column(i).to_numpy(zero_copy_only=False) for i in range(batch.num_columns)]
-        ).astype(bool)
-        hit = flags.any(axis=1)
-        if hit.any():
-            index = int(np.argmax(hit))
-            return offset + index + 1, int(np.argmax(flags[index]))
-        offset += batch.num_rows
-    return None
-
-
-def cell(source: Source, row: int, expression: str) -> str | None:
-    """The text of ``expression`` in data row ``row`` (1-based)."""
-    if source.row_relation is not None:
-        sql = (
-            f"SELECT CAST({expression} AS VARCHAR) FROM {source.row_relation} "  # noqa: S608 - identifiers quoted, literals escaped
-            f"WHERE __row = {int(row)}"
-        )
-    else:
-        sql = f"SELECT CAST({expression} AS VARCHAR) FROM {source.relation} LIMIT 1 OFFSET {int(row) - 1}"  # noqa: S608 - identifiers quoted, literals escaped
-    found = source.query(sql).fetchone()
-    return None if found is None else found[0]
-
-
-def raise_first(source: Source, projection: str, checks: Sequence[Check]) -> None:
-    """Raise the located error for the first bad row; a generic one if none is found."""
-    located = first_bad_row(source, projection, checks)
-    if located is None:
-        raise source.error("the counts are not valid numbers (could not locate the row)")
-    row, index = located
-    check = checks[index]
-    raw = cell(source, row, quote(check.column))
-    other = cell(source, row, quote(check.other)) if check.other else None
-    message = check.message.format(raw=raw, other=other)
-    raise source.error(message, row=row, column=check.column)
-
-
-# --------------------------------------------------------------------------------------------
-# Labels
-# --------------------------------------------------------------------------------------------
-
-
-def label_of(value: Any) -> str:
-    """A group label from a raw cell: blank/None → ``missing``; dates ISO; whole floats as ints."""
-    if value is None:
-        return standards.MISSING
-    if isinstance(value, float):
-        if value != value:
-            return standards.MISSING
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    text = str(value).strip()
-    return text if text else standards.MISSING
-
-
-def group_labels(
-    source: Source,
-    column: str,
-    values: pa.Array,
-    stratifier: str | None,
-) -> np.ndarray:
-    """Labels for the aggregated values of one stratum column (vectorised over distinct values).
-
-    With ``stratifier`` the labels are normalised by :func:`equitystats.standards.normalize`
-    semantics; an unrecognised label raises InputError at its first row in the source.
-    """
-    encoded = pc.dictionary_encode(values)
-    distinct = encoded.dictionary.to_pylist()
-    labels = [label_of(v) for v in distinct] + [standards.MISSING]
-    if stratifier is not None:
-        mapped = []
-        for raw, label in zip([*distinct, None], labels, strict=True):
-            code = (
-                standards.MISSING
-                if label == standards.MISSING
-                else standards.code_for(stratifier, label)
-            )
-            if code is None:
-                raise source.error(
-                    f"unrecognised {stratifier} value {str(raw)!r}",
-                    row=source.first_row_with(column, raw),
-                    column=column,
-                )
-            mapped.append(code)
-        labels = mapped
-    table = np.array(labels, dtype=object)
-    indices = encoded.indices.fill_null(len(distinct)).to_numpy(zero_copy_only=False)
-    return table[indices]
-
-
-def group_order(labels: np.ndarray) -> np.ndarray:
-    """Rank of each label: categories alphabetically, then missing-value codes (fixed order)."""
-    uniques, inverse = np.unique(labels.astype(str), return_inverse=True)
-    missing_rank = {code: i for i, code in enumerate(standards.MISSING_CODES)}
-
-    def key(label: str) -> tuple[int, int, str]:
-        parts = label.split(INTERSECTION_SEP)
-        worst = max((missing_rank.get(p, -1) for p in parts), default=-1)
-        return (0 if worst < 0 else 1, worst, label)
-
-    order = sorted(range(len(uniques)), key=lambda i: key(str(uniques[i])))
-    rank = np.empty(len(uniques), dtype=np.int64)
-    rank[order] = np.arange(len(uniques))
-    return rank[inverse]
-
-
-def period_values(values: pa.Array, text_source: bool) -> np.ndarray:
-    """Periods as numpy: integers when a text column holds only whole numbers."""
-    if text_source:
-        try:
-            return pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
-    if pa.types.is_dictionary(values.type):
-        values = values.cast(values.type.value_type)
-    out = values.to_numpy(zero_copy_only=False)
-    if out.dtype == object:
-        out = np.array([label_of(v) for v in out], dtype=object)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# Stratifier specifications
-# --------------------------------------------------------------------------------------------
-
-
-def parse_columns(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Column names from ``"a,b"`` or a sequence; duplicates dropped."""
-    if value is None:
-        return ()
-    items = value.split(",") if isinstance(value, str) else list(value)
-    return tuple(dict.fromkeys(s.strip() for s in items if s and s.strip()))
-
-
-def parse_intersections(
-    items: Iterable[str | Sequence[str]] | str | None,
-) -> tuple[tuple[str, ...], ...]:
-    """Intersections from ``"a*b"`` strings or sequences of column names (≥ 2 each)."""
-    if items is None:
-        return ()
-    if isinstance(items, str):
-        items = [items]
-    out: list[tuple[str, ...]] = []
-    for item in items:
-        cols = tuple(
-            c.strip() for c in (item.split(INTERSECTION_SEP) if isinstance(item, str) else item)
-        )
-        cols = tuple(c for c in cols if c)
-        if len(cols) < 2 or len(set(cols)) != len(cols):
-            raise InputError(
-                f"an intersection needs two or more different columns joined by '*', got {item!r}"
-            )
-        if cols not in out:
-            out.append(cols)
-    return tuple(out)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What to group by: output stratifiers and the grouping sets that feed them."""
-
-    specs: tuple[tuple[str, tuple[str, ...]], ...]  # (stratifier name, columns)
-    group_columns: tuple[str, ...]  # every stratum column, in order
-
-    @staticmethod
-    def make(
-        strata: Sequence[str], intersections: Sequence[tuple[str, ...]], *, overall: bool = True
-    ) -> Plan:
-        specs: list[tuple[str, tuple[str, ...]]] = [(OVERALL, ())] if overall else []
-        specs += [(s, (s,)) for s in strata]
-        specs += [(INTERSECTION_SEP.join(cols), cols) for cols in intersections]
-        columns = tuple(dict.fromkeys([*strata, *(c for cols in intersections for c in cols)]))
-        return Plan(tuple(specs), columns)
-
-    def grouping_sets(self) -> list[tuple[str, ...]]:
-        sets = list(
-            dict.fromkeys(
-                tuple(sorted(cols, key=self.group_columns.index)) for _, cols in self.specs
-            )
-        )
-        return sets
-
-    def gid(self, cols: Sequence[str]) -> int:
-        """GROUPING() bitmask of a set: bit i (from the left) is 1 when column i is rolled up."""
-        k = len(self.group_columns)
-        return sum(1 << (k - 1 - i) for i, c in enumerate(self.group_columns) if c not in cols)
-
-
-# --------------------------------------------------------------------------------------------
-# One pass: aggregate and validate (shared with equitystats.quality)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class Grouped:
-    """The result of :func:`aggregate`.
-
-    ``table`` has the columns ``__p`` (period), ``__g0``, ``__g1``, … (the plan's stratum
-    columns, NULL where rolled up), ``__bad``, ``__gid`` (the GROUPING() bitmask, see
-    :meth:`Plan.gid`) and the aggregates; ``gid`` is ``__gid`` as numpy, ``periods`` the
-    distinct periods in order and ``period_index`` each row's index into them.
-    """
-
-    table: pa.Table
-    gid: np.ndarray
-    periods: np.ndarray
-    period_index: np.ndarray
-
-
-def aggregate(
-    source: Source,
-    plan: Plan,
-    *,
-    period: str,
-    values: Sequence[str],
-    checks: Sequence[Check],
-    aggregates: str,
-) -> Grouped:
-    """Aggregate ``source`` by period and each of ``plan``'s grouping sets in ONE DuckDB pass,
-    validating every row in the same pass.
-
-    The projection is the period as ``__p`` (:func:`period_sql`), the plan's stratum columns
-    as ``__g0``, ``__g1``, … and the SQL items ``values`` (e.g. ``"x" AS __x_raw``);
-    ``aggregates`` are the SQL select items computed per group (e.g.
-    ``CAST(SUM(__x_val) AS DOUBLE) AS __x``). Every row is checked — a missing period first,
-    then ``checks`` — and the first grouping set is also grouped by the resulting flag
-    (:func:`bad_flag`), so validation adds no aggregate to the other sets. Raises
-    :class:`~equitystats.errors.InputError` when there are no data rows, and the located error
-    of the first bad row (:func:`raise_first`) when any row is flagged.
-    """
-    gcols = plan.group_columns
-    aliases = [f"__g{i}" for i in range(len(gcols))]
-    projection = ", ".join(
-        [
-            f"{period_sql(source, period)} AS __p",
-            *(f"{quote(c)} AS {a}" for c, a in zip(gcols, aliases, strict=True)),
-            *values,
-        ]
-    )
-    checks = [Check(period, "__p IS NULL", "value is missing"), *checks]
-    set_sql = ", ".join(
-        "("
-        + ", ".join(["__p", *(aliases[gcols.index(c)] for c in s), *(["__bad"] if i == 0 else [])])
-        + ")"
-        for i, s in enumerate(plan.grouping_sets())
-    )
-    gid_sql = f"GROUPING({', '.join(aliases)})" if aliases else "0"
-    sql = (
-        f"SELECT __p, {''.join(a + ', ' for a in aliases)}__bad, {gid_sql} AS __gid, {aggregates} "  # noqa: S608 - identifiers quoted, literals escaped
-        f"FROM (SELECT *, {bad_flag(checks)} AS __bad "
-        f"FROM (SELECT {projection} FROM {source.relation})) "
-        f"GROUP BY GROUPING SETS ({set_sql})"
-    )
-    result = source.arrow(sql)
-    if result.num_rows == 0:
-        raise source.error("has no data rows")
-    if pc.any(pc.equal(result.column("__bad"), True)).as_py():
-        raise_first(source, projection, checks)
-    return grouped_of(result)
-
-
-def grouped_of(result: pa.Table) -> Grouped:
-    """The :class:`Grouped` of an aggregate table (from DuckDB here, or another engine through
-    :mod:`equitystats.engines`)."""
-    text_period = result.schema.field("__p").type in (pa.string(), pa.large_string())
-    periods = period_values(result.column("__p").combine_chunks(), text_period)
-    period_keys, period_index = np.unique(periods, return_inverse=True)
-    return Grouped(result, result.column("__gid").to_numpy(), period_keys, period_index)
-
-
-# --------------------------------------------------------------------------------------------
 # Entry points
 # --------------------------------------------------------------------------------------------
 
@@ -849,6 +383,17 @@ def from_extract(
     Errors (InputError with the file, the first offending 1-based data row, and column): a
     missing period; a missing, non-numeric, non-finite, negative or fractional count; a
     numerator greater than its denominator (proportions).
+
+    >>> import tempfile, pathlib, pyarrow as pa, pyarrow.parquet as pq
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(tmp.name) / "extract.parquet"
+    >>> rows = {"month": ["2024-01"] * 4, "race": ["Asian", "White", "White", ""], "met": [1, 0, 1, 1], "eligible": [1, 1, 1, 1]}
+    >>> pq.write_table(pa.table(rows), path)
+    >>> r = from_extract(path, period="month", strata="race", numerator="met", denominator="eligible", normalize={"race": "race_ethnicity"})
+    >>> list(zip(r.stratifier.tolist(), r.group.tolist(), r.rate.tolist()))
+    [('overall', 'all', 0.75), ('race', 'asian', 1.0), ('race', 'white', 0.5), ('race',
+    'missing', 1.0)]
+    >>> tmp.cleanup()
     """
     _check_kind(kind, conf)
     source = open_file(path)
@@ -884,6 +429,15 @@ def from_counts(
     ``numerator``, ``denominator`` name its columns; or ``data`` is None and they are the
     arrays themselves, with ``strata`` a mapping of stratum name → values. Rows with the same
     period and group are added up. Errors name the 1-based row and the column.
+
+    >>> r = from_counts({"month": [1, 1], "race": ["Asian", "Black"], "x": [3, 4], "n": [10, 20]}, period="month", strata="race", numerator="x", denominator="n")
+    >>> r.group.tolist(), r.rate.tolist()
+    (['all', 'Asian', 'Black'], [0.2333, 0.3, 0.2])
+    >>> from_counts(period=[1], strata={}, numerator=[5], denominator=[4])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: row 1, column "numerator": numerator 5 is greater than
+    denominator 4
     """
     _check_kind(kind, conf)
     if data is None:
@@ -929,7 +483,17 @@ def stratify_plan(
     *,
     normalize: Mapping[str, str],
 ) -> Plan:
-    """The :class:`Plan` of a stratification, after checking that its columns exist."""
+    """The :class:`Plan` of a stratification, after checking that its columns exist.
+
+    >>> source = open_data({"month": [1], "race": ["a"], "lang": ["en"], "x": [1], "n": [2]})
+    >>> plan = stratify_plan(source, "month", ("race", "lang"), "x", "n", (("race", "lang"),), normalize={})
+    >>> plan.specs
+    (('overall', ()), ('race', ('race',)), ('lang', ('lang',)), ('race*lang', ('race', 'lang')))
+    >>> stratify_plan(source, "month", ("sex",), "x", "n", (), normalize={})
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: missing column 'sex' (columns found: month, race, lang, x, n)
+    """
     plan = Plan.make(strata, intersections)
     source.require(period, numerator, denominator, *plan.group_columns)
     unknown = [c for c in normalize if c not in plan.group_columns]
@@ -994,7 +558,16 @@ def assemble(
     normalize: Mapping[str, str],
 ) -> StratifiedRates:
     """Labels, merged groups, output order and intervals from the aggregates of ``plan``
-    (``source`` locates an unrecognised label when ``normalize`` is given)."""
+    (``source`` locates an unrecognised label when ``normalize`` is given).
+
+    >>> source = open_data({"month": [1, 1], "race": ["a", "b"], "x": [1, 3], "n": [2, 4]})
+    >>> plan = stratify_plan(source, "month", ("race",), "x", "n", (), normalize={})
+    >>> agg = "CAST(SUM(x) AS DOUBLE) AS __x, CAST(SUM(n) AS DOUBLE) AS __n"
+    >>> grouped = aggregate(source, plan, period="month", values=["x", "n"], checks=[], aggregates=agg)
+    >>> r = assemble(source, plan, grouped, kind="proportion", conf=0.95, normalize={})
+    >>> r.group.tolist(), r.rate.tolist()
+    (['all', 'a', 'b'], [0.6667, 0.5, 0.75])
+    """
     gcols = plan.group_columns
     result, gid = grouped.table, grouped.gid
     period_keys, period_index = grouped.periods, grouped.period_index

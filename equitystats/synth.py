@@ -152,7 +152,11 @@ DEMO_MEASURES: dict[str, float] = {
 
 
 def month_starts(start: str | _dt.date, months: int) -> np.ndarray:
-    """First days of ``months`` consecutive months from ``start`` ("YYYY-MM" or a date)."""
+    """First days of ``months`` consecutive months from ``start`` ("YYYY-MM" or a date).
+
+    >>> [str(d) for d in month_starts("2024-11", 3)]
+    ['2024-11-01', '2024-12-01', '2025-01-01']
+    """
     if months < 1:
         raise InputError(f"months must be at least 1, got {months}")
     try:
@@ -202,7 +206,13 @@ def _disparities(value: Mapping[str, Mapping[str, float]] | None) -> dict[str, d
 
 def gap_factors(months: int, closing: bool, closing_target: float) -> np.ndarray:
     """Multiplier of the initial gap in each month: 1 throughout, or linear from 1 to
-    ``closing_target`` at the last month when ``closing``."""
+    ``closing_target`` at the last month when ``closing``.
+
+    >>> gap_factors(4, True, 0.25).tolist()
+    [1.0, 0.75, 0.5, 0.25]
+    >>> gap_factors(3, False, 0.25).tolist()
+    [1.0, 1.0, 1.0]
+    """
     if not 0 <= closing_target <= 1:
         raise InputError(f"closing_target must be between 0 and 1, got {closing_target!r}")
     if not closing or months == 1:
@@ -255,6 +265,12 @@ class SyntheticExtract:
     between ``group`` and the stratifier's reference group (``reference``) in each month;
     ``expected_rate(stratifier, group)`` is the expected rate of that group per month among
     patients in the denominator (by true category).
+
+    >>> e = extract(n_patients=50, months=2, seed=1)
+    >>> e.n_rows, e.table.num_rows, e.path is None
+    (100, 100, True)
+    >>> sorted(e.gaps)
+    ['race_ethnicity']
     """
 
     n_rows: int
@@ -314,6 +330,13 @@ def extract(
 
     With ``out`` (``.parquet`` or ``.csv``) the rows are written month by month and ``path``
     is set; otherwise the Arrow table is returned in ``table``.
+
+    >>> e = extract(n_patients=100, months=3, seed=7, disparities={"race_ethnicity": {"black": -0.1}})
+    >>> e.table.column_names
+    ['month', 'race_ethnicity', 'language', 'sexual_orientation', 'gender_identity',
+    'age_group', 'numerator', 'denominator']
+    >>> e.expected_rate("race_ethnicity", "black").round(3).tolist()
+    [0.5, 0.5, 0.5]
     """
     if n_patients < 1:
         raise InputError(f"n_patients must be at least 1, got {n_patients}")
@@ -414,7 +437,12 @@ def _csv_schema(schema: pa.Schema) -> pa.Schema:
 
 
 def decoded(table: pa.Table) -> pa.Table:
-    """Dictionary columns decoded (the CSV writer wants plain strings)."""
+    """Dictionary columns decoded (the CSV writer wants plain strings).
+
+    >>> table = pa.table({"g": pa.array(["a", "b", "a"]).dictionary_encode()})
+    >>> decoded(table).schema.field("g").type
+    DataType(string)
+    """
     return pa.table(
         {
             name: (col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col)
@@ -430,7 +458,14 @@ def decoded(table: pa.Table) -> pa.Table:
 
 @dataclass(frozen=True, eq=False)
 class SyntheticCounts:
-    """Monthly numerator/denominator counts per team × measure × stratum, in columns."""
+    """Monthly numerator/denominator counts per team × measure × stratum, in columns.
+
+    >>> c = counts(teams=2, months=2, seed=3)
+    >>> sorted(c.columns())
+    ['denominator', 'measure', 'month', 'numerator', 'race_ethnicity', 'team']
+    >>> len(c.to_rows()) == len(c.numerator)
+    True
+    """
 
     team: np.ndarray
     measure: np.ndarray
@@ -501,6 +536,12 @@ def counts(
     with mean panel × ``eligibility`` × cell share, the numerator Binomial(denominator, p)
     with p = base + team effect + injected disparities (clipped to [0.01, 0.99]).
     ``closing=True`` narrows the gaps of every team, or pass the names of the teams that do.
+
+    >>> c = counts(teams=["North", "South"], measures={"screening": 0.6}, months=3, seed=0)
+    >>> sorted(set(c.team.tolist())), sorted(set(c.measure.tolist()))
+    (['North', 'South'], ['screening'])
+    >>> bool((c.numerator <= c.denominator).all())
+    True
     """
     if isinstance(teams, int):
         if teams < 1:

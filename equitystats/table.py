@@ -22,7 +22,18 @@ MISSING = {"", "na", "nan", "null", "none"}
 
 @dataclass(frozen=True)
 class Table:
-    """Columns of strings, as read. Convert with :meth:`numeric` or :meth:`text`."""
+    """Columns of strings, as read. Convert with :meth:`numeric` or :meth:`text`.
+
+    >>> t = table_from_rows(["group", "n"], [["a", "10"], ["b", " 2.5"]], source="x.csv")
+    >>> t.n_rows, t.text("group")
+    (2, ('a', 'b'))
+    >>> t.numeric("n").tolist()
+    [10.0, 2.5]
+    >>> t.numeric("n", integer=True)
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: x.csv, row 2, column "n": ' 2.5' is not a whole number
+    """
 
     columns: dict[str, tuple[str, ...]]
     source: str | None = None
@@ -81,6 +92,11 @@ class Table:
 def table_from_rows(
     header: Iterable[str], rows: Iterable[Iterable[str]], source: str | None = None
 ) -> Table:
+    """A :class:`Table` from a header and rows of strings (short rows padded with blanks).
+
+    >>> table_from_rows(["a", "b"], [["1", "2"], ["3", "4"]]).columns
+    {'a': ('1', '3'), 'b': ('2', '4')}
+    """
     header = [h.strip() for h in header]
     data: list[list[str]] = [[] for _ in header]
     for r, row in enumerate(rows, start=1):
@@ -95,7 +111,12 @@ def table_from_rows(
 
 
 def read_csv(path: str | Path, *, text: str | None = None) -> Table:
-    """Read a CSV file (UTF-8, with or without BOM) into a :class:`Table`."""
+    """Read a CSV file (UTF-8, with or without BOM) into a :class:`Table`.
+
+    >>> t = read_csv("counts.csv", text="group,n" + chr(10) + "a,3" + chr(10))
+    >>> t.source, t.columns
+    ('counts.csv', {'group': ('a',), 'n': ('3',)})
+    """
     source = str(path)
     if text is None:
         try:

@@ -44,6 +44,19 @@ example:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the command's parser to ``subparsers``; its ``func`` is :func:`run`.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['age,cases,people', '0-44,10,10000', '45+,40,8000']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["age-adjust", path, "--age", "age", "--count", "cases", "--population", "people", "--multiplier", "100000"])
+    >>> args.command, args.func is run
+    ('age-adjust', True)
+    >>> tmp.cleanup()
+    """
     p = subparsers.add_parser(
         "age-adjust",
         help="directly age-standardised rates (Fay & Feuer 1997 gamma interval)",
@@ -89,6 +102,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command for the parsed ``args``: read, compute, write to stdout; the exit code.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['age,cases,people', '0-44,10,10000', '45+,40,8000']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> run(parser.parse_args(["age-adjust", path, "--age", "age", "--count", "cases", "--population", "people", "--multiplier", "100000"]))
+    age_groups,count,population,crude_rate,adjusted_rate,adjusted_se,ci_low,ci_high
+    2,50,18000,277.7778,239.3873,34.4011,176.7595,319.1194
+    0
+    >>> tmp.cleanup()
+    """
     builtin = args.standard == "us2000"
     cols = [args.age, args.count, args.population]
     if not builtin:

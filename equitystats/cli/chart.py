@@ -52,6 +52,19 @@ COLUMN_ARGS = ("x", "y", "n")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the command's parser to ``subparsers``; its ``func`` is :func:`run`.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['week,minutes', '1,12', '2,14', '3,11', '4,13', '5,15', '6,12', '7,13', '8,40']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["chart", path, "--chart", "i", "--x", "week", "--y", "minutes"])
+    >>> args.command, args.func is run
+    ('chart', True)
+    >>> tmp.cleanup()
+    """
     p = subparsers.add_parser(
         "chart",
         help="run charts and control charts (qicharts2 / Anhøj, IHI and NHS rules)",
@@ -136,6 +149,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command for the parsed ``args``: read, compute, write to stdout; the exit code.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['week,minutes', '1,12', '2,14', '3,11', '4,13', '5,15', '6,12', '7,13', '8,40']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> run(parser.parse_args(["chart", path, "--chart", "i", "--x", "week", "--y", "minutes"]))
+    x,y,cl,lcl,ucl,part,runs_signal,sigma_signal,longest_run,longest_run_max,crossings,crossings_min
+    1,12.0,16.25,10.4876,22.0124,1,true,false,7,6,1,1
+    2,14.0,16.25,10.4876,22.0124,1,true,false,7,6,1,1
+    3,11.0,16.25,10.4876,22.0124,1,true,false,7,6,1,1
+    4,13.0,16.25,10.4876,22.0124,1,true,false,7,6,1,1
+    5,15.0,16.25,10.4876,22.0124,1,true,false,7,6,1,1
+    6,12.0,16.25,10.4876,22.0124,1,true,false,7,6,1,1
+    7,13.0,16.25,10.4876,22.0124,1,true,false,7,6,1,1
+    8,40.0,16.25,10.4876,22.0124,1,true,true,7,6,1,1
+    0
+    >>> tmp.cleanup()
+    """
     table = read_csv(args.file)
     source = table.source
     if args.chart in spc.RATIO_CHARTS and not args.n:
@@ -173,5 +207,13 @@ def run(args: argparse.Namespace) -> int:
 
 def write_csv(result: spc.ChartResult, out: Any) -> None:
     """Write ``result.to_rows()`` as CSV (booleans true/false, missing values empty; floats
-    by ``repr``, so whole ones keep their ``.0``)."""
+    by ``repr``, so whole ones keep their ``.0``).
+
+    >>> import sys
+    >>> write_csv(spc.chart([3, 5, 4], chart="run"), sys.stdout)
+    x,y,cl,lcl,ucl,part,runs_signal,sigma_signal,longest_run,longest_run_max,crossings,crossings_min
+    1,3.0,4.0,,,1,false,false,1,4,1,0
+    2,5.0,4.0,,,1,false,false,1,4,1,0
+    3,4.0,4.0,,,1,false,false,1,4,1,0
+    """
     _write_csv(out, result.columns, result.to_rows(), whole_as_int=False)

@@ -45,6 +45,19 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the command's parser to ``subparsers``; its ``func`` is :func:`run`.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['race,controlled,patients', 'A,30,100', 'B,20,100']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["compare", path, "--group", "race", "--numerator", "controlled", "--denominator", "patients", "--reference", "B"])
+    >>> args.command, args.func is run
+    ('compare', True)
+    >>> tmp.cleanup()
+    """
     p = subparsers.add_parser(
         "compare",
         help="each group's rate, difference and ratio against a reference group",
@@ -83,6 +96,21 @@ def _cell(value: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command for the parsed ``args``: read, compute, write to stdout; the exit code.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['race,controlled,patients', 'A,30,100', 'B,20,100']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> run(parser.parse_args(["compare", path, "--group", "race", "--numerator", "controlled", "--denominator", "patients", "--reference", "B"]))
+    group,numerator,denominator,rate,rate_low,rate_high,difference,difference_low,difference_high,ratio,ratio_low,ratio_high
+    A,30,100,0.3,0.2189,0.3958,0.1,-0.0202,0.2167,1.5,0.9234,2.4452
+    B,20,100,0.2,0.1334,0.2888,,,,,,
+    0
+    >>> tmp.cleanup()
+    """
     table = read_table(args.file, args.group, args.numerator, args.denominator)
     source = table.source
     names = {"group": args.group, "numerator": args.numerator, "denominator": args.denominator}

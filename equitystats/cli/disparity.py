@@ -40,6 +40,19 @@ KEYWORDS = ("best", "largest", "mean")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the command's parser to ``subparsers``; its ``func`` is :func:`run`.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['group,rate,se,people', 'a,0.3,0.02,100', 'b,0.2,0.02,300']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["disparity", path, "--group", "group", "--rate", "rate", "--se", "se", "--population", "people"])
+    >>> args.command, args.func is run
+    ('disparity', True)
+    >>> tmp.cleanup()
+    """
     p = subparsers.add_parser(
         "disparity",
         help="disparity measures across groups (HD*Calc / Harper & Lynch 2005)",
@@ -86,6 +99,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command for the parsed ``args``: read, compute, write JSON to stdout; the exit
+    code.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['group,rate,se,people', 'a,0.3,0.02,100', 'b,0.2,0.02,300']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> import contextlib, io, json
+    >>> out = io.StringIO()
+    >>> with contextlib.redirect_stdout(out):
+    ...     code = run(parser.parse_args(["disparity", path, "--group", "group", "--rate", "rate", "--se", "se", "--population", "people"]))
+    >>> code, json.loads(out.getvalue())["measures"]["range_difference"]
+    (0, {'value': 0.1, 'se': 0.0283, 'ci_low': 0.0446, 'ci_high': 0.1554})
+    >>> tmp.cleanup()
+    """
     table = read_csv(args.file)
     source = table.source
     cols = [args.group, args.rate, args.se, args.population]
@@ -143,7 +173,13 @@ def _num(x: float) -> float | None:
 
 
 def to_json(result: disparity.DisparityResult) -> dict:
-    """The JSON document written by the command (non-finite numbers become ``null``)."""
+    """The JSON document written by the command (non-finite numbers become ``null``).
+
+    >>> from equitystats import disparity
+    >>> doc = to_json(disparity.measures(["a", "b"], [0.3, 0.2], [0.02, 0.02], [100, 300]))
+    >>> sorted(doc), doc["reference"]["name"], doc["pairs"][0]["group"]
+    (['mean', 'measures', 'pairs', 'reference'], 'mean', 'a')
+    """
     return {
         "mean": _num(result.mean),
         "reference": {

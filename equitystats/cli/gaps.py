@@ -55,6 +55,19 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the command's parser to ``subparsers``; its ``func`` is :func:`run`.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['quarter,race,controlled,patients', '1,A,30,100', '1,B,20,100', '2,A,28,100', '2,B,21,100', '3,A,26,100', '3,B,22,100']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["gaps", path, "--period", "quarter", "--group", "race", "--numerator", "controlled", "--denominator", "patients", "--reference", "B"])
+    >>> args.command, args.func is run
+    ('gaps', True)
+    >>> tmp.cleanup()
+    """
     p = subparsers.add_parser(
         "gaps",
         help="equity gap of each group against a reference over time, with SPC",
@@ -107,6 +120,22 @@ def _periods(text: np.ndarray) -> np.ndarray:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command for the parsed ``args``: read, compute, write to stdout; the exit code.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['quarter,race,controlled,patients', '1,A,30,100', '1,B,20,100', '2,A,28,100', '2,B,21,100', '3,A,26,100', '3,B,22,100']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> run(parser.parse_args(["gaps", path, "--period", "quarter", "--group", "race", "--numerator", "controlled", "--denominator", "patients", "--reference", "B"]))
+    period,group,reference,rate,reference_rate,difference,diff_ci_low,diff_ci_high,ratio,ratio_ci_low,ratio_ci_high,chart,cl,lcl,ucl,sigma_signal,signal,closing
+    1,A,B,30,20,10.0,-2.0249,21.6734,1.5,0.9234,2.4452,run,7.0,,,false,false,false
+    2,A,B,28.0,21,7.0,-4.9342,18.6932,1.3333,0.8203,2.1724,run,7.0,,,false,false,false
+    3,A,B,26,22,4.0,-7.8305,15.696,1.1818,0.7251,1.9288,run,7.0,,,false,false,false
+    0
+    >>> tmp.cleanup()
+    """
     table = read_table(args.file, args.period, args.group, args.numerator, args.denominator)
     source = table.source
     names = {
@@ -141,7 +170,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_csv(result: gaps.GapAnalysis, out) -> None:
-    """The CSV described in the command's help."""
+    """The CSV described in the command's help.
+
+    >>> import sys
+    >>> write_csv(gaps.gap_series([1, 1, 2, 2], ["a", "b"] * 2, [30, 20, 25, 22], [100] * 4, reference="b"), sys.stdout)
+    period,group,reference,rate,reference_rate,difference,diff_ci_low,diff_ci_high,ratio,ratio_ci_low,ratio_ci_high,chart,cl,lcl,ucl,sigma_signal,signal,closing
+    1,a,b,30,20,10.0,-2.0249,21.6734,1.5,0.9234,2.4452,run,6.5,,,false,false,false
+    2,a,b,25,22,3,-8.7407,14.6428,1.1364,0.6931,1.865,run,6.5,,,false,false,false
+    """
     m = result.multiplier
     header = [
         "period",

@@ -46,6 +46,19 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the command's parser to ``subparsers``; its ``func`` is :func:`run`.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['month,race', '1,Asian', '1,declined', '1,', '1,White']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["quality", path, "--period", "month", "--strata", "race"])
+    >>> args.command, args.func is run
+    ('quality', True)
+    >>> tmp.cleanup()
+    """
     p = subparsers.add_parser(
         "quality",
         help="completeness of race/ethnicity, language and SOGI data per period",
@@ -87,6 +100,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command for the parsed ``args``: read, compute, write to stdout; the exit code.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['month,race', '1,Asian', '1,declined', '1,', '1,White']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> run(parser.parse_args(["quality", path, "--period", "month", "--strata", "race"]))
+    period,stratifier,n,known,unknown,declined,not_collected,missing,share_unknown,share_declined,share_not_collected,share_missing,share_unusable,usable
+    1,race,4,2,0,1,0,1,0,0.25,0,0.25,0.5,false
+    0
+    >>> tmp.cleanup()
+    """
     strata = stratify.parse_columns(args.strata)
     # Engines name their own source in errors (a database URL without its credentials).
     where = engine_options(args)

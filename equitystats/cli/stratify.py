@@ -61,6 +61,19 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the command's parser to ``subparsers``; its ``func`` is :func:`run`.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['month,race,controlled,eligible', '1,Asian,3,10', '1,Black,4,20']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["stratify", path, "--period", "month", "--strata", "race", "--numerator", "controlled", "--denominator", "eligible"])
+    >>> args.command, args.func is run
+    ('stratify', True)
+    >>> tmp.cleanup()
+    """
     p = subparsers.add_parser(
         "stratify",
         help="rates per period for each group of each stratifier, with 95 %% intervals",
@@ -131,7 +144,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def parse_normalize(items: Sequence[str]) -> dict[str, str]:
-    """``["col=stratifier", ...]`` → mapping, validated."""
+    """``["col=stratifier", ...]`` → mapping, validated.
+
+    >>> parse_normalize(["race=race_ethnicity", " lang = language"])
+    {'race': 'race_ethnicity', 'lang': 'language'}
+    >>> parse_normalize(["race=ethnicity"])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: --normalize expects COL=STRATIFIER with STRATIFIER one of
+    race_ethnicity, sexual_orientation, gender_identity, language, got 'race=ethnicity'
+    """
     out: dict[str, str] = {}
     for item in items:
         column, sep, stratifier = item.partition("=")
@@ -145,6 +167,22 @@ def parse_normalize(items: Sequence[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command for the parsed ``args``: read, compute, write to stdout; the exit code.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['month,race,controlled,eligible', '1,Asian,3,10', '1,Black,4,20']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> run(parser.parse_args(["stratify", path, "--period", "month", "--strata", "race", "--numerator", "controlled", "--denominator", "eligible"]))
+    period,stratifier,group,numerator,denominator,rate,se,ci_low,ci_high
+    1,overall,all,7,30,0.2333,0.0772,0.1179,0.4093
+    1,race,Asian,3,10,0.3,0.1449,0.1078,0.6032
+    1,race,Black,4,20,0.2,0.0894,0.0807,0.416
+    0
+    >>> tmp.cleanup()
+    """
     strata = stratify.parse_columns(args.strata)
     normalize = parse_normalize(args.normalize)
     options = dict(

@@ -47,6 +47,19 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the command's parser to ``subparsers``; its ``func`` is :func:`run`.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['race,quarter,patients', 'A,Q1,3', 'A,Q2,40', 'A,Q3,50', 'B,Q1,30', 'B,Q2,40', 'B,Q3,50']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["suppress", path, "--row", "race", "--column", "quarter", "--value", "patients"])
+    >>> args.command, args.func is run
+    ('suppress', True)
+    >>> tmp.cleanup()
+    """
     p = subparsers.add_parser(
         "suppress",
         help="suppress small cells of a count table (CMS cell size policy, 1-10)",
@@ -94,6 +107,31 @@ def _labels(table: Table, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command for the parsed ``args``: read, compute, write to stdout; the exit code.
+
+    >>> import argparse, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = str(pathlib.Path(tmp.name) / "in.csv")
+    >>> _ = pathlib.Path(path).write_text(chr(10).join(['race,quarter,patients', 'A,Q1,3', 'A,Q2,40', 'A,Q3,50', 'B,Q1,30', 'B,Q2,40', 'B,Q3,50']) + chr(10))
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> run(parser.parse_args(["suppress", path, "--row", "race", "--column", "quarter", "--value", "patients"]))
+    race,quarter,patients,suppressed,reason,display
+    A,Q1,,true,primary,suppressed (fewer than 11)
+    A,Q2,,true,complementary,suppressed (to protect a small cell)
+    A,Q3,50,false,,50
+    A,Total,93,false,,93
+    B,Q1,,true,complementary,suppressed (to protect a small cell)
+    B,Q2,,true,complementary,suppressed (to protect a small cell)
+    B,Q3,50,false,,50
+    B,Total,120,false,,120
+    Total,Q1,33,false,,33
+    Total,Q2,80,false,,80
+    Total,Q3,100,false,,100
+    Total,Total,213,false,,213
+    0
+    >>> tmp.cleanup()
+    """
     table = read_csv(args.file)
     source = table.source
     table.require(args.row, args.column, args.value)
@@ -142,7 +180,18 @@ def write_csv(
     args: argparse.Namespace,
     out,
 ) -> None:
-    """The long-form CSV described in the command's help."""
+    """The long-form CSV described in the command's help.
+
+    >>> import argparse, sys
+    >>> import numpy as np
+    >>> table = suppress.suppress_table([[3, 40], [30, 45]], margins=False)
+    >>> write_csv(table, np.array(["A", "B"]), np.array(["Q1", "Q2"]), argparse.Namespace(row="race", column="quarter", value="patients", total_label="Total"), sys.stdout)
+    race,quarter,patients,suppressed,reason,display
+    A,Q1,,true,primary,suppressed (fewer than 11)
+    A,Q2,40,false,,40
+    B,Q1,30,false,,30
+    B,Q2,45,false,,45
+    """
     thr = result.threshold
 
     def line(rname, cname, value, hidden, primary, total):

@@ -39,6 +39,15 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the command's parser to ``subparsers``; its ``func`` is :func:`run`.
+
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["synth", "--rows", "4", "--months", "2", "--seed", "1"])
+    >>> args.func is run, args.rows, args.months
+    (True, 4, 2)
+    """
     p = subparsers.add_parser(
         "synth",
         help="synthetic patient-level extract with known, injected disparities",
@@ -105,7 +114,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def parse_gaps(items: Sequence[str]) -> dict[str, dict[str, float]]:
-    """``["race_ethnicity:black=-0.12", ...]`` → {stratifier: {group: diff}}."""
+    """``["race_ethnicity:black=-0.12", ...]`` → {stratifier: {group: diff}}.
+
+    >>> parse_gaps(["race_ethnicity:black=-0.1", "language:es=-0.05"])
+    {'race_ethnicity': {'black': -0.1}, 'language': {'es': -0.05}}
+    >>> parse_gaps(["black=-0.1"])
+    Traceback (most recent call last):
+        ...
+    equitystats.errors.InputError: --gap expects STRATIFIER:GROUP=DIFF, got 'black=-0.1'
+    """
     out: dict[str, dict[str, float]] = {}
     for item in items:
         head, sep, value = item.partition("=")
@@ -121,6 +138,20 @@ def parse_gaps(items: Sequence[str]) -> dict[str, dict[str, float]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command for the parsed ``args``: write the extract (CSV on stdout, or the file
+    ``--out`` names, then a JSON summary); the exit code.
+
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="equitystats")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> run(parser.parse_args(["synth", "--rows", "4", "--months", "2", "--seed", "1"]))
+    "month","race_ethnicity","language","sexual_orientation","gender_identity","age_group","numerator","denominator"
+    2024-01-01,asian,en,straight,man,45-64,0,1
+    2024-01-01,asian,en,straight,woman,45-64,1,1
+    2024-02-01,asian,en,straight,man,45-64,0,1
+    2024-02-01,asian,en,straight,woman,45-64,0,1
+    0
+    """
     if args.rows < 1 or args.months < 1:
         raise InputError("--rows and --months must be at least 1")
     if args.no_gap and args.gap:

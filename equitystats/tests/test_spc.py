@@ -297,7 +297,7 @@ def test_signal_looks_at_the_last_part_only():
 @pytest.mark.parametrize(
     ("kwargs", "row", "column", "words"),
     [
-        ({"y": [1, -2, 3], "chart": "c"}, 2, "y", "negative count"),
+        ({"y": [1, -2, 3], "chart": "c"}, 2, "y", "-2 is negative"),
         ({"y": [1, 12, 3], "n": [10, 10, 10], "chart": "p"}, 2, "y", "above its denominator"),
         ({"y": [1, 2, 3], "n": [10, 0, 10], "chart": "u"}, 2, "n", "positive"),
         ({"y": [1.0], "chart": "i"}, 1, "y", "at least 2"),

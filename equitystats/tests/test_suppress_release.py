@@ -173,7 +173,7 @@ def test_feasible_ranges_of_a_release_match_the_independent_attack():
     ("kwargs", "message"),
     [
         ({"values": [1, 2], "relations": [[0, 1]]}, r"total \(cell 2\) is 2"),
-        ({"values": [1, -2, 3], "relations": []}, "whole numbers"),
+        ({"values": [1, -2, 3], "relations": []}, "-2 is negative"),
         ({"values": [1, 2, 3], "relations": [[0, 7]]}, "relation 1"),
         ({"values": [5, 2], "relations": [], "pairs": [(0, 1)]}, "above its denominator"),
         ({"values": [[1, 2]], "relations": []}, "one-dimensional"),
