@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.forms import add_service_errors
@@ -83,30 +83,6 @@ def team_list(request):
     )
 
 
-def _optional_url(names: tuple[str, ...], slug: str) -> str | None:
-    """A link to another app's page for the team (the first name that exists), if any."""
-    for name in names:
-        try:
-            return reverse(name, args=[slug])
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def _team_events(team: Team):
-    """Upcoming events and attendance from the events app (None when it offers neither)."""
-    try:
-        from pursuing_equity.events import selectors as events
-    except ImportError:
-        return None, None
-    upcoming = getattr(events, "upcoming_for_team", None)
-    attendance = getattr(events, "attendance_summary_for_team", None)
-    return (
-        upcoming(team, 5) if upcoming else None,
-        attendance(team) if attendance else None,
-    )
-
-
 @rule_required(team_rules.can_view_team, get_object=_team)
 def team_detail(request, slug, obj: Team):
     team = obj
@@ -124,7 +100,6 @@ def team_detail(request, slug, obj: Team):
         if team.small_cohort_id
         else []
     )
-    upcoming, attendance = _team_events(team)
     ties = membership_of(request.user)
     is_member = ties.is_member(team)
     cycle = team.cycle
@@ -135,9 +110,6 @@ def team_detail(request, slug, obj: Team):
             "team": team,
             "members": members,
             "peers": [(p, team_rules.can_view_team(request.user, p)) for p in peers],
-            "upcoming": upcoming,
-            "attendance": attendance,
-            "updates_url": _optional_url(("team_updates",), team.slug),
             "sees_people": is_member or ties.is_coach(team) or is_program_staff(request.user),
             "can_remove_members": team_rules.can_remove_team_member(request.user, team),
             "can_name_leaders": team_rules.can_name_team_leaders(request.user, team),
