@@ -23,6 +23,8 @@ from pursuing_equity.teams.forms import (
     MoveForm,
     PinForm,
     TeamCoachForm,
+    faculty,
+    share_choices,
 )
 from pursuing_equity.teams.membership import membership_of
 from pursuing_equity.teams.models import AffinityGroup, KeepApart, Team, TeamMember
@@ -226,16 +228,19 @@ def _render_builder(request, in_view, cohort, status: int = 200, **bound):
     page = cohorts.builder_page(cohort)
     counts = cohorts.cohort_count_choices(cohort)
     current = len(page.cohorts) if len(page.cohorts) in counts else (counts[0] if counts else None)
+    teams = [(t.pk, t.name) for t in sorted(page.teams, key=lambda t: (t.name, t.pk))]
+    small = [(view.small_cohort.pk, view.small_cohort.name) for view in page.cohorts]
+    coaches = [(person.pk, person.display_name) for person in faculty()]
     forms = {
         "build_form": BuildForm(
             initial=BuildForm.initial_from(page.preferences, current),
             counts=counts,
             teams=len(page.teams),
         ),
-        "move_form": MoveForm(cohort=cohort),
-        "pin_form": PinForm(cohort=cohort),
-        "apart_form": ApartForm(cohort=cohort),
-        "coach_form": CoachForm(cohort=cohort),
+        "move_form": share_choices(MoveForm(cohort=cohort), team=teams, small_cohort=small),
+        "pin_form": share_choices(PinForm(cohort=cohort), team=teams, small_cohort=small),
+        "apart_form": share_choices(ApartForm(cohort=cohort), team=teams, other=teams),
+        "coach_form": share_choices(CoachForm(cohort=cohort), small_cohort=small, coach=coaches),
     }
     forms.update(bound)
     return render(
