@@ -146,10 +146,10 @@ class TeamCoachForm(forms.Form):
         queryset=User.objects.none(), label="1:1 coach", required=False, empty_label="No coach yet"
     )
 
-    def __init__(self, *args, teams, coach_choices=None, **kwargs):
+    def __init__(self, *args, teams, coaches=None, coach_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
-        self.fields["coach"].queryset = faculty()
+        self.fields["coach"].queryset = faculty() if coaches is None else coaches
         if coach_choices is not None:
             # The page shows one form per team: the faculty are read once for all of them
             # (a ModelChoiceField would read them again for every row it renders).
@@ -173,9 +173,11 @@ def share_choices(form: forms.Form, **options: list[tuple[int, str]]) -> forms.F
 
 
 def faculty():
+    """Everyone holding the faculty role, by name (only the columns a choice shows)."""
     return (
         User.objects.filter(role_assignments__role=Role.FACULTY)
         .distinct()
+        .only("pk", "preferred_name", "full_name", "email")
         .order_by("full_name", "email")
     )
 

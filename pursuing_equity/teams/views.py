@@ -174,13 +174,15 @@ def team_coaches(request):
         failed = form
     rows = []
     unmatched = failed
-    choices = TeamCoachForm(teams=teams).coach_choices()
+    coaches = faculty()
+    choices = TeamCoachForm(teams=teams, coaches=coaches).coach_choices()
     for team in teams.select_related("coach", "organization", "cohort"):
         if failed is not None and failed.data.get("team") == str(team.pk):
             form, unmatched = failed, None
         else:
             form = TeamCoachForm(
                 teams=teams,
+                coaches=coaches,
                 coach_choices=choices,
                 initial={"team": team.pk, "coach": team.coach_id},
             )
