@@ -10,8 +10,12 @@ full collection walks only what requests created since: well under a millisecond
 
 import gc
 
+from django.urls import get_resolver
+
 
 def settle() -> None:
-    """Collect once, then freeze every object that survived (call after ``django.setup()``)."""
+    """Load what the first request would (the URL patterns and every view module they import),
+    collect once, then freeze every object that survived (call after ``django.setup()``)."""
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf and the views
     gc.collect()
     gc.freeze()
