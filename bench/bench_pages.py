@@ -79,6 +79,9 @@ def setup_django(db_path: Path, private: Path) -> None:
     settings.ROOT_URLCONF = "bare_urls"
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
+    from pursuing_equity.core.startup import settle
+
+    settle()  # as the server does (pursuing_equity/wsgi.py)
 
 
 class Links(HTMLParser):

@@ -9,3 +9,7 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 application = get_wsgi_application()
 settings.ROOT_URLCONF = "bare_urls"
+
+from pursuing_equity.core.startup import settle  # noqa: E402 - as pursuing_equity/wsgi.py does
+
+settle()

@@ -25,10 +25,13 @@ def _fast_and_captured(settings):
 def _program_documents_decoded_afresh():
     """Some tests edit a cycle's document in place; the next test must not see the edit."""
     from pursuing_equity.programs.fields import clear_decoded
+    from pursuing_equity.programs.rendered import clear_program_bodies
 
     clear_decoded()
+    clear_program_bodies()
     yield
     clear_decoded()
+    clear_program_bodies()
 
 
 @pytest.fixture(autouse=True)

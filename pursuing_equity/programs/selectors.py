@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
@@ -188,6 +189,37 @@ class ProgramPage:
     real_starts_on: datetime.date
     real_ends_on: datetime.date
     data_sharing: tuple[str, ...] = ()
+
+    @property
+    def fingerprint(self) -> tuple:
+        """Everything the page's body is drawn from, as plain values: the document by its cycle
+        row's version (a reload or an edit saves the row), the cohorts' and activities' rows,
+        each calendar's marks and current month. Equal fingerprints draw the same body."""
+        cycle = self.cycle
+        return (
+            _row_values(cycle),
+            tuple(
+                (
+                    _row_values(section.cohort),
+                    section.calendar.current_month,
+                    tuple(
+                        (_row_values(row.activity), tuple((c.on, c.in_person) for c in row.cells))
+                        for row in section.calendar.rows
+                    ),
+                )
+                for section in self.cohorts
+            ),
+        )
+
+
+def _row_values(obj) -> tuple:
+    """A model instance's stored values (its concrete fields), in field order, without JSON
+    columns (a cycle's document is versioned by the row's ``source_sha256`` and ``updated_at``)."""
+    return tuple(
+        getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if not isinstance(f, models.JSONField)
+    )
 
 
 #: What each sharing scope of ``[measures.sharing]`` means for a cohort's teams, in plain words.

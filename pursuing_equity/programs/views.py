@@ -16,6 +16,7 @@ from pursuing_equity.programs import call as call_facts
 from pursuing_equity.programs import services
 from pursuing_equity.programs.forms import CallLinksForm, CallRegistrationForm, SelfCheckForm
 from pursuing_equity.programs.models import CallLinks, Cycle
+from pursuing_equity.programs.rendered import program_body
 from pursuing_equity.programs.selectors import current_cycle, program_page
 
 #: allauth's rate limiter (``ACCOUNT_RATE_LIMITS``), as for the sign-in form: per client address.
@@ -42,10 +43,11 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _render(request: HttpRequest, cycle: Cycle, *, lead_with_call: bool = False) -> HttpResponse:
+    page = program_page(cycle)
     return render(
         request,
         "programs/program_detail.html",
-        {"page": program_page(cycle), "lead_with_call": lead_with_call},
+        {"page": page, "body": program_body(page), "lead_with_call": lead_with_call},
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from pursuing_equity.accounts.models import Role, User
+from pursuing_equity.core.widgets import QuickSelect
 from pursuing_equity.teams.cohorts import FACTORS, WEIGHT_MAX
 from pursuing_equity.teams.groups import NOT_SAY
 from pursuing_equity.teams.models import AffinityGroup, SmallCohort, Team
@@ -15,7 +16,9 @@ DIRECTION_CHOICES = [("alike", "Alike"), ("diverse", "Diverse")]
 class BuildForm(forms.Form):
     """A weight (0–5) and alike/diverse for each factor, and how many small cohorts to make."""
 
-    cohort_count = forms.TypedChoiceField(label="Number of small cohorts", coerce=int)
+    cohort_count = forms.TypedChoiceField(
+        label="Number of small cohorts", coerce=int, widget=QuickSelect
+    )
 
     def __init__(self, *args, counts: list[int], teams: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +62,13 @@ class BuildForm(forms.Form):
         }
 
 
+class _SmallCohortChoice(forms.ModelChoiceField):
+    widget = QuickSelect
+
+
 class _TeamChoice(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def label_from_instance(self, obj: Team) -> str:
         return obj.name
 
@@ -67,7 +76,7 @@ class _TeamChoice(forms.ModelChoiceField):
 class MoveForm(forms.Form):
     prefix = "move"
     team = _TeamChoice(queryset=Team.objects.none(), label="Team")
-    small_cohort = forms.ModelChoiceField(queryset=SmallCohort.objects.none(), label="Move to")
+    small_cohort = _SmallCohortChoice(queryset=SmallCohort.objects.none(), label="Move to")
 
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +88,7 @@ class MoveForm(forms.Form):
 
 class PinForm(MoveForm):
     prefix = "pin"
-    small_cohort = forms.ModelChoiceField(
+    small_cohort = _SmallCohortChoice(
         queryset=SmallCohort.objects.none(),
         label="Pin to",
         required=False,
@@ -100,13 +109,15 @@ class ApartForm(forms.Form):
 
 
 class _PersonChoice(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def label_from_instance(self, obj: User) -> str:
         return obj.display_name
 
 
 class CoachForm(forms.Form):
     prefix = "coach"
-    small_cohort = forms.ModelChoiceField(queryset=SmallCohort.objects.none(), label="Small cohort")
+    small_cohort = _SmallCohortChoice(queryset=SmallCohort.objects.none(), label="Small cohort")
     coach = _PersonChoice(
         queryset=User.objects.none(), label="Coach", required=False, empty_label="No coach yet"
     )
@@ -135,10 +146,10 @@ class TeamCoachForm(forms.Form):
         queryset=User.objects.none(), label="1:1 coach", required=False, empty_label="No coach yet"
     )
 
-    def __init__(self, *args, teams, coach_choices=None, **kwargs):
+    def __init__(self, *args, teams, coaches=None, coach_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
-        self.fields["coach"].queryset = faculty()
+        self.fields["coach"].queryset = faculty() if coaches is None else coaches
         if coach_choices is not None:
             # The page shows one form per team: the faculty are read once for all of them
             # (a ModelChoiceField would read them again for every row it renders).
@@ -148,10 +159,25 @@ class TeamCoachForm(forms.Form):
         return list(self.fields["coach"].choices)
 
 
+def share_choices(form: forms.Form, **options: list[tuple[int, str]]) -> forms.Form:
+    """Give the form's model choice fields named in ``options`` these (value, label) options,
+    read once for the page, each after its own empty label: the builder shows four forms over
+    the same teams and small cohorts, and a ModelChoiceField reads its queryset again every time
+    it renders. The querysets still check what is posted."""
+    for name, choices in options.items():
+        field = form.fields.get(name)
+        if field is not None:
+            empty = [("", field.empty_label)] if field.empty_label is not None else []
+            field.choices = empty + list(choices)
+    return form
+
+
 def faculty():
+    """Everyone holding the faculty role, by name (only the columns a choice shows)."""
     return (
         User.objects.filter(role_assignments__role=Role.FACULTY)
         .distinct()
+        .only("pk", "preferred_name", "full_name", "email")
         .order_by("full_name", "email")
     )
 

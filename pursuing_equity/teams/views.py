@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.forms import add_service_errors
@@ -23,6 +23,8 @@ from pursuing_equity.teams.forms import (
     MoveForm,
     PinForm,
     TeamCoachForm,
+    faculty,
+    share_choices,
 )
 from pursuing_equity.teams.membership import membership_of
 from pursuing_equity.teams.models import AffinityGroup, KeepApart, Team, TeamMember
@@ -83,30 +85,6 @@ def team_list(request):
     )
 
 
-def _optional_url(names: tuple[str, ...], slug: str) -> str | None:
-    """A link to another app's page for the team (the first name that exists), if any."""
-    for name in names:
-        try:
-            return reverse(name, args=[slug])
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def _team_events(team: Team):
-    """Upcoming events and attendance from the events app (None when it offers neither)."""
-    try:
-        from pursuing_equity.events import selectors as events
-    except ImportError:
-        return None, None
-    upcoming = getattr(events, "upcoming_for_team", None)
-    attendance = getattr(events, "attendance_summary_for_team", None)
-    return (
-        upcoming(team, 5) if upcoming else None,
-        attendance(team) if attendance else None,
-    )
-
-
 @rule_required(team_rules.can_view_team, get_object=_team)
 def team_detail(request, slug, obj: Team):
     team = obj
@@ -124,7 +102,6 @@ def team_detail(request, slug, obj: Team):
         if team.small_cohort_id
         else []
     )
-    upcoming, attendance = _team_events(team)
     ties = membership_of(request.user)
     is_member = ties.is_member(team)
     cycle = team.cycle
@@ -135,9 +112,6 @@ def team_detail(request, slug, obj: Team):
             "team": team,
             "members": members,
             "peers": [(p, team_rules.can_view_team(request.user, p)) for p in peers],
-            "upcoming": upcoming,
-            "attendance": attendance,
-            "updates_url": _optional_url(("team_updates",), team.slug),
             "sees_people": is_member or ties.is_coach(team) or is_program_staff(request.user),
             "can_remove_members": team_rules.can_remove_team_member(request.user, team),
             "can_name_leaders": team_rules.can_name_team_leaders(request.user, team),
@@ -200,13 +174,15 @@ def team_coaches(request):
         failed = form
     rows = []
     unmatched = failed
-    choices = TeamCoachForm(teams=teams).coach_choices()
+    coaches = faculty()
+    choices = TeamCoachForm(teams=teams, coaches=coaches).coach_choices()
     for team in teams.select_related("coach", "organization", "cohort"):
         if failed is not None and failed.data.get("team") == str(team.pk):
             form, unmatched = failed, None
         else:
             form = TeamCoachForm(
                 teams=teams,
+                coaches=coaches,
                 coach_choices=choices,
                 initial={"team": team.pk, "coach": team.coach_id},
             )
@@ -254,16 +230,19 @@ def _render_builder(request, in_view, cohort, status: int = 200, **bound):
     page = cohorts.builder_page(cohort)
     counts = cohorts.cohort_count_choices(cohort)
     current = len(page.cohorts) if len(page.cohorts) in counts else (counts[0] if counts else None)
+    teams = [(t.pk, t.name) for t in sorted(page.teams, key=lambda t: (t.name, t.pk))]
+    small = [(view.small_cohort.pk, view.small_cohort.name) for view in page.cohorts]
+    coaches = [(person.pk, person.display_name) for person in faculty()]
     forms = {
         "build_form": BuildForm(
             initial=BuildForm.initial_from(page.preferences, current),
             counts=counts,
             teams=len(page.teams),
         ),
-        "move_form": MoveForm(cohort=cohort),
-        "pin_form": PinForm(cohort=cohort),
-        "apart_form": ApartForm(cohort=cohort),
-        "coach_form": CoachForm(cohort=cohort),
+        "move_form": share_choices(MoveForm(cohort=cohort), team=teams, small_cohort=small),
+        "pin_form": share_choices(PinForm(cohort=cohort), team=teams, small_cohort=small),
+        "apart_form": share_choices(ApartForm(cohort=cohort), team=teams, other=teams),
+        "coach_form": share_choices(CoachForm(cohort=cohort), small_cohort=small, coach=coaches),
     }
     forms.update(bound)
     return render(

@@ -301,7 +301,7 @@ def test_impossible_requests_are_refused_with_a_reason():
 
 
 def test_without_an_incumbent_the_integer_program_gets_the_time_left(monkeypatch):
-    from pursuing_equity.teams import cohort_solver
+    from pursuing_equity.teams.cohort_solver import exact, local_search
 
     teams = make_teams(
         [
@@ -312,16 +312,16 @@ def test_without_an_incumbent_the_integer_program_gets_the_time_left(monkeypatch
     problem = CohortProblem(teams, FACTORS, DEFAULTS, cohort_count=2, keep_apart=[("t0", "t1")])
     # The local search "fails": every team in one cohort, so no column matches an incumbent.
     monkeypatch.setattr(
-        cohort_solver._Search, "run", lambda self, **kwargs: np.zeros(len(teams), dtype=int)
+        local_search.LocalSearch, "run", lambda self, **kwargs: np.zeros(len(teams), dtype=int)
     )
     limits = []
-    real_milp = cohort_solver.milp
+    real_milp = exact.milp
 
     def milp(*args, options, **kwargs):
         limits.append(options["time_limit"])
         return real_milp(*args, options=options, **kwargs)
 
-    monkeypatch.setattr(cohort_solver, "milp", milp)
+    monkeypatch.setattr(exact, "milp", milp)
     solution = solve(problem, time_limit=7.0)
     assert len(limits) == 1 and 1.0 <= limits[0] <= 7.0
     assert_feasible(problem, solution, 2)

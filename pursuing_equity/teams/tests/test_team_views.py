@@ -89,3 +89,47 @@ def test_the_team_page_makes_a_fixed_number_of_queries(world, login, django_asse
     # 25 for the page, 2 for the navigation's reads of the person's team (home/navigation.py)
     with django_assert_max_num_queries(27):
         client.get(url)
+
+
+def test_the_team_page_shows_the_teams_next_event_and_its_attendance_from_the_events_app(
+    world, login
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pursuing_equity.events.models import Attendance, Event
+
+    team = world.ln_teams[0]
+    now = timezone.now()
+    common = {
+        "cycle": world.cycle,
+        "kind": "ln_all_team_meetings",
+        "audience": Event.Audience.COHORT,
+        "cohort": team.cohort,
+        "modality": Event.Modality.VIRTUAL,
+    }
+    Event.objects.create(
+        title="Next all-team call",
+        starts_at=now + timedelta(days=3),
+        ends_at=now + timedelta(days=3, hours=1),
+        **common,
+    )
+    past = Event.objects.create(
+        title="Last all-team call",
+        starts_at=now - timedelta(days=7),
+        ends_at=now - timedelta(days=7) + timedelta(hours=1),
+        attendance_taken_at=now - timedelta(days=6),
+        **common,
+    )
+    Attendance.objects.create(event=past, user=world.people["ln_member"], team=team, present=True)
+    body = (
+        login(world.people["ln_member"])
+        .get(reverse("team_detail", args=[team.slug]))
+        .content.decode()
+    )
+    assert "Next all-team call" in body
+    assert "Last all-team call" not in body  # past: not upcoming
+    assert "over 1 event" in body
+    assert "Attendance per person" in body  # the team's own people see it
+    assert reverse("team_updates", args=[team.slug]) in body
