@@ -1,16 +1,41 @@
 """The self-assessment charts, Vega-Lite built with Altair; the page always shows the same numbers
 as a table. The team sees a radar chart (one spoke per component, one polygon per round); staff
 see the network's distribution as grouped bars of each component's mean per round, with the range
-between teams as a rule."""
+between teams as a rule.
+
+Speed: Altair builds each chart once per process and program shape (:func:`functools.lru_cache`)
+with its scores as *named* data; a page's chart is that template with its title and its scores
+in the top-level ``datasets`` (as :mod:`pursuing_equity.measures.charts` does). Building the
+radar with Altair cost about 50 ms a page; filling a template costs well under a millisecond.
+The templates are shared: nothing may change them (a chart is a new top-level dict).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
 
 from pursuing_equity.outcomes import program
+
+#: Placeholder names of the datasets the templates read.
+RESULTS = "results"
+SCORES = "scores"
+
+
+def _scale_ends(assessment: program.Assessment) -> tuple[int, int]:
+    return min(v for v, _ in assessment.scale), max(v for v, _ in assessment.scale)
+
+
+def _filled(template: dict, title: str, name: str, values: list[dict]) -> dict[str, Any]:
+    """A new top-level spec: the shared ``template`` with ``title`` and ``values`` as ``name``."""
+    return {
+        **template,
+        "title": title,
+        "datasets": {**template.get("datasets", {}), name: values},
+    }
 
 
 def results_chart(
@@ -34,25 +59,28 @@ def results_chart(
     ]
     if not values:
         return None
-    low, high = min(v for v, _ in assessment.scale), max(v for v, _ in assessment.scale)
-    order = [r.name for r in assessment.rounds]
-    base = alt.Chart(alt.Data(values=values)).encode(
-        y=alt.Y(
-            "component:N",
-            title=None,
-            sort=[c.name for c in assessment.components],
-            axis=alt.Axis(labelLimit=260),
-        ),
-        yOffset=alt.YOffset("round:N", sort=order),
+    template = _results_template(
+        tuple(names.values()), tuple(rounds.values()), _scale_ends(assessment)
+    )
+    return _filled(template, title, RESULTS, values)
+
+
+@lru_cache(maxsize=16)
+def _results_template(
+    components: tuple[str, ...], order: tuple[str, ...], ends: tuple[int, int]
+) -> dict[str, Any]:
+    """The bars and whiskers of :func:`results_chart`, reading the dataset ``RESULTS``."""
+    base = alt.Chart(alt.Data(name=RESULTS)).encode(
+        y=alt.Y("component:N", title=None, sort=list(components), axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("round:N", sort=list(order)),
     )
     bars = base.mark_bar().encode(
-        x=alt.X("mean:Q", title="Mean score", scale=alt.Scale(domain=[low, high])),
-        color=alt.Color("round:N", sort=order, title="Round"),
+        x=alt.X("mean:Q", title="Mean score", scale=alt.Scale(domain=list(ends))),
+        color=alt.Color("round:N", sort=list(order), title="Round"),
         tooltip=["component:N", "round:N", "mean:Q", "low:Q", "high:Q", "n:Q"],
     )
     spread = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
-    chart = (bars + spread).properties(title=title, width="container")
-    return chart.to_dict()
+    return (bars + spread).properties(title="", width="container").to_dict()
 
 
 #: The rounds' colours, by the round's position in the program (baseline, midpoint, end, ...):
@@ -100,7 +128,7 @@ def radar_chart(
     names = {c.key: c.name for c in components}
     positions = {r.key: i for i, r in enumerate(assessment.rounds)}
     rounds = {r.key: r.name for r in assessment.rounds}
-    low, high = min(v for v, _ in assessment.scale), max(v for v, _ in assessment.scale)
+    low, high = _scale_ends(assessment)
     span = (high - low) or 1
     points = []
     for s in summaries:
@@ -127,12 +155,32 @@ def radar_chart(
         for key, name in rounds.items()
         if name in answered
     ]
+    template = _radar_template(
+        tuple(c.name for c in components),
+        tuple(v for v, _ in assessment.scale),
+        tuple(answered),
+        tuple(colours),
+    )
+    return _filled(template, title, SCORES, points)
+
+
+@lru_cache(maxsize=32)
+def _radar_template(
+    components: tuple[str, ...],
+    values: tuple[int, ...],
+    answered: tuple[str, ...],
+    colours: tuple[str, ...],
+) -> dict[str, Any]:
+    """The layers of :func:`radar_chart` for components named ``components``, a scale of
+    ``values`` and the rounds ``answered`` (coloured ``colours``), reading the dataset
+    ``SCORES``: rings, spokes and their labels, the polygons and the dots."""
+    k = len(components)
+    low, high = min(values), max(values)
+    span = (high - low) or 1
     angle = f"PI / 2 - 2 * PI * datum.index / {k}"
     axis_scale = alt.Scale(domain=[-1.0, 1.0], nice=False, zero=False)
     x = alt.X("x:Q", axis=None, scale=axis_scale)
     y = alt.Y("y:Q", axis=None, scale=axis_scale)
-
-    values = [v for v, _ in assessment.scale]
     rings = (
         alt.Chart(
             alt.Data(
@@ -159,8 +207,8 @@ def radar_chart(
         .transform_calculate(zero="0")
     )
     spokes_data = [
-        {"component": c.name, "label": _lines(c.name), "index": i, "lines": len(_lines(c.name))}
-        for i, c in enumerate(components)
+        {"component": name, "label": _lines(name), "index": i, "lines": len(_lines(name))}
+        for i, name in enumerate(components)
     ]
     spokes = (
         alt.Chart(alt.Data(values=spokes_data))
@@ -191,9 +239,14 @@ def radar_chart(
         .encode(x=x, y=y, text="label:N")
     )
     colour = alt.Color(
-        "round:N", title="Round", sort=answered, scale=alt.Scale(domain=answered, range=colours)
+        "round:N",
+        title="Round",
+        sort=list(answered),
+        scale=alt.Scale(domain=list(answered), range=list(colours)),
     )
-    shape = alt.Shape("round:N", title="Round", sort=answered, scale=alt.Scale(domain=answered))
+    shape = alt.Shape(
+        "round:N", title="Round", sort=list(answered), scale=alt.Scale(domain=list(answered))
+    )
     tooltip = [
         alt.Tooltip("component:N", title="Component"),
         alt.Tooltip("round:N", title="Round"),
@@ -202,7 +255,7 @@ def radar_chart(
         alt.Tooltip("low:Q", title="Lowest"),
         alt.Tooltip("high:Q", title="Highest"),
     ]
-    scores = alt.Chart(alt.Data(values=points)).transform_calculate(
+    scores = alt.Chart(alt.Data(name=SCORES)).transform_calculate(
         x=f"datum.r * cos({angle})", y=f"datum.r * sin({angle})"
     )
     polygons = scores.mark_line(strokeWidth=2).encode(
@@ -215,7 +268,7 @@ def radar_chart(
     )
     chart = (
         alt.layer(rings, spokes, ring_labels, labels, polygons, dots)
-        .properties(title=title, width=RADAR_SIZE, height=RADAR_SIZE)
+        .properties(title="", width=RADAR_SIZE, height=RADAR_SIZE)
         .configure_view(stroke=None)
         .configure_legend(orient="bottom", direction="horizontal", offset=50)
     )
