@@ -17,6 +17,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 from django.db.models import Count, Q
@@ -65,7 +66,21 @@ def partition(
 ) -> tuple[list[Row], list[bool]]:
     """Rows of counts by cohort that add up (parts of one total), suppressed together: each
     part's row with its network total and, with ``total_label``, the cohorts' totals. Returns
-    the rows and, per cohort + network, whether the total is hidden."""
+    the rows and, per cohort + network, whether the total is hidden.
+
+    Suppression (an LP audit per table) is a pure function of the counts, so the same counts
+    are suppressed once per process: the report is read far more often than its data changes.
+    """
+    key = tuple((name, tuple(values)) for name, values in parts)
+    rows, hidden = _partition(key, total_label, threshold)
+    return list(rows), list(hidden)
+
+
+@lru_cache(maxsize=256)
+def _partition(
+    parts: tuple[tuple[str, tuple[int, ...]], ...], total_label: str | None, threshold: int
+) -> tuple[tuple[Row, ...], tuple[bool, ...]]:
+    """:func:`partition` of counts given as tuples (so they can be the cache's key)."""
     values = np.array([v for _, v in parts], dtype=float)
     table = suppress.suppress_table(values, threshold=threshold, margins=True)
     labels = table.labels("{:,.0f}")
@@ -85,7 +100,7 @@ def partition(
         ]
         grand = HIDDEN if table.grand_total_mask else _fmt(table.grand_total)
         rows.append(Row(total_label, (*totals, grand)))
-    return rows, hidden
+    return tuple(rows), tuple(hidden)
 
 
 def _share(part: Row, total: Row) -> Row:
