@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from pursuing_equity.accounts.models import Role, User
 from pursuing_equity.measures.models import Aim, Measure
-from pursuing_equity.outcomes import selectors, services
+from pursuing_equity.outcomes import services
 from pursuing_equity.outcomes.models import CaseStudy, Milestone, Partner, Response
+from pursuing_equity.outcomes.selectors_self_assessment import assessment_of
 from pursuing_equity.reporting.models import Update
 from pursuing_equity.teams.models import Team, TeamMember
 
@@ -57,7 +58,7 @@ def populate(*, cycle, organizations=None, today: datetime.date, out) -> None:
     for cohort_key, recorded in RECORDED.items():
         for team in [t for t in teams if t.cohort.key == cohort_key][:3]:
             milestones += _milestones(team, recorded, staff, today)
-    assessment = selectors.assessment_of(cycle)
+    assessment = assessment_of(cycle)
     answered = 0
     if assessment is not None:
         baseline = assessment.rounds[0]

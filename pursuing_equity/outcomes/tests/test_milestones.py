@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.measures.services import aim_set
-from pursuing_equity.outcomes import selectors, services
+from pursuing_equity.outcomes import selectors, selectors_milestones, services
 from pursuing_equity.outcomes.models import Evidence, Milestone
 from pursuing_equity.outcomes.proposals import GapFacts, TeamFacts, propose
 from pursuing_equity.outcomes.tests import factories as f
@@ -137,7 +137,7 @@ def test_the_database_refuses_evidence_whose_link_does_not_match_its_kind(w):
 
 def test_the_proposal_comes_from_the_teams_data(w):
     _aim(w["team_a"], w["writer"])
-    views = selectors.milestone_views([w["team_a"]])[w["team_a"].pk]
+    views = selectors_milestones.milestone_views([w["team_a"]])[w["team_a"].pk]
     long_haul = next(v for v in views if v.key == "long_haul_capacity")
     assert long_haul.proposal.status == "in_progress" and long_haul.to_confirm
 

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.core.models import AuditEntry
-from pursuing_equity.outcomes import selectors, services
+from pursuing_equity.outcomes import selectors_partners as selectors
+from pursuing_equity.outcomes import services
 from pursuing_equity.outcomes.models import Payment
 from pursuing_equity.outcomes.tests import factories as f
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.core.models import AuditEntry
-from pursuing_equity.outcomes import selectors, services
+from pursuing_equity.outcomes import selectors_self_assessment as selectors
+from pursuing_equity.outcomes import services
 from pursuing_equity.outcomes.models import Answer, Response
 from pursuing_equity.outcomes.tests import factories as f
 
