@@ -174,11 +174,34 @@ def _radar_template(
     """The layers of :func:`radar_chart` for components named ``components``, a scale of
     ``values`` and the rounds ``answered`` (coloured ``colours``), reading the dataset
     ``SCORES``: rings, spokes and their labels, the polygons and the dots."""
-    k = len(components)
+    rings, ring_labels = _rings(len(components), values)
+    spokes, labels = _spokes(components)
+    chart = (
+        alt.layer(rings, spokes, ring_labels, labels, *_scores(len(components), answered, colours))
+        .properties(title="", width=RADAR_SIZE, height=RADAR_SIZE)
+        .configure_view(stroke=None)
+        .configure_legend(orient="bottom", direction="horizontal", offset=50)
+    )
+    return chart.to_dict()
+
+
+#: The radar's x and y: the unit square around the centre, no axes.
+_AXIS_SCALE = alt.Scale(domain=[-1.0, 1.0], nice=False, zero=False)
+
+
+def _angle(k: int) -> str:
+    """Component ``datum.index`` of ``k``: its spoke's angle θ = π/2 − 2πi/k, the first up,
+    clockwise (the conversion and its source: :func:`radar_chart`)."""
+    return f"PI / 2 - 2 * PI * datum.index / {k}"
+
+
+def _rings(k: int, values: tuple[int, ...]) -> list[alt.Chart]:
+    """A ring (a closed line through the ``k`` spokes) per value of the scale above the lowest,
+    each value labelled on the first spoke."""
     low, high = min(values), max(values)
     span = (high - low) or 1
-    angle = f"PI / 2 - 2 * PI * datum.index / {k}"
-    axis_scale = alt.Scale(domain=[-1.0, 1.0], nice=False, zero=False)
+    angle = _angle(k)
+    axis_scale = _AXIS_SCALE
     x = alt.X("x:Q", axis=None, scale=axis_scale)
     y = alt.Y("y:Q", axis=None, scale=axis_scale)
     rings = (
@@ -206,6 +229,14 @@ def _radar_template(
         )
         .transform_calculate(zero="0")
     )
+    return [rings, ring_labels]
+
+
+def _spokes(components: tuple[str, ...]) -> list[alt.Chart]:
+    """A spoke per component from the centre, its name (wrapped) just beyond its end."""
+    angle = _angle(len(components))
+    x = alt.X("x:Q", axis=None, scale=_AXIS_SCALE)
+    y = alt.Y("y:Q", axis=None, scale=_AXIS_SCALE)
     spokes_data = [
         {"component": name, "label": _lines(name), "index": i, "lines": len(_lines(name))}
         for i, name in enumerate(components)
@@ -215,8 +246,8 @@ def _radar_template(
         .transform_calculate(x0="0", y0="0", x=f"cos({angle})", y=f"sin({angle})")
         .mark_rule(color="#d0d0d0")
         .encode(
-            x=alt.X("x0:Q", axis=None, scale=axis_scale),
-            y=alt.Y("y0:Q", axis=None, scale=axis_scale),
+            x=alt.X("x0:Q", axis=None, scale=_AXIS_SCALE),
+            y=alt.Y("y0:Q", axis=None, scale=_AXIS_SCALE),
             x2="x:Q",
             y2="y:Q",
         )
@@ -238,6 +269,15 @@ def _radar_template(
         )
         .encode(x=x, y=y, text="label:N")
     )
+    return [spokes, labels]
+
+
+def _scores(k: int, answered: tuple[str, ...], colours: tuple[str, ...]) -> list[alt.Chart]:
+    """The scores (dataset ``SCORES``): a closed line per round and a dot per component, told
+    apart by colour and shape, with a legend."""
+    angle = _angle(k)
+    x = alt.X("x:Q", axis=None, scale=_AXIS_SCALE)
+    y = alt.Y("y:Q", axis=None, scale=_AXIS_SCALE)
     colour = alt.Color(
         "round:N",
         title="Round",
@@ -266,10 +306,4 @@ def _radar_template(
         .mark_point(filled=True, size=60, opacity=1)
         .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
     )
-    chart = (
-        alt.layer(rings, spokes, ring_labels, labels, polygons, dots)
-        .properties(title="", width=RADAR_SIZE, height=RADAR_SIZE)
-        .configure_view(stroke=None)
-        .configure_legend(orient="bottom", direction="horizontal", offset=50)
-    )
-    return chart.to_dict()
+    return [polygons, dots]
