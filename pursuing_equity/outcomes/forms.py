@@ -3,13 +3,42 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 
 from pursuing_equity.outcomes import program
 from pursuing_equity.outcomes.models import Evidence, Partner, Payment, Status
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+#: The prefix a form is rendered with once, then replaced by each row's (as Django's
+#: ``formset.empty_form`` is used).
+PLACEHOLDER = "__prefix__"
+
+
+def fields_html(form: forms.Form) -> SafeString:
+    """Each field of ``form`` as the pages lay it out: ``<div class="field">`` round its group."""
+    return mark_safe(  # noqa: S308 (Django's own rendering of the form's fields)
+        "".join(f'<div class="field">{field.as_field_group()}</div>' for field in form)
+    )
+
+
+def blank_fields_html(form_class: type[forms.Form], prefix: str) -> SafeString:
+    """:func:`fields_html` of an unbound ``form_class`` with ``prefix``: the same HTML, rendered
+    once per process with :data:`PLACEHOLDER` (a page of many rows rendered each row's forms)."""
+    return mark_safe(_blank(form_class).replace(PLACEHOLDER, prefix))  # noqa: S308
+
+
+@lru_cache(maxsize=16)
+def _blank(form_class: type[forms.Form]) -> str:
+    return str(fields_html(form_class(prefix=PLACEHOLDER)))
+
+
+def same_widget_html(field: forms.BoundField, prefix: str) -> SafeString:
+    """``field``'s widget, rendered for a form of prefix :data:`PLACEHOLDER`, given ``prefix``."""
+    return mark_safe(str(field).replace(PLACEHOLDER, prefix))  # noqa: S308
 
 
 class MilestoneStatusForm(forms.Form):

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_POST
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.outcomes import rules, selectors_milestones, services
-from pursuing_equity.outcomes.forms import EvidenceForm, MilestoneStatusForm
+from pursuing_equity.outcomes.forms import (
+    PLACEHOLDER,
+    EvidenceForm,
+    MilestoneStatusForm,
+    same_widget_html,
+)
 from pursuing_equity.outcomes.models import Evidence, Status
 from pursuing_equity.outcomes.views import get_team
 from pursuing_equity.programs.selectors import current_cycle
@@ -32,40 +37,15 @@ def get_evidence(request, slug: str, key: str, pk: int) -> Evidence:
 
 def _render_team(request, team: Team, bound: dict | None = None, status: int = 200):
     user = request.user
-    bound = bound or {}
-    views = selectors_milestones.milestone_views([team])[team.pk]
     can_confirm = rules.can_confirm_milestone(user, team)
     can_add = rules.can_add_milestone_evidence(user, team)
     choices = selectors_milestones.evidence_choices(team) if can_add else []
-    rows = []
-    for v in views:
-        mine = bound.get("key") == v.key
-        status_form = (bound.get("status_form") if mine else None) or MilestoneStatusForm(
-            initial={
-                "status": v.proposal.status if v.to_confirm else v.status,
-                "status_on": v.status_on,
-                "note": v.note,
-            },
-            prefix=v.key,
-        )
-        evidence_form = (bound.get("evidence_form") if mine else None) or EvidenceForm(
-            choices=choices, prefix=f"{v.key}-evidence"
-        )
-        rows.append(
-            {
-                "view": v,
-                "evidence": [
-                    (
-                        e,
-                        selectors_milestones.evidence_label(e),
-                        selectors_milestones.evidence_url(e, team),
-                    )
-                    for e in v.evidence
-                ],
-                "status_form": status_form if can_confirm else None,
-                "evidence_form": evidence_form if can_add and any(c for _, c in choices) else None,
-            }
-        )
+    rows = _milestone_rows(
+        team,
+        bound or {},
+        choices=choices if can_add and any(c for _, c in choices) else None,
+        can_confirm=can_confirm,
+    )
     return render(
         request,
         "outcomes/team.html",
@@ -78,6 +58,51 @@ def _render_team(request, team: Team, bound: dict | None = None, status: int = 2
             "intro": team.cohort.facts["expected_outcomes"]["paragraphs"],
         },
         status=status,
+    )
+
+
+def _milestone_rows(team: Team, bound: dict, *, choices, can_confirm: bool) -> list[dict]:
+    """Each milestone with its evidence (label and link), its status form for those who confirm
+    and, given evidence ``choices``, its evidence form: the bound one that failed, else a blank
+    one whose select is rendered once for the page (:func:`.forms.same_widget_html`)."""
+    views = selectors_milestones.milestone_views([team])[team.pk]
+    blank = EvidenceForm(choices=choices, prefix=f"{PLACEHOLDER}-evidence") if choices else None
+    rows = []
+    for v in views:
+        mine = bound.get("key") == v.key
+        row = {
+            "view": v,
+            "evidence": [
+                (
+                    e,
+                    selectors_milestones.evidence_label(e),
+                    selectors_milestones.evidence_url(e, team),
+                )
+                for e in v.evidence
+            ],
+            "status_form": _status_form(v, bound.get("status_form") if mine else None)
+            if can_confirm
+            else None,
+            "evidence_form": None,
+        }
+        if blank is not None:
+            form = bound.get("evidence_form") if mine else None
+            row["evidence_form"] = form or EvidenceForm(choices=choices, prefix=f"{v.key}-evidence")
+            row["evidence_widget"] = (
+                str(form["evidence"]) if form else same_widget_html(blank["evidence"], v.key)
+            )
+        rows.append(row)
+    return rows
+
+
+def _status_form(v, bound: MilestoneStatusForm | None) -> MilestoneStatusForm:
+    return bound or MilestoneStatusForm(
+        initial={
+            "status": v.proposal.status if v.to_confirm else v.status,
+            "status_on": v.status_on,
+            "note": v.note,
+        },
+        prefix=v.key,
     )
 
 

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.outcomes import rules, selectors_partners, services
-from pursuing_equity.outcomes.forms import EngagementForm, PartnerForm, PaymentForm
+from pursuing_equity.outcomes.forms import (
+    EngagementForm,
+    PartnerForm,
+    PaymentForm,
+    blank_fields_html,
+    fields_html,
+)
 from pursuing_equity.outcomes.models import Engagement, Partner, Payment
 from pursuing_equity.outcomes.views import get_cycle, get_team
 from pursuing_equity.teams.models import Team
@@ -39,18 +45,7 @@ def _render_partners(request, team: Team, forms: dict | None = None, status: int
     forms = forms or {}
     partners, totals = selectors_partners.team_partnership(team)
     can_record = rules.can_record_partnership(request.user, team)
-    rows = []
-    for p in partners:
-        mine = forms.get("pk") == p.pk
-        rows.append(
-            {
-                "partner": p,
-                "engagement_form": (forms.get("engagement_form") if mine else None)
-                or EngagementForm(prefix=f"e{p.pk}"),
-                "payment_form": (forms.get("payment_form") if mine else None)
-                or PaymentForm(prefix=f"p{p.pk}"),
-            }
-        )
+    rows = [_partner_row(p, forms if forms.get("pk") == p.pk else {}, can_record) for p in partners]
     return render(
         request,
         "outcomes/partners_team.html",
@@ -63,6 +58,23 @@ def _render_partners(request, team: Team, forms: dict | None = None, status: int
         },
         status=status,
     )
+
+
+def _partner_row(partner: Partner, bound: dict, can_record: bool) -> dict:
+    """A partner with its engagement and payment forms: the bound one that failed, else blank
+    ones (their fields rendered once per process, :func:`.forms.blank_fields_html`)."""
+    row: dict = {"partner": partner}
+    for name, form_class, prefix in (
+        ("engagement", EngagementForm, f"e{partner.pk}"),
+        ("payment", PaymentForm, f"p{partner.pk}"),
+    ):
+        form = bound.get(f"{name}_form")
+        row[f"{name}_form"] = form or form_class(prefix=prefix)
+        if can_record:
+            row[f"{name}_fields"] = (
+                fields_html(form) if form else blank_fields_html(form_class, prefix)
+            )
+    return row
 
 
 @rule_required(rules.can_view_team_partners, get_object=get_team)
