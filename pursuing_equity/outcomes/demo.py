@@ -177,21 +177,26 @@ def _partners(teams, today: datetime.date) -> int:
             )
         )
         for i, partner in enumerate(records):
-            for weeks, activity in ((10, "Focus group on clinic access"), (4, "Co-design session")):
-                on = today - datetime.timedelta(weeks=weeks + i)
-                services.engagement_add(
-                    actor=actor, partner=partner, on=on, activity=activity, hours=Decimal("2.5")
-                )
-                if partner.kind == Partner.Kind.PERSON:
-                    services.payment_add(
-                        actor=actor,
-                        partner=partner,
-                        paid_on=on + datetime.timedelta(days=7),
-                        amount=Decimal("125.00"),
-                        method="gift_card" if i else "check",
-                    )
+            _engagements(actor, partner, i, today)
         count += len(records)
     return count
+
+
+def _engagements(actor, partner: Partner, i: int, today: datetime.date) -> None:
+    """Two engagements of the ``i``-th partner of a team, a person paid a week after each."""
+    for weeks, activity in ((10, "Focus group on clinic access"), (4, "Co-design session")):
+        on = today - datetime.timedelta(weeks=weeks + i)
+        services.engagement_add(
+            actor=actor, partner=partner, on=on, activity=activity, hours=Decimal("2.5")
+        )
+        if partner.kind == Partner.Kind.PERSON:
+            services.payment_add(
+                actor=actor,
+                partner=partner,
+                paid_on=on + datetime.timedelta(days=7),
+                amount=Decimal("125.00"),
+                method="gift_card" if i else "check",
+            )
 
 
 CASE_STUDIES = (
