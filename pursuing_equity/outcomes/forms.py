@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from functools import lru_cache
 
@@ -14,8 +15,9 @@ from pursuing_equity.outcomes.models import Evidence, Partner, Payment, Status
 DATE = forms.DateInput(attrs={"type": "date"})
 
 #: The prefix a form is rendered with once, then replaced by each row's (as Django's
-#: ``formset.empty_form`` is used).
-PLACEHOLDER = "__prefix__"
+#: ``formset.empty_form`` is used): random per process, so no text a person typed (an aim, a
+#: note, a document's name in the form) can contain it.
+PLACEHOLDER = f"p{secrets.token_hex(8)}"
 
 
 def fields_html(form: forms.Form) -> SafeString:
@@ -28,7 +30,7 @@ def fields_html(form: forms.Form) -> SafeString:
 def blank_fields_html(form_class: type[forms.Form], prefix: str) -> SafeString:
     """:func:`fields_html` of an unbound ``form_class`` with ``prefix``: the same HTML, rendered
     once per process with :data:`PLACEHOLDER` (a page of many rows rendered each row's forms)."""
-    return mark_safe(_blank(form_class).replace(PLACEHOLDER, prefix))  # noqa: S308
+    return with_prefix(_blank(form_class), prefix)
 
 
 @lru_cache(maxsize=16)
@@ -36,9 +38,9 @@ def _blank(form_class: type[forms.Form]) -> str:
     return str(fields_html(form_class(prefix=PLACEHOLDER)))
 
 
-def same_widget_html(field: forms.BoundField, prefix: str) -> SafeString:
-    """``field``'s widget, rendered for a form of prefix :data:`PLACEHOLDER`, given ``prefix``."""
-    return mark_safe(str(field).replace(PLACEHOLDER, prefix))  # noqa: S308
+def with_prefix(html: str, prefix: str) -> SafeString:
+    """``html`` of a form rendered with the prefix :data:`PLACEHOLDER`, given ``prefix``."""
+    return mark_safe(html.replace(PLACEHOLDER, prefix))  # noqa: S308
 
 
 class MilestoneStatusForm(forms.Form):

@@ -17,7 +17,8 @@ from pursuing_equity.outcomes.forms import (
     PLACEHOLDER,
     EvidenceForm,
     MilestoneStatusForm,
-    same_widget_html,
+    fields_html,
+    with_prefix,
 )
 from pursuing_equity.outcomes.models import Evidence, Status
 from pursuing_equity.outcomes.views import get_team
@@ -64,10 +65,14 @@ def _render_team(request, team: Team, bound: dict | None = None, status: int = 2
 def _milestone_rows(team: Team, bound: dict, *, choices, can_confirm: bool) -> list[dict]:
     """Each milestone with its evidence (label and link), its status form for those who confirm
     and, given evidence ``choices``, its evidence form: the bound one that failed, else a blank
-    one whose select is rendered once for the page (:func:`.forms.same_widget_html`)."""
+    one whose select is rendered once for the page (:func:`.forms.with_prefix`)."""
     views = selectors_milestones.milestone_views([team])[team.pk]
-    blank = EvidenceForm(choices=choices, prefix=f"{PLACEHOLDER}-evidence") if choices else None
-    rows = []
+    blank = (
+        str(EvidenceForm(choices=choices, prefix=f"{PLACEHOLDER}-evidence")["evidence"])
+        if choices
+        else None
+    )
+    rows, statuses = [], {}
     for v in views:
         mine = bound.get("key") == v.key
         row = {
@@ -80,30 +85,40 @@ def _milestone_rows(team: Team, bound: dict, *, choices, can_confirm: bool) -> l
                 )
                 for e in v.evidence
             ],
-            "status_form": _status_form(v, bound.get("status_form") if mine else None)
-            if can_confirm
-            else None,
+            "status_form": None,
             "evidence_form": None,
         }
+        if can_confirm:
+            form = bound.get("status_form") if mine else None
+            row["status_form"] = form or _status_form(v, v.key)
+            row["status_fields"] = fields_html(form) if form else _blank_status(v, statuses)
         if blank is not None:
             form = bound.get("evidence_form") if mine else None
             row["evidence_form"] = form or EvidenceForm(choices=choices, prefix=f"{v.key}-evidence")
-            row["evidence_widget"] = (
-                str(form["evidence"]) if form else same_widget_html(blank["evidence"], v.key)
-            )
+            row["evidence_widget"] = str(form["evidence"]) if form else with_prefix(blank, v.key)
         rows.append(row)
     return rows
 
 
-def _status_form(v, bound: MilestoneStatusForm | None) -> MilestoneStatusForm:
-    return bound or MilestoneStatusForm(
+def _status_form(v, prefix: str) -> MilestoneStatusForm:
+    """The status form of milestone ``v``: its status (the proposed one to confirm), date, note."""
+    return MilestoneStatusForm(
         initial={
             "status": v.proposal.status if v.to_confirm else v.status,
             "status_on": v.status_on,
             "note": v.note,
         },
-        prefix=v.key,
+        prefix=prefix,
     )
+
+
+def _blank_status(v, rendered: dict) -> str:
+    """:func:`_status_form`'s fields for ``v``, rendered once per page for each status, date and
+    note (most milestones are "not started", with neither) and given ``v``'s prefix."""
+    initial = (v.proposal.status if v.to_confirm else v.status, v.status_on, v.note)
+    if initial not in rendered:
+        rendered[initial] = str(fields_html(_status_form(v, PLACEHOLDER)))
+    return with_prefix(rendered[initial], v.key)
 
 
 @rule_required(rules.can_view_team_milestones, get_object=get_team)
