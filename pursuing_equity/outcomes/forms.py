@@ -81,24 +81,55 @@ class SelfAssessmentForm(forms.Form):
 
     def __init__(self, *args, assessment: program.Assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(str(v), f"{v} – {label}") for v, label in assessment.scale]
+        self.choices = tuple((str(v), f"{v} – {label}") for v, label in assessment.scale)
         self.components = []
         for component in assessment.components:
             names = []
             for item in component.items:
-                self.fields[item.key] = forms.TypedChoiceField(
-                    label=item.text,
-                    choices=choices,
-                    coerce=int,
-                    widget=forms.RadioSelect,
-                    error_messages={"required": "Choose an answer for this statement."},
-                )
+                self.fields[item.key] = _item_field(item.text, self.choices)
                 names.append(item.key)
             self.components.append((component, names))
 
     def component_fields(self):
         """(component, its bound fields) for the template's fieldsets."""
         return [(c, [self[name] for name in names]) for c, names in self.components]
+
+    def component_fields_html(self):
+        """(component, each field's group as HTML) for the template's fieldsets. Unbound (a
+        person's answers so far, or none), each item is rendered once per process per answer
+        (:func:`_item_html`), the same HTML as rendering the form's own field."""
+        if self.is_bound or self.prefix or self.auto_id != "id_%s":
+            return [
+                (c, [f.as_field_group() for f in fields]) for c, fields in self.component_fields()
+            ]
+        return [
+            (
+                c,
+                [
+                    _item_html(name, self.fields[name].label, self.choices, self[name].value())
+                    for name in names
+                ],
+            )
+            for c, names in self.components
+        ]
+
+
+def _item_field(text: str, choices) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=text,
+        choices=choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose an answer for this statement."},
+    )
+
+
+@lru_cache(maxsize=1024)
+def _item_html(name: str, text: str, choices: tuple, value) -> SafeString:
+    """One statement's radio group, unbound, with ``value`` chosen (or none)."""
+    form = forms.Form(initial={name: value})
+    form.fields[name] = _item_field(text, choices)
+    return form[name].as_field_group()
 
 
 class RoundDatesForm(forms.Form):
