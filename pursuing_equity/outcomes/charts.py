@@ -1,16 +1,41 @@
 """The self-assessment charts, Vega-Lite built with Altair; the page always shows the same numbers
 as a table. The team sees a radar chart (one spoke per component, one polygon per round); staff
 see the network's distribution as grouped bars of each component's mean per round, with the range
-between teams as a rule."""
+between teams as a rule.
+
+Speed: Altair builds each chart once per process and program shape (:func:`functools.lru_cache`)
+with its scores as *named* data; a page's chart is that template with its title and its scores
+in the top-level ``datasets`` (as :mod:`pursuing_equity.measures.charts` does). Building the
+radar with Altair cost about 50 ms a page; filling a template costs well under a millisecond.
+The templates are shared: nothing may change them (a chart is a new top-level dict).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
 
 from pursuing_equity.outcomes import program
+
+#: Placeholder names of the datasets the templates read.
+RESULTS = "results"
+SCORES = "scores"
+
+
+def _scale_ends(assessment: program.Assessment) -> tuple[int, int]:
+    return min(v for v, _ in assessment.scale), max(v for v, _ in assessment.scale)
+
+
+def _filled(template: dict, title: str, name: str, values: list[dict]) -> dict[str, Any]:
+    """A new top-level spec: the shared ``template`` with ``title`` and ``values`` as ``name``."""
+    return {
+        **template,
+        "title": title,
+        "datasets": {**template.get("datasets", {}), name: values},
+    }
 
 
 def results_chart(
@@ -34,25 +59,28 @@ def results_chart(
     ]
     if not values:
         return None
-    low, high = min(v for v, _ in assessment.scale), max(v for v, _ in assessment.scale)
-    order = [r.name for r in assessment.rounds]
-    base = alt.Chart(alt.Data(values=values)).encode(
-        y=alt.Y(
-            "component:N",
-            title=None,
-            sort=[c.name for c in assessment.components],
-            axis=alt.Axis(labelLimit=260),
-        ),
-        yOffset=alt.YOffset("round:N", sort=order),
+    template = _results_template(
+        tuple(names.values()), tuple(rounds.values()), _scale_ends(assessment)
+    )
+    return _filled(template, title, RESULTS, values)
+
+
+@lru_cache(maxsize=16)
+def _results_template(
+    components: tuple[str, ...], order: tuple[str, ...], ends: tuple[int, int]
+) -> dict[str, Any]:
+    """The bars and whiskers of :func:`results_chart`, reading the dataset ``RESULTS``."""
+    base = alt.Chart(alt.Data(name=RESULTS)).encode(
+        y=alt.Y("component:N", title=None, sort=list(components), axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("round:N", sort=list(order)),
     )
     bars = base.mark_bar().encode(
-        x=alt.X("mean:Q", title="Mean score", scale=alt.Scale(domain=[low, high])),
-        color=alt.Color("round:N", sort=order, title="Round"),
+        x=alt.X("mean:Q", title="Mean score", scale=alt.Scale(domain=list(ends))),
+        color=alt.Color("round:N", sort=list(order), title="Round"),
         tooltip=["component:N", "round:N", "mean:Q", "low:Q", "high:Q", "n:Q"],
     )
     spread = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
-    chart = (bars + spread).properties(title=title, width="container")
-    return chart.to_dict()
+    return (bars + spread).properties(title="", width="container").to_dict()
 
 
 #: The rounds' colours, by the round's position in the program (baseline, midpoint, end, ...):
@@ -100,7 +128,7 @@ def radar_chart(
     names = {c.key: c.name for c in components}
     positions = {r.key: i for i, r in enumerate(assessment.rounds)}
     rounds = {r.key: r.name for r in assessment.rounds}
-    low, high = min(v for v, _ in assessment.scale), max(v for v, _ in assessment.scale)
+    low, high = _scale_ends(assessment)
     span = (high - low) or 1
     points = []
     for s in summaries:
@@ -127,12 +155,55 @@ def radar_chart(
         for key, name in rounds.items()
         if name in answered
     ]
-    angle = f"PI / 2 - 2 * PI * datum.index / {k}"
-    axis_scale = alt.Scale(domain=[-1.0, 1.0], nice=False, zero=False)
+    template = _radar_template(
+        tuple(c.name for c in components),
+        tuple(v for v, _ in assessment.scale),
+        tuple(answered),
+        tuple(colours),
+    )
+    return _filled(template, title, SCORES, points)
+
+
+@lru_cache(maxsize=32)
+def _radar_template(
+    components: tuple[str, ...],
+    values: tuple[int, ...],
+    answered: tuple[str, ...],
+    colours: tuple[str, ...],
+) -> dict[str, Any]:
+    """The layers of :func:`radar_chart` for components named ``components``, a scale of
+    ``values`` and the rounds ``answered`` (coloured ``colours``), reading the dataset
+    ``SCORES``: rings, spokes and their labels, the polygons and the dots."""
+    rings, ring_labels = _rings(len(components), values)
+    spokes, labels = _spokes(components)
+    chart = (
+        alt.layer(rings, spokes, ring_labels, labels, *_scores(len(components), answered, colours))
+        .properties(title="", width=RADAR_SIZE, height=RADAR_SIZE)
+        .configure_view(stroke=None)
+        .configure_legend(orient="bottom", direction="horizontal", offset=50)
+    )
+    return chart.to_dict()
+
+
+#: The radar's x and y: the unit square around the centre, no axes.
+_AXIS_SCALE = alt.Scale(domain=[-1.0, 1.0], nice=False, zero=False)
+
+
+def _angle(k: int) -> str:
+    """Component ``datum.index`` of ``k``: its spoke's angle θ = π/2 − 2πi/k, the first up,
+    clockwise (the conversion and its source: :func:`radar_chart`)."""
+    return f"PI / 2 - 2 * PI * datum.index / {k}"
+
+
+def _rings(k: int, values: tuple[int, ...]) -> list[alt.Chart]:
+    """A ring (a closed line through the ``k`` spokes) per value of the scale above the lowest,
+    each value labelled on the first spoke."""
+    low, high = min(values), max(values)
+    span = (high - low) or 1
+    angle = _angle(k)
+    axis_scale = _AXIS_SCALE
     x = alt.X("x:Q", axis=None, scale=axis_scale)
     y = alt.Y("y:Q", axis=None, scale=axis_scale)
-
-    values = [v for v, _ in assessment.scale]
     rings = (
         alt.Chart(
             alt.Data(
@@ -158,17 +229,25 @@ def radar_chart(
         )
         .transform_calculate(zero="0")
     )
+    return [rings, ring_labels]
+
+
+def _spokes(components: tuple[str, ...]) -> list[alt.Chart]:
+    """A spoke per component from the centre, its name (wrapped) just beyond its end."""
+    angle = _angle(len(components))
+    x = alt.X("x:Q", axis=None, scale=_AXIS_SCALE)
+    y = alt.Y("y:Q", axis=None, scale=_AXIS_SCALE)
     spokes_data = [
-        {"component": c.name, "label": _lines(c.name), "index": i, "lines": len(_lines(c.name))}
-        for i, c in enumerate(components)
+        {"component": name, "label": _lines(name), "index": i, "lines": len(_lines(name))}
+        for i, name in enumerate(components)
     ]
     spokes = (
         alt.Chart(alt.Data(values=spokes_data))
         .transform_calculate(x0="0", y0="0", x=f"cos({angle})", y=f"sin({angle})")
         .mark_rule(color="#d0d0d0")
         .encode(
-            x=alt.X("x0:Q", axis=None, scale=axis_scale),
-            y=alt.Y("y0:Q", axis=None, scale=axis_scale),
+            x=alt.X("x0:Q", axis=None, scale=_AXIS_SCALE),
+            y=alt.Y("y0:Q", axis=None, scale=_AXIS_SCALE),
             x2="x:Q",
             y2="y:Q",
         )
@@ -190,10 +269,24 @@ def radar_chart(
         )
         .encode(x=x, y=y, text="label:N")
     )
+    return [spokes, labels]
+
+
+def _scores(k: int, answered: tuple[str, ...], colours: tuple[str, ...]) -> list[alt.Chart]:
+    """The scores (dataset ``SCORES``): a closed line per round and a dot per component, told
+    apart by colour and shape, with a legend."""
+    angle = _angle(k)
+    x = alt.X("x:Q", axis=None, scale=_AXIS_SCALE)
+    y = alt.Y("y:Q", axis=None, scale=_AXIS_SCALE)
     colour = alt.Color(
-        "round:N", title="Round", sort=answered, scale=alt.Scale(domain=answered, range=colours)
+        "round:N",
+        title="Round",
+        sort=list(answered),
+        scale=alt.Scale(domain=list(answered), range=list(colours)),
     )
-    shape = alt.Shape("round:N", title="Round", sort=answered, scale=alt.Scale(domain=answered))
+    shape = alt.Shape(
+        "round:N", title="Round", sort=list(answered), scale=alt.Scale(domain=list(answered))
+    )
     tooltip = [
         alt.Tooltip("component:N", title="Component"),
         alt.Tooltip("round:N", title="Round"),
@@ -202,7 +295,7 @@ def radar_chart(
         alt.Tooltip("low:Q", title="Lowest"),
         alt.Tooltip("high:Q", title="Highest"),
     ]
-    scores = alt.Chart(alt.Data(values=points)).transform_calculate(
+    scores = alt.Chart(alt.Data(name=SCORES)).transform_calculate(
         x=f"datum.r * cos({angle})", y=f"datum.r * sin({angle})"
     )
     polygons = scores.mark_line(strokeWidth=2).encode(
@@ -213,10 +306,4 @@ def radar_chart(
         .mark_point(filled=True, size=60, opacity=1)
         .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
     )
-    chart = (
-        alt.layer(rings, spokes, ring_labels, labels, polygons, dots)
-        .properties(title=title, width=RADAR_SIZE, height=RADAR_SIZE)
-        .configure_view(stroke=None)
-        .configure_legend(orient="bottom", direction="horizontal", offset=50)
-    )
-    return chart.to_dict()
+    return [polygons, dots]

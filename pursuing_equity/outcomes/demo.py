@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from pursuing_equity.accounts.models import Role, User
 from pursuing_equity.measures.models import Aim, Measure
-from pursuing_equity.outcomes import selectors, services
+from pursuing_equity.outcomes import services
 from pursuing_equity.outcomes.models import CaseStudy, Milestone, Partner, Response
+from pursuing_equity.outcomes.selectors_self_assessment import assessment_of
 from pursuing_equity.reporting.models import Update
 from pursuing_equity.teams.models import Team, TeamMember
 
@@ -57,7 +58,7 @@ def populate(*, cycle, organizations=None, today: datetime.date, out) -> None:
     for cohort_key, recorded in RECORDED.items():
         for team in [t for t in teams if t.cohort.key == cohort_key][:3]:
             milestones += _milestones(team, recorded, staff, today)
-    assessment = selectors.assessment_of(cycle)
+    assessment = assessment_of(cycle)
     answered = 0
     if assessment is not None:
         baseline = assessment.rounds[0]
@@ -176,21 +177,26 @@ def _partners(teams, today: datetime.date) -> int:
             )
         )
         for i, partner in enumerate(records):
-            for weeks, activity in ((10, "Focus group on clinic access"), (4, "Co-design session")):
-                on = today - datetime.timedelta(weeks=weeks + i)
-                services.engagement_add(
-                    actor=actor, partner=partner, on=on, activity=activity, hours=Decimal("2.5")
-                )
-                if partner.kind == Partner.Kind.PERSON:
-                    services.payment_add(
-                        actor=actor,
-                        partner=partner,
-                        paid_on=on + datetime.timedelta(days=7),
-                        amount=Decimal("125.00"),
-                        method="gift_card" if i else "check",
-                    )
+            _engagements(actor, partner, i, today)
         count += len(records)
     return count
+
+
+def _engagements(actor, partner: Partner, i: int, today: datetime.date) -> None:
+    """Two engagements of the ``i``-th partner of a team, a person paid a week after each."""
+    for weeks, activity in ((10, "Focus group on clinic access"), (4, "Co-design session")):
+        on = today - datetime.timedelta(weeks=weeks + i)
+        services.engagement_add(
+            actor=actor, partner=partner, on=on, activity=activity, hours=Decimal("2.5")
+        )
+        if partner.kind == Partner.Kind.PERSON:
+            services.payment_add(
+                actor=actor,
+                partner=partner,
+                paid_on=on + datetime.timedelta(days=7),
+                amount=Decimal("125.00"),
+                method="gift_card" if i else "check",
+            )
 
 
 CASE_STUDIES = (

@@ -2,14 +2,45 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
+from functools import lru_cache
 
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 
 from pursuing_equity.outcomes import program
 from pursuing_equity.outcomes.models import Evidence, Partner, Payment, Status
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+#: The prefix a form is rendered with once, then replaced by each row's (as Django's
+#: ``formset.empty_form`` is used): random per process, so no text a person typed (an aim, a
+#: note, a document's name in the form) can contain it.
+PLACEHOLDER = f"p{secrets.token_hex(8)}"
+
+
+def fields_html(form: forms.Form) -> SafeString:
+    """Each field of ``form`` as the pages lay it out: ``<div class="field">`` round its group."""
+    return mark_safe(  # noqa: S308 (Django's own rendering of the form's fields)
+        "".join(f'<div class="field">{field.as_field_group()}</div>' for field in form)
+    )
+
+
+def blank_fields_html(form_class: type[forms.Form], prefix: str) -> SafeString:
+    """:func:`fields_html` of an unbound ``form_class`` with ``prefix``: the same HTML, rendered
+    once per process with :data:`PLACEHOLDER` (a page of many rows rendered each row's forms)."""
+    return with_prefix(_blank(form_class), prefix)
+
+
+@lru_cache(maxsize=16)
+def _blank(form_class: type[forms.Form]) -> str:
+    return str(fields_html(form_class(prefix=PLACEHOLDER)))
+
+
+def with_prefix(html: str, prefix: str) -> SafeString:
+    """``html`` of a form rendered with the prefix :data:`PLACEHOLDER`, given ``prefix``."""
+    return mark_safe(html.replace(PLACEHOLDER, prefix))  # noqa: S308
 
 
 class MilestoneStatusForm(forms.Form):
@@ -50,24 +81,55 @@ class SelfAssessmentForm(forms.Form):
 
     def __init__(self, *args, assessment: program.Assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(str(v), f"{v} – {label}") for v, label in assessment.scale]
+        self.choices = tuple((str(v), f"{v} – {label}") for v, label in assessment.scale)
         self.components = []
         for component in assessment.components:
             names = []
             for item in component.items:
-                self.fields[item.key] = forms.TypedChoiceField(
-                    label=item.text,
-                    choices=choices,
-                    coerce=int,
-                    widget=forms.RadioSelect,
-                    error_messages={"required": "Choose an answer for this statement."},
-                )
+                self.fields[item.key] = _item_field(item.text, self.choices)
                 names.append(item.key)
             self.components.append((component, names))
 
     def component_fields(self):
         """(component, its bound fields) for the template's fieldsets."""
         return [(c, [self[name] for name in names]) for c, names in self.components]
+
+    def component_fields_html(self):
+        """(component, each field's group as HTML) for the template's fieldsets. Unbound (a
+        person's answers so far, or none), each item is rendered once per process per answer
+        (:func:`_item_html`), the same HTML as rendering the form's own field."""
+        if self.is_bound or self.prefix or self.auto_id != "id_%s":
+            return [
+                (c, [f.as_field_group() for f in fields]) for c, fields in self.component_fields()
+            ]
+        return [
+            (
+                c,
+                [
+                    _item_html(name, self.fields[name].label, self.choices, self[name].value())
+                    for name in names
+                ],
+            )
+            for c, names in self.components
+        ]
+
+
+def _item_field(text: str, choices) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=text,
+        choices=choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose an answer for this statement."},
+    )
+
+
+@lru_cache(maxsize=1024)
+def _item_html(name: str, text: str, choices: tuple, value) -> SafeString:
+    """One statement's radio group, unbound, with ``value`` chosen (or none)."""
+    form = forms.Form(initial={name: value})
+    form.fields[name] = _item_field(text, choices)
+    return form[name].as_field_group()
 
 
 class RoundDatesForm(forms.Form):

@@ -17,6 +17,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 from django.db.models import Count, Q
@@ -65,7 +66,21 @@ def partition(
 ) -> tuple[list[Row], list[bool]]:
     """Rows of counts by cohort that add up (parts of one total), suppressed together: each
     part's row with its network total and, with ``total_label``, the cohorts' totals. Returns
-    the rows and, per cohort + network, whether the total is hidden."""
+    the rows and, per cohort + network, whether the total is hidden.
+
+    Suppression (an LP audit per table) is a pure function of the counts, so the same counts
+    are suppressed once per process: the report is read far more often than its data changes.
+    """
+    key = tuple((name, tuple(values)) for name, values in parts)
+    rows, hidden = _partition(key, total_label, threshold)
+    return list(rows), list(hidden)
+
+
+@lru_cache(maxsize=256)
+def _partition(
+    parts: tuple[tuple[str, tuple[int, ...]], ...], total_label: str | None, threshold: int
+) -> tuple[tuple[Row, ...], tuple[bool, ...]]:
+    """:func:`partition` of counts given as tuples (so they can be the cache's key)."""
     values = np.array([v for _, v in parts], dtype=float)
     table = suppress.suppress_table(values, threshold=threshold, margins=True)
     labels = table.labels("{:,.0f}")
@@ -85,7 +100,7 @@ def partition(
         ]
         grand = HIDDEN if table.grand_total_mask else _fmt(table.grand_total)
         rows.append(Row(total_label, (*totals, grand)))
-    return rows, hidden
+    return tuple(rows), tuple(hidden)
 
 
 def _share(part: Row, total: Row) -> Row:
@@ -101,27 +116,49 @@ def _share(part: Row, total: Row) -> Row:
 
 def program_report(cycle, day: datetime.date) -> ProgramReport:
     """The report of ``cycle`` as of ``day``, suppressed (a fixed number of queries)."""
-    from pursuing_equity.events.models import Attendance
     from pursuing_equity.measures.dashboards import chart_settings
-    from pursuing_equity.outcomes import selectors
-    from pursuing_equity.reporting.models import Update
 
     threshold = chart_settings(cycle).threshold
     cohorts = list(cycle.cohorts.order_by("position"))
-    index = {c.pk: i for i, c in enumerate(cohorts)}
     teams = list(Team.objects.filter(cycle=cycle).select_related("cycle", "cohort", "small_cohort"))
-    cohort_of = {t.pk: t.cohort_id for t in teams}
+    by_cohort = _ByCohort(cohorts, {t.pk: t.cohort_id for t in teams})
+    sections = (
+        _participation(cycle, teams, by_cohort, threshold),
+        _submissions(cycle, by_cohort, threshold),
+        _milestones(cycle, teams, by_cohort, threshold),
+        _gaps(teams, by_cohort, threshold),
+        _self_assessment(cycle, cohorts, by_cohort.cohort_of, threshold),
+        _lived_experience(cycle, cohorts, threshold),
+    )
+    return ProgramReport(
+        cycle_name=str(cycle),
+        made_on=day,
+        columns=(*(c.name for c in cohorts), NETWORK),
+        sections=sections,
+        threshold=threshold,
+    )
 
-    def by_cohort(pairs) -> list[int]:
-        out = [0] * len(cohorts)
+
+class _ByCohort:
+    """Counts per cohort, in the report's column order, from (cohort id, n) pairs; and each
+    team's cohort id."""
+
+    def __init__(self, cohorts, cohort_of: dict[int, int]):
+        self.index = {c.pk: i for i, c in enumerate(cohorts)}
+        self.cohort_of = cohort_of
+
+    def __call__(self, pairs) -> list[int]:
+        out = [0] * len(self.index)
         for cohort_id, n in pairs:
-            if cohort_id in index:
-                out[index[cohort_id]] += n
+            if cohort_id in self.index:
+                out[self.index[cohort_id]] += n
         return out
 
-    sections = []
-    # Participation
-    team_counts = by_cohort((t.cohort_id, 1) for t in teams)
+
+def _participation(cycle, teams, by_cohort: _ByCohort, threshold: int) -> Section:
+    """Teams per cohort; each person's attendance at each event (1 query)."""
+    from pursuing_equity.events.models import Attendance
+
     attendance = (
         Attendance.objects.filter(team__cycle=cycle)
         .order_by()
@@ -133,18 +170,23 @@ def program_report(cycle, day: datetime.date) -> ProgramReport:
     )
     present = by_cohort((c, p) for c, p, _ in attendance)
     absent = by_cohort((c, a) for c, _, a in attendance)
-    teams_rows, _ = partition([("Teams", team_counts)], None, threshold)
+    teams_rows, _ = partition(
+        [("Teams", by_cohort((t.cohort_id, 1) for t in teams))], None, threshold
+    )
     att_rows, _ = partition(
         [("Attended", present), ("Missed", absent)], "Attendance records", threshold
     )
-    sections.append(
-        Section(
-            "Participation and attendance",
-            (*teams_rows, *att_rows, _share(att_rows[0], att_rows[2])),
-            "Each person's attendance at each event, as recorded by program staff.",
-        )
+    return Section(
+        "Participation and attendance",
+        (*teams_rows, *att_rows, _share(att_rows[0], att_rows[2])),
+        "Each person's attendance at each event, as recorded by program staff.",
     )
-    # Submissions
+
+
+def _submissions(cycle, by_cohort: _ByCohort, threshold: int) -> Section:
+    """Monthly updates submitted on time and late (1 query)."""
+    from pursuing_equity.reporting.models import Update
+
     updates = (
         Update.objects.filter(team__cycle=cycle, status=Update.Status.SUBMITTED)
         .order_by()
@@ -161,11 +203,14 @@ def program_report(cycle, day: datetime.date) -> ProgramReport:
         "Updates submitted",
         threshold,
     )
-    sections.append(
-        Section("Monthly updates submitted", (*up_rows, _share(up_rows[0], up_rows[2])))
-    )
-    # Milestones
-    statuses = defaultdict(lambda: [0] * len(cohorts))
+    return Section("Monthly updates submitted", (*up_rows, _share(up_rows[0], up_rows[2])))
+
+
+def _milestones(cycle, teams, by_cohort: _ByCohort, threshold: int) -> Section:
+    """Milestones achieved, in progress and not started of those the program expects (1 query;
+    a milestone without a row is not started)."""
+    index, cohort_of = by_cohort.index, by_cohort.cohort_of
+    statuses = defaultdict(lambda: [0] * len(index))
     for team_id, status in Milestone.objects.filter(team__cycle=cycle).values_list(
         "team_id", "status"
     ):
@@ -180,9 +225,15 @@ def program_report(cycle, day: datetime.date) -> ProgramReport:
         "Milestones expected",
         threshold,
     )
-    sections.append(Section("Milestones (expected outcomes)", tuple(ms_rows)))
-    # Gaps closing (stored dashboard results only)
-    facts = selectors.team_facts(teams)
+    return Section("Milestones (expected outcomes)", tuple(ms_rows))
+
+
+def _gaps(teams, by_cohort: _ByCohort, threshold: int) -> Section:
+    """Focal equity gaps closing, from the stored dashboard panels only."""
+    from pursuing_equity.outcomes.selectors_milestones import team_facts
+
+    facts = team_facts(teams)
+    cohort_of = by_cohort.cohort_of
     closing = by_cohort((cohort_of[t], sum(g.closing for g in f.gaps)) for t, f in facts.items())
     other = by_cohort((cohort_of[t], sum(not g.closing for g in f.gaps)) for t, f in facts.items())
     gap_rows, _ = partition(
@@ -190,21 +241,23 @@ def program_report(cycle, day: datetime.date) -> ProgramReport:
         "Focal equity gaps measured",
         threshold,
     )
-    sections.append(
-        Section(
-            "Equity gaps closing",
-            tuple(gap_rows),
-            "From each measure's stored dashboard: the focal gap narrowed, with a signal.",
-        )
+    return Section(
+        "Equity gaps closing",
+        tuple(gap_rows),
+        "From each measure's stored dashboard: the focal gap narrowed, with a signal.",
     )
-    # Self-assessment
-    sections.append(_self_assessment(cycle, cohorts, cohort_of, threshold))
-    # Lived experience
-    totals = selectors.cohort_compensation(cycle)
-    people = [totals.get(c.pk, selectors.PartnerTotals()).people for c in cohorts]
-    le_rows, hidden = partition([("People with lived experience", people)], None, threshold)
-    hours = [totals.get(c.pk, selectors.PartnerTotals()).hours for c in cohorts]
-    paid = [totals.get(c.pk, selectors.PartnerTotals()).paid for c in cohorts]
+
+
+def _lived_experience(cycle, cohorts, threshold: int) -> Section:
+    """People with lived experience per cohort; their hours and pay hidden wherever the number
+    of people is."""
+    from pursuing_equity.outcomes.selectors_partners import PartnerTotals, cohort_compensation
+
+    totals = cohort_compensation(cycle)
+    of = [totals.get(c.pk, PartnerTotals()) for c in cohorts]
+    le_rows, _ = partition(
+        [("People with lived experience", [t.people for t in of])], None, threshold
+    )
     hidden_people = [c.startswith(HIDDEN) for c in le_rows[0].cells]
 
     def money(values: list[Decimal], unit: str) -> Row:
@@ -216,32 +269,23 @@ def program_report(cycle, day: datetime.date) -> ProgramReport:
             "Compensation paid (USD)" if unit == "$" else "Hours of engagement", tuple(cells)
         )
 
-    sections.append(
-        Section(
-            "Lived-experience partnership",
-            (*le_rows, money(hours, "h"), money(paid, "$")),
-            "Hours and amounts are hidden wherever the number of people is.",
-        )
-    )
-    return ProgramReport(
-        cycle_name=str(cycle),
-        made_on=day,
-        columns=(*(c.name for c in cohorts), NETWORK),
-        sections=tuple(sections),
-        threshold=threshold,
+    return Section(
+        "Lived-experience partnership",
+        (*le_rows, money([t.hours for t in of], "h"), money([t.paid for t in of], "$")),
+        "Hours and amounts are hidden wherever the number of people is.",
     )
 
 
 def _self_assessment(cycle, cohorts, cohort_of, threshold: int) -> Section:
     """Change of the mean score (all components) from the first round to the latest with
     answers, per cohort; a mean only from more than ``threshold`` respondents."""
-    from pursuing_equity.outcomes import selectors
+    from pursuing_equity.outcomes import selectors_self_assessment as selectors
 
     assessment = selectors.assessment_of(cycle)
     if assessment is None:
         return Section("Equity self-assessment", (), "The program has no self-assessment.")
-    people = selectors._person_component_scores(
-        selectors._answers(response__team__cycle=cycle), assessment
+    people = selectors.person_component_scores(
+        selectors.answers(response__team__cycle=cycle), assessment
     )
     scores: dict[tuple[int | None, str], list[float]] = defaultdict(list)
     for (round_key, team_id, _), by_component in people.items():

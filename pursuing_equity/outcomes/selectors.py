@@ -1,364 +1,23 @@
-"""Reads of the outcomes app, named for the screens; each makes a fixed number of queries.
-
-* :func:`milestone_views` — every milestone of some teams, with status, evidence and the
-  platform's proposal (team page, network board, homes).
-* :func:`team_results` / :func:`network_distribution` — the self-assessment per component.
-* :func:`home_panels` — "a self-assessment to answer", "milestones to confirm".
+"""What the outcomes app puts on a person's home (:func:`home_panels`, the provider
+``home/panels.py`` names): the team's milestones and the self-assessment round to answer, the
+milestones to confirm, partnership records and totals, case studies to approve and, for funders,
+the program report. The screens' own reads are in ``selectors_milestones``,
+``selectors_self_assessment`` and ``selectors_partners``.
 """
 
 from __future__ import annotations
 
 import datetime
-import statistics
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.urls import reverse
 
 from pursuing_equity.core.homes import Panel, Task
-from pursuing_equity.outcomes import program, proposals
-from pursuing_equity.outcomes.models import (
-    Answer,
-    Engagement,
-    Evidence,
-    Milestone,
-    Partner,
-    Payment,
-    Response,
-    RoundDates,
-    Status,
-)
+from pursuing_equity.outcomes.models import Response
+from pursuing_equity.outcomes.selectors_milestones import board_teams, milestone_views
+from pursuing_equity.outcomes.selectors_partners import partners_with_records, totals
+from pursuing_equity.outcomes.selectors_self_assessment import assessment_of
 from pursuing_equity.programs.selectors import current_cycle
 from pursuing_equity.teams.models import Team
-
-TEAMS = Team.objects.select_related("cycle", "cohort", "small_cohort", "organization")
-
-
-# --- milestones -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MilestoneView:
-    team: Team
-    definition: program.MilestoneDef
-    status: str
-    status_on: datetime.date | None
-    note: str
-    changed_by: str
-    evidence: tuple[Evidence, ...]
-    proposal: proposals.Proposal | None
-
-    @property
-    def key(self) -> str:
-        return self.definition.key
-
-    @property
-    def status_label(self) -> str:
-        return Status(self.status).label
-
-    @property
-    def to_confirm(self) -> bool:
-        """The platform proposes a status other than the recorded one."""
-        return self.proposal is not None and self.proposal.status != self.status
-
-
-def team_facts(teams: Sequence[Team]) -> dict[int, proposals.TeamFacts]:
-    """What the proposal rules read, per team, from stored data (7 queries whatever the size)."""
-    from pursuing_equity.measures.models import Aim, Measure, Submission
-    from pursuing_equity.measures.selectors import stored_panels
-    from pursuing_equity.reporting.models import PdsaCycle
-
-    ids = [t.pk for t in teams]
-    if not ids:
-        return {}
-    # The measures hang on the teams already read (their cycle row, the program document, comes
-    # once per cycle instead of once per measure); nothing is read for teams that have them.
-    prefetch_related_objects(list(teams), "cycle", "cohort", "small_cohort")
-    by_pk = {t.pk: t for t in teams}
-    measures = list(Measure.objects.filter(team_id__in=ids).order_by("name"))
-    for m in measures:
-        m.team = by_pk[m.team_id]
-    aims = dict(
-        Aim.objects.filter(measure__team_id__in=ids)
-        .values_list("measure__team_id")
-        .annotate(n=Count("pk"))
-    )
-    periods = dict(
-        Submission.objects.filter(measure__team_id__in=ids, is_current=True)
-        .values_list("measure_id")
-        .annotate(n=Count("period", distinct=True))
-    )
-    pdsa = dict(
-        PdsaCycle.objects.filter(team_id__in=ids).values_list("team_id").annotate(n=Count("pk"))
-    )
-    panels = stored_panels(measures)
-    by_team: dict[int, list] = defaultdict(list)
-    for m in measures:
-        by_team[m.team_id].append(m)
-    facts = {}
-    for team_id in ids:
-        mine = by_team[team_id]
-        facts[team_id] = proposals.TeamFacts(
-            measures=tuple(m.name for m in mine),
-            aims=aims.get(team_id, 0),
-            stratified_periods=max(
-                (periods.get(m.pk, 0) for m in mine if m.stratifiers), default=0
-            ),
-            pdsa_cycles=pdsa.get(team_id, 0),
-            gaps=tuple(
-                proposals.GapFacts(p.measure, p.direction, p.signal, p.closing, p.summary)
-                for m in mine
-                if (p := panels.get(m.pk)) is not None
-            ),
-        )
-    return facts
-
-
-def milestone_views(teams: Sequence[Team]) -> dict[int, list[MilestoneView]]:
-    """Each team's milestones in the program file's order (9 queries whatever the size)."""
-    teams = list(teams)
-    rows = {
-        (m.team_id, m.key): m
-        for m in Milestone.objects.filter(team__in=teams)
-        .select_related("changed_by")
-        .prefetch_related(
-            _evidence_prefetch(),
-        )
-    }
-    facts = team_facts(teams)
-    views: dict[int, list[MilestoneView]] = {}
-    for team in teams:
-        views[team.pk] = []
-        for d in program.milestones_for(team.cycle.document, team.cohort.key):
-            row = rows.get((team.pk, d.key))
-            views[team.pk].append(
-                MilestoneView(
-                    team=team,
-                    definition=d,
-                    status=row.status if row else Status.NOT_STARTED,
-                    status_on=row.status_on if row else None,
-                    note=row.note if row else "",
-                    changed_by=row.changed_by.display_name if row and row.changed_by else "",
-                    evidence=tuple(row.evidence.all()) if row else (),
-                    proposal=proposals.propose(d.proposal, facts[team.pk]),
-                )
-            )
-    return views
-
-
-def _evidence_prefetch():
-    from django.db.models import Prefetch
-
-    return Prefetch(
-        "evidence",
-        # An update's chart snapshots are large and evidence shows only its period.
-        queryset=Evidence.objects.select_related(
-            "update", "aim__measure", "measure", "document__update"
-        ).defer("update__charts", "document__update__charts"),
-    )
-
-
-def evidence_url(evidence: Evidence, team: Team) -> str:
-    """Where a piece of evidence is read (the owning app's page)."""
-    if evidence.kind == Evidence.Kind.UPDATE:
-        return reverse("update_detail", args=[team.slug, evidence.update.period_key])
-    if evidence.kind == Evidence.Kind.AIM:
-        return reverse("measure_dashboard", args=[team.slug, evidence.aim.measure.slug])
-    if evidence.kind == Evidence.Kind.MEASURE:
-        return reverse("measure_dashboard", args=[team.slug, evidence.measure.slug])
-    d = evidence.document
-    return reverse("attachment_download", args=[team.slug, d.update.period_key, d.pk])
-
-
-def evidence_label(evidence: Evidence) -> str:
-    target = evidence.target
-    if evidence.kind == Evidence.Kind.UPDATE:
-        return f"Update: {target.period_label}"
-    if evidence.kind == Evidence.Kind.AIM:
-        return f"Aim: {target.text}"
-    if evidence.kind == Evidence.Kind.MEASURE:
-        return f"Dashboard: {target.name}"
-    return f"Document: {target.original_name} ({target.update.period_label} update)"
-
-
-def evidence_choices(team: Team) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The team's objects that can be evidence, grouped by kind, as ``kind:id`` choices (4 queries)."""
-    from pursuing_equity.measures.models import Aim, Measure
-    from pursuing_equity.reporting.models import Attachment, Update
-
-    updates = Update.objects.filter(team=team).order_by("-period_start")
-    aims = Aim.objects.filter(measure__team=team).select_related("measure")
-    measures = Measure.objects.filter(team=team).order_by("name")
-    documents = Attachment.objects.filter(update__team=team).select_related("update")
-    return [
-        (
-            "Updates",
-            [
-                (f"update:{u.pk}", f"{u.period_label} ({u.get_status_display().lower()})")
-                for u in updates
-            ],
-        ),
-        ("Aims", [(f"aim:{a.pk}", a.text) for a in aims]),
-        ("Measure dashboards", [(f"measure:{m.pk}", m.name) for m in measures]),
-        (
-            "Documents",
-            [
-                (f"document:{d.pk}", f"{d.original_name} ({d.update.period_label} update)")
-                for d in documents
-            ],
-        ),
-    ]
-
-
-def board_teams(user, cohort_key: str = "") -> list[Team]:
-    """The teams of the current cycle the person may see on the board: staff all, faculty their
-    coached teams; optionally one cohort."""
-    from pursuing_equity.accounts.rules import is_program_staff
-    from pursuing_equity.teams.membership import coach_q
-
-    cycle = current_cycle()
-    if cycle is None:
-        return []
-    # Every team shares the cycle already read, not a copy of its row (the program document) each.
-    teams = Team.objects.select_related("cohort", "small_cohort", "organization").filter(
-        cycle=cycle
-    )
-    if not is_program_staff(user):
-        teams = teams.filter(coach_q(user))
-    if cohort_key:
-        teams = teams.filter(cohort__key=cohort_key)
-    teams = list(teams.order_by("cohort__position", "name"))
-    for team in teams:
-        team.cycle = cycle
-    return teams
-
-
-# --- the self-assessment -----------------------------------------------------------------------
-
-
-def assessment_of(cycle) -> program.Assessment | None:
-    """The cycle's self-assessment with the windows staff set (1 query)."""
-    overrides = {r.key: (r.opens_on, r.closes_on) for r in RoundDates.objects.filter(cycle=cycle)}
-    return program.assessment_for(cycle, overrides)
-
-
-def my_answers(team: Team, round_key: str, user) -> dict[str, int]:
-    return dict(
-        Answer.objects.filter(
-            response__team=team, response__round_key=round_key, response__person=user
-        ).values_list("item_key", "value")
-    )
-
-
-@dataclass(frozen=True)
-class Summary:
-    """One component in one round: the respondents' (or teams') scores summarised.
-
-    ``mean`` is the arithmetic mean; ``sd`` the sample standard deviation (n − 1 denominator;
-    Altman DG, Practical Statistics for Medical Research, 1991, §3.4.3), None below two scores;
-    ``low``/``high`` the range, the spread between members that the team discusses.
-    """
-
-    round_key: str
-    component: str
-    n: int
-    mean: float | None
-    sd: float | None
-    low: float | None
-    high: float | None
-    quartiles: tuple[float, float, float] | None = None
-
-
-def summarise(round_key: str, component: str, scores: Sequence[float]) -> Summary:
-    """Mean, sample SD, range and (from four scores) quartiles of ``scores``. Quartiles use the
-    inclusive method (Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat
-    1996;50:361–365, definition 7), as ``statistics.quantiles(method="inclusive")``."""
-    scores = [float(s) for s in scores]
-    if not scores:
-        return Summary(round_key, component, 0, None, None, None, None)
-    quartiles = None
-    if len(scores) >= 4:
-        q1, q2, q3 = statistics.quantiles(scores, n=4, method="inclusive")
-        quartiles = (round(q1, 2), round(q2, 2), round(q3, 2))
-    return Summary(
-        round_key,
-        component,
-        len(scores),
-        round(statistics.fmean(scores), 2),
-        round(statistics.stdev(scores), 2) if len(scores) > 1 else None,
-        min(scores),
-        max(scores),
-        quartiles,
-    )
-
-
-def _person_component_scores(answers: Iterable[tuple], assessment: program.Assessment):
-    """(round, team, person) → component → the person's mean over the component's items."""
-    component_of = {i.key: i.component for i in assessment.items}
-    values: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for round_key, team_id, person_id, item_key, value in answers:
-        if item_key in component_of:
-            values[(round_key, team_id, person_id)][component_of[item_key]].append(value)
-    return {
-        who: {c: statistics.fmean(v) for c, v in by_component.items()}
-        for who, by_component in values.items()
-    }
-
-
-def _answers(**filters):
-    return Answer.objects.filter(**filters).values_list(
-        "response__round_key", "response__team_id", "response__person_id", "item_key", "value"
-    )
-
-
-def team_results(team: Team, assessment: program.Assessment) -> list[Summary]:
-    """Each round × component of the team: its members' scores summarised (1 query)."""
-    people = _person_component_scores(_answers(response__team=team), assessment)
-    results = []
-    for r in assessment.rounds:
-        for c in assessment.components:
-            scores = [s[c.key] for (rk, _, _), s in people.items() if rk == r.key and c.key in s]
-            results.append(summarise(r.key, c.key, scores))
-    return results
-
-
-def respondents(team: Team) -> dict[str, int]:
-    """How many people answered, per round (1 query)."""
-    return dict(Response.objects.filter(team=team).values_list("round_key").annotate(n=Count("pk")))
-
-
-def network_distribution(cycle, assessment: program.Assessment) -> list[Summary]:
-    """Each round × component across the network: the distribution of the team means (1 query)."""
-    people = _person_component_scores(_answers(response__team__cycle=cycle), assessment)
-    team_scores: dict[tuple[str, int, str], list[float]] = defaultdict(list)
-    for (round_key, team_id, _), scores in people.items():
-        for component, score in scores.items():
-            team_scores[(round_key, team_id, component)].append(score)
-    results = []
-    for r in assessment.rounds:
-        for c in assessment.components:
-            means = [
-                statistics.fmean(v)
-                for (rk, _, ck), v in team_scores.items()
-                if rk == r.key and ck == c.key
-            ]
-            results.append(summarise(r.key, c.key, means))
-    return results
-
-
-def teams_answered(cycle) -> dict[str, int]:
-    """How many teams have at least one answer, per round (1 query)."""
-    return dict(
-        Response.objects.filter(team__cycle=cycle)
-        .values_list("round_key")
-        .annotate(n=Count("team_id", distinct=True))
-    )
-
-
-# --- homes -------------------------------------------------------------------------------------
 
 
 def home_panels(user, day: datetime.date) -> list[Panel]:
@@ -496,103 +155,6 @@ def _to_confirm(user) -> Panel:
     )
 
 
-# --- community partnership and lived experience -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PartnerTotals:
-    """Counts and sums of a team's (or the network's) partnership: people are counted whether
-    or not they consented to be named."""
-
-    people: int = 0
-    unnamed: int = 0
-    organizations: int = 0
-    engagements: int = 0
-    hours: Decimal = Decimal("0")
-    payments: int = 0
-    paid: Decimal = Decimal("0")
-
-    def __add__(self, other: PartnerTotals) -> PartnerTotals:
-        return PartnerTotals(
-            *(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__)
-        )
-
-
-def _totals(partners: Iterable[Partner]) -> PartnerTotals:
-    partners = list(partners)
-    engagements = [e for p in partners for e in p.engagements.all()]
-    payments = [x for p in partners for x in p.payments.all()]
-    return PartnerTotals(
-        people=sum(p.kind == Partner.Kind.PERSON for p in partners),
-        unnamed=sum(not p.named for p in partners),
-        organizations=sum(p.kind == Partner.Kind.ORGANIZATION for p in partners),
-        engagements=len(engagements),
-        hours=sum((e.hours for e in engagements), Decimal("0")),
-        payments=len(payments),
-        paid=sum((x.amount for x in payments), Decimal("0")),
-    )
-
-
-def _partners(**filters):
-    return (
-        Partner.objects.filter(**filters)
-        .select_related("user", "team")
-        .prefetch_related(
-            Prefetch("engagements", queryset=Engagement.objects.order_by("-on", "-id")),
-            Prefetch("payments", queryset=Payment.objects.order_by("-paid_on", "-id")),
-        )
-    )
-
-
-def team_partnership(team: Team) -> tuple[list[Partner], PartnerTotals]:
-    """The team's partners with their engagements and payments, and the team's totals (3 queries)."""
-    partners = list(_partners(team=team))
-    return partners, _totals(partners)
-
-
-def network_partnership(cycle) -> tuple[list[tuple[Team, PartnerTotals]], PartnerTotals]:
-    """Each team of the cycle with its totals (teams without partners too), and the network's
-    (4 queries)."""
-    teams = list(TEAMS.filter(cycle=cycle).order_by("cohort__position", "name"))
-    by_team: dict[int, list[Partner]] = defaultdict(list)
-    for p in _partners(team__cycle=cycle):
-        by_team[p.team_id].append(p)
-    rows = [(t, _totals(by_team[t.pk])) for t in teams]
-    return rows, sum((r for _, r in rows), PartnerTotals())
-
-
-def cohort_compensation(cycle) -> dict[int, PartnerTotals]:
-    """Totals per cohort id (for the program report; 3 queries)."""
-    by_cohort: dict[int, list[Partner]] = defaultdict(list)
-    for p in _partners(team__cycle=cycle):
-        by_cohort[p.team.cohort_id].append(p)
-    return {cohort_id: _totals(ps) for cohort_id, ps in by_cohort.items()}
-
-
-def finance_tables(cycle) -> dict[str, tuple[list[str], list[list]]]:
-    """What finance reads: one row per payment and one per engagement, people named only with
-    their consent (3 queries)."""
-    partners = list(_partners(team__cycle=cycle).order_by("team__name", "id"))
-    payments = [
-        [p.team.name, p.get_kind_display(), p.label, x.paid_on, x.amount, x.currency,
-         x.get_method_display()]
-        for p in partners
-        for x in p.payments.all()
-    ]  # fmt: skip
-    engagements = [
-        [p.team.name, p.get_kind_display(), p.label, e.on, e.activity, e.hours]
-        for p in partners
-        for e in p.engagements.all()
-    ]
-    return {
-        "Payments": (
-            ["team", "kind", "partner", "paid_on", "amount", "currency", "method"],
-            payments,
-        ),
-        "Engagements": (["team", "kind", "partner", "date", "activity", "hours"], engagements),
-    }
-
-
 def _partnership_panels(user) -> list[Panel]:
     """A linked partner's own record; the team's partnership for its people; staff's totals."""
     from pursuing_equity.accounts.rules import is_program_staff
@@ -602,14 +164,14 @@ def _partnership_panels(user) -> list[Panel]:
     panels = []
     on_a_team = bool(membership_of(user).team_ids)
     # Only a team's people can be linked to a partner record (the service checks).
-    mine = list(_partners(user=user)) if on_a_team else []
+    mine = list(partners_with_records(user=user)) if on_a_team else []
     if mine:
         panels.append(
             Panel(
                 key="my-partnership",
                 heading="Your work with your team and what you were paid",
                 template="outcomes/_my_partnership.html",
-                context={"records": mine, "totals": _totals(mine)},
+                context={"records": mine, "totals": totals(mine)},
                 order=12,
             )
         )
@@ -646,9 +208,6 @@ def _partnership_panels(user) -> list[Panel]:
             )
         )
     return panels
-
-
-# --- case studies -----------------------------------------------------------------------------
 
 
 def _case_studies_to_approve(user) -> list[Panel]:

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
-from pursuing_equity.outcomes import selectors, services
+from pursuing_equity.outcomes import services
+from pursuing_equity.outcomes.selectors_self_assessment import assessment_of
 from pursuing_equity.reporting.tests import factories as rf
 from pursuing_equity.teams.models import TeamMember
 
@@ -26,7 +27,7 @@ def open_round(cycle, key: str = "midpoint", days_left: int = 20):
         opens_on=max(cycle.starts_on, today - datetime.timedelta(days=10)),
         closes_on=today + datetime.timedelta(days=days_left),
     )
-    return selectors.assessment_of(cycle)
+    return assessment_of(cycle)
 
 
 def answers(assessment, value: int = 3, **overrides) -> dict[str, int]:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.measures.services import aim_set
-from pursuing_equity.outcomes import selectors, services
+from pursuing_equity.outcomes import selectors, selectors_milestones, services
 from pursuing_equity.outcomes.models import Evidence, Milestone
 from pursuing_equity.outcomes.proposals import GapFacts, TeamFacts, propose
 from pursuing_equity.outcomes.tests import factories as f
@@ -137,7 +137,7 @@ def test_the_database_refuses_evidence_whose_link_does_not_match_its_kind(w):
 
 def test_the_proposal_comes_from_the_teams_data(w):
     _aim(w["team_a"], w["writer"])
-    views = selectors.milestone_views([w["team_a"]])[w["team_a"].pk]
+    views = selectors_milestones.milestone_views([w["team_a"]])[w["team_a"].pk]
     long_haul = next(v for v in views if v.key == "long_haul_capacity")
     assert long_haul.proposal.status == "in_progress" and long_haul.to_confirm
 
@@ -291,3 +291,29 @@ def test_evidence_is_removed_by_the_team_not_by_its_partner(client, w):
     assert client.post(url).status_code == 302
     assert not Evidence.objects.exists()
     assert AuditEntry.objects.filter(action="milestone.evidence_remove").count() == 1
+
+
+def test_each_milestone_has_its_own_forms_and_a_failed_one_keeps_what_was_typed(client, w):
+    """The blank forms are rendered once per page and given each milestone's prefix."""
+    from pursuing_equity.outcomes.forms import PLACEHOLDER
+
+    _aim(w["team_a"], w["writer"])
+    services.milestone_status_set(
+        actor=w["staff"], team=w["team_a"], key="scale_or_sustain", status="achieved", note="Kept."
+    )
+    client.force_login(w["staff"])
+    url = reverse("team_outcomes", args=[w["team_a"].slug])
+    html = client.get(url).content.decode()
+    keys = ["clinical_progress", "population_process_progress", "scale_or_sustain"]
+    for key in keys:
+        assert f'name="{key}-status"' in html and f'id="id_{key}-status_on"' in html
+        assert f'name="{key}-evidence-evidence"' in html
+    assert PLACEHOLDER not in html
+    assert html.count("\nKept.</textarea>") == 1
+    failed = client.post(
+        reverse("milestone_status", args=[w["team_a"].slug, "clinical_progress"]),
+        {"clinical_progress-status": "nope", "clinical_progress-note": "Typed here"},
+    )
+    assert failed.status_code == 400
+    html = failed.content.decode()
+    assert "\nTyped here</textarea>" in html and html.count('name="scale_or_sustain-note"') == 1

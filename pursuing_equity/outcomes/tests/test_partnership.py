@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.core.models import AuditEntry
-from pursuing_equity.outcomes import selectors, services
+from pursuing_equity.outcomes import selectors_partners as selectors
+from pursuing_equity.outcomes import services
 from pursuing_equity.outcomes.models import Payment
 from pursuing_equity.outcomes.tests import factories as f
 
@@ -234,3 +235,13 @@ def test_a_payment_recorded_by_mistake_is_removed_by_the_team_not_its_partner(cl
     assert not Payment.objects.filter(pk=payment.pk).exists()
     entry = AuditEntry.objects.get(action="partner.payment_remove")
     assert entry.before["amount"] == "150.50"
+
+
+def test_each_partner_has_its_own_engagement_and_payment_forms(client, w):
+    """The blank forms are rendered once per process and given each partner's prefix."""
+    from pursuing_equity.outcomes.forms import PLACEHOLDER
+
+    html = _page(client, w["writer"], "team_partners", w["team_a"].slug).content.decode()
+    for p in (w["unnamed"], w["named"], w["org"]):
+        assert f'name="e{p.pk}-activity"' in html and f'id="id_p{p.pk}-amount"' in html
+    assert PLACEHOLDER not in html

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.core.models import AuditEntry
-from pursuing_equity.outcomes import selectors, services
+from pursuing_equity.outcomes import selectors_self_assessment as selectors
+from pursuing_equity.outcomes import services
 from pursuing_equity.outcomes.models import Answer, Response
 from pursuing_equity.outcomes.tests import factories as f
 
@@ -221,3 +222,18 @@ def test_the_team_sees_the_change_since_its_first_round(client, w):
     client.force_login(w["writer"])
     page = client.get(reverse("self_assessment_team", args=[w["team_a"].slug]))
     assert b"<td>+2.0</td>" in page.content
+
+
+def test_the_answer_page_renders_each_statement_as_the_form_would(w):
+    """Unbound, each statement's radios come from a per-process cache: the same HTML, with the
+    person's answers chosen."""
+    from pursuing_equity.outcomes.forms import SelfAssessmentForm
+
+    assessment = selectors.assessment_of(w["team_a"].cycle)
+    keys = [i.key for i in assessment.items]
+    for initial in ({}, {keys[0]: 2, keys[-1]: 5}, {k: 3 for k in keys}):
+        form = SelfAssessmentForm(initial=initial, assessment=assessment)
+        cached = [str(h) for _, group in form.component_fields_html() for h in group]
+        rendered = [str(f.as_field_group()) for _, group in form.component_fields() for f in group]
+        assert cached == rendered
+        assert "".join(cached).count("checked") == len(initial)

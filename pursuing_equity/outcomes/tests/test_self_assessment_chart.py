@@ -14,7 +14,7 @@ import pytest
 import vl_convert
 
 from pursuing_equity.outcomes import charts, program
-from pursuing_equity.outcomes.selectors import summarise
+from pursuing_equity.outcomes.selectors_self_assessment import summarise
 
 PROGRAM = Path(__file__).resolve().parents[3] / "programs" / "pursuing-equity-2023.toml"
 
