@@ -12,7 +12,7 @@ well-formed. :func:`warnings` says what a valid file may still have wrong.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,77 +138,70 @@ def facts_of(document: Mapping) -> Facts:
 # --- the checks ---------------------------------------------------------------------------------
 
 
-def _cycle_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _cycle_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """The cycle ends after it starts."""
     if facts.start and facts.end and facts.end_month <= facts.start:
-        return [ProgramError("cycle.end_month", "must be after the cycle's start month")]
-    return []
+        yield ProgramError("cycle.end_month", "must be after the cycle's start month")
 
 
-def _cohort_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _cohort_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """A cohort's team sizes fit, the activities it describes exist, and its application's dates
     fit the cycle (:func:`_application_errors`)."""
-    errors = []
     for key, cohort in facts.cohorts.items():
         if not isinstance(cohort, Mapping):
             continue
         base = f"cohorts.{key}"
         team = _table(cohort.get("team"))
-        errors.extend(_above(team, "min_size", "max_size", f"{base}.team"))
+        yield from _above(team, "min_size", "max_size", f"{base}.team")
         for index, activity_key in enumerate(cohort.get("activity_descriptions") or []):
             if activity_key not in facts.activity_keys:
-                errors.append(
-                    ProgramError(
-                        f"{base}.activity_descriptions.{index}",
-                        f"no activity has the key {activity_key!r}",
-                    )
+                yield ProgramError(
+                    f"{base}.activity_descriptions.{index}",
+                    f"no activity has the key {activity_key!r}",
                 )
         application = cohort.get("application")
         if isinstance(application, Mapping):
-            errors.extend(_application_errors(application, f"{base}.application", facts))
-    return errors
+            yield from _application_errors(application, f"{base}.application", facts)
 
 
-def _application_errors(application: Mapping, base: str, facts: Facts) -> list[ProgramError]:
+def _application_errors(application: Mapping, base: str, facts: Facts) -> Iterator[ProgramError]:
     """The deadline falls before the cycle starts, a decision commitment is given, decisions
     come after the deadline and within the cycle, the video's limits fit."""
-    errors = []
-
-    def add(key: str, message: str) -> None:
-        errors.append(ProgramError(f"{base}.{key}", message))
-
     start, end, cycle = facts.start, facts.end, facts.cycle_label
     deadline = _date(application.get("deadline"))
     decisions_by = _date(application.get("decisions_by"))
     if deadline and start and end:
         if deadline > end:
-            add("deadline", f"{deadline} is after the end of {cycle}")
+            yield ProgramError(f"{base}.deadline", f"{deadline} is after the end of {cycle}")
         elif deadline >= start:
-            add("deadline", f"{deadline} must be before {cycle} starts")
+            yield ProgramError(f"{base}.deadline", f"{deadline} must be before {cycle} starts")
     if "response_within_days" not in application and "decisions_by" not in application:
-        add(
-            "decisions_by",
+        yield ProgramError(
+            f"{base}.decisions_by",
             "a decision commitment is missing: give decisions_by (a date) or response_within_days",
         )
     if deadline and decisions_by and decisions_by < deadline:
-        add("decisions_by", f"{decisions_by} is before the deadline {deadline}")
+        yield ProgramError(
+            f"{base}.decisions_by", f"{decisions_by} is before the deadline {deadline}"
+        )
     if decisions_by and end and decisions_by > end:
-        add("decisions_by", f"{decisions_by} is after the end of {cycle}")
+        yield ProgramError(f"{base}.decisions_by", f"{decisions_by} is after the end of {cycle}")
     video = application.get("video")
     if isinstance(video, Mapping):
-        errors.extend(_above(video, "min_minutes", "max_minutes", f"{base}.video"))
-        errors.extend(_above(video, "choose_min", "choose_max", f"{base}.video"))
+        yield from _above(video, "min_minutes", "max_minutes", f"{base}.video")
+        yield from _above(video, "choose_min", "choose_max", f"{base}.video")
         high = _int(video.get("choose_max"))
         questions = video.get("questions") if isinstance(video.get("questions"), list) else None
         if high is not None and questions is not None and high > len(questions):
-            add("video.choose_max", f"is more than the {len(questions)} questions to choose from")
-    return errors
+            yield ProgramError(
+                f"{base}.video.choose_max",
+                f"is more than the {len(questions)} questions to choose from",
+            )
 
 
-def _activity_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _activity_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """Activity keys once each; group sizes fit; a duration in minutes or days, not both; the
     activity an activity alternates with exists."""
-    errors = []
     seen_keys: set[str] = set()
     for index, activity in enumerate(facts.activities):
         if not isinstance(activity, Mapping):
@@ -216,26 +209,20 @@ def _activity_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
         base = f"activities.{index}"
         key = activity.get("key")
         if isinstance(key, str) and key in seen_keys:
-            errors.append(
-                ProgramError(f"{base}.key", f"another activity already has the key {key!r}")
-            )
+            yield ProgramError(f"{base}.key", f"another activity already has the key {key!r}")
         if isinstance(key, str):
             seen_keys.add(key)
-        errors.extend(_above(activity, "group_size_min", "group_size_max", base))
+        yield from _above(activity, "group_size_min", "group_size_max", base)
         if "duration_minutes" in activity and "duration_days" in activity:
-            errors.append(
-                ProgramError(
-                    f"{base}.duration_days", "give the duration in minutes or in days, not both"
-                )
+            yield ProgramError(
+                f"{base}.duration_days", "give the duration in minutes or in days, not both"
             )
         partner = activity.get("alternates_with")
-        errors.extend(_no_activity(partner, f"{base}.alternates_with", facts.activity_keys))
-    return errors
+        yield from _no_activity(partner, f"{base}.alternates_with", facts.activity_keys)
 
 
-def _schedule_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _schedule_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """An activity's scheduled months fall inside the cycle, its in-person months among them."""
-    errors = []
     start, end = facts.start, facts.end
     for index, activity in enumerate(facts.activities):
         schedule = activity.get("schedule") if isinstance(activity, Mapping) else None
@@ -249,43 +236,31 @@ def _schedule_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
                 for position, value in enumerate(_list(values)):
                     month = _month(value)
                     if month and start and end and not (start <= month <= end):
-                        errors.append(
-                            ProgramError(
-                                f"{base}.{name}.{position}",
-                                f"{value} is outside {facts.cycle_label}",
-                            )
+                        yield ProgramError(
+                            f"{base}.{name}.{position}",
+                            f"{value} is outside {facts.cycle_label}",
                         )
                     if name == "in_person" and isinstance(value, str) and value not in months:
-                        errors.append(
-                            ProgramError(
-                                f"{base}.in_person.{position}",
-                                f"{value} is not one of this activity's months",
-                            )
+                        yield ProgramError(
+                            f"{base}.in_person.{position}",
+                            f"{value} is not one of this activity's months",
                         )
-    return errors
 
 
-def _linked_key_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _linked_key_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """The activities of the affinity groups and the leadership workgroup exist, and so does the
     glossary term the affinity groups link to."""
-    errors = []
     for name in ("affinity_groups", "leadership_workgroup"):
         activity_key = _get(document, name, "activity")
-        errors.extend(_no_activity(activity_key, f"{name}.activity", facts.activity_keys))
+        yield from _no_activity(activity_key, f"{name}.activity", facts.activity_keys)
     term = _get(document, "affinity_groups", "glossary_term")
-    glossary = _get(document, "glossary")
-    glossary_keys = (
-        [g.get("key") for g in glossary if isinstance(g, Mapping)]
-        if isinstance(glossary, list)
-        else []
-    )
+    glossary_keys = [
+        g.get("key") for g in _list(_get(document, "glossary")) if isinstance(g, Mapping)
+    ]
     if isinstance(term, str) and term not in glossary_keys:
-        errors.append(
-            ProgramError(
-                "affinity_groups.glossary_term", f"the glossary has no term with the key {term!r}"
-            )
+        yield ProgramError(
+            "affinity_groups.glossary_term", f"the glossary has no term with the key {term!r}"
         )
-    return errors
 
 
 def _reporting_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
@@ -373,18 +348,15 @@ def _text_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
     ]
 
 
-def _overview_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _overview_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """An overview row gives one text for both cohorts or names a text every cohort has."""
-    errors = []
     rows = _get(document, "overview_rows")
     for index, row in enumerate(_list(rows)):
         if not isinstance(row, Mapping):
             continue
         base = f"overview_rows.{index}"
         if ("both" in row) == ("cohort_field" in row):
-            errors.append(
-                ProgramError(base, "give either both (one text) or cohort_field, exactly one")
-            )
+            yield ProgramError(base, "give either both (one text) or cohort_field, exactly one")
             continue
         field = row.get("cohort_field")
         if not isinstance(field, str):
@@ -395,39 +367,30 @@ def _overview_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
             except KeyError:
                 value = None
             if not isinstance(value, str):
-                errors.append(
-                    ProgramError(f"{base}.cohort_field", f"cohort {key!r} has no text at {field}")
-                )
-    return errors
+                yield ProgramError(f"{base}.cohort_field", f"cohort {key!r} has no text at {field}")
 
 
-def _call_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _call_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """The informational call ends after it starts, and before the cycle starts."""
     call = _get(document, "informational_call")
     if not isinstance(call, Mapping):
-        return []
+        return
     starts, ends = _local_datetime(call.get("starts_at")), _local_datetime(call.get("ends_at"))
-    errors = []
     if starts and ends and ends <= starts:
-        errors.append(ProgramError("informational_call.ends_at", "must be after starts_at"))
+        yield ProgramError("informational_call.ends_at", "must be after starts_at")
     if starts and facts.start and starts.date() >= facts.start:
-        errors.append(
-            ProgramError("informational_call.starts_at", "must be before the cycle starts")
-        )
-    return errors
+        yield ProgramError("informational_call.starts_at", "must be before the cycle starts")
 
 
 def _rubric_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
     """The rubric's scale rises, with one label per score."""
-    low, high = (
-        _int(_get(document, "review_rubric", "scale_min")),
-        _int(_get(document, "review_rubric", "scale_max")),
-    )
+    rubric = _table(_get(document, "review_rubric"))
+    low, high = _int(rubric.get("scale_min")), _int(rubric.get("scale_max"))
     if low is None or high is None:
         return []
     if low >= high:
         return [ProgramError("review_rubric.scale_max", "must be more than scale_min")]
-    labels = _get(document, "review_rubric", "scale_labels")
+    labels = rubric.get("scale_labels")
     if isinstance(labels, list) and len(labels) != high - low + 1:
         return [
             ProgramError(
@@ -437,13 +400,12 @@ def _rubric_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
     return []
 
 
-def _self_check_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _self_check_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """Each cohort the self-check may suggest has its advice and at least one question; question
     keys once each. (That the cohorts it names exist is :func:`_unknown_cohort_errors`.)"""
     check = _get(document, "self_check")
     if not isinstance(check, Mapping):
-        return []
-    errors = []
+        return
     order = _list(check.get("order"))
     advice = _table(check.get("advice"))
     questions = _list(check.get("questions"))
@@ -453,17 +415,14 @@ def _self_check_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
         asked.update(_list(cohorts))
     for index, cohort_key in enumerate(order):
         if isinstance(cohort_key, str) and cohort_key not in advice:
-            errors.append(ProgramError(f"self_check.advice.{cohort_key}", "is missing"))
+            yield ProgramError(f"self_check.advice.{cohort_key}", "is missing")
         if isinstance(cohort_key, str) and cohort_key not in asked:
-            errors.append(
-                ProgramError(
-                    f"self_check.order.{index}", f"no question is asked for {cohort_key!r}"
-                )
+            yield ProgramError(
+                f"self_check.order.{index}", f"no question is asked for {cohort_key!r}"
             )
     keys = [q.get("key") for q in questions if isinstance(q, Mapping)]
     if len(keys) != len(set(keys)):
-        errors.append(ProgramError("self_check.questions", "two questions have the same key"))
-    return errors
+        yield ProgramError("self_check.questions", "two questions have the same key")
 
 
 def _age_band_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
@@ -505,88 +464,74 @@ def _sharing_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
     ]
 
 
-def _assessment_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _assessment_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """The collaborative assessment's level scores rise, each once."""
     levels = _get(document, "collaborative_assessment", "levels")
-    if not isinstance(levels, list):
-        return []
-    scores = [lv.get("score") for lv in levels if isinstance(lv, Mapping)]
+    scores = [lv.get("score") for lv in _list(levels) if isinstance(lv, Mapping)]
     if all(isinstance(s, int | float) for s in scores) and scores != sorted(set(scores)):
-        return [ProgramError("collaborative_assessment.levels", "scores must rise, each once")]
-    return []
+        yield ProgramError("collaborative_assessment.levels", "scores must rise, each once")
 
 
-def _checklist_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _checklist_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """Pre-work and training checklists: each key once, each item key once per checklist, the
     activity it prepares for exists."""
     checklists = _get(document, "checklists")
     if not isinstance(checklists, list):
-        return []
-    errors = _used_twice(checklists, "checklists")
+        return
+    yield from _used_twice(checklists, "checklists")
     for index, checklist in enumerate(checklists):
         if not isinstance(checklist, Mapping):
             continue
         activity = checklist.get("activity")
-        errors.extend(_no_activity(activity, f"checklists.{index}.activity", facts.activity_keys))
-        errors.extend(_used_twice(checklist.get("items"), f"checklists.{index}.items"))
-    return errors
+        yield from _no_activity(activity, f"checklists.{index}.activity", facts.activity_keys)
+        yield from _used_twice(checklist.get("items"), f"checklists.{index}.items")
 
 
-def _outcome_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _outcome_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """One milestone per expected outcome of the cohort, in order, each key once."""
     milestones = _get(document, "outcomes", "milestones")
-    errors = []
     for cohort_key, rows in milestones.items() if isinstance(milestones, Mapping) else ():
         base = f"outcomes.milestones.{cohort_key}"
         if cohort_key not in facts.cohorts:
             continue  # reported once, with every other reference to the cohort
         items = _get(facts.cohorts[cohort_key], "expected_outcomes", "items")
         if isinstance(rows, list) and isinstance(items, list) and len(rows) != len(items):
-            errors.append(
-                ProgramError(
-                    base,
-                    f"needs one milestone per expected outcome of the cohort ({len(items)}), "
-                    f"found {len(rows)}",
-                )
+            yield ProgramError(
+                base,
+                f"needs one milestone per expected outcome of the cohort ({len(items)}), "
+                f"found {len(rows)}",
             )
-        errors.extend(_used_twice(rows, base))
-    return errors
+        yield from _used_twice(rows, base)
 
 
-def _self_assessment_errors(document: Mapping, facts: Facts) -> list[ProgramError]:
+def _self_assessment_errors(document: Mapping, facts: Facts) -> Iterator[ProgramError]:
     """Items name a component of [strategy.components], every component has an item; keys and
     scale values once each, scale values rising."""
     assessment = _get(document, "self_assessment")
     if not isinstance(assessment, Mapping):
-        return []
-    errors = []
+        return
     components = _get(document, "strategy", "components")
-    component_keys = [c.get("key") for c in (_list(components)) if isinstance(c, Mapping)]
+    component_keys = [c.get("key") for c in _list(components) if isinstance(c, Mapping)]
     items = _list(assessment.get("items"))
     for index, item in enumerate(items):
         if isinstance(item, Mapping) and item.get("component") not in component_keys:
-            errors.append(
-                ProgramError(
-                    f"self_assessment.items.{index}.component",
-                    f"{item.get('component')!r} is not a key of strategy.components",
-                )
+            yield ProgramError(
+                f"self_assessment.items.{index}.component",
+                f"{item.get('component')!r} is not a key of strategy.components",
             )
     asked = {item.get("component") for item in items if isinstance(item, Mapping)}
     for key in component_keys:
         if items and key not in asked:
-            errors.append(
-                ProgramError("self_assessment.items", f"no item asks about the component {key!r}")
-            )
+            yield ProgramError("self_assessment.items", f"no item asks about the component {key!r}")
     for name in ("items", "rounds"):
-        errors.extend(_used_twice(assessment.get(name), f"self_assessment.{name}"))
+        yield from _used_twice(assessment.get(name), f"self_assessment.{name}")
     scale = _list(assessment.get("scale"))
     values = [s.get("value") for s in scale if isinstance(s, Mapping)]
     if all(_int(v) is not None for v in values) and values != sorted(set(values)):
-        errors.append(ProgramError("self_assessment.scale", "values must rise, each once"))
-    return errors
+        yield ProgramError("self_assessment.scale", "values must rise, each once")
 
 
-Check = Callable[[Mapping, Facts], list[ProgramError]]
+Check = Callable[[Mapping, Facts], Iterable[ProgramError]]
 
 #: Every check across keys, each named for what it checks.
 CHECKS: tuple[Check, ...] = (
@@ -625,7 +570,7 @@ def warnings(document: Mapping) -> list[ProgramError]:
     activities = _get(document, "activities")
     by_key = {
         a["key"]: a
-        for a in (_list(activities))
+        for a in _list(activities)
         if isinstance(a, Mapping) and isinstance(a.get("key"), str)
     }
     found = []
