@@ -28,7 +28,7 @@ from pursuing_equity.applications.models import (
     RosterMember,
     TeamVideo,
 )
-from pursuing_equity.applications.workflow import State
+from pursuing_equity.applications.states import State
 from pursuing_equity.core.files import private_download
 from pursuing_equity.programs.models import Cycle
 

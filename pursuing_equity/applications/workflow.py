@@ -30,24 +30,8 @@ from django.db.models import Max
 
 from pursuing_equity.applications import program, rules
 from pursuing_equity.applications.models import Application
-from pursuing_equity.applications.states import LETTER_STATES, OPEN_STATES, State
+from pursuing_equity.applications.states import OPEN_STATES, State
 from pursuing_equity.programs.models import Cohort
-
-__all__ = [
-    "APPLICANT_STEPS",
-    "LABELS",
-    "LETTER_STATES",
-    "OPEN_STATES",
-    "TRANSITIONS",
-    "Audience",
-    "State",
-    "Transition",
-    "available",
-    "label_for",
-    "register_effect",
-    "register_guard",
-    "transition",
-]
 
 
 class Audience(models.TextChoices):

@@ -19,7 +19,8 @@ from pursuing_equity.applications import program
 from pursuing_equity.applications.forms import ExtensionForm
 from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.selectors import current_video, letter_slots
-from pursuing_equity.applications.workflow import State, available, label_for
+from pursuing_equity.applications.states import State
+from pursuing_equity.applications.workflow import available, label_for
 from pursuing_equity.core.files import private_download
 from pursuing_equity.programs.selectors import current_cycle, cycle_in_view
 from pursuing_equity.review import decisions, rules, selectors, services

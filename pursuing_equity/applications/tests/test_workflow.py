@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pursuing_equity.applications import transitions, workflow
+from pursuing_equity.applications.states import State
 from pursuing_equity.applications.tests import factories as f
-from pursuing_equity.applications.workflow import TRANSITIONS, State
+from pursuing_equity.applications.workflow import TRANSITIONS
 from pursuing_equity.core.models import AuditEntry
 
 EXPECTED = {
