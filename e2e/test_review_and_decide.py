@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
-from pursuing_equity.applications.services import application_offer_answer
+from pursuing_equity.applications.transitions import application_offer_answer
 from pursuing_equity.programs.tests.factories import load_cycle
 from pursuing_equity.review import services
 from pursuing_equity.review.scoring import rubric_of

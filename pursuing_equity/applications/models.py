@@ -1,8 +1,10 @@
 """Applications to a program cycle: the application itself, its team roster, its documents and
 videos (every upload kept as a version) and deadline extensions.
 
-States and transitions live in :mod:`pursuing_equity.applications.workflow`; every write goes
-through :mod:`pursuing_equity.applications.services`.
+States live in :mod:`pursuing_equity.applications.states`, the transitions between them in
+:mod:`pursuing_equity.applications.workflow`; every write goes through the services
+(:mod:`~pursuing_equity.applications.services` for drafts,
+:mod:`~pursuing_equity.applications.transitions` for the workflow).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 
 from pursuing_equity.accounts.models import Organization
-from pursuing_equity.applications.workflow import State
+from pursuing_equity.applications.states import State
 from pursuing_equity.programs.models import Cohort, Cycle
 from pursuing_equity.teams.models import Team, TeamMember
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pursuing_equity.accounts.rules import is_program_staff
+from pursuing_equity.applications.states import State
 
 
 def _signed_in(user) -> bool:
@@ -36,7 +37,7 @@ def can_view_application(user, application) -> bool:
 
 def can_edit_application(user, application) -> bool:
     """Applicants edit their draft; once submitted it is read-only for everyone."""
-    return application.state == "draft" and is_applicant(user, application)
+    return application.state == State.DRAFT and is_applicant(user, application)
 
 
 def can_submit_application(user, application) -> bool:

@@ -16,7 +16,7 @@ from pursuing_equity.applications.models import (
     Lens,
     TeamVideo,
 )
-from pursuing_equity.applications.workflow import State
+from pursuing_equity.applications.states import LETTER_STATES, OPEN_STATES, State
 from pursuing_equity.programs.models import Cohort, Cycle
 
 
@@ -233,10 +233,6 @@ def application_steps(application: Application) -> list[Step]:
     return list(steps.values())
 
 
-def is_complete(application: Application) -> bool:
-    return all(step.complete for step in application_steps(application))
-
-
 @dataclass(frozen=True)
 class ApplicantView:
     """One application as its applicant sees it: status, what is missing, the dates, the outcome
@@ -267,8 +263,6 @@ def decision_published(application: Application) -> bool:
     """Whether the applicant may read the decision: a letter has gone out for it, or the state is
     the team's own answer to an offer whose letter it had read (uses the prefetched
     ``decision_letters``)."""
-    from pursuing_equity.applications.workflow import LETTER_STATES
-
     if application.state not in LETTER_STATES:
         return False
     moved = application.cohort_choice_id != application.current_cohort_id
@@ -280,7 +274,7 @@ def decision_published(application: Application) -> bool:
 def applicant_label(application: Application) -> str:
     """The status the applicant sees: the workflow's applicant label, but a neutral "Decision in
     preparation" until the decision's letter has gone out."""
-    from pursuing_equity.applications.workflow import LETTER_STATES, label_for
+    from pursuing_equity.applications.workflow import label_for
 
     if application.state in LETTER_STATES and not decision_published(application):
         return IN_PREPARATION
@@ -317,10 +311,7 @@ def applicant_view(application: Application, now: datetime.datetime | None = Non
     )
     due = None
     label = applicant_label(application)
-    if application.submitted_at and (
-        application.state in (State.SUBMITTED, State.UNDER_REVIEW, State.WAITLISTED)
-        or label == IN_PREPARATION
-    ):
+    if application.submitted_at and (application.state in OPEN_STATES or label == IN_PREPARATION):
         # A decision in preparation answers the cohort applied for (the Action Community's
         # decision date, even when the Learning Network offer is part of it).
         cohort = (

@@ -1,4 +1,7 @@
-"""Writes about applications. Each runs in a transaction, calls ``full_clean()`` and is audited.
+"""Writes about draft applications: starting one, its steps (cohort, organization, answers), the
+team roster, the signed letters and the team video, and staff's deadline extension. Each runs in a
+transaction, calls ``full_clean()`` and is audited. Moves between states (submitting, deciding,
+withdrawing) are in :mod:`pursuing_equity.applications.transitions`.
 
 Draft steps state the ``version`` of the application they read; a save based on an older version is
 refused with a ``ValidationError`` (code ``"stale"``) and changes nothing, so two team members
@@ -14,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -23,7 +26,7 @@ from django.utils import timezone
 
 from pursuing_equity.accounts.models import Organization, User
 from pursuing_equity.accounts.services import organization_create, organization_update
-from pursuing_equity.applications import media, program, selectors, workflow
+from pursuing_equity.applications import media, program, selectors
 from pursuing_equity.applications.models import (
     DOCUMENT_MAX_BYTES,
     VIDEO_MAX_BYTES,
@@ -34,7 +37,8 @@ from pursuing_equity.applications.models import (
     RosterMember,
     TeamVideo,
 )
-from pursuing_equity.applications.workflow import State
+from pursuing_equity.applications.rules import can_extend_deadline
+from pursuing_equity.applications.states import State
 from pursuing_equity.core.email import send_templated
 from pursuing_equity.core.services import audit_record, model_snapshot
 from pursuing_equity.core.urls import absolute_url
@@ -54,7 +58,8 @@ ANSWER_FIELDS = frozenset(
 VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".webm"})
 
 
-def _when(moment: datetime.datetime) -> str:
+def when_text(moment: datetime.datetime) -> str:
+    """A moment as the applicants read it: the date and time in the program's zone (Eastern)."""
     return timezone.localtime(moment).strftime("%B %-d, %Y at %-I:%M %p ET")
 
 
@@ -72,7 +77,7 @@ def _lock_draft(application: Application, version: int | None) -> Application:
     if version is not None and locked.version != version:
         who = locked.updated_by.display_name if locked.updated_by else "Someone"
         raise ValidationError(
-            f"{who} saved this application on {_when(locked.updated_at)}, after you opened this "
+            f"{who} saved this application on {when_text(locked.updated_at)}, after you opened this "
             "page. Your changes were not saved so as not to overwrite theirs; what you typed is "
             "still in the form below. Copy it, reload the page to see the latest version, then "
             "save again.",
@@ -491,190 +496,11 @@ def video_add(
     return video
 
 
-# --- the workflow -----------------------------------------------------------------------------
-
-
-def _guard_submit(application: Application, **data: Any) -> None:
-    full = selectors.with_everything(application.pk)
-    if selectors.deadline_passed(full):
-        raise ValidationError(
-            f"The deadline ({selectors.deadline_of(full):%B %-d, %Y}, end of day Eastern Time) "
-            "has passed, so the application can no longer be submitted. Write to the program "
-            "staff if you need an extension."
-        )
-    missing = [step.label for step in selectors.application_steps(full) if not step.complete]
-    if missing:
-        raise ValidationError(f"The application is not complete yet: {', '.join(missing)}.")
-
-
-def _guard_not_selected(application: Application, **data: Any) -> None:
-    key = program.fallback_cohort_key(application.current_cohort)
-    if key is None:
-        raise ValidationError(
-            f"Applications to the {application.current_cohort.name} have no other cohort to move to."
-        )
-
-
-workflow.register_guard("submit", _guard_submit)
-workflow.register_guard("not_selected_for_action_community", _guard_not_selected)
-
-
-def _write(
-    application: Application, name: str, data: dict[str, Any], now: datetime.datetime
-) -> None:
-    """The fields a transition sets beyond the state."""
-    if name == "submit":
-        application.submitted_at = now
-    elif name == "not_selected_for_action_community":
-        key = program.fallback_cohort_key(application.current_cohort)
-        application.current_cohort = Cohort.objects.get(cycle=application.cycle_id, key=key)
-        application.not_selected_feedback = data["feedback"]
-    elif name == "waitlist":
-        application.waitlist_rank = (
-            data.get("rank")
-            or application.waitlist_rank
-            or (
-                (
-                    Application.objects.filter(
-                        current_cohort=application.current_cohort, state=State.WAITLISTED
-                    ).aggregate(r=Max("waitlist_rank"))["r"]
-                    or 0
-                )
-                + 1
-            )
-        )
-    elif name == "decline":
-        application.decline_reason = data["reason"]
-    elif name == "offer_decline":
-        application.decline_reason = (
-            f"The team declined the offer to join the {application.current_cohort.name}."
-        )
-    if name in (
-        "accept",
-        "decline",
-        "offer_accept",
-        "offer_decline",
-        "not_selected_for_action_community",
-    ):
-        application.decided_at = now
-    if name != "waitlist":
-        application.waitlist_rank = None
-
-
-@transaction.atomic
-def application_transition(
-    *, actor: User, application: Application, transition: str, **data: Any
-) -> Application:
-    """Take a workflow transition: check the declaration (source state, who may take it, required
-    data, registered guards), write the change, run registered effects and audit it.
-
-    Data: ``feedback`` (not_selected_for_action_community), ``reason`` (decline), ``rank``
-    (waitlist, optional: default last); guards registered by other apps read their own keys
-    (the review app's ``over_capacity_reason`` and ``reviews_override_reason``). Raises ``PermissionDenied`` or ``ValidationError``.
-    """
-    from django.core.exceptions import PermissionDenied
-
-    declared = workflow.transition(transition)
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("cycle", "cohort_choice__cycle", "current_cohort__cycle")
-        .get(pk=application.pk)
-    )
-    if not declared.rule(actor, application):
-        raise PermissionDenied(f"You may not {declared.label.lower()}.")
-    if application.state not in declared.sources:
-        raise ValidationError(
-            f"“{declared.label}” is not possible for an application that is "
-            f"{workflow.label_for(application.state, 'staff').lower()}."
-        )
-    errors = {
-        key: "This is required."
-        for key in declared.required
-        if not str(data.get(key) or "").strip()
-    }
-    if errors:
-        raise ValidationError(errors)
-    data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
-    for guard in declared.guards:
-        guard(application, **data)
-    before = model_snapshot(application, AUDITED)
-    _write(application, transition, data, timezone.now())
-    if declared.target is not None:
-        application.state = declared.target
-    application.updated_by = actor
-    application.full_clean()
-    application.save()
-    for effect in declared.effects:
-        effect(actor=actor, application=application, **data)
-    audit_record(
-        actor=actor,
-        action=f"application.{transition}",
-        obj=application,
-        before=before,
-        after={
-            **model_snapshot(application, AUDITED),
-            **{k: v for k, v in data.items() if isinstance(v, str | int)},
-        },
-    )
-    return application
-
-
-def application_submit(*, actor: User, application: Application) -> Application:
-    """Submit the application and email the acknowledgement with a copy of it.
-
-    A second submit (a double click, another tab) returns the submitted application unchanged.
-    """
-    with transaction.atomic():
-        current = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
-        if current.state != State.DRAFT and current.submitted_at is not None:
-            return current
-        submitted = application_transition(actor=actor, application=current, transition="submit")
-        _send_acknowledgement(submitted, actor)
-    return submitted
-
-
-def _send_acknowledgement(application: Application, actor: User) -> None:
-    full = selectors.with_everything(application.pk)
-    recipients = sorted({full.created_by.email, actor.email})
-    context = {
-        "application": full,
-        "documents": selectors.current_documents(full),
-        "video": selectors.current_video(full),
-        "status_url": absolute_url(reverse("application_status", args=[full.pk])),
-        "received": _when(full.submitted_at),
-    }
-    send_templated(
-        template_prefix="applications/email/acknowledgement", context=context, to=recipients
-    )
-
-
-def application_offer_answer(*, actor: User, application: Application, accept: bool) -> Application:
-    """The team accepts or declines the offer of the fallback cohort (from its status page).
-
-    Accepting makes the team, as a staff acceptance does (the review app's effect); the cohort's
-    planned size is no reason to refuse a team the program offered a place.
-    """
-    from pursuing_equity.applications.selectors import decision_published
-
-    current = Application.objects.prefetch_related("decision_letters").get(pk=application.pk)
-    if current.state == State.OFFERED and not decision_published(current):
-        raise ValidationError("The offer can be answered once its letter has been sent to you.")
-    return application_transition(
-        actor=actor,
-        application=application,
-        transition="offer_accept" if accept else "offer_decline",
-    )
-
-
 @transaction.atomic
 def deadline_extend(
     *, actor: User, application: Application, new_deadline: datetime.date, reason: str
 ) -> DeadlineExtension:
     """Give one application a later deadline, with the reason (staff only, audited)."""
-    from django.core.exceptions import PermissionDenied
-
-    from pursuing_equity.applications.rules import can_extend_deadline
-
     if not can_extend_deadline(actor, application):
         raise PermissionDenied("Only program staff can extend a deadline.")
     application = (

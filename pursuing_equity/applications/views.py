@@ -13,14 +13,22 @@ from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.applications import forms, program, rules, selectors, services, workflow
+from pursuing_equity.applications import (
+    forms,
+    program,
+    rules,
+    selectors,
+    services,
+    transitions,
+    workflow,
+)
 from pursuing_equity.applications.models import (
     Application,
     ApplicationDocument,
     RosterMember,
     TeamVideo,
 )
-from pursuing_equity.applications.workflow import State
+from pursuing_equity.applications.states import State
 from pursuing_equity.core.files import private_download
 from pursuing_equity.programs.models import Cycle
 
@@ -111,12 +119,6 @@ def _next_url(application: Application, steps, current: str) -> str:
     return reverse("application_review", args=[application.pk])
 
 
-def _readonly_redirect(application: Application):
-    if application.state != State.DRAFT:
-        return redirect("application_status", application.pk)
-    return None
-
-
 def _step(
     request,
     application: Application,
@@ -167,7 +169,7 @@ def application_offer(request: HttpRequest, pk: int, obj: Application) -> HttpRe
         messages.error(request, "Choose “Accept the offer” or “Decline the offer”.")
         return redirect("application_status", obj.pk)
     try:
-        services.application_offer_answer(
+        transitions.application_offer_answer(
             actor=request.user, application=obj, accept=answer == "accept"
         )
     except ValidationError as error:
@@ -418,7 +420,7 @@ def application_review(request: HttpRequest, pk: int, obj: Application) -> HttpR
         if not rules.can_submit_application(request.user, obj):
             raise PermissionDenied
         try:
-            services.application_submit(actor=request.user, application=obj)
+            transitions.application_submit(actor=request.user, application=obj)
         except ValidationError as error:
             errors = error.messages
         else:
@@ -445,7 +447,7 @@ def application_withdraw(request: HttpRequest, pk: int, obj: Application) -> Htt
     form = forms.WithdrawForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_transition(
+            transitions.application_transition(
                 actor=request.user, application=obj, transition="withdraw"
             )
         except ValidationError as error:

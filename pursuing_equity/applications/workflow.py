@@ -1,37 +1,37 @@
 """The application workflow, declared once: states, transitions, who may take each, what each
 audience sees.
 
-Views, services, templates and the review app read this declaration; nothing else decides whether
-a transition is possible. :func:`pursuing_equity.applications.services.application_transition`
-applies a transition: it checks the declaration (source state, permission rule, required data,
-guards registered by other apps), writes the change and audits it.
+The states and their named sets are in :mod:`pursuing_equity.applications.states`. Each transition
+names its sources (one of those sets), its target, the permission rule, the data it requires and
+the *write* it performs beyond the state (one of the small functions below, or none). Views,
+services, templates and the review app read this declaration; nothing else decides whether a
+transition is possible or what it writes.
+:func:`pursuing_equity.applications.transitions.application_transition` applies a transition: it
+checks the declaration (source state, permission rule, required data, registered guards), writes
+the state and the transition's ``write``, runs the registered effects and audits it.
 
-Other apps plug in without editing this file:
+Apps plug in without editing this file, from their app config's ``ready()``:
 - ``register_guard(transition, fn)``: ``fn(application, **data)`` raises ``ValidationError`` to
-  refuse (the review app's capacity check on ``accept``);
+  refuse (applications' own deadline and completeness check on ``submit``; the review app's
+  capacity check on ``accept``);
 - ``register_effect(transition, fn)``: ``fn(*, actor, application, **data)`` runs inside the same
   transaction after the state was written (e.g. creating the team on ``accept``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
+from django.db.models import Max
 
-from pursuing_equity.applications import rules
-
-
-class State(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    UNDER_REVIEW = "under_review", "Under review"
-    WAITLISTED = "waitlisted", "Waitlisted"
-    OFFERED = "offered", "Offered the fallback cohort"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+from pursuing_equity.applications import program, rules
+from pursuing_equity.applications.models import Application
+from pursuing_equity.applications.states import OPEN_STATES, State
+from pursuing_equity.programs.models import Cohort
 
 
 class Audience(models.TextChoices):
@@ -70,11 +70,60 @@ LABELS: dict[str, dict[str, str]] = {
 # The applicant's status page shows these steps in order (the current one is marked).
 APPLICANT_STEPS = ("Received", "Under review", "Decision")
 
-OPEN_STATES = frozenset({State.SUBMITTED, State.UNDER_REVIEW, State.WAITLISTED})
-DECIDED_STATES = frozenset({State.ACCEPTED, State.DECLINED})
-# States in which the applicant reads a decision letter (the offer is a decision for the cohort
-# applied for).
-LETTER_STATES = frozenset({State.OFFERED, State.ACCEPTED, State.DECLINED})
+# --- what a transition writes beyond the state ---------------------------------------------
+# Each is ``write(application, data, now)``: it sets fields of the locked application, which the
+# service then validates and saves with the new state. ``data`` holds the stripped values given.
+
+Write = Callable[[Application, dict[str, Any], datetime.datetime], None]
+
+
+def _submitted(application: Application, data: dict[str, Any], now: datetime.datetime) -> None:
+    application.submitted_at = now
+
+
+def _decided(application: Application, data: dict[str, Any], now: datetime.datetime) -> None:
+    application.decided_at = now
+
+
+def _declined(application: Application, data: dict[str, Any], now: datetime.datetime) -> None:
+    application.decline_reason = data["reason"]
+    _decided(application, data, now)
+
+
+def _offer_declined(application: Application, data: dict[str, Any], now: datetime.datetime) -> None:
+    application.decline_reason = (
+        f"The team declined the offer to join the {application.current_cohort.name}."
+    )
+    _decided(application, data, now)
+
+
+def _moved_to_fallback(
+    application: Application, data: dict[str, Any], now: datetime.datetime
+) -> None:
+    """Not selected for the cohort applied for: the application moves to its fallback cohort
+    (the program file's ``fallback_cohort``) with the feedback, and the offer is the decision."""
+    key = program.fallback_cohort_key(application.current_cohort)
+    application.current_cohort = Cohort.objects.get(cycle=application.cycle_id, key=key)
+    application.not_selected_feedback = data["feedback"]
+    _decided(application, data, now)
+
+
+def _waitlisted(application: Application, data: dict[str, Any], now: datetime.datetime) -> None:
+    """The rank given, else the one it has (a waitlisted application re-ranked), else last."""
+    application.waitlist_rank = (
+        data.get("rank")
+        or application.waitlist_rank
+        or (
+            Application.objects.filter(
+                current_cohort=application.current_cohort, state=State.WAITLISTED
+            ).aggregate(r=Max("waitlist_rank"))["r"]
+            or 0
+        )
+        + 1
+    )
+
+
+# --- the transitions ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -82,7 +131,9 @@ class Transition:
     """A move between states.
 
     ``target`` None keeps the state. ``required`` are the data keys that must be given, non-blank
-    (``feedback``, ``reason``). ``rule(user, application)`` says who may take it.
+    (``feedback``, ``reason``). ``rule(user, application)`` says who may take it. ``write`` sets
+    the fields the transition records beyond the state (None: only the state changes). Leaving
+    the waitlist clears the rank (the database allows a rank only on the waitlist).
     """
 
     name: str
@@ -93,13 +144,13 @@ class Transition:
     audience: str
     required: tuple[str, ...] = ()
     description: str = ""
+    write: Write | None = None
     guards: list[Callable[..., None]] = field(default_factory=list, compare=False)
     effects: list[Callable[..., None]] = field(default_factory=list, compare=False)
 
 
-def _t(**kwargs) -> Transition:
-    kwargs["sources"] = frozenset(kwargs["sources"])
-    return Transition(**kwargs)
+def _t(*, sources: Iterable[str], **kwargs) -> Transition:
+    return Transition(sources=frozenset(sources), **kwargs)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -108,16 +159,17 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             name="submit",
             label="Submit the application",
-            sources=[State.DRAFT],
+            sources={State.DRAFT},
             target=State.SUBMITTED,
             rule=rules.can_submit_application,
             audience=Audience.APPLICANT,
+            write=_submitted,
             description="Complete and before the deadline (or the staff extension).",
         ),
         _t(
             name="start_review",
             label="Start review",
-            sources=[State.SUBMITTED],
+            sources={State.SUBMITTED},
             target=State.UNDER_REVIEW,
             rule=rules.can_decide_application,
             audience=Audience.STAFF,
@@ -125,11 +177,12 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             name="not_selected_for_action_community",
             label="Not selected for the Action Community, with feedback and the Learning Network offer",
-            sources=[State.SUBMITTED, State.UNDER_REVIEW, State.WAITLISTED],
+            sources=OPEN_STATES,
             target=State.OFFERED,
             rule=rules.can_decide_application,
             audience=Audience.STAFF,
             required=("feedback",),
+            write=_moved_to_fallback,
             description=(
                 "The seed: a team not selected is contacted by the decision date with feedback "
                 "and an offer to join the fallback cohort, so no second review and no new clock."
@@ -138,49 +191,54 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             name="offer_accept",
             label="Accept the offer",
-            sources=[State.OFFERED],
+            sources={State.OFFERED},
             target=State.ACCEPTED,
             rule=rules.can_respond_to_offer,
             audience=Audience.APPLICANT,
+            write=_decided,
         ),
         _t(
             name="offer_decline",
             label="Decline the offer",
-            sources=[State.OFFERED],
+            sources={State.OFFERED},
             target=State.DECLINED,
             rule=rules.can_respond_to_offer,
             audience=Audience.APPLICANT,
+            write=_offer_declined,
         ),
         _t(
             name="accept",
             label="Accept",
-            sources=[State.SUBMITTED, State.UNDER_REVIEW, State.WAITLISTED],
+            sources=OPEN_STATES,
             target=State.ACCEPTED,
             rule=rules.can_decide_application,
             audience=Audience.STAFF,
+            write=_decided,
             description="Accept to the cohort where the application is considered now.",
         ),
         _t(
             name="waitlist",
             label="Waitlist",
-            sources=[State.SUBMITTED, State.UNDER_REVIEW, State.WAITLISTED],
+            sources=OPEN_STATES,
             target=State.WAITLISTED,
             rule=rules.can_decide_application,
             audience=Audience.STAFF,
+            write=_waitlisted,
         ),
         _t(
             name="decline",
             label="Decline",
-            sources=[State.SUBMITTED, State.UNDER_REVIEW, State.WAITLISTED],
+            sources=OPEN_STATES,
             target=State.DECLINED,
             rule=rules.can_decide_application,
             audience=Audience.STAFF,
             required=("reason",),
+            write=_declined,
         ),
         _t(
             name="withdraw",
             label="Withdraw the application",
-            sources=[State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW, State.WAITLISTED],
+            sources={State.DRAFT, *OPEN_STATES},
             target=State.WITHDRAWN,
             rule=rules.can_withdraw_application,
             audience=Audience.APPLICANT,

@@ -11,7 +11,7 @@ import datetime
 import re
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 UTC = datetime.UTC
@@ -47,6 +47,25 @@ def is_month(value: Any) -> bool:
     try:
         parse_month(value)
     except ValueError:
+        return False
+    return True
+
+
+def is_toml_date(value: Any) -> bool:
+    """A TOML local date (``2022-11-01``), which TOML reads as a ``date``, not a ``datetime``."""
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+
+
+def is_local_datetime(value: Any) -> bool:
+    """A TOML local date-time (``2022-09-21T15:00:00``): a ``datetime`` without an offset."""
+    return isinstance(value, datetime.datetime) and value.tzinfo is None
+
+
+def is_time_zone(value: Any) -> bool:
+    """An IANA time zone name that this system knows (``America/New_York``)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
         return False
     return True
 

@@ -23,6 +23,8 @@ from pursuing_equity.core.email import send_templated
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.programs import text as program_text
+from pursuing_equity.programs.checks import ProgramError
+from pursuing_equity.programs.checks import warnings as program_warnings
 from pursuing_equity.programs.dates import (
     demo_shift_for,
     month_end,
@@ -37,8 +39,7 @@ from pursuing_equity.programs.models import (
     Cohort,
     Cycle,
 )
-from pursuing_equity.programs.schema import ProgramError, validate
-from pursuing_equity.programs.schema import warnings as program_warnings
+from pursuing_equity.programs.schema import validate
 
 ACTOR_LABEL = "load_program"
 
@@ -63,7 +64,7 @@ class LoadResult:
     cycle: Cycle
     status: Literal["created", "unchanged", "updated"]
     changes: list[Change] = field(default_factory=list)
-    #: What the file may still have wrong (schema.warnings): loaded anyway, but worth a look.
+    #: What the file may still have wrong (checks.warnings): loaded anyway, but worth a look.
     warnings: list[ProgramError] = field(default_factory=list)
 
     def summary(self, limit: int = 10) -> str:
@@ -188,7 +189,7 @@ def program_load(
     the same file again writes nothing; a changed file updates the cycle, its cohorts, activities
     and activity months, deletes what disappeared, and writes one audit entry with the changed
     key paths and their before and after values. ``warnings`` of the result list what the valid
-    file may still have wrong (``schema.warnings``, e.g. activities that should alternate but
+    file may still have wrong (``checks.warnings``, e.g. activities that should alternate but
     share a month). ``slug`` loads the file as another cycle (the
     demo's second, open call).
     """

@@ -7,6 +7,6 @@ class ReviewConfig(AppConfig):
     verbose_name = "Review and decisions"
 
     def ready(self) -> None:
-        from pursuing_equity.review.services import register_workflow_hooks
+        from pursuing_equity.review.decisions import register_workflow_hooks
 
         register_workflow_hooks()

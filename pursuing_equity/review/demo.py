@@ -49,11 +49,11 @@ from pursuing_equity.applications.models import (
     TeamVideo,
 )
 from pursuing_equity.applications.sample_files import pdf_bytes
-from pursuing_equity.applications.services import application_offer_answer
+from pursuing_equity.applications.transitions import application_offer_answer
 from pursuing_equity.programs.dates import month_index
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.programs.services import program_load
-from pursuing_equity.review import services
+from pursuing_equity.review import decisions, services
 from pursuing_equity.review.models import CohortMove, DecisionLetter, Review
 from pursuing_equity.review.scoring import rubric_of
 from pursuing_equity.teams.models import TeamMember
@@ -137,7 +137,7 @@ def populate(*, cycle: Cycle, organizations: dict[str, Organization], today, out
             moved.append(application)
     for position, application in enumerate(moved):
         # The team answers the offer its letter carries.
-        services.letter_send(
+        decisions.letter_send(
             actor=staff, application=application, kind="action_community_not_selected"
         )
         application_offer_answer(
@@ -162,9 +162,9 @@ def populate(*, cycle: Cycle, organizations: dict[str, Organization], today, out
         "cohort_moves__from_cohort"
     ):
         sent = set(application.decision_letters.values_list("kind", flat=True))
-        for kind in services.letters_due(application):
+        for kind in decisions.letters_due(application):
             if kind not in sent:
-                services.letter_send(actor=staff, application=application, kind=kind)
+                decisions.letter_send(actor=staff, application=application, kind=kind)
             letters += 1
     _backdate_letters(cycle)
     leaders = _name_leaders(cycle)
@@ -366,7 +366,7 @@ def _score_all(staff, reviewers, applications, rng) -> list[Application]:
 
 
 def _decide(staff, application, decision, day, **data) -> None:
-    services.decision_record(actor=staff, application=application, decision=decision, **data)
+    decisions.decision_record(actor=staff, application=application, decision=decision, **data)
     at = _at(day, 11)
     if decision == "not_selected_for_action_community":
         CohortMove.objects.filter(application=application).update(moved_at=at)

@@ -8,8 +8,8 @@ from pursuing_equity.accounts.geography import REGION_CHOICES
 from pursuing_equity.accounts.models import Organization, Role, User
 from pursuing_equity.applications import program
 from pursuing_equity.programs.models import Cycle
+from pursuing_equity.review.decisions import ACCEPT, DECLINE, NOT_SELECTED, WAITLIST
 from pursuing_equity.review.scoring import Rubric
-from pursuing_equity.review.services import ACCEPT, DECLINE, NOT_SELECTED, WAITLIST
 
 STATUS_CHOICES = [
     ("open", "Awaiting a decision"),

@@ -2,7 +2,7 @@
 cohorts, decision letters and the daily digest.
 
 The application's state lives on ``applications.Application`` and changes only through its
-workflow (``applications.services.application_transition``); this app records what surrounds the
+workflow (``applications.transitions.application_transition``); this app records what surrounds the
 decision. Rubric scores are stored by criterion key, because the criteria come from the program
 file, not from code.
 """

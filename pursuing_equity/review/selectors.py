@@ -19,12 +19,14 @@ from pursuing_equity.applications.models import (
     TeamVideo,
 )
 from pursuing_equity.applications.selectors import application_steps, deadline_of, deadline_passed
-from pursuing_equity.applications.workflow import State, label_for
+from pursuing_equity.applications.states import IN_REVIEW_STATES, OPEN_STATES, State
+from pursuing_equity.applications.workflow import label_for
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.review import clocks
+from pursuing_equity.review.decisions import letters_due
 from pursuing_equity.review.models import DraftReminder, ReviewerAssignment
 from pursuing_equity.review.scoring import ScoreSummary, rubric_of, summarize
-from pursuing_equity.review.services import OPEN, letters_due, reviewers_needed
+from pursuing_equity.review.services import reviewers_needed
 
 # --- one application's facts ------------------------------------------------------------------
 
@@ -82,7 +84,7 @@ def received_on(application: Application) -> datetime.date | None:
 def response_clock(application: Application, today: datetime.date) -> clocks.Clock | None:
     """Days left to answer, while the application awaits its decision in its current cohort."""
     received = received_on(application)
-    if application.state not in OPEN or received is None:
+    if application.state not in OPEN_STATES or received is None:
         return None
     cohort = application.current_cohort
     due = clocks.response_due(
@@ -140,7 +142,7 @@ def _with_review_facts(qs: QuerySet[Application]) -> QuerySet[Application]:
 # --- the queue --------------------------------------------------------------------------------
 
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
-    "open": tuple(OPEN),
+    "open": tuple(sorted(OPEN_STATES)),
     "received": (State.SUBMITTED,),
     "under_review": (State.UNDER_REVIEW,),
     "waitlisted": (State.WAITLISTED,),
@@ -186,7 +188,7 @@ def review_queue(
     that many days ago. Rows are ordered by the response clock (overdue first), then by receipt.
     """
     today = today or timezone.localdate()
-    qs = Application.objects.filter(cycle=cycle, state__in=STATUS_FILTERS.get(status, OPEN))
+    qs = Application.objects.filter(cycle=cycle, state__in=STATUS_FILTERS.get(status, OPEN_STATES))
     if cohort:
         qs = qs.filter(current_cohort__key=cohort)
     if org_type:
@@ -393,7 +395,9 @@ def cycle_being_reviewed() -> Cycle | None:
     cycle that shows "No application matches"."""
     from pursuing_equity.programs.selectors import current_cycle
 
-    waiting = Cycle.objects.filter(applications__state__in=OPEN).order_by("starts_on").first()
+    waiting = (
+        Cycle.objects.filter(applications__state__in=OPEN_STATES).order_by("starts_on").first()
+    )
     return waiting or current_cycle()
 
 
@@ -510,7 +514,7 @@ def home_panels(user, day: datetime.date) -> list:
         tasks = []
         for assignment in (
             assignments_of(user)
-            .filter(application__state__in=[State.SUBMITTED, State.UNDER_REVIEW])
+            .filter(application__state__in=IN_REVIEW_STATES)
             .exclude(review__submitted_at__isnull=False)
             .prefetch_related("application__cohort_moves", "application__current_cohort__cycle")
         ):

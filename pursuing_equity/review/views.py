@@ -19,10 +19,11 @@ from pursuing_equity.applications import program
 from pursuing_equity.applications.forms import ExtensionForm
 from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.selectors import current_video, letter_slots
-from pursuing_equity.applications.workflow import State, available, label_for
+from pursuing_equity.applications.states import State
+from pursuing_equity.applications.workflow import available, label_for
 from pursuing_equity.core.files import private_download
 from pursuing_equity.programs.selectors import current_cycle, cycle_in_view
-from pursuing_equity.review import rules, selectors, services
+from pursuing_equity.review import decisions, rules, selectors, services
 from pursuing_equity.review.forms import (
     SEND_LETTERS,
     AssignForm,
@@ -134,11 +135,11 @@ def _batch_apply(request, batch: BatchDecisionForm):
         sent = 0
         for row in selectors.review_queue(cycle=applications[0].cycle, status="all", pks=pks):
             for kind in row.letters_unsent:
-                services.letter_send(actor=request.user, application=row.application, kind=kind)
+                decisions.letter_send(actor=request.user, application=row.application, kind=kind)
                 sent += 1
         messages.success(request, f"{sent} decision letter{'s' if sent != 1 else ''} sent.")
         return redirect(back)
-    result = services.decisions_batch(
+    result = decisions.decisions_batch(
         actor=request.user,
         applications=applications,
         decision=data["decision"],
@@ -163,9 +164,9 @@ def _decision_choices(user, application: Application) -> list[tuple[str, str]]:
     fallback = program.fallback_cohort_key(application.current_cohort)
     choices = []
     for t in available(user, application):
-        if t.name == services.ACCEPT:
+        if t.name == decisions.ACCEPT:
             choices.append((t.name, f"Accept to the {application.current_cohort.name}"))
-        elif t.name == services.NOT_SELECTED and fallback:
+        elif t.name == decisions.NOT_SELECTED and fallback:
             choices.append(
                 (
                     t.name,
@@ -173,9 +174,9 @@ def _decision_choices(user, application: Application) -> list[tuple[str, str]]:
                     f"offer of the {application.cycle.document['cohorts'][fallback]['name']}",
                 )
             )
-        elif t.name == services.WAITLIST:
+        elif t.name == decisions.WAITLIST:
             choices.append((t.name, "Put on the waitlist"))
-        elif t.name == services.DECLINE and not fallback:
+        elif t.name == decisions.DECLINE and not fallback:
             choices.append((t.name, "Decline, with a reason"))
     return choices
 
@@ -194,7 +195,7 @@ def _application_page(request, application: Application, *, status: int = 200, *
     sent = {letter.kind: letter for letter in application.decision_letters.all()}
     letters = [
         {"kind": k, "label": _letter_label(k, application), "sent": sent.get(k)}
-        for k in services.letters_due(application)
+        for k in decisions.letters_due(application)
     ]
     context = {
         "application": application,
@@ -280,7 +281,7 @@ def review_decide(request, pk: int, obj: Application):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.decision_record(
+            decisions.decision_record(
                 actor=request.user,
                 application=obj,
                 decision=data["decision"],
@@ -305,7 +306,7 @@ def review_rank(request, pk: int, obj: Application):
     form = RankForm(request.POST)
     if form.is_valid():
         try:
-            services.waitlist_move(
+            decisions.waitlist_move(
                 actor=request.user, application=obj, rank=form.cleaned_data["rank"]
             )
         except ValidationError as error:
@@ -499,18 +500,18 @@ def review_conflict_declare(request):
 @rule_required(rules.can_send_decision_letter, get_object=_application)
 def review_letter(request, pk: int, kind: str, obj: Application):
     application = selectors.review_application(obj.pk)
-    if kind not in services.letters_due(application):
+    if kind not in decisions.letters_due(application):
         raise Http404("No decision calls for this letter.")
     sent = next((x for x in application.decision_letters.all() if x.kind == kind), None)
     if request.method == "POST" and sent is None:
         try:
-            services.letter_send(actor=request.user, application=application, kind=kind)
+            decisions.letter_send(actor=request.user, application=application, kind=kind)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "The letter was sent.")
         return redirect("review_application", pk=obj.pk)
-    letter = sent or services.letter_compose(application, kind)
+    letter = sent or decisions.letter_compose(application, kind)
     return render(
         request,
         "review/letter.html",
@@ -520,7 +521,7 @@ def review_letter(request, pk: int, kind: str, obj: Application):
             "label": _letter_label(kind, application),
             "letter": letter,
             "sent": sent,
-            "recipients": sent.recipients if sent else services.letter_recipients(application),
+            "recipients": sent.recipients if sent else decisions.letter_recipients(application),
         },
     )
 

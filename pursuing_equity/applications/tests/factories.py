@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pursuing_equity.accounts.models import Organization
 from pursuing_equity.accounts.tests.factories import UserFactory
-from pursuing_equity.applications import program, services
+from pursuing_equity.applications import program, services, transitions
 from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.tests.files import mp4_bytes, pdf_bytes
 from pursuing_equity.programs.dates import month_index
@@ -117,7 +117,7 @@ def complete(application: Application, *, organization: dict | None = None) -> A
 
 def submitted(*, cycle: Cycle, key: str = "action_community", user=None) -> Application:
     app = complete(draft(cycle=cycle, key=key, user=user))
-    return services.application_submit(actor=app.created_by, application=app)
+    return transitions.application_submit(actor=app.created_by, application=app)
 
 
 # Workflow tests decide without reviewers: the review app's guard asks for the reason (audited).

@@ -4,7 +4,7 @@ words, the letters sent, the offer to answer; and "Start or continue" resuming a
 import pytest
 from django.urls import reverse
 
-from pursuing_equity.applications import services
+from pursuing_equity.applications import services, transitions
 from pursuing_equity.applications.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -36,12 +36,12 @@ def test_a_submitted_application_goes_to_its_status_page(client):
 
 
 def test_the_team_reads_the_offer_and_the_letter_and_accepts(client, personas):
-    from pursuing_equity.review.services import letter_send
+    from pursuing_equity.review.decisions import letter_send
 
     cycle = f.open_cycle()
     app = f.submitted(cycle=cycle)
     staff = personas.people["staff"]
-    services.application_transition(
+    transitions.application_transition(
         actor=staff,
         application=app,
         transition="not_selected_for_action_community",
@@ -71,7 +71,7 @@ def test_staff_cannot_answer_an_offer_for_the_team(client, personas):
     cycle = f.open_cycle()
     app = f.submitted(cycle=cycle)
     staff = personas.people["staff"]
-    services.application_transition(
+    transitions.application_transition(
         actor=staff,
         application=app,
         transition="not_selected_for_action_community",
@@ -118,12 +118,12 @@ def _home_and_status(client, app):
 def test_the_outcome_waits_for_its_letter_then_shows_with_it_on_home_and_status(
     client, personas, transition, data, kind, outcome
 ):
-    from pursuing_equity.review.services import letter_send
+    from pursuing_equity.review.decisions import letter_send
 
     cycle = f.open_cycle()
     app = f.submitted(cycle=cycle)
     staff = personas.people["staff"]
-    services.application_transition(
+    transitions.application_transition(
         actor=staff, application=app, transition=transition, **data, **f.NO_REVIEWS
     )
     client.force_login(app.created_by)
@@ -152,7 +152,7 @@ def test_the_outcome_waits_for_its_letter_then_shows_with_it_on_home_and_status(
 def test_an_offer_cannot_be_answered_before_its_letter_is_sent(client, personas):
     cycle = f.open_cycle()
     app = f.submitted(cycle=cycle)
-    services.application_transition(
+    transitions.application_transition(
         actor=personas.people["staff"],
         application=app,
         transition="not_selected_for_action_community",

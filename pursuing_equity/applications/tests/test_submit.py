@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from pursuing_equity.applications import services
+from pursuing_equity.applications import services, transitions
 from pursuing_equity.applications.tests import factories as f
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.programs.models import Cohort
@@ -23,7 +23,7 @@ def close_call(app, days_ago: int = 1):
 def test_submission_is_received_and_acknowledged_with_a_copy():
     app = f.complete(f.draft(cycle=f.open_cycle()))
     mail.outbox.clear()
-    submitted = services.application_submit(actor=app.created_by, application=app)
+    submitted = transitions.application_submit(actor=app.created_by, application=app)
     assert submitted.state == "submitted" and submitted.submitted_at is not None
     [message] = mail.outbox
     assert message.to == [app.created_by.email]
@@ -39,7 +39,7 @@ def test_the_acknowledgement_greets_an_account_without_a_name_neutrally():
     app.created_by.full_name = ""
     app.created_by.save()
     mail.outbox.clear()
-    services.application_submit(actor=app.created_by, application=app)
+    transitions.application_submit(actor=app.created_by, application=app)
     [message] = mail.outbox
     assert message.body.startswith("Hello,")
     assert "Dear" not in message.body
@@ -76,7 +76,7 @@ def test_late_submission_is_refused():
     app = f.complete(f.draft(cycle=f.open_cycle()))
     close_call(app)
     with pytest.raises(ValidationError, match="deadline"):
-        services.application_submit(actor=app.created_by, application=app)
+        transitions.application_submit(actor=app.created_by, application=app)
     assert f.fresh(app).state == "draft"
 
 
@@ -101,9 +101,11 @@ def test_a_staff_extension_lets_one_application_submit_late(personas):
         new_deadline=datetime.date.today() + datetime.timedelta(days=2),
         reason="Board chair travelling; letter delayed.",
     )
-    assert services.application_submit(actor=app.created_by, application=app).state == "submitted"
+    assert (
+        transitions.application_submit(actor=app.created_by, application=app).state == "submitted"
+    )
     with pytest.raises(ValidationError):
-        services.application_submit(actor=other.created_by, application=other)
+        transitions.application_submit(actor=other.created_by, application=other)
     entry = AuditEntry.objects.get(action="application.deadline_extend")
     assert entry.note == "Board chair travelling; letter delayed."
 

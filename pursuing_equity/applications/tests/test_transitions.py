@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from pursuing_equity.applications import services
+from pursuing_equity.applications import transitions
 from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.tests import factories as f
 
@@ -16,7 +16,7 @@ def setup(personas):
 
 
 def take(staff, app, name, **data):
-    return services.application_transition(
+    return transitions.application_transition(
         actor=staff, application=app, transition=name, **f.NO_REVIEWS, **data
     )
 
@@ -39,7 +39,7 @@ def test_not_selected_offers_the_learning_network_and_the_team_accepts(setup):
     assert moved.not_selected_feedback == "Strong start; grow the data work."
     with pytest.raises(PermissionDenied):
         take(staff, moved, "offer_accept")
-    accepted = services.application_transition(
+    accepted = transitions.application_transition(
         actor=app.created_by, application=moved, transition="offer_accept"
     )
     assert accepted.state == "accepted" and accepted.current_cohort.key == "learning_network"
@@ -50,7 +50,7 @@ def test_not_selected_offers_the_learning_network_and_the_team_accepts(setup):
 def test_the_team_may_decline_the_offer(setup):
     cycle, staff = setup
     app = take(staff, f.submitted(cycle=cycle), "not_selected_for_action_community", feedback="x")
-    declined = services.application_transition(
+    declined = transitions.application_transition(
         actor=app.created_by, application=app, transition="offer_decline"
     )
     assert declined.state == "declined"
@@ -120,7 +120,7 @@ def test_a_transition_from_the_wrong_state_is_refused(setup):
 def test_applicant_can_withdraw_a_draft_and_start_again(setup):
     cycle, _ = setup
     app = f.draft(cycle=cycle)
-    withdrawn = services.application_transition(
+    withdrawn = transitions.application_transition(
         actor=app.created_by, application=app, transition="withdraw"
     )
     assert withdrawn.state == "withdrawn"

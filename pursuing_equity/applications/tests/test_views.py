@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from pursuing_equity.applications import services
+from pursuing_equity.applications import transitions
 from pursuing_equity.applications.models import Application
 from pursuing_equity.applications.tests import factories as f
 from pursuing_equity.applications.tests.files import mp4_bytes, pdf_bytes
@@ -76,10 +76,10 @@ def test_staff_may_read_an_application(client, personas, app):
     ],
 )
 def test_the_status_page_shows_only_the_applicant_label(client, personas, app, moves, label):
-    app = services.application_submit(actor=app.created_by, application=app)
+    app = transitions.application_submit(actor=app.created_by, application=app)
     staff = personas.people["staff"]
     for move in moves:
-        services.application_transition(
+        transitions.application_transition(
             actor=staff, application=app, transition=move, **f.NO_REVIEWS
         )
     client.force_login(app.created_by)

@@ -3,9 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pursuing_equity.applications import services, workflow
+from pursuing_equity.applications import transitions, workflow
+from pursuing_equity.applications.states import State
 from pursuing_equity.applications.tests import factories as f
-from pursuing_equity.applications.workflow import TRANSITIONS, State
+from pursuing_equity.applications.workflow import TRANSITIONS
 from pursuing_equity.core.models import AuditEntry
 
 EXPECTED = {
@@ -97,10 +98,10 @@ def test_a_registered_guard_can_refuse_and_an_effect_runs(personas):
     workflow.register_effect("waitlist", effect)
     try:
         with pytest.raises(ValidationError, match="full"):
-            services.application_transition(
+            transitions.application_transition(
                 actor=staff, application=app, transition="accept", **f.NO_REVIEWS
             )
-        services.application_transition(
+        transitions.application_transition(
             actor=staff, application=app, transition="waitlist", **f.NO_REVIEWS
         )
         assert seen == ["waitlisted"]
@@ -114,11 +115,11 @@ def test_the_service_refuses_people_not_allowed_by_the_declaration(personas):
     app = f.submitted(cycle=f.open_cycle())
     for who in ("reviewer", "applicant", "faculty"):
         with pytest.raises(PermissionDenied):
-            services.application_transition(
+            transitions.application_transition(
                 actor=personas.people[who], application=app, transition="accept"
             )
     with pytest.raises(PermissionDenied):
-        services.application_transition(
+        transitions.application_transition(
             actor=app.created_by, application=app, transition="decline", reason="x"
         )
     assert f.fresh(app).state == "submitted"
@@ -128,7 +129,7 @@ def test_the_service_refuses_people_not_allowed_by_the_declaration(personas):
 def test_unknown_transition_is_a_programming_error(personas):
     app = f.submitted(cycle=f.open_cycle())
     with pytest.raises(ValueError):
-        services.application_transition(
+        transitions.application_transition(
             actor=personas.people["staff"], application=app, transition="promote"
         )
 
@@ -137,11 +138,11 @@ def test_unknown_transition_is_a_programming_error(personas):
 def test_every_state_change_is_audited(personas):
     app = f.submitted(cycle=f.open_cycle(), key="learning_network")
     staff = personas.people["staff"]
-    services.application_transition(actor=staff, application=app, transition="start_review")
-    services.application_transition(
+    transitions.application_transition(actor=staff, application=app, transition="start_review")
+    transitions.application_transition(
         actor=staff, application=app, transition="waitlist", **f.NO_REVIEWS
     )
-    services.application_transition(
+    transitions.application_transition(
         actor=staff, application=app, transition="decline", reason="Full.", **f.NO_REVIEWS
     )
     actions = list(

@@ -125,7 +125,7 @@ def test_the_seeds_printed_coaching_months_are_loaded_with_a_warning(tmp_path):
 
 
 def test_the_program_file_follows_the_text_so_it_loads_without_warnings():
-    from pursuing_equity.programs.schema import warnings
+    from pursuing_equity.programs.checks import warnings
 
     assert warnings(GOOD) == []
     coaching = next(a for a in GOOD["activities"] if a["key"] == "ln_group_coaching")

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from pursuing_equity.core.models import AuditEntry
-from pursuing_equity.review import services
+from pursuing_equity.review import decisions
 from pursuing_equity.review.tests.factories import received, reviewer, submitted_review
 
 
@@ -13,17 +13,17 @@ def test_a_decision_waits_for_the_cohorts_minimum_of_reviews(cycle, staff_user):
     application = received(cycle)
     submitted_review(actor_staff=staff_user, application=application, by=reviewer())
     with pytest.raises(ValidationError, match="asks for 2 submitted reviews") as error:
-        services.decision_record(actor=staff_user, application=application, decision="accept")
+        decisions.decision_record(actor=staff_user, application=application, decision="accept")
     assert "reviews_override_reason" in error.value.message_dict
     submitted_review(actor_staff=staff_user, application=application, by=reviewer())
-    services.decision_record(actor=staff_user, application=application, decision="accept")
+    decisions.decision_record(actor=staff_user, application=application, decision="accept")
     application.refresh_from_db()
     assert application.state == "accepted"
 
 
 def test_staff_may_decide_before_the_reviews_with_a_recorded_reason(cycle, staff_user):
     application = received(cycle, "learning_network")
-    services.decision_record(
+    decisions.decision_record(
         actor=staff_user,
         application=application,
         decision="accept",
@@ -38,7 +38,7 @@ def test_staff_may_decide_before_the_reviews_with_a_recorded_reason(cycle, staff
 def test_an_action_community_applicant_is_not_plainly_declined(cycle, staff_user):
     application = received(cycle)
     with pytest.raises(ValidationError, match="offer of the Learning Network"):
-        services.decision_record(
+        decisions.decision_record(
             actor=staff_user,
             application=application,
             decision="decline",

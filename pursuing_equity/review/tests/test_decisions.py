@@ -6,9 +6,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from pursuing_equity.applications.models import Application
-from pursuing_equity.applications.services import application_offer_answer
+from pursuing_equity.applications.transitions import application_offer_answer
 from pursuing_equity.core.models import AuditEntry
-from pursuing_equity.review import services
+from pursuing_equity.review import decisions
 from pursuing_equity.review.models import CohortMove
 from pursuing_equity.review.tests.factories import received
 
@@ -23,13 +23,13 @@ def small_capacity(cycle, key, capacity):
 def test_accepting_beyond_the_planned_size_needs_a_recorded_reason(cycle, staff_user):
     small_capacity(cycle, "action_community", 1)
     first, second = received(cycle), received(cycle)
-    services.decision_record(actor=staff_user, application=first, decision="accept")
+    decisions.decision_record(actor=staff_user, application=first, decision="accept")
     with pytest.raises(ValidationError, match="planned size") as error:
-        services.decision_record(actor=staff_user, application=second, decision="accept")
+        decisions.decision_record(actor=staff_user, application=second, decision="accept")
     assert "over_capacity_reason" in error.value.message_dict
     second.refresh_from_db()
     assert second.state == "submitted"
-    services.decision_record(
+    decisions.decision_record(
         actor=staff_user,
         application=second,
         decision="accept",
@@ -44,7 +44,7 @@ def test_accepting_beyond_the_planned_size_needs_a_recorded_reason(cycle, staff_
 def test_batch_accept_fills_the_places_then_ranks_the_waitlist(cycle, staff_user):
     small_capacity(cycle, "action_community", 2)
     apps = [received(cycle) for _ in range(4)]
-    result = services.decisions_batch(actor=staff_user, applications=apps, decision="accept")
+    result = decisions.decisions_batch(actor=staff_user, applications=apps, decision="accept")
     assert [a.pk for a in result.done] == [apps[0].pk, apps[1].pk]
     assert [(a.pk, rank) for a, rank in result.waitlisted] == [(apps[2].pk, 1), (apps[3].pk, 2)]
     states = dict(Application.objects.values_list("pk", "state"))
@@ -54,8 +54,8 @@ def test_batch_accept_fills_the_places_then_ranks_the_waitlist(cycle, staff_user
 def test_leaving_the_waitlist_closes_the_gap(cycle, staff_user):
     small_capacity(cycle, "action_community", 1)
     apps = [received(cycle) for _ in range(4)]
-    services.decisions_batch(actor=staff_user, applications=apps, decision="accept")
-    services.decision_record(
+    decisions.decisions_batch(actor=staff_user, applications=apps, decision="accept")
+    decisions.decision_record(
         actor=staff_user,
         application=apps[1],
         decision="not_selected_for_action_community",
@@ -63,7 +63,7 @@ def test_leaving_the_waitlist_closes_the_gap(cycle, staff_user):
     )
     ranks = dict(Application.objects.filter(state="waitlisted").values_list("pk", "waitlist_rank"))
     assert ranks == {apps[2].pk: 1, apps[3].pk: 2}
-    services.waitlist_move(
+    decisions.waitlist_move(
         actor=staff_user, application=Application.objects.get(pk=apps[3].pk), rank=1
     )
     ranks = dict(Application.objects.filter(state="waitlisted").values_list("pk", "waitlist_rank"))
@@ -73,7 +73,7 @@ def test_leaving_the_waitlist_closes_the_gap(cycle, staff_user):
 def test_batch_refuses_what_does_not_apply_and_goes_ahead_with_the_rest(cycle, staff_user):
     ln = received(cycle, "learning_network")
     ac = received(cycle)
-    result = services.decisions_batch(
+    result = decisions.decisions_batch(
         actor=staff_user,
         applications=[ln, ac],
         decision="not_selected_for_action_community",
@@ -86,7 +86,7 @@ def test_batch_refuses_what_does_not_apply_and_goes_ahead_with_the_rest(cycle, s
 
 def test_not_selected_offers_the_learning_network_and_the_team_accepts_it(cycle, staff_user):
     application = received(cycle)
-    services.decision_record(
+    decisions.decision_record(
         actor=staff_user,
         application=application,
         decision="not_selected_for_action_community",
@@ -100,10 +100,10 @@ def test_not_selected_offers_the_learning_network_and_the_team_accepts_it(cycle,
     assert Application.objects.count() == 1  # no resubmission
     move = CohortMove.objects.get(application=application)
     assert (move.from_cohort.key, move.to_cohort.key) == ("action_community", "learning_network")
-    assert services.letters_due(application) == ["action_community_not_selected"]
+    assert decisions.letters_due(application) == ["action_community_not_selected"]
     with pytest.raises(ValidationError, match="once its letter has been sent"):
         application_offer_answer(actor=application.created_by, application=application, accept=True)
-    services.letter_send(
+    decisions.letter_send(
         actor=staff_user, application=application, kind="action_community_not_selected"
     )
     application_offer_answer(actor=application.created_by, application=application, accept=True)
@@ -123,32 +123,32 @@ def test_not_selected_offers_the_learning_network_and_the_team_accepts_it(cycle,
 
 def test_a_team_that_declines_the_offer_gets_no_second_letter(cycle, staff_user):
     application = received(cycle)
-    services.decision_record(
+    decisions.decision_record(
         actor=staff_user,
         application=application,
         decision="not_selected_for_action_community",
         feedback="Build the data first.",
     )
-    services.letter_send(
+    decisions.letter_send(
         actor=staff_user, application=application, kind="action_community_not_selected"
     )
     application_offer_answer(actor=application.created_by, application=application, accept=False)
     application.refresh_from_db()
     assert application.state == "declined" and application.team is None
-    assert services.letters_due(application) == ["action_community_not_selected"]
+    assert decisions.letters_due(application) == ["action_community_not_selected"]
 
 
 def test_not_selected_needs_feedback_and_decline_needs_a_reason(cycle, staff_user):
     with pytest.raises(ValidationError):
-        services.decision_record(
+        decisions.decision_record(
             actor=staff_user,
             application=received(cycle),
             decision="not_selected_for_action_community",
         )
     application = received(cycle, "learning_network")
     with pytest.raises(ValidationError):
-        services.decision_record(actor=staff_user, application=application, decision="decline")
-    services.decision_record(
+        decisions.decision_record(actor=staff_user, application=application, decision="decline")
+    decisions.decision_record(
         actor=staff_user, application=application, decision="decline", reason="Incomplete letters"
     )
     application.refresh_from_db()
@@ -158,7 +158,7 @@ def test_not_selected_needs_feedback_and_decline_needs_a_reason(cycle, staff_use
 def test_accepting_creates_the_team_and_invites_the_roster(cycle, staff_user):
     application = received(cycle, roster_size=3)
     mail.outbox.clear()
-    services.decision_record(actor=staff_user, application=application, decision="accept")
+    decisions.decision_record(actor=staff_user, application=application, decision="accept")
     application.refresh_from_db()
     team = application.team
     assert team.cohort.key == "action_community"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.applications import services as application_services
+from pursuing_equity.applications import transitions as application_transitions
 from pursuing_equity.applications.models import RosterMember
 from pursuing_equity.applications.tests import factories as af
 from pursuing_equity.core.models import AuditEntry
@@ -210,7 +211,7 @@ def test_staff_extend_from_the_draft_page_and_the_applicant_can_submit_until_the
     draft = af.complete(af.draft(cycle=open_call))
     close_call(draft, days_ago=2)
     with pytest.raises(ValidationError, match="deadline"):
-        application_services.application_submit(actor=draft.created_by, application=draft)
+        application_transitions.application_submit(actor=draft.created_by, application=draft)
     client.force_login(staff_user)
     page_url = reverse("review_draft", args=[draft.pk])
     page = client.get(page_url).content.decode()
@@ -236,7 +237,9 @@ def test_staff_extend_from_the_draft_page_and_the_applicant_can_submit_until_the
     status = client.get(reverse("application_status", args=[draft.pk])).content.decode()
     assert f"{when}, end of day Eastern Time (extended)" in status
     assert when in client.get(reverse("home")).content.decode()
-    submitted = application_services.application_submit(actor=draft.created_by, application=draft)
+    submitted = application_transitions.application_submit(
+        actor=draft.created_by, application=draft
+    )
     assert submitted.state == "submitted"
 
 

@@ -9,14 +9,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from pursuing_equity.review import services
+from pursuing_equity.review import decisions
 from pursuing_equity.review.models import DecisionLetter, DigestSent
 from pursuing_equity.review.tests.factories import received
 
 
 def not_selected(cycle, staff_user):
     application = received(cycle)
-    services.decision_record(
+    decisions.decision_record(
         actor=staff_user,
         application=application,
         decision="not_selected_for_action_community",
@@ -51,7 +51,7 @@ def test_the_letter_greets_the_applicant_by_name_never_by_email(cycle, staff_use
     application = not_selected(cycle, staff_user)
     application.created_by.full_name = "Ana Reyes"
     application.created_by.save()
-    sent = services.letter_send(
+    sent = decisions.letter_send(
         actor=staff_user, application=application, kind="action_community_not_selected"
     )
     assert sent.body.startswith("Dear Ana Reyes,")
@@ -62,7 +62,7 @@ def test_an_account_without_a_name_gets_a_neutral_greeting(cycle, staff_user):
     person = application.created_by
     person.full_name = person.preferred_name = ""
     person.save()
-    sent = services.letter_send(
+    sent = decisions.letter_send(
         actor=staff_user, application=application, kind="action_community_not_selected"
     )
     assert sent.body.startswith(f"Dear {application.organization.name} team,")
@@ -71,11 +71,11 @@ def test_an_account_without_a_name_gets_a_neutral_greeting(cycle, staff_user):
 
 def test_a_letter_is_never_sent_twice(cycle, staff_user):
     application = not_selected(cycle, staff_user)
-    services.letter_send(
+    decisions.letter_send(
         actor=staff_user, application=application, kind="action_community_not_selected"
     )
     with pytest.raises(ValidationError, match="already sent"):
-        services.letter_send(
+        decisions.letter_send(
             actor=staff_user, application=application, kind="action_community_not_selected"
         )
 
@@ -83,7 +83,7 @@ def test_a_letter_is_never_sent_twice(cycle, staff_user):
 def test_a_letter_no_decision_calls_for_is_refused(client, cycle, staff_user):
     application = received(cycle)
     with pytest.raises(ValidationError):
-        services.letter_send(actor=staff_user, application=application, kind="decline")
+        decisions.letter_send(actor=staff_user, application=application, kind="decline")
     client.force_login(staff_user)
     assert client.get(reverse("review_letter", args=[application.pk, "decline"])).status_code == 404
 

@@ -4,7 +4,7 @@ import pytest
 
 from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
-from pursuing_equity.review import rules, services
+from pursuing_equity.review import decisions, rules, services
 from pursuing_equity.review.tests.factories import full_scores, received, reviewer
 from pursuing_equity.teams import rules as team_rules
 
@@ -74,7 +74,7 @@ def test_submitting_opens_the_other_reviews(world, cycle):
 
 def test_a_decided_application_is_no_longer_scored(world):
     people, application = world
-    services.decision_record(
+    decisions.decision_record(
         actor=people["staff"],
         application=application,
         decision="accept",

@@ -16,7 +16,7 @@ from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.applications.models import Application
 from pursuing_equity.programs.tests.factories import load_cycle
-from pursuing_equity.review import services
+from pursuing_equity.review import decisions, services
 from pursuing_equity.review.tests.factories import received, reviewer, staff
 
 
@@ -52,14 +52,14 @@ def test_the_capacity_check_locks_the_cohort_row(cycle, staff_user):
     cycle.cohorts.filter(key="action_community").update(capacity=1)
     first, second = received(cycle), received(cycle)
     with CaptureQueriesContext(connection) as queries:
-        services.decision_record(
+        decisions.decision_record(
             actor=staff_user, application=first, decision="accept", reviews_override_reason="Test."
         )
     cohort_reads = [q["sql"] for q in queries if 'FROM "programs_cohort"' in q["sql"]]
     if connection.features.has_select_for_update:
         assert any("FOR UPDATE" in sql for sql in cohort_reads), cohort_reads
     with pytest.raises(ValidationError, match="planned size"):
-        services.decision_record(
+        decisions.decision_record(
             actor=staff_user, application=second, decision="accept", reviews_override_reason="Test."
         )
 
@@ -80,7 +80,7 @@ def test_two_accepts_at_the_same_moment_fill_one_seat_once():
     def accept(application):
         try:
             start.wait()
-            services.decision_record(
+            decisions.decision_record(
                 actor=actor,
                 application=application,
                 decision="accept",

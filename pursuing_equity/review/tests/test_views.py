@@ -8,7 +8,7 @@ from django.urls import reverse
 from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import OrganizationFactory, person
 from pursuing_equity.applications.models import Application
-from pursuing_equity.review import services
+from pursuing_equity.review import decisions, services
 from pursuing_equity.review.tests.factories import full_scores, received, reviewer
 
 
@@ -186,7 +186,7 @@ def test_batch_decisions_from_the_queue(client, cycle, staff_user):
 def test_portfolio_compares_applicants_and_selected(client, cycle, staff_user):
     accepted = received(cycle, organization=OrganizationFactory(org_type="fqhc"))
     received(cycle, organization=OrganizationFactory(org_type="academic_medical_center"))
-    services.decision_record(actor=staff_user, application=accepted, decision="accept")
+    decisions.decision_record(actor=staff_user, application=accepted, decision="accept")
     client.force_login(staff_user)
     response = client.get(reverse("review_portfolio"), {"cycle": cycle.slug})
     tables = {t.key: t for t in response.context["tables"]}

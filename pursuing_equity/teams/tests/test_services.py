@@ -10,7 +10,7 @@ from pursuing_equity.accounts.tests.factories import UserFactory
 from pursuing_equity.applications.models import RosterMember
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.programs.tests.factories import load_cycle
-from pursuing_equity.review.services import decision_record
+from pursuing_equity.review.decisions import decision_record
 from pursuing_equity.review.tests.factories import received, staff
 from pursuing_equity.teams.models import TeamMember
 from pursuing_equity.teams.services import team_create_from_application, team_leaders_name
