@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.core.forms import add_service_errors
 from pursuing_equity.outcomes import charts, rules, selectors, services
 from pursuing_equity.outcomes.forms import (
     CaseStudyCreateForm,
