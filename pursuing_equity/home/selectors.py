@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from pursuing_equity.accounts import rules
@@ -235,3 +236,35 @@ def staff_home(summary: CycleSummary | None) -> StaffHome:
         people_count=User.objects.count(),
         role_counts=role_counts(),
     )
+
+
+def audit_filter_choices() -> dict[str, list[str]]:
+    """The actions and kinds of record the audit log's filter offers (2 queries)."""
+    actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    object_types = (
+        AuditEntry.objects.exclude(object_type="")
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
+    )
+    return {"actions": list(actions), "object_types": list(object_types)}
+
+
+def audit_entries(filters: Mapping[str, Any] | None, *, refused: bool = False) -> QuerySet:
+    """Audit entries matching the filter form's cleaned data (every entry without filters; none
+    when the form was ``refused``, so a bad date never lists everything)."""
+    entries = AuditEntry.objects.all()
+    if refused:
+        return entries.none()
+    filters = filters or {}
+    if filters.get("action"):
+        entries = entries.filter(action=filters["action"])
+    if filters.get("actor"):
+        entries = entries.filter(actor_label__icontains=filters["actor"])
+    if filters.get("object_type"):
+        entries = entries.filter(object_type=filters["object_type"])
+    if filters.get("date_from"):
+        entries = entries.filter(at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        entries = entries.filter(at__date__lte=filters["date_to"])
+    return entries
