@@ -13,6 +13,7 @@ mean only from more than ``threshold`` respondents in both rounds compared.
 from __future__ import annotations
 
 import datetime
+import functools
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -60,14 +61,21 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}"
 
 
+@functools.lru_cache(maxsize=512)
+def _suppressed(values: tuple[tuple[int, ...], ...], threshold: int) -> suppress.SuppressedTable:
+    """``suppress_table`` with margins, remembered per process by its input: it is a pure
+    function of the counts and the threshold, and its audit (one LP per suppressed cell) would
+    otherwise run on every view of the report and the funder's home. Callers only read it."""
+    return suppress.suppress_table(np.array(values, dtype=float), threshold=threshold, margins=True)
+
+
 def partition(
     parts: list[tuple[str, list[int]]], total_label: str | None, threshold: int
 ) -> tuple[list[Row], list[bool]]:
     """Rows of counts by cohort that add up (parts of one total), suppressed together: each
     part's row with its network total and, with ``total_label``, the cohorts' totals. Returns
     the rows and, per cohort + network, whether the total is hidden."""
-    values = np.array([v for _, v in parts], dtype=float)
-    table = suppress.suppress_table(values, threshold=threshold, margins=True)
+    table = _suppressed(tuple(tuple(v) for _, v in parts), threshold)
     labels = table.labels("{:,.0f}")
     rows = []
     for i, (name, _) in enumerate(parts):
