@@ -15,10 +15,10 @@ from pursuing_equity.accounts.forms import (
     OrganizationFilterForm,
     OrganizationForm,
     RoleAssignForm,
-    add_service_errors,
 )
 from pursuing_equity.accounts.models import Organization, Role, RoleAssignment
 from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.core.forms import add_service_errors
 
 
 def _organization(request, slug: str, **kwargs) -> Organization:

@@ -1,5 +1,6 @@
 """Who may manage API tokens. What a token may read or write is never decided here: each
-endpoint calls the owning app's own rule (:mod:`pursuing_equity.api.api`)."""
+endpoint (``api/programs.py``, ``teams.py``, ``events.py``, ``measures.py``, ``updates.py``)
+calls the owning app's own rule."""
 
 from __future__ import annotations
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.applications import (
     forms,
@@ -30,6 +29,7 @@ from pursuing_equity.applications.models import (
 )
 from pursuing_equity.applications.states import State
 from pursuing_equity.core.files import private_download
+from pursuing_equity.core.forms import add_service_errors
 from pursuing_equity.programs.models import Cycle
 
 ORGANIZATION_FIELDS = ["name", "org_type", "city", "state", "size", "populations_served", "website"]

@@ -37,7 +37,7 @@ def can_read_space(user, space: Space) -> bool:
     if space.kind == Space.Kind.AFFINITY:
         group = space.affinity_group
         return (space.cycle_id, group.key) in affinity.groups_of(user) or user.pk in (
-            affinity.facilitator_ids(space.cycle, group.key)
+            _facilitator_ids(space)
         )
     if space.kind == Space.Kind.WORKGROUP:
         return can_view_leadership_workgroup(user, space.cycle)
@@ -49,6 +49,15 @@ def can_read_space(user, space: Space) -> bool:
     if space.kind == Space.Kind.COHORT:
         return any(t.cohort_id == space.cohort_id for t in ties)
     return any(t.small_cohort_id == space.small_cohort_id for t in ties)
+
+
+def _facilitator_ids(space: Space) -> set[int]:
+    """The affinity group's facilitators: prefetched with the space by a list of spaces
+    (``selectors.readable_spaces``, one query for every group), else asked of ``events.affinity``."""
+    prefetched = getattr(space.affinity_group, "_prefetched_objects_cache", {})
+    if "facilitators" in prefetched:
+        return {person.pk for person in prefetched["facilitators"]}
+    return affinity.facilitator_ids(space.cycle, space.affinity_group.key)
 
 
 def can_post_in_space(user, space: Space) -> bool:

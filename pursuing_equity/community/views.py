@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.community import rules, selectors, services
 from pursuing_equity.community.forms import (
@@ -32,6 +31,7 @@ from pursuing_equity.community.models import (
     Thread,
 )
 from pursuing_equity.core.files import private_download
+from pursuing_equity.core.forms import add_service_errors
 from pursuing_equity.programs.selectors import current_cycle
 
 

@@ -6,15 +6,16 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from pursuing_equity.accounts import rules as account_rules
-from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.events import ical, library, rules, selectors, services
 from pursuing_equity.events.forms import (
     AttendanceForm,
@@ -63,8 +64,8 @@ def _managed_cycle(request) -> CycleInView:
     return in_view
 
 
-def _feed_url(request: HttpRequest, feed: CalendarFeed) -> str:
-    return request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+def _feed_url(feed: CalendarFeed) -> str:
+    return absolute_url(reverse("calendar_feed", args=[feed.token]))
 
 
 def _bookable_teams(user, cycle):
@@ -93,8 +94,8 @@ def calendar_mine(request):
         {
             "events": selectors.my_calendar(request.user, past=past),
             "past": past,
-            "feed_url": _feed_url(request, feed),
-            "webcal_url": _feed_url(request, feed)
+            "feed_url": _feed_url(feed),
+            "webcal_url": _feed_url(feed)
             .replace("https://", "webcal://", 1)
             .replace("http://", "webcal://", 1),
             "can_manage": rules.can_manage_calendar(request.user),
@@ -127,7 +128,7 @@ def calendar_feed(request, token: str):
         events,
         name=f"Pursuing Equity — {feed.user.display_name}",
         time_zone=cycle.time_zone if cycle else "America/New_York",
-        url_of=lambda e: request.build_absolute_uri(reverse("event_detail", args=[e.pk])),
+        url_of=lambda e: absolute_url(reverse("event_detail", args=[e.pk])),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="pursuing-equity.ics"'

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.files import private_download
+from pursuing_equity.core.forms import add_service_errors
 from pursuing_equity.events import library, logistics, rules
 from pursuing_equity.events.forms import (
     ActivityTriedForm,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from pursuing_equity.accounts import rules
-from pursuing_equity.accounts.models import Organization, Role, RoleAssignment, User
+from pursuing_equity.accounts.models import Organization, Role, User
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.programs.models import Cohort, Cycle
 
@@ -207,11 +208,17 @@ def people_without_mfa() -> list[User]:
     )
 
 
-def role_counts() -> list[tuple[str, int]]:
-    """How many people hold each role, in the order roles are listed."""
-    rows = RoleAssignment.objects.order_by().values("role").annotate(n=Count("user", distinct=True))
-    counts = {row["role"]: row["n"] for row in rows}
-    return [(label, counts.get(value, 0)) for value, label in Role.choices]
+def people_counts() -> tuple[int, list[tuple[str, int]]]:
+    """How many people have an account, and how many hold each role in the order roles are
+    listed (1 query: one aggregate over people and their roles)."""
+    counts = User.objects.aggregate(
+        people=Count("pk", distinct=True),
+        **{
+            f"role_{value}": Count("pk", distinct=True, filter=Q(role_assignments__role=value))
+            for value in Role.values
+        },
+    )
+    return counts["people"], [(label, counts[f"role_{value}"]) for value, label in Role.choices]
 
 
 @dataclass(frozen=True)
@@ -226,12 +233,45 @@ class StaffHome:
 
 
 def staff_home(summary: CycleSummary | None) -> StaffHome:
+    people, roles = people_counts()
     return StaffHome(
         summary=summary,
         queue=task_queue_state(),
         without_mfa=people_without_mfa(),
         latest_audit=list(AuditEntry.objects.all()[:10]),
         organization_count=Organization.objects.count(),
-        people_count=User.objects.count(),
-        role_counts=role_counts(),
+        people_count=people,
+        role_counts=roles,
     )
+
+
+def audit_filter_choices() -> dict[str, list[str]]:
+    """The actions and kinds of record the audit log's filter offers (2 queries)."""
+    actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    object_types = (
+        AuditEntry.objects.exclude(object_type="")
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
+    )
+    return {"actions": list(actions), "object_types": list(object_types)}
+
+
+def audit_entries(filters: Mapping[str, Any] | None, *, refused: bool = False) -> QuerySet:
+    """Audit entries matching the filter form's cleaned data (every entry without filters; none
+    when the form was ``refused``, so a bad date never lists everything)."""
+    entries = AuditEntry.objects.all()
+    if refused:
+        return entries.none()
+    filters = filters or {}
+    if filters.get("action"):
+        entries = entries.filter(action=filters["action"])
+    if filters.get("actor"):
+        entries = entries.filter(actor_label__icontains=filters["actor"])
+    if filters.get("object_type"):
+        entries = entries.filter(object_type=filters["object_type"])
+    if filters.get("date_from"):
+        entries = entries.filter(at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        entries = entries.filter(at__date__lte=filters["date_to"])
+    return entries

@@ -34,33 +34,11 @@ def home(request):
 
 @rule_required(rules.can_view_audit_log)
 def audit_log(request):
-    actions = list(
-        AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
-    )
-    object_types = list(
-        AuditEntry.objects.exclude(object_type="")
-        .order_by("object_type")
-        .values_list("object_type", flat=True)
-        .distinct()
-    )
-    form = AuditFilterForm(request.GET or None, actions=actions, object_types=object_types)
-    entries = AuditEntry.objects.all()
-    filtered = False
-    if form.is_valid():
-        data = form.cleaned_data
-        filtered = any(data.values())
-        if data["action"]:
-            entries = entries.filter(action=data["action"])
-        if data["actor"]:
-            entries = entries.filter(actor_label__icontains=data["actor"])
-        if data["object_type"]:
-            entries = entries.filter(object_type=data["object_type"])
-        if data["date_from"]:
-            entries = entries.filter(at__date__gte=data["date_from"])
-        if data["date_to"]:
-            entries = entries.filter(at__date__lte=data["date_to"])
-    elif form.is_bound:
-        entries = entries.none()
+    choices = selectors.audit_filter_choices()
+    form = AuditFilterForm(request.GET or None, **choices)
+    filters = form.cleaned_data if form.is_valid() else None
+    entries = selectors.audit_entries(filters, refused=form.is_bound and filters is None)
+    filtered = bool(filters) and any(filters.values())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -120,6 +120,12 @@ def fingerprint(*kinds: type) -> str:
 def load(kind: str, wanted: dict[int, tuple[str, str]]) -> dict[int, Any]:
     """Stored data of ``kind`` by measure id, for ``wanted`` = {measure id: (variant, key)};
     measures without a row, or whose row was computed for another key, are left out (1 query)."""
+    return {pk: json.loads(text) for pk, text in load_texts(kind, wanted).items()}
+
+
+def load_texts(kind: str, wanted: dict[int, tuple[str, str]]) -> dict[int, str]:
+    """:func:`load` without decoding: the stored JSON text, for a caller that keeps what it
+    decoded under the key (a result never changes under its key) and decodes only what is new."""
     if not wanted:
         return {}
     variants = {variant for variant, _ in wanted.values()}
@@ -127,7 +133,7 @@ def load(kind: str, wanted: dict[int, tuple[str, str]]) -> dict[int, Any]:
         kind=kind, measure_id__in=list(wanted), variant__in=variants
     ).values_list("measure_id", "variant", "key", "data")
     return {
-        measure_id: json.loads(data)
+        measure_id: data
         for measure_id, variant, key, data in rows
         if wanted[measure_id] == (variant, key)
     }

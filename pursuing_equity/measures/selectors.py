@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -149,23 +150,26 @@ def stored_panels(measures: list[Measure]) -> dict[int, object]:
         )
         for m in measures
     }
-    stored = results.load(results.Kind.PANEL, wanted)
+    stored = results.load_texts(results.Kind.PANEL, wanted)
     if len(_DECODED_PANELS) > 20_000:
         _DECODED_PANELS.clear()
     panels = {}
-    for pk, data in stored.items():
-        if data.get("panel") is None:
-            continue
+    for pk, text in stored.items():
         memo = (pk, *wanted[pk])
         if memo not in _DECODED_PANELS:
-            _DECODED_PANELS[memo] = results.decode(dashboards.NetworkPanel, data["panel"])
-        panels[pk] = _DECODED_PANELS[memo]
+            data = json.loads(text).get("panel")
+            _DECODED_PANELS[memo] = (
+                None if data is None else results.decode(dashboards.NetworkPanel, data)
+            )
+        if _DECODED_PANELS[memo] is not None:
+            panels[pk] = _DECODED_PANELS[memo]
     return panels
 
 
-#: Decoded panels by (measure id, variant, key): a stored result never changes under its key, and
-#: decoding every measure's panel was most of the funder's home page (bench/bench_pages.py).
-_DECODED_PANELS: dict[tuple[int, str, str], object] = {}
+#: Decoded panels (None: stored without one) by (measure id, variant, key): a stored result never
+#: changes under its key, and decoding every measure's stored JSON was most of the funder's home
+#: page (bench/bench_pages.py).
+_DECODED_PANELS: dict[tuple[int, str, str], object | None] = {}
 
 
 def home_panels(user, day: datetime.date) -> list[Panel]:

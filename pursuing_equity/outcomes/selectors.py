@@ -130,7 +130,7 @@ def _team_outcomes(user, day: datetime.date, teams: list[Team]) -> list[Panel]:
 
 def _to_confirm(user) -> Panel:
     teams = board_teams(user)
-    views = milestone_views(teams)
+    views = milestone_views(teams, evidence=False)
     waiting = [v for team in teams for v in views[team.pk] if v.to_confirm]
     tasks = tuple(
         Task(

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.core.forms import add_service_errors
 from pursuing_equity.outcomes import rules, services
 from pursuing_equity.outcomes.forms import CaseStudyCreateForm, CaseStudyForm
 from pursuing_equity.outcomes.models import CaseStudy

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.core.forms import add_service_errors
 from pursuing_equity.outcomes import charts, rules, selectors_self_assessment, services
 from pursuing_equity.outcomes.forms import RoundDatesForm, SelfAssessmentForm
 from pursuing_equity.outcomes.views import get_cycle, get_team

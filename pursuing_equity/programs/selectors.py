@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from pursuing_equity.core.request_cache import once
 from pursuing_equity.programs import text as program_text
 from pursuing_equity.programs.dates import add_months, local_to_utc, months_of
 from pursuing_equity.programs.models import Activity, ActivityMonth, Cohort, Cycle
@@ -21,9 +22,14 @@ def current_cycle(today: datetime.date | None = None) -> Cycle | None:
     """The cycle running today (the latest to start); else the next one to start; else the latest
     that ended (1 query).
 
-    Chosen by the database: pages ask this several times (the home's panels), and reading every
-    cycle would decode each one's program document (a large JSON) each time."""
+    Chosen by the database, and read once per request and day (:func:`core.request_cache.once`):
+    pages ask this several times (the home and its panels), and reading every cycle would decode
+    each one's program document (a large JSON) each time."""
     today = today or timezone.localdate()
+    return once(("current_cycle", today), lambda: _current_cycle(today))
+
+
+def _current_cycle(today: datetime.date) -> Cycle | None:
     upcoming = Q(starts_on__gt=today)
     return (
         Cycle.objects.annotate(

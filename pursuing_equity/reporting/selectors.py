@@ -135,7 +135,8 @@ def started_periods(cycle: Cycle, rule: dates.ReportingRule, today: datetime.dat
 
 
 def team_periods(team: Team, now: datetime.datetime | None = None) -> list[PeriodStatus]:
-    """The team's started periods, newest first, with their updates (2 queries: the updates, their cycle)."""
+    """The team's started periods, newest first, with their updates (1 query, besides the team's cycle
+    and cohort when not loaded)."""
     return teams_periods([team], now)[team.pk]
 
 
@@ -143,20 +144,37 @@ def teams_periods(
     teams: list[Team], now: datetime.datetime | None = None, latest: int | None = None
 ) -> dict[int, list[PeriodStatus]]:
     """Per team (by id), its started periods newest first (the ``latest`` ones), with their
-    updates: 2 queries however many teams (the updates, their cycle) (their cohort and cycle must be loaded with them)."""
+    updates: 1 query however many teams (the updates of those periods, hung on ``teams``, whose
+    cohort and cycle must be loaded with them)."""
     now = now or timezone.now()
-    updates = {
-        (u.team_id, u.period_start): u
-        for u in _update_queryset().filter(team__in=[t.pk for t in teams])
-    }
+    # The periods depend on the cycle and the cohort only: worked out once per pair, and only the
+    # updates of the periods shown are read (the staff home shows the latest two of every team).
+    periods: dict[tuple[int, int], tuple[dates.ReportingRule | None, list[datetime.date]]] = {}
+    for team in teams:
+        pair = (team.cycle_id, team.cohort_id)
+        if pair not in periods:
+            rule = dates.rule_from_document(team.cycle.document, team.cohort.key)
+            today = dates.local_day(now, team.cycle.time_zone)
+            starts = (
+                list(reversed(started_periods(team.cycle, rule, today)))[:latest] if rule else []
+            )
+            periods[pair] = (rule, starts)
+    shown = [start for _, starts in periods.values() for start in starts]
+    by_pk = {team.pk: team for team in teams}
+    updates = {}
+    if shown:
+        # Each update hangs on the team already read (its cycle decoded once), not a copy.
+        rows = (
+            Update.objects.select_related("reflection")
+            .defer("charts")
+            .filter(team__in=list(by_pk), period_start__gte=min(shown))
+        )
+        for update in rows:
+            update.team = by_pk[update.team_id]
+            updates[(update.team_id, update.period_start)] = update
     result: dict[int, list[PeriodStatus]] = {}
     for team in teams:
-        rule = dates.rule_from_document(team.cycle.document, team.cohort.key)
-        if rule is None:
-            result[team.pk] = []
-            continue
-        today = dates.local_day(now, team.cycle.time_zone)
-        starts = list(reversed(started_periods(team.cycle, rule, today)))[:latest]
+        rule, starts = periods[(team.cycle_id, team.cohort_id)]
         result[team.pk] = [
             period_status(team, rule, start, updates.get((team.pk, start)), now) for start in starts
         ]

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.files import private_download
+from pursuing_equity.core.forms import add_service_errors
 from pursuing_equity.programs.selectors import current_cycle
 from pursuing_equity.reporting import charts, dates, digest, rules, selectors, services
 from pursuing_equity.reporting.forms import (

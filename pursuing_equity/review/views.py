@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.applications import program
 from pursuing_equity.applications.forms import ExtensionForm
@@ -22,6 +21,7 @@ from pursuing_equity.applications.selectors import current_video, letter_slots
 from pursuing_equity.applications.states import State
 from pursuing_equity.applications.workflow import available, label_for
 from pursuing_equity.core.files import private_download
+from pursuing_equity.core.forms import add_service_errors
 from pursuing_equity.programs.selectors import current_cycle, cycle_in_view
 from pursuing_equity.review import decisions, rules, selectors, services
 from pursuing_equity.review.forms import (

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import is_program_staff, rule_required
+from pursuing_equity.core.forms import add_service_errors
 from pursuing_equity.programs.selectors import CycleInView, current_cycle, cycle_in_view
 from pursuing_equity.teams import cohorts, groups, services
 from pursuing_equity.teams import rules as team_rules

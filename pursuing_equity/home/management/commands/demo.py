@@ -30,6 +30,7 @@ from pursuing_equity.accounts.demo import (
 from pursuing_equity.accounts.models import Organization, Role, RoleAssignment, User
 from pursuing_equity.accounts.services import organization_create, person_create, role_assign
 from pursuing_equity.core.services import audit_record
+from pursuing_equity.core.urls import site_url
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.programs.services import demo_shift_months, program_load
 from pursuing_equity.reporting.models import Update
@@ -137,8 +138,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--url",
-            default="http://127.0.0.1:8000",
-            help="Where the site is served, for the table.",
+            default=site_url(),
+            help="Where the site is served, for the table (default: PE_SITE_URL).",
         )
 
     def handle(self, *args, seed: int, reset: bool, program: Path, url: str, **options):
