@@ -121,23 +121,31 @@ def checklist_progress(cycle: Cycle) -> tuple[list[Checklist], list[ProgressRow]
         .annotate(n=Count("pk"))
     }
     rows = []
+    # Plain values, not models: a cycle has hundreds of members, and building a person, a team
+    # and a cohort object per row cost most of the page's time.
     members = (
         TeamMember.objects.filter(team__cycle=cycle)
-        .select_related("user", "team", "team__cohort")
         .order_by("team__cohort__position", "team__name", "user__full_name", "user__email")
+        .values_list(
+            "user_id",
+            "user__preferred_name",
+            "user__full_name",
+            "user__email",
+            "team__name",
+            "team__cohort__key",
+            "team__cohort__name",
+        )
     )
-    for m in members:
+    for user_id, preferred, full, email, team, cohort_key, cohort in members:
         done = {
-            c.key: counts.get((m.user_id, c.key), 0)
-            for c in checklists
-            if m.team.cohort.key in c.cohorts
+            c.key: counts.get((user_id, c.key), 0) for c in checklists if cohort_key in c.cohorts
         }
         rows.append(
             ProgressRow(
-                cohort=m.team.cohort.name,
-                team=m.team.name,
-                person=m.user.display_name,
-                email=m.user.email,
+                cohort=cohort,
+                team=team,
+                person=preferred or full or email,  # as User.display_name
+                email=email,
                 done=done,
                 cells=tuple(done.get(c.key) for c in checklists),
             )

@@ -4,8 +4,8 @@ A team writes one :class:`Update` per reporting period (the program file decides
 the due day per cohort, see :mod:`pursuing_equity.reporting.dates`). Several people edit the
 draft; ``version`` goes up with every save so that a save made from a stale copy is refused
 instead of silently overwriting a colleague's text. Submitting freezes the text and stores a
-snapshot of the team's charts as they were that day (``charts``), so the update keeps showing
-what the team saw even after later data arrive.
+snapshot of the team's charts as they were that day (``charts``, and ``charts_html`` as the page
+shows them), so the update keeps showing what the team saw even after later data arrive.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ class Update(models.Model):
     )
     # [{"measure_id", "measure_name", "spec": Vega-Lite, "columns": [...], "rows": [[...]]}, …]
     charts = models.JSONField(default=list, blank=True)
+    # The snapshot drawn once as the page shows it (``charts.snapshot_html``): the charts' tables
+    # are thousands of cells, too many to render on every visit.
+    charts_html = models.TextField(blank=True, default="")
     charts_as_of = models.DateField(null=True, blank=True)
     charts_status = models.CharField(
         max_length=10, choices=ChartsStatus.choices, default=ChartsStatus.NONE

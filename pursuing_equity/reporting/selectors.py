@@ -52,6 +52,18 @@ def _update_queryset(*, charts: bool = False) -> QuerySet[Update]:
     return queryset if charts else queryset.defer("charts")
 
 
+#: The columns of an update that :func:`period_status` reads (besides its reflection).
+STATE_FIELDS = (
+    "team_id",
+    "period_start",
+    "period_months",
+    "status",
+    "late",
+    "due_on",
+    "submitted_at",
+)
+
+
 @dataclass(frozen=True)
 class PeriodStatus:
     """Where a team stands for one reporting period at a moment."""
@@ -164,12 +176,17 @@ def teams_periods(
 
 
 def update_for(team: Team, period_start: datetime.date) -> Update | None:
-    return (
-        _update_queryset(charts=True)
-        .select_related("updated_by", "submitted_by", "reflection__author")
+    """The team's update of a period, for its pages: the snapshot as stored HTML, not as data,
+    and ``team`` (with its cohort and cycle) attached rather than read again (1 query)."""
+    update = (
+        Update.objects.select_related("updated_by", "submitted_by", "reflection__author")
+        .defer("charts")
         .filter(team=team, period_start=period_start)
         .first()
     )
+    if update is not None:
+        update.team = team
+    return update
 
 
 def update_page(update: Update) -> dict[str, Any]:
@@ -189,6 +206,9 @@ def update_page(update: Update) -> dict[str, Any]:
 class GridRow:
     team: Team
     cells: list[PeriodStatus]
+    #: The team's updates page; a period's update is ``{url}{cell.key}/`` (reversed once per row,
+    #: not once per cell: the grid has hundreds).
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,18 +224,22 @@ class CohortGrid:
 
 
 def submission_grid(cycle: Cycle, now: datetime.datetime | None = None) -> list[CohortGrid]:
-    """Per cohort that reports, teams × started periods with their states (3 queries: teams, updates, their cycle)."""
+    """Per cohort that reports, teams × started periods with their states (2 queries: teams,
+    updates with only the columns a cell's state needs)."""
     now = now or timezone.now()
     today = dates.local_day(now, cycle.time_zone)
     teams = list(
         Team.objects.filter(cycle=cycle)
-        .select_related("cohort", "organization")
+        .select_related("cohort")
         .order_by("cohort__position", "name")
     )
     for team in teams:
         team.cycle = cycle  # not joined: each row would decode the program document again
     updates: dict[tuple[int, datetime.date], Update] = {
-        (u.team_id, u.period_start): u for u in _update_queryset().filter(team__cycle=cycle)
+        (u.team_id, u.period_start): u
+        for u in Update.objects.filter(team__cycle=cycle)
+        .select_related("reflection")
+        .only(*STATE_FIELDS, "reflection__id")
     }
     grids: dict[int, CohortGrid] = {}
     for team in teams:
@@ -234,7 +258,7 @@ def submission_grid(cycle: Cycle, now: datetime.datetime | None = None) -> list[
             period_status(team, grid.rule, start, updates.get((team.pk, start)), now)
             for start, _ in grid.periods
         ]
-        grid.rows.append(GridRow(team, cells))
+        grid.rows.append(GridRow(team, cells, reverse("team_updates", args=[team.slug])))
     return list(grids.values())
 
 

@@ -156,7 +156,7 @@ def update_save(
         update.submitted_at = now
         update.submitted_by = actor
         update.late = dates.is_late(now, update.due_on, team.cycle.time_zone)
-        update.charts, update.charts_as_of = [], today
+        update.charts, update.charts_html, update.charts_as_of = [], "", today
         update.charts_status = Update.ChartsStatus.PREPARING
     update.full_clean(exclude=["version"])
     try:
@@ -190,7 +190,8 @@ def update_save(
 
 
 def update_charts_prepare(*, update_id: int) -> Update | None:
-    """Draw and store the chart snapshot of a submitted update, as of its ``charts_as_of`` day.
+    """Draw and store the chart snapshot of a submitted update, as of its ``charts_as_of`` day,
+    and its HTML as the update page shows it (:func:`.charts.snapshot_html`).
 
     Run by the worker (:func:`.tasks.update_charts_prepare`). The charts are computed outside
     any transaction, so the web server keeps writing meanwhile; only the short save that stores
@@ -205,13 +206,14 @@ def update_charts_prepare(*, update_id: int) -> Update | None:
         return None
     try:
         snapshot = charts.snapshot(update.team, update.charts_as_of)
+        html = charts.snapshot_html(snapshot)
     except Exception:
         Update.objects.filter(pk=update_id).update(charts_status=Update.ChartsStatus.FAILED)
         raise
     with transaction.atomic():
         stored = Update.objects.filter(
             pk=update_id, charts_status=Update.ChartsStatus.PREPARING
-        ).update(charts=snapshot, charts_status=Update.ChartsStatus.READY)
+        ).update(charts=snapshot, charts_html=html, charts_status=Update.ChartsStatus.READY)
         if stored:
             audit_record(
                 actor=None,
@@ -220,7 +222,8 @@ def update_charts_prepare(*, update_id: int) -> Update | None:
                 obj=update,
                 after={"as_of": update.charts_as_of, "charts": len(snapshot)},
             )
-    update.charts, update.charts_status = snapshot, Update.ChartsStatus.READY
+    update.charts, update.charts_html = snapshot, html
+    update.charts_status = Update.ChartsStatus.READY
     return update
 
 

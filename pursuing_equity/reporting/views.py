@@ -425,8 +425,7 @@ def progress(request, slug: str, obj: Team):
 # --- staff and faculty ------------------------------------------------------------------------
 
 
-def _grid_page(request, digest_form, status=200):
-    cycle = current_cycle()
+def _grid_page(request, cycle, digest_form, status=200):
     if cycle is None:
         raise Http404("No program cycle is loaded.")
     grids = selectors.submission_grid(cycle)
@@ -454,7 +453,7 @@ def submission_grid(request):
         form = DigestForm(
             cycle=cycle, today=today, initial={"month": f"{month:%Y-%m}" if month else None}
         )
-    return _grid_page(request, form)
+    return _grid_page(request, cycle, form)
 
 
 @require_POST
@@ -478,7 +477,7 @@ def update_digest(request):
                 "“Monthly digest” below within a minute or two.",
             )
             return redirect("submission_grid")
-    return _grid_page(request, form, status=400)
+    return _grid_page(request, cycle, form, status=400)
 
 
 @rule_required(rules.can_export_digest)
