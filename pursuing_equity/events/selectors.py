@@ -234,12 +234,14 @@ def activity_audiences(cycle: Cycle, activity) -> list[ActivityAudience]:
     return sorted(groups.values(), key=lambda g: g.label)
 
 
-def events_to_take_attendance(user, cycle: Cycle, *, staff: bool) -> list[Event]:
-    """Events that have started, for which ``user`` takes attendance (staff: all), latest first."""
+def events_to_take_attendance(user, cycle: Cycle, *, staff: bool, limit: int = 15) -> list[Event]:
+    """The latest ``limit`` events that have started, for which ``user`` takes attendance (staff:
+    all), latest first (1 query; only the columns the list shows)."""
     events = cycle.events.filter(starts_at__lte=timezone.now(), cancelled=False)
     if not staff:
         events = events.filter(facilitated_q(user))
-    return list(_with_related(events).order_by("-starts_at")[:100])
+    columns = ("pk", "title", "starts_at", "ends_at", "attendance_taken_at")
+    return list(events.only(*columns).order_by("-starts_at")[:limit])
 
 
 @dataclass(frozen=True)

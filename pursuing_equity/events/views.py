@@ -10,11 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from pursuing_equity.accounts import rules as account_rules
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.core.tables import table_rows
 from pursuing_equity.events import ical, library, rules, selectors, services
 from pursuing_equity.events.forms import (
     AttendanceForm,
@@ -460,6 +463,24 @@ def zoom_review(request, pk: int, upload: int, obj: Event):
     )
 
 
+def _overview_body(rows: list[selectors.TeamAttendance]):
+    """The rows of every team's attendance, built by ``table_rows`` (fifty teams and more)."""
+    muted = {text: format_html('<span class="muted">{}</span>', text) for text in ("No data", "—")}
+    return table_rows(
+        (
+            format_html(
+                '<a href="{}">{}</a>', reverse("attendance_team", args=[r.team.slug]), r.team.name
+            ),
+            r.team.cohort.name,
+            r.events_counted,
+            f"{round(100 * r.attended / r.expected)} %" if r.rate is not None else muted["No data"],
+            f"{round(100 * r.trend.recent)} %" if r.trend.recent is not None else muted["—"],
+            mark_safe("<strong>Falling</strong>") if r.falling else "No",
+        )
+        for r in rows
+    )
+
+
 @rule_required(rules.can_view_attendance)
 def attendance_overview(request):
     cycle = _cycle_or_404()
@@ -470,6 +491,7 @@ def attendance_overview(request):
         {
             "cycle": cycle,
             "rows": rows,
+            "body": _overview_body(rows),
             "falling": [r for r in rows if r.falling],
             "to_take": selectors.events_to_take_attendance(
                 request.user, cycle, staff=account_rules.is_program_staff(request.user)
