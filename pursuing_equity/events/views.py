@@ -18,7 +18,16 @@ from pursuing_equity.accounts import rules as account_rules
 from pursuing_equity.accounts.forms import add_service_errors
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.tables import table_rows
-from pursuing_equity.events import ical, library, rules, selectors, services
+from pursuing_equity.events import (
+    attendance_taking,
+    generation,
+    ical,
+    library,
+    rules,
+    selectors,
+    services,
+)
+from pursuing_equity.events import coaching as coaching_writes
 from pursuing_equity.events.forms import (
     AttendanceForm,
     BookForm,
@@ -225,7 +234,7 @@ def calendar_manage(request):
 @rule_required(rules.can_manage_calendar)
 def calendar_generate(request):
     in_view = _managed_cycle(request)
-    result = services.calendar_generate(actor=request.user, cycle=in_view.cycle)
+    result = generation.calendar_generate(actor=request.user, cycle=in_view.cycle)
     messages.success(request, f"Calendar generated from the program file: {result}.")
     return redirect(reverse("calendar_manage") + in_view.suffix)
 
@@ -311,7 +320,7 @@ def slot_publish(request):
     form = SlotForm(request.POST, zone=cycle.time_zone)
     if form.is_valid():
         try:
-            services.coaching_slot_publish(
+            coaching_writes.coaching_slot_publish(
                 actor=request.user,
                 cycle=cycle,
                 starts_at=form.cleaned_data["starts_at"],
@@ -334,7 +343,7 @@ def _slot(request, pk: int, **kwargs) -> CoachingSlot:
 @rule_required(rules.can_withdraw_slot, get_object=_slot)
 def slot_withdraw(request, pk: int, obj: CoachingSlot):
     try:
-        services.coaching_slot_withdraw(actor=request.user, slot=obj)
+        coaching_writes.coaching_slot_withdraw(actor=request.user, slot=obj)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -351,7 +360,7 @@ def slot_book(request, pk: int, obj: CoachingSlot):
         messages.error(request, "Choose one of your Action Community teams to book for.")
         return redirect("coaching")
     try:
-        services.coaching_book(actor=request.user, slot=obj, team=form.cleaned_data["team"])
+        coaching_writes.coaching_book(actor=request.user, slot=obj, team=form.cleaned_data["team"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -367,7 +376,7 @@ def _booking(request, pk: int, **kwargs) -> CoachingBooking:
 @rule_required(rules.can_cancel_booking, get_object=_booking)
 def booking_cancel(request, pk: int, obj: CoachingBooking):
     try:
-        services.coaching_cancel(actor=request.user, booking=obj)
+        coaching_writes.coaching_cancel(actor=request.user, booking=obj)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -386,7 +395,7 @@ def attendance_take(request, pk: int, obj: Event):
     upload_form = ZoomUploadForm()
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.attendance_take(
+            count = attendance_taking.attendance_take(
                 actor=request.user, event=obj, present=form.present_ids()
             )
         except ValidationError as error:
@@ -409,7 +418,7 @@ def zoom_upload(request, pk: int, obj: Event):
     if upload_form.is_valid():
         report = upload_form.cleaned_data["report"]
         try:
-            upload = services.zoom_import_create(
+            upload = attendance_taking.zoom_import_create(
                 actor=request.user, event=obj, filename=report.name, data=report.read()
             )
         except ValidationError as error:
@@ -434,13 +443,13 @@ def zoom_upload(request, pk: int, obj: Event):
 @rule_required(rules.can_take_attendance, get_object=_event)
 def zoom_review(request, pk: int, upload: int, obj: Event):
     report = get_object_or_404(ZoomImport, pk=upload, event=obj, confirmed_at__isnull=True)
-    matched, unmatched = services.zoom_matches(report)
+    matched, unmatched = attendance_taking.zoom_matches(report)
     people = selectors.participants_of(obj)
     names = {p.user_id: p for p in people}
     form = ZoomReviewForm(request.POST or None, unmatched=unmatched, people=people)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.zoom_import_confirm(
+            count = attendance_taking.zoom_import_confirm(
                 actor=request.user, upload=report, assignments=form.assignments()
             )
         except ValidationError as error:
@@ -526,7 +535,9 @@ def attendance_note(request, slug: str, obj: Team):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            sent = services.attendance_note_send(actor=request.user, team=obj, **form.cleaned_data)
+            sent = attendance_taking.attendance_note_send(
+                actor=request.user, team=obj, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -7,13 +7,14 @@ import pytest
 from django.urls import reverse
 
 from pursuing_equity.core.tests.query_counts import assert_counts_do_not_grow
+from pursuing_equity.events.attendance_taking import attendance_take
+from pursuing_equity.events.generation import calendar_generate
 from pursuing_equity.events.library import (
     activity_mark_tried,
     material_add,
     suggested_activity_add,
 )
 from pursuing_equity.events.models import ChecklistTick
-from pursuing_equity.events.services import attendance_take, calendar_generate
 from pursuing_equity.events.tests.factories import (
     TeamFactory,
     future_slot,
