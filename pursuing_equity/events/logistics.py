@@ -24,6 +24,7 @@ from pursuing_equity.core.email import send_templated
 from pursuing_equity.core.homes import Panel, Task
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.core.urls import absolute_url
+from pursuing_equity.events.audience import events_for_person
 from pursuing_equity.events.models import ChecklistTick, Event, Registration
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.teams.membership import membership_of
@@ -303,8 +304,6 @@ def registration_reminders_send(now: datetime.datetime | None = None) -> int:
 
 def registrations_due(user, now: datetime.datetime | None = None) -> list[Event]:
     """Upcoming in-person sessions and meet-ups of the person's groups they have not answered."""
-    from pursuing_equity.events.selectors import events_for_person
-
     now = now or timezone.now()
     return list(
         events_for_person(user)
@@ -320,7 +319,6 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     materials. Staff and faculty: recent calls to add materials to, rosters of coming sessions."""
     from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
     from pursuing_equity.events import library
-    from pursuing_equity.events.selectors import events_for_person
     from pursuing_equity.teams.membership import teams_of
 
     panels: list[Panel] = []

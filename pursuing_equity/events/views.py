@@ -20,6 +20,7 @@ from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.tables import table_rows
 from pursuing_equity.events import (
     attendance_taking,
+    audience,
     generation,
     ical,
     library,
@@ -83,7 +84,7 @@ def _bookable_teams(user, cycle):
     """The user's teams that can book 1:1 coaching (their cohort has coaching months)."""
     return (
         Team.objects.filter(
-            pk__in=selectors.groups_of(user).team_ids,
+            pk__in=audience.groups_of(user).team_ids,
             cycle=cycle,
             cohort_id__in=selectors.coaching_cohort_ids(cycle),
         )
