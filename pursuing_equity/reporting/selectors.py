@@ -23,7 +23,7 @@ from pursuing_equity.reporting.models import (
     Update,
 )
 from pursuing_equity.teams.membership import membership_of, peer_q
-from pursuing_equity.teams.models import Team, TeamMember
+from pursuing_equity.teams.models import Team
 
 STATE_LABELS = {
     "open": "Not started",
@@ -374,74 +374,6 @@ def recent_digests(cycle: Cycle, count: int = 6) -> list[Digest]:
     return list(
         Digest.objects.filter(cycle=cycle).defer("pdf").select_related("requested_by")[:count]
     )
-
-
-# --- reminders ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reminder:
-    kind: str
-    team: Team
-    period_start: datetime.date
-    recipients: list
-    context: dict
-
-
-def reminders_due(now: datetime.datetime | None = None) -> list[Reminder]:
-    """Every reminder the daily command should send now (some may have been sent already).
-
-    - due soon: from the cohort's ``reminder_days_before`` (the program file) to the due day,
-      to the people who write the update, if it is not submitted;
-    - update overdue: after the due day, to the same people, for the latest overdue period only
-      (the one whose due day passed less than a period ago), so a late start does not flood them;
-    - reflection overdue: to the senior leader and the alternate, on the same terms.
-    """
-    now = now or timezone.now()
-    reminders: list[Reminder] = []
-    cycles = [
-        c
-        for c in Cycle.objects.all()
-        if c.starts_on <= dates.local_day(now, c.time_zone) <= add_months(c.ends_on, 3)
-    ]
-    if not cycles:
-        return []
-    teams = list(
-        Team.objects.filter(cycle__in=cycles)
-        .select_related("cohort", "small_cohort")
-        .prefetch_related("cycle")  # each cycle decoded once (_update_queryset)
-    )
-    people: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for member in TeamMember.objects.filter(team__in=teams, user__is_active=True).select_related(
-        "user"
-    ):
-        people[member.team_id][member.part].append(member.user)
-    updates = {(u.team_id, u.period_start): u for u in _update_queryset().filter(team__in=teams)}
-    for team in teams:
-        rule = dates.rule_from_document(team.cycle.document, team.cohort.key)
-        if rule is None:
-            continue
-        zone = team.cycle.time_zone
-        today = dates.local_day(now, zone)
-        writers = [u for part in rules.WRITING_PARTS for u in people[team.pk][part]]
-        leaders = [u for part in rules.LEADER_PARTS for u in people[team.pk][part]]
-        for start in dates.period_starts(
-            team.cycle.starts_on, team.cycle.ends_on, rule.every_months
-        ):
-            status = period_status(team, rule, start, updates.get((team.pk, start)), now)
-            recent = add_months(status.due_on, rule.every_months) > today
-            context = {"status": status, "team": team, "rule": rule}
-            reminder_day = dates.reminder_day(status.due_on, rule.reminder_days_before)
-            if status.state in {"open", "draft"} and reminder_day <= today:
-                reminders.append(Reminder("due_soon", team, start, writers, context))
-            elif status.state == "missing" and recent:
-                reminders.append(Reminder("update_overdue", team, start, writers, context))
-            if (
-                status.reflection == "overdue"
-                and add_months(status.reflection_due_on, rule.every_months) > today
-            ):
-                reminders.append(Reminder("reflection_overdue", team, start, leaders, context))
-    return reminders
 
 
 # --- what a person's home shows ------------------------------------------------------------------
