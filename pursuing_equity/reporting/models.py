@@ -21,6 +21,15 @@ from pursuing_equity.measures.models import Measure
 from pursuing_equity.teams.models import Team
 
 
+class UpdateManager(models.Manager):
+    """Updates without their drawn snapshot (``charts_html``, about 100 kB each): only the update
+    page shows it, and asks for it (``reporting.selectors.update_for``); every list, panel and
+    export would otherwise read it for every row."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer("charts_html")
+
+
 class Update(models.Model):
     """A team's report for one period: a monthly update (AC) or a periodic reflection (LN)."""
 
@@ -76,6 +85,8 @@ class Update(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     late = models.BooleanField(default=False)
+
+    objects = UpdateManager()
 
     class Meta:
         ordering = ["team", "-period_start"]

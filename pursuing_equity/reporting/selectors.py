@@ -52,6 +52,8 @@ def _update_queryset(*, charts: bool = False) -> QuerySet[Update]:
     return queryset if charts else queryset.defer("charts")
 
 
+#: An update's texts, which lists of updates do not show.
+TEXT_FIELDS = ("progress", "challenges", "learning", "help_wanted")
 #: The columns of an update that :func:`period_status` reads (besides its reflection).
 STATE_FIELDS = (
     "team_id",
@@ -180,7 +182,8 @@ def update_for(team: Team, period_start: datetime.date) -> Update | None:
     and ``team`` (with its cohort and cycle) attached rather than read again (1 query)."""
     update = (
         Update.objects.select_related("updated_by", "submitted_by", "reflection__author")
-        .defer("charts")
+        .defer(None)  # the drawn snapshot, deferred by default (UpdateManager) ...
+        .defer("charts")  # ... and not the data it was drawn from
         .filter(team=team, period_start=period_start)
         .first()
     )
@@ -277,7 +280,7 @@ def shared_updates(user, limit: int = 20) -> list[Update]:
     """Recent submitted updates of other teams that the person may read (3 queries)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    qs = _update_queryset().filter(status=Update.Status.SUBMITTED)
+    qs = _update_queryset().filter(status=Update.Status.SUBMITTED).defer(*TEXT_FIELDS)
     if not rules.has_role(user, rules.STAFF, rules.FACULTY):
         qs = qs.filter(peer_q(user, prefix="team__"))
     candidates = list(qs.order_by("-submitted_at")[: limit * 2])
