@@ -79,6 +79,10 @@ def is_in_audience(user, event: Event) -> bool:
 
 
 def is_facilitator(user, event: Event) -> bool:
+    """Whether ``user`` facilitates ``event``: from its prefetched facilitators when the page
+    loaded them (several rules ask on one page), else 1 query."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if "facilitators" in getattr(event, "_prefetched_objects_cache", {}):
+        return any(person.pk == user.pk for person in event.facilitators.all())
     return event.facilitators.filter(pk=user.pk).exists()

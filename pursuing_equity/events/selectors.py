@@ -390,7 +390,9 @@ def attendance_overview(cycle: Cycle) -> list[TeamAttendance]:
 
 
 def event_attendance(event: Event) -> dict[int, Attendance]:
-    return {a.user_id: a for a in event.attendance.all()}
+    """Who was recorded present or absent at ``event``, by person (1 query, the columns shown)."""
+    rows = Attendance.objects.filter(event=event).only("user_id", "present", "minutes")
+    return {a.user_id: a for a in rows}
 
 
 # --- what a person's home shows ----------------------------------------------------------------
