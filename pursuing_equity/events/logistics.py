@@ -318,105 +318,128 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     """Participants: activities to try, pre-work to do, registrations due and the next event's
     materials. Staff and faculty: recent calls to add materials to, rosters of coming sessions."""
     from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
-    from pursuing_equity.events import library
-    from pursuing_equity.teams.membership import teams_of
 
     panels: list[Panel] = []
     if membership_of(user).team_ids:
-        tasks: list[Task] = []
-        teams = list(teams_of(user))
-        for team, activity in library.activities_to_try(teams):
-            tasks.append(
-                Task(
-                    text=f"Try “{activity.title}”",
-                    url=reverse("event_detail", args=[activity.event_id]) + "#activities",
-                    detail=f"Suggested after {activity.event.title} · {team.name}",
-                )
-            )
-        for _cycle, checklist, ticked in my_checklists(user):
-            left = len(checklist.items) - len(ticked & {k for k, _ in checklist.items})
-            if left:
-                tasks.append(
-                    Task(
-                        text=f"{checklist.name}: {left} of {len(checklist.items)} to do",
-                        url=reverse("checklists"),
-                    )
-                )
-        coming = (
-            events_for_person(user)
-            .filter(ends_at__gte=timezone.now(), cancelled=False, materials__isnull=False)
-            .distinct()
-            .order_by("starts_at")
-            .first()
-        )
-        if coming is not None:
-            tasks.append(
-                Task(
-                    text=f"Materials of {coming.title}",
-                    url=reverse("event_detail", args=[coming.pk]),
-                    due=timezone.localtime(coming.starts_at).date(),
-                    detail="The agenda and slides of your next event",
-                )
-            )
-        for event in registrations_due(user):
-            tasks.append(
-                Task(
-                    text=f"Register for {event.title}",
-                    url=reverse("registration", args=[event.pk]),
-                    due=timezone.localtime(event.starts_at).date(),
-                    detail="RSVP (optional)" if event.kind == "forum_meetup" else "",
-                )
-            )
-        panels.append(
-            Panel(
-                key="learning",
-                heading="Learning and logistics",
-                tasks=tuple(tasks),
-                links=(
-                    ("Learning library", reverse("library")),
-                    ("Pre-work", reverse("checklists")),
-                ),
-                empty="Nothing to do here now: the library has every call's materials.",
-                order=45,
-            )
-        )
+        panels.append(_participant_panel(user))
     staff = is_program_staff(user)
     if staff or has_role(user, FACULTY):
-        events = library.recent_events_to_equip(user)
-        tasks = [
-            Task(
-                text=f"Materials of {e.title}",
-                url=reverse("material_add", args=[e.pk]),
-                due=timezone.localtime(e.starts_at).date(),
-            )
-            for e in events
-        ]
-        links = [("Learning library", reverse("library"))]
-        if staff:
-            coming = (
-                Event.objects.filter(starts_at__gt=timezone.now(), cancelled=False)
-                .filter(Q(modality=Event.Modality.IN_PERSON) | Q(kind="forum_meetup"))
-                .annotate(n=Count("registrations"))
-                .order_by("starts_at")[:5]
-            )
-            tasks += [
-                Task(
-                    text=f"Roster of {e.title}",
-                    url=reverse("roster", args=[e.pk]),
-                    due=timezone.localtime(e.starts_at).date(),
-                    detail=f"{e.n} registered",
-                )
-                for e in coming
-            ]
-            links.append(("Pre-work progress", reverse("checklist_progress")))
-        panels.append(
-            Panel(
-                key="library-staff",
-                heading="Materials and logistics",
-                tasks=tuple(tasks),
-                links=tuple(links),
-                empty="No call in the last or next two months: the library lists every material.",
-                order=46,
-            )
-        )
+        panels.append(_equip_panel(user, staff=staff))
     return panels
+
+
+def _participant_panel(user) -> Panel:
+    tasks = [
+        *_activities_to_try(user),
+        *_prework_left(user),
+        *_next_materials(user),
+        *(
+            Task(
+                text=f"Register for {event.title}",
+                url=reverse("registration", args=[event.pk]),
+                due=timezone.localtime(event.starts_at).date(),
+                detail="RSVP (optional)" if event.kind == "forum_meetup" else "",
+            )
+            for event in registrations_due(user)
+        ),
+    ]
+    return Panel(
+        key="learning",
+        heading="Learning and logistics",
+        tasks=tuple(tasks),
+        links=(("Learning library", reverse("library")), ("Pre-work", reverse("checklists"))),
+        empty="Nothing to do here now: the library has every call's materials.",
+        order=45,
+    )
+
+
+def _activities_to_try(user) -> list[Task]:
+    from pursuing_equity.events import library
+    from pursuing_equity.teams.membership import teams_of
+
+    return [
+        Task(
+            text=f"Try “{activity.title}”",
+            url=reverse("event_detail", args=[activity.event_id]) + "#activities",
+            detail=f"Suggested after {activity.event.title} · {team.name}",
+        )
+        for team, activity in library.activities_to_try(list(teams_of(user)))
+    ]
+
+
+def _prework_left(user) -> list[Task]:
+    tasks = []
+    for _cycle, checklist, ticked in my_checklists(user):
+        left = len(checklist.items) - len(ticked & {k for k, _ in checklist.items})
+        if left:
+            tasks.append(
+                Task(
+                    text=f"{checklist.name}: {left} of {len(checklist.items)} to do",
+                    url=reverse("checklists"),
+                )
+            )
+    return tasks
+
+
+def _next_materials(user) -> list[Task]:
+    coming = (
+        events_for_person(user)
+        .filter(ends_at__gte=timezone.now(), cancelled=False, materials__isnull=False)
+        .distinct()
+        .order_by("starts_at")
+        .first()
+    )
+    if coming is None:
+        return []
+    return [
+        Task(
+            text=f"Materials of {coming.title}",
+            url=reverse("event_detail", args=[coming.pk]),
+            due=timezone.localtime(coming.starts_at).date(),
+            detail="The agenda and slides of your next event",
+        )
+    ]
+
+
+def _equip_panel(user, *, staff: bool) -> Panel:
+    """Staff and faculty: recent calls to add materials to; staff also the coming rosters."""
+    from pursuing_equity.events import library
+
+    tasks = [
+        Task(
+            text=f"Materials of {e.title}",
+            url=reverse("material_add", args=[e.pk]),
+            due=timezone.localtime(e.starts_at).date(),
+        )
+        for e in library.recent_events_to_equip(user)
+    ]
+    links = [("Learning library", reverse("library"))]
+    if staff:
+        tasks += _rosters_coming()
+        links.append(("Pre-work progress", reverse("checklist_progress")))
+    return Panel(
+        key="library-staff",
+        heading="Materials and logistics",
+        tasks=tuple(tasks),
+        links=tuple(links),
+        empty="No call in the last or next two months: the library lists every material.",
+        order=46,
+    )
+
+
+def _rosters_coming() -> list[Task]:
+    coming = (
+        Event.objects.filter(starts_at__gt=timezone.now(), cancelled=False)
+        .filter(Q(modality=Event.Modality.IN_PERSON) | Q(kind="forum_meetup"))
+        .annotate(n=Count("registrations"))
+        .order_by("starts_at")[:5]
+    )
+    return [
+        Task(
+            text=f"Roster of {e.title}",
+            url=reverse("roster", args=[e.pk]),
+            due=timezone.localtime(e.starts_at).date(),
+            detail=f"{e.n} registered",
+        )
+        for e in coming
+    ]

@@ -119,44 +119,12 @@ def update_save(
     if any(c.team_id != team.pk for c in cycles):
         raise ValidationError({"pdsa_cycles": "Link only your own team’s PDSA cycles."})
 
-    update = (
-        Update.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .filter(team=team, period_start=period_start)
-        .first()
-    )
-    if update is None:
-        if version is not None:
-            raise ValidationError("This update no longer exists.")
-        update = Update(
-            team=team,
-            period_start=period_start,
-            period_months=rule.every_months,
-            kind=rule.kind,
-            due_on=dates.due_date(period_start, rule.every_months, rule.due_day),
-        )
-        before: dict = {}
-    else:
-        if update.is_submitted:
-            raise ValidationError("This update was submitted; it can no longer be changed.")
-        if version != update.version:
-            raise StaleUpdateError(update)
-        before = model_snapshot(update, TEXT_FIELDS + ["version"])
-        update.version = F("version") + 1
-
+    update, before = _draft_to_save(team, period_start, version, rule)
     update.progress, update.challenges = progress.strip(), challenges.strip()
     update.learning, update.help_wanted = learning.strip(), help_wanted.strip()
     update.updated_by = actor
     if submit:
-        missing = {f: m for f, m in REQUIRED_TO_SUBMIT.items() if not getattr(update, f)}
-        if missing:
-            raise ValidationError(missing)
-        update.status = Update.Status.SUBMITTED
-        update.submitted_at = now
-        update.submitted_by = actor
-        update.late = dates.is_late(now, update.due_on, team.cycle.time_zone)
-        update.charts, update.charts_html, update.charts_as_of = [], "", today
-        update.charts_status = Update.ChartsStatus.PREPARING
+        _mark_submitted(update, actor=actor, now=now, today=today, zone=team.cycle.time_zone)
     update.full_clean(exclude=["version"])
     try:
         with transaction.atomic():
@@ -186,6 +154,52 @@ def update_save(
         update_pk = update.pk
         transaction.on_commit(lambda: tasks.update_charts_prepare.enqueue(update_pk))
     return update
+
+
+def _draft_to_save(
+    team: Team, period_start: datetime.date, version: int | None, rule: dates.ReportingRule
+) -> tuple[Update, dict]:
+    """The period's update locked for this save (a new one on the first save) and its text
+    before it; refuses a submitted update and a save from a version older than the saved one."""
+    update = (
+        Update.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(team=team, period_start=period_start)
+        .first()
+    )
+    if update is None:
+        if version is not None:
+            raise ValidationError("This update no longer exists.")
+        new = Update(
+            team=team,
+            period_start=period_start,
+            period_months=rule.every_months,
+            kind=rule.kind,
+            due_on=dates.due_date(period_start, rule.every_months, rule.due_day),
+        )
+        return new, {}
+    if update.is_submitted:
+        raise ValidationError("This update was submitted; it can no longer be changed.")
+    if version != update.version:
+        raise StaleUpdateError(update)
+    before = model_snapshot(update, TEXT_FIELDS + ["version"])
+    update.version = F("version") + 1
+    return update, before
+
+
+def _mark_submitted(
+    update: Update, *, actor: User, now: datetime.datetime, today: datetime.date, zone: str
+) -> None:
+    """Freeze the update as submitted now (late or not); its charts are to be drawn as of today."""
+    missing = {f: m for f, m in REQUIRED_TO_SUBMIT.items() if not getattr(update, f)}
+    if missing:
+        raise ValidationError(missing)
+    update.status = Update.Status.SUBMITTED
+    update.submitted_at = now
+    update.submitted_by = actor
+    update.late = dates.is_late(now, update.due_on, zone)
+    update.charts, update.charts_html, update.charts_as_of = [], "", today
+    update.charts_status = Update.ChartsStatus.PREPARING
 
 
 def update_url(update: Update) -> str:
