@@ -100,6 +100,22 @@ def coaching_book(*, actor: Any, slot: CoachingSlot, team: Team) -> CoachingBook
             "Another team has just booked this slot. Please choose another."
         ) from None
 
+    session, before = _session_moved_to(slot, team)
+    booking.event = session
+    booking.save(update_fields=["event"])
+    audit_record(
+        actor=actor,
+        action="coaching.booked",
+        obj=booking,
+        after={"slot": slot.pk, "team": team.pk, "event": session.pk},
+    )
+    notify_change(session, before or {"starts_at": None}, booked=True)
+    return booking
+
+
+def _session_moved_to(slot: CoachingSlot, team: Team) -> tuple[Event, dict]:
+    """The team's coaching session of the slot's month, moved to the slot's time with the slot's
+    coach (created when the program's calendar has none left that month), and what it was."""
     first, following = _month_bounds(slot.starts_at, slot.cycle.time_zone)
     session = (
         Event.objects.filter(
@@ -144,16 +160,7 @@ def coaching_book(*, actor: Any, slot: CoachingSlot, team: Team) -> CoachingBook
     session.full_clean()
     session.save()
     session.facilitators.set([slot.coach_id])
-    booking.event = session
-    booking.save(update_fields=["event"])
-    audit_record(
-        actor=actor,
-        action="coaching.booked",
-        obj=booking,
-        after={"slot": slot.pk, "team": team.pk, "event": session.pk},
-    )
-    notify_change(session, before or {"starts_at": None}, booked=True)
-    return booking
+    return session, before
 
 
 @transaction.atomic
