@@ -40,18 +40,6 @@ REFLECTION_LABELS = {
 }
 
 
-def _update_queryset(*, charts: bool = False) -> QuerySet[Update]:
-    """Updates with what their lists read. Two columns are costly to decode per row: the chart
-    snapshots (``charts``, tens of kB of JSON per update) are read only when asked for (the update
-    page, the digest); the cycle is prefetched, not joined, because a joined cycle decodes its
-    program document (a large JSON) once per update, and these two cost most of the submission
-    grid's and staff home's time (bench/bench_pages.py); prefetched, each cycle is decoded once."""
-    queryset = Update.objects.select_related(
-        "team__cohort", "team__small_cohort", "reflection"
-    ).prefetch_related("team__cycle")
-    return queryset if charts else queryset.defer("charts")
-
-
 #: An update's texts, which lists of updates do not show.
 TEXT_FIELDS = ("progress", "challenges", "learning", "help_wanted")
 #: The columns of an update that :func:`period_status` reads (besides its reflection).
@@ -64,6 +52,19 @@ STATE_FIELDS = (
     "due_on",
     "submitted_at",
 )
+
+
+def _update_queryset(*, full: bool = False) -> QuerySet[Update]:
+    """Updates with what their lists read. Three things are costly to read per row: the chart
+    snapshots (``charts``, tens of kB of JSON per update) and the texts are read only when asked
+    for (``full``: the digest; ``charts_html`` never, see ``UpdateManager``); the cycle is
+    prefetched, not joined, because a joined cycle decodes its program document (a large JSON)
+    once per update, and these cost most of the submission grid's and staff home's time
+    (bench/bench_pages.py); prefetched, each cycle is decoded once."""
+    queryset = Update.objects.select_related(
+        "team__cohort", "team__small_cohort", "reflection"
+    ).prefetch_related("team__cycle")
+    return queryset if full else queryset.defer("charts", *TEXT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ def shared_updates(user, limit: int = 20) -> list[Update]:
     """Recent submitted updates of other teams that the person may read (3 queries)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    qs = _update_queryset().filter(status=Update.Status.SUBMITTED).defer(*TEXT_FIELDS)
+    qs = _update_queryset().filter(status=Update.Status.SUBMITTED)
     if not rules.has_role(user, rules.STAFF, rules.FACULTY):
         qs = qs.filter(peer_q(user, prefix="team__"))
     candidates = list(qs.order_by("-submitted_at")[: limit * 2])
@@ -360,7 +361,7 @@ def progress_history(team: Team) -> tuple[list[ProgressRow], list[ProgressScore]
 def digest_updates(cycle: Cycle, month: datetime.date) -> list[Update]:
     """Every submitted update of ``cycle`` whose period covers ``month`` (4 queries)."""
     candidates = (
-        _update_queryset(charts=True)
+        _update_queryset(full=True)
         .filter(team__cycle=cycle, status=Update.Status.SUBMITTED, period_start__lte=month)
         .select_related("team__organization", "reflection__author", "submitted_by")
         .prefetch_related(
