@@ -75,9 +75,11 @@ def _with_related(events: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def my_calendar(user, *, past: bool = False, now: datetime.datetime | None = None) -> list[Event]:
-    """``user``'s events: upcoming (or, with ``past``, those that ended), soonest first (2–3 queries)."""
+    """``user``'s events: upcoming (or, with ``past``, those that ended), soonest first (2–3 queries).
+
+    Without their related rows: the calendar shows each event's own columns only."""
     now = now or timezone.now()
-    events = _with_related(events_for_person(user))
+    events = events_for_person(user)
     if past:
         return list(events.filter(ends_at__lt=now).order_by("-starts_at")[:200])
     return list(events.filter(ends_at__gte=now).order_by("starts_at"))
