@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 
 from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
+from pursuing_equity.events.generation import calendar_generate
 from pursuing_equity.events.models import Attendance
-from pursuing_equity.events.services import calendar_generate
 from pursuing_equity.events.tests.factories import make_program, past_event
 
 pytestmark = pytest.mark.browser

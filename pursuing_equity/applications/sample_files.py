@@ -1,7 +1,7 @@
 """A minimal, valid PDF built in code, for the demo's documents and for tests.
 
 The demo needs commitment letters that pass the same content checks as real uploads
-(:func:`pursuing_equity.applications.media.pdf_problem`), without shipping binary files.
+(:func:`pursuing_equity.core.pdf.pdf_problem`), without shipping binary files.
 """
 
 from __future__ import annotations

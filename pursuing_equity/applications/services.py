@@ -40,6 +40,7 @@ from pursuing_equity.applications.models import (
 from pursuing_equity.applications.rules import can_extend_deadline
 from pursuing_equity.applications.states import State
 from pursuing_equity.core.email import send_templated
+from pursuing_equity.core.pdf import pdf_problem
 from pursuing_equity.core.services import audit_record, model_snapshot
 from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.programs.models import Cohort, Cycle
@@ -359,7 +360,7 @@ def document_upload(
         )
     if PurePath(upload.name or "").suffix.lower() != ".pdf":
         raise ValidationError({"file": "Upload a PDF file (its name ends in .pdf)."})
-    problem = media.pdf_problem(upload)
+    problem = pdf_problem(upload)
     upload.seek(0)
     if problem:
         raise ValidationError({"file": problem})

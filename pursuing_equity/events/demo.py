@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pursuing_equity.accounts.models import Role, User
-from pursuing_equity.events import selectors, services
+from pursuing_equity.events import attendance_taking, coaching, generation, selectors
 from pursuing_equity.events.models import CoachingSlot, Event
 from pursuing_equity.programs.dates import local_to_utc
 from pursuing_equity.programs.models import Cycle
@@ -34,7 +34,7 @@ FALLING_LAST_EVENTS = 3
 
 
 def populate(*, cycle: Cycle, organizations, today: datetime.date, out) -> None:
-    result = services.calendar_generate(actor=None, cycle=cycle)
+    result = generation.calendar_generate(actor=None, cycle=cycle)
     # Fictional links for the demo only, written directly: they are not a change anyone must be
     # told about, and writing them through event_update would mark every event as edited by hand.
     for event in cycle.events.filter(modality=Event.Modality.VIRTUAL, video_url=""):
@@ -177,7 +177,7 @@ def _attendance(cycle: Cycle) -> int:
             # attendance of about 80–90 %, so that no other team looks like it is falling.
             absent = people[(k // 2) % len(people)] if k % 2 == 0 else None
             present.update(uid for uid in people if uid != absent)
-        services.attendance_take(actor=None, event=event, present=present)
+        attendance_taking.attendance_take(actor=None, event=event, present=present)
     return len(events)
 
 
@@ -197,7 +197,7 @@ def _coaching(cycle: Cycle, today: datetime.date) -> tuple[int, int]:
                 datetime.datetime.combine(day, datetime.time(10 + index)), cycle.time_zone
             )
             slots.append(
-                services.coaching_slot_publish(
+                coaching.coaching_slot_publish(
                     actor=coach,
                     cycle=cycle,
                     starts_at=starts,
@@ -215,7 +215,7 @@ def _coaching(cycle: Cycle, today: datetime.date) -> tuple[int, int]:
         # A team with a 1:1 coach books that coach's first slot still open.
         slot = next((s for s in slots if team.coach_id in (None, s.coach_id)), None)
         if slot is not None:
-            services.coaching_book(actor=None, slot=slot, team=team)
+            coaching.coaching_book(actor=None, slot=slot, team=team)
             slots.remove(slot)
             booked += 1
     return len(slots) + booked, booked

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
 from pursuing_equity.core.services import audit_record
-from pursuing_equity.events import selectors
+from pursuing_equity.events.audience import events_for_person, facilitated_q
 from pursuing_equity.events.models import (
     ActivityTry,
     Event,
@@ -166,7 +166,7 @@ def visible_events_q(user) -> Q:
     """The events ``user`` may see, as :func:`rules.can_view_event` says, for a queryset."""
     if is_program_staff(user):
         return Q()
-    seen = Q(pk__in=selectors.events_for_person(user).values("pk"))
+    seen = Q(pk__in=events_for_person(user).values("pk"))
     if has_role(user, FACULTY):
         seen |= ~Q(audience=Event.Audience.AFFINITY_GROUP)
     return seen
@@ -281,9 +281,7 @@ def recent_events_to_equip(user, now: datetime.datetime | None = None) -> list[E
         starts_at__gte=now - window, starts_at__lte=now + window, cancelled=False
     ).exclude(audience=Event.Audience.TEAM)
     if not is_program_staff(user):
-        events = events.filter(
-            ~Q(audience=Event.Audience.AFFINITY_GROUP) | selectors.facilitated_q(user)
-        )
+        events = events.filter(~Q(audience=Event.Audience.AFFINITY_GROUP) | facilitated_q(user))
     return list(events.select_related("cohort").order_by("-starts_at")[:8])
 
 

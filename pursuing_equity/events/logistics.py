@@ -24,6 +24,7 @@ from pursuing_equity.core.email import send_templated
 from pursuing_equity.core.homes import Panel, Task
 from pursuing_equity.core.services import audit_record
 from pursuing_equity.core.urls import absolute_url
+from pursuing_equity.events.audience import events_for_person
 from pursuing_equity.events.models import ChecklistTick, Event, Registration
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.teams.membership import membership_of
@@ -121,23 +122,31 @@ def checklist_progress(cycle: Cycle) -> tuple[list[Checklist], list[ProgressRow]
         .annotate(n=Count("pk"))
     }
     rows = []
+    # Plain values, not models: a cycle has hundreds of members, and building a person, a team
+    # and a cohort object per row cost most of the page's time.
     members = (
         TeamMember.objects.filter(team__cycle=cycle)
-        .select_related("user", "team", "team__cohort")
         .order_by("team__cohort__position", "team__name", "user__full_name", "user__email")
+        .values_list(
+            "user_id",
+            "user__preferred_name",
+            "user__full_name",
+            "user__email",
+            "team__name",
+            "team__cohort__key",
+            "team__cohort__name",
+        )
     )
-    for m in members:
+    for user_id, preferred, full, email, team, cohort_key, cohort in members:
         done = {
-            c.key: counts.get((m.user_id, c.key), 0)
-            for c in checklists
-            if m.team.cohort.key in c.cohorts
+            c.key: counts.get((user_id, c.key), 0) for c in checklists if cohort_key in c.cohorts
         }
         rows.append(
             ProgressRow(
-                cohort=m.team.cohort.name,
-                team=m.team.name,
-                person=m.user.display_name,
-                email=m.user.email,
+                cohort=cohort,
+                team=team,
+                person=preferred or full or email,  # as User.display_name
+                email=email,
                 done=done,
                 cells=tuple(done.get(c.key) for c in checklists),
             )
@@ -295,8 +304,6 @@ def registration_reminders_send(now: datetime.datetime | None = None) -> int:
 
 def registrations_due(user, now: datetime.datetime | None = None) -> list[Event]:
     """Upcoming in-person sessions and meet-ups of the person's groups they have not answered."""
-    from pursuing_equity.events.selectors import events_for_person
-
     now = now or timezone.now()
     return list(
         events_for_person(user)
@@ -311,106 +318,128 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     """Participants: activities to try, pre-work to do, registrations due and the next event's
     materials. Staff and faculty: recent calls to add materials to, rosters of coming sessions."""
     from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
-    from pursuing_equity.events import library
-    from pursuing_equity.events.selectors import events_for_person
-    from pursuing_equity.teams.membership import teams_of
 
     panels: list[Panel] = []
     if membership_of(user).team_ids:
-        tasks: list[Task] = []
-        teams = list(teams_of(user))
-        for team, activity in library.activities_to_try(teams):
-            tasks.append(
-                Task(
-                    text=f"Try “{activity.title}”",
-                    url=reverse("event_detail", args=[activity.event_id]) + "#activities",
-                    detail=f"Suggested after {activity.event.title} · {team.name}",
-                )
-            )
-        for _cycle, checklist, ticked in my_checklists(user):
-            left = len(checklist.items) - len(ticked & {k for k, _ in checklist.items})
-            if left:
-                tasks.append(
-                    Task(
-                        text=f"{checklist.name}: {left} of {len(checklist.items)} to do",
-                        url=reverse("checklists"),
-                    )
-                )
-        coming = (
-            events_for_person(user)
-            .filter(ends_at__gte=timezone.now(), cancelled=False, materials__isnull=False)
-            .distinct()
-            .order_by("starts_at")
-            .first()
-        )
-        if coming is not None:
-            tasks.append(
-                Task(
-                    text=f"Materials of {coming.title}",
-                    url=reverse("event_detail", args=[coming.pk]),
-                    due=timezone.localtime(coming.starts_at).date(),
-                    detail="The agenda and slides of your next event",
-                )
-            )
-        for event in registrations_due(user):
-            tasks.append(
-                Task(
-                    text=f"Register for {event.title}",
-                    url=reverse("registration", args=[event.pk]),
-                    due=timezone.localtime(event.starts_at).date(),
-                    detail="RSVP (optional)" if event.kind == "forum_meetup" else "",
-                )
-            )
-        panels.append(
-            Panel(
-                key="learning",
-                heading="Learning and logistics",
-                tasks=tuple(tasks),
-                links=(
-                    ("Learning library", reverse("library")),
-                    ("Pre-work", reverse("checklists")),
-                ),
-                empty="Nothing to do here now: the library has every call's materials.",
-                order=45,
-            )
-        )
+        panels.append(_participant_panel(user))
     staff = is_program_staff(user)
     if staff or has_role(user, FACULTY):
-        events = library.recent_events_to_equip(user)
-        tasks = [
-            Task(
-                text=f"Materials of {e.title}",
-                url=reverse("material_add", args=[e.pk]),
-                due=timezone.localtime(e.starts_at).date(),
-            )
-            for e in events
-        ]
-        links = [("Learning library", reverse("library"))]
-        if staff:
-            coming = (
-                Event.objects.filter(starts_at__gt=timezone.now(), cancelled=False)
-                .filter(Q(modality=Event.Modality.IN_PERSON) | Q(kind="forum_meetup"))
-                .annotate(n=Count("registrations"))
-                .order_by("starts_at")[:5]
-            )
-            tasks += [
-                Task(
-                    text=f"Roster of {e.title}",
-                    url=reverse("roster", args=[e.pk]),
-                    due=timezone.localtime(e.starts_at).date(),
-                    detail=f"{e.n} registered",
-                )
-                for e in coming
-            ]
-            links.append(("Pre-work progress", reverse("checklist_progress")))
-        panels.append(
-            Panel(
-                key="library-staff",
-                heading="Materials and logistics",
-                tasks=tuple(tasks),
-                links=tuple(links),
-                empty="No call in the last or next two months: the library lists every material.",
-                order=46,
-            )
-        )
+        panels.append(_equip_panel(user, staff=staff))
     return panels
+
+
+def _participant_panel(user) -> Panel:
+    tasks = [
+        *_activities_to_try(user),
+        *_prework_left(user),
+        *_next_materials(user),
+        *(
+            Task(
+                text=f"Register for {event.title}",
+                url=reverse("registration", args=[event.pk]),
+                due=timezone.localtime(event.starts_at).date(),
+                detail="RSVP (optional)" if event.kind == "forum_meetup" else "",
+            )
+            for event in registrations_due(user)
+        ),
+    ]
+    return Panel(
+        key="learning",
+        heading="Learning and logistics",
+        tasks=tuple(tasks),
+        links=(("Learning library", reverse("library")), ("Pre-work", reverse("checklists"))),
+        empty="Nothing to do here now: the library has every call's materials.",
+        order=45,
+    )
+
+
+def _activities_to_try(user) -> list[Task]:
+    from pursuing_equity.events import library
+    from pursuing_equity.teams.membership import teams_of
+
+    return [
+        Task(
+            text=f"Try “{activity.title}”",
+            url=reverse("event_detail", args=[activity.event_id]) + "#activities",
+            detail=f"Suggested after {activity.event.title} · {team.name}",
+        )
+        for team, activity in library.activities_to_try(list(teams_of(user)))
+    ]
+
+
+def _prework_left(user) -> list[Task]:
+    tasks = []
+    for _cycle, checklist, ticked in my_checklists(user):
+        left = len(checklist.items) - len(ticked & {k for k, _ in checklist.items})
+        if left:
+            tasks.append(
+                Task(
+                    text=f"{checklist.name}: {left} of {len(checklist.items)} to do",
+                    url=reverse("checklists"),
+                )
+            )
+    return tasks
+
+
+def _next_materials(user) -> list[Task]:
+    coming = (
+        events_for_person(user)
+        .filter(ends_at__gte=timezone.now(), cancelled=False, materials__isnull=False)
+        .distinct()
+        .order_by("starts_at")
+        .first()
+    )
+    if coming is None:
+        return []
+    return [
+        Task(
+            text=f"Materials of {coming.title}",
+            url=reverse("event_detail", args=[coming.pk]),
+            due=timezone.localtime(coming.starts_at).date(),
+            detail="The agenda and slides of your next event",
+        )
+    ]
+
+
+def _equip_panel(user, *, staff: bool) -> Panel:
+    """Staff and faculty: recent calls to add materials to; staff also the coming rosters."""
+    from pursuing_equity.events import library
+
+    tasks = [
+        Task(
+            text=f"Materials of {e.title}",
+            url=reverse("material_add", args=[e.pk]),
+            due=timezone.localtime(e.starts_at).date(),
+        )
+        for e in library.recent_events_to_equip(user)
+    ]
+    links = [("Learning library", reverse("library"))]
+    if staff:
+        tasks += _rosters_coming()
+        links.append(("Pre-work progress", reverse("checklist_progress")))
+    return Panel(
+        key="library-staff",
+        heading="Materials and logistics",
+        tasks=tuple(tasks),
+        links=tuple(links),
+        empty="No call in the last or next two months: the library lists every material.",
+        order=46,
+    )
+
+
+def _rosters_coming() -> list[Task]:
+    coming = (
+        Event.objects.filter(starts_at__gt=timezone.now(), cancelled=False)
+        .filter(Q(modality=Event.Modality.IN_PERSON) | Q(kind="forum_meetup"))
+        .annotate(n=Count("registrations"))
+        .order_by("starts_at")[:5]
+    )
+    return [
+        Task(
+            text=f"Roster of {e.title}",
+            url=reverse("roster", args=[e.pk]),
+            due=timezone.localtime(e.starts_at).date(),
+            detail=f"{e.n} registered",
+        )
+        for e in coming
+    ]

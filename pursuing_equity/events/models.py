@@ -1,6 +1,6 @@
 """The program's calendar: events for each audience, 1:1 coaching slots, attendance and feeds.
 
-Events are generated from the program file's grid (``services.calendar_generate``) and then edited
+Events are generated from the program file's grid (``events.generation.calendar_generate``) and then edited
 one by one by program staff. Times are stored in UTC and shown in the program's time zone.
 An event's audience says who it is for: every team of a cohort, one small cohort, one team
 (1:1 coaching), one affinity group (by its key in the program file, so that the calendar does not

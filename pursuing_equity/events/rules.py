@@ -17,7 +17,7 @@ from pursuing_equity.accounts.rules import (
     is_program_staff,
     organizations_of,
 )
-from pursuing_equity.events import selectors
+from pursuing_equity.events import audience
 from pursuing_equity.events.models import CoachingBooking, CoachingSlot, Event
 from pursuing_equity.teams.membership import membership_of
 
@@ -42,7 +42,7 @@ def can_view_event(user, event: Event) -> bool:
         return True
     if not _signed_in(user):
         return False
-    if selectors.is_in_audience(user, event) or selectors.is_facilitator(user, event):
+    if audience.is_in_audience(user, event) or audience.is_facilitator(user, event):
         return True
     # Faculty see the program's shared events, never an affinity group's unless they facilitate it.
     return has_role(user, FACULTY) and not event.is_affinity
@@ -51,13 +51,13 @@ def can_view_event(user, event: Event) -> bool:
 def can_view_event_attendees(user, event: Event) -> bool:
     """The list of who is expected and who came: staff and the event's facilitators; for events
     other than affinity groups, faculty too."""
-    if is_program_staff(user) or selectors.is_facilitator(user, event):
+    if is_program_staff(user) or audience.is_facilitator(user, event):
         return True
     return has_role(user, FACULTY) and not event.is_affinity
 
 
 def can_take_attendance(user, event: Event) -> bool:
-    return is_program_staff(user) or selectors.is_facilitator(user, event)
+    return is_program_staff(user) or audience.is_facilitator(user, event)
 
 
 def can_manage_calendar(user, obj: Any = None) -> bool:
@@ -102,7 +102,7 @@ def can_cancel_booking(user, booking: CoachingBooking) -> bool:
 def can_add_materials(user, event: Event) -> bool:
     """Staff, the event's facilitators, and faculty for the events they may see (never an affinity
     group's unless they facilitate it) add materials and suggested activities."""
-    if is_program_staff(user) or selectors.is_facilitator(user, event):
+    if is_program_staff(user) or audience.is_facilitator(user, event):
         return True
     return has_role(user, FACULTY) and not event.is_affinity
 
@@ -114,7 +114,7 @@ def can_download_material(user, material) -> bool:
 
 def can_mark_activity_tried(user, event: Event) -> bool:
     """Members of a team the event is for (the service checks the team and its PDSA cycle)."""
-    return has_team(user) and selectors.is_in_audience(user, event)
+    return has_team(user) and audience.is_in_audience(user, event)
 
 
 def can_view_library(user, obj: Any = None) -> bool:
@@ -135,7 +135,7 @@ def can_register(user, event: Event) -> bool:
     """Anyone the event is for registers (or RSVPs) for it; the view refuses events that take no
     registration."""
     return _signed_in(user) and (
-        selectors.is_in_audience(user, event) or (has_role(user, FACULTY) and not event.is_affinity)
+        audience.is_in_audience(user, event) or (has_role(user, FACULTY) and not event.is_affinity)
     )
 
 

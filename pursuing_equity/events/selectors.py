@@ -20,87 +20,17 @@ from django.utils import timezone
 from pursuing_equity.core.homes import Panel, Task
 from pursuing_equity.events import affinity
 from pursuing_equity.events.attendance import Trend, rate, trend
+from pursuing_equity.events.audience import (
+    events_for_person,
+    facilitated_q,
+    groups_of,
+)
 from pursuing_equity.events.models import Attendance, CoachingBooking, CoachingSlot, Event
 from pursuing_equity.programs.models import Cycle
-from pursuing_equity.teams.membership import membership_of
 from pursuing_equity.teams.models import Team, TeamMember
 from pursuing_equity.teams.services import one_to_one_cohort_ids
 
 LEADER_PARTS = (TeamMember.Part.SENIOR_LEADER, TeamMember.Part.ALTERNATE_LEADER)
-
-
-# --- who belongs to what ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Groups:
-    """The groups a person belongs to, as ids (what "my calendar" is made of)."""
-
-    team_ids: frozenset[int]
-    cohort_ids: frozenset[int]
-    small_cohort_ids: frozenset[int]
-    leader_cohort_ids: frozenset[int]
-    cycle_ids: frozenset[int]
-    affinity: frozenset[tuple[int, str]]
-
-
-def groups_of(user) -> Groups:
-    """Built from :func:`pursuing_equity.teams.membership.membership_of` (read once per request)
-    and the person's affinity choices (1 query, only for people on a team)."""
-    ties = membership_of(user).ties
-    return Groups(
-        team_ids=frozenset(t.team_id for t in ties),
-        cohort_ids=frozenset(t.cohort_id for t in ties),
-        small_cohort_ids=frozenset(t.small_cohort_id for t in ties if t.small_cohort_id),
-        leader_cohort_ids=frozenset(t.cohort_id for t in ties if t.is_leader),
-        cycle_ids=frozenset(t.cycle_id for t in ties),
-        affinity=affinity.groups_of(user) if ties else frozenset(),
-    )
-
-
-def _audience_q(groups: Groups) -> Q:
-    A = Event.Audience
-    q = (
-        Q(audience=A.COHORT, cohort_id__in=groups.cohort_ids)
-        | Q(audience=A.SMALL_COHORT, small_cohort_id__in=groups.small_cohort_ids)
-        | Q(audience=A.TEAM, team_id__in=groups.team_ids)
-        | Q(audience=A.LEADERS, cohort_id__in=groups.leader_cohort_ids)
-        | Q(audience=A.CYCLE, cycle_id__in=groups.cycle_ids)
-    )
-    for cycle_id, key in groups.affinity:
-        q |= Q(audience=A.AFFINITY_GROUP, cycle_id=cycle_id, affinity_group=key)
-    return q
-
-
-def facilitated_q(user) -> Q:
-    return Q(pk__in=Event.facilitators.through.objects.filter(user=user).values("event_id"))
-
-
-def events_for_person(user) -> QuerySet[Event]:
-    """Every event of the groups ``user`` belongs to, and those they facilitate."""
-    if not getattr(user, "is_authenticated", False):
-        return Event.objects.none()
-    return Event.objects.filter(_audience_q(groups_of(user)) | facilitated_q(user))
-
-
-def is_in_audience(user, event: Event) -> bool:
-    """Whether ``event`` is one of ``user``'s groups' events (no query once groups are cached)."""
-    g = groups_of(user)
-    A = Event.Audience
-    return {
-        A.COHORT: lambda: event.cohort_id in g.cohort_ids,
-        A.SMALL_COHORT: lambda: event.small_cohort_id in g.small_cohort_ids,
-        A.TEAM: lambda: event.team_id in g.team_ids,
-        A.LEADERS: lambda: event.cohort_id in g.leader_cohort_ids,
-        A.CYCLE: lambda: event.cycle_id in g.cycle_ids,
-        A.AFFINITY_GROUP: lambda: (event.cycle_id, event.affinity_group) in g.affinity,
-    }[event.audience]()
-
-
-def is_facilitator(user, event: Event) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return event.facilitators.filter(pk=user.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -145,9 +75,11 @@ def _with_related(events: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def my_calendar(user, *, past: bool = False, now: datetime.datetime | None = None) -> list[Event]:
-    """``user``'s events: upcoming (or, with ``past``, those that ended), soonest first (2–3 queries)."""
+    """``user``'s events: upcoming (or, with ``past``, those that ended), soonest first (2–3 queries).
+
+    Without their related rows: the calendar shows each event's own columns only."""
     now = now or timezone.now()
-    events = _with_related(events_for_person(user))
+    events = events_for_person(user)
     if past:
         return list(events.filter(ends_at__lt=now).order_by("-starts_at")[:200])
     return list(events.filter(ends_at__gte=now).order_by("starts_at"))
@@ -234,12 +166,14 @@ def activity_audiences(cycle: Cycle, activity) -> list[ActivityAudience]:
     return sorted(groups.values(), key=lambda g: g.label)
 
 
-def events_to_take_attendance(user, cycle: Cycle, *, staff: bool) -> list[Event]:
-    """Events that have started, for which ``user`` takes attendance (staff: all), latest first."""
+def events_to_take_attendance(user, cycle: Cycle, *, staff: bool, limit: int = 15) -> list[Event]:
+    """The latest ``limit`` events that have started, for which ``user`` takes attendance (staff:
+    all), latest first (1 query; only the columns the list shows)."""
     events = cycle.events.filter(starts_at__lte=timezone.now(), cancelled=False)
     if not staff:
         events = events.filter(facilitated_q(user))
-    return list(_with_related(events).order_by("-starts_at")[:100])
+    columns = ("pk", "title", "starts_at", "ends_at", "attendance_taken_at")
+    return list(events.only(*columns).order_by("-starts_at")[:limit])
 
 
 @dataclass(frozen=True)
@@ -458,7 +392,9 @@ def attendance_overview(cycle: Cycle) -> list[TeamAttendance]:
 
 
 def event_attendance(event: Event) -> dict[int, Attendance]:
-    return {a.user_id: a for a in event.attendance.all()}
+    """Who was recorded present or absent at ``event``, by person (1 query, the columns shown)."""
+    rows = Attendance.objects.filter(event=event).only("user_id", "present", "minutes")
+    return {a.user_id: a for a in rows}
 
 
 # --- what a person's home shows ----------------------------------------------------------------

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.files import private_download
 from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.tables import table_rows
 from pursuing_equity.events import library, logistics, rules
 from pursuing_equity.events.forms import (
     ActivityTriedForm,
@@ -203,10 +205,18 @@ def checklist_progress(request):
         return csv_response(
             logistics.progress_table(checklists_, rows), f"prework-{in_view.cycle.slug}.csv"
         )
+    not_required = mark_safe('<span class="muted">Not required</span>')
+    body = table_rows(
+        (
+            (r.cohort, r.team, r.person, *(not_required if n is None else n for n in r.cells))
+            for r in rows
+        ),
+        header=2,
+    )
     return render(
         request,
         "events/checklist_progress.html",
-        {"in_view": in_view, "cycle": in_view.cycle, "checklists": checklists_, "rows": rows},
+        {"in_view": in_view, "cycle": in_view.cycle, "checklists": checklists_, "body": body},
     )
 
 

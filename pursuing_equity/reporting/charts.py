@@ -22,6 +22,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.template.loader import render_to_string
+
 from equitystats import suppress
 from pursuing_equity.measures import dashboards
 from pursuing_equity.measures.charts import for_export
@@ -128,6 +130,13 @@ def snapshot(team, as_of: datetime.date) -> list[dict[str, Any]]:
         if "gaps" in dashboard.specs:
             entries.append(_gap_entry(measure, dashboard))
     return entries
+
+
+def snapshot_html(entries: list[dict[str, Any]]) -> str:
+    """The snapshot as the update page shows it (each chart's spec, table alternative, key to the
+    PDSA markers and note), rendered once when it is stored: its tables hold thousands of cells,
+    which cost the page most of its time when rendered on every visit."""
+    return render_to_string("reporting/_charts.html", {"charts": entries})
 
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"

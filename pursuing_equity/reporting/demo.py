@@ -152,6 +152,7 @@ def _updates(team, rule, index, writers, leaders, faculty, cycles, today, counts
         text = {
             key: values[(number + max(index, 0)) % len(values)] for key, values in TEXTS.items()
         }
+        snapshot = charts.snapshot(team, submitted_at.date()) if with_charts else []
         update = Update.objects.create(
             team=team,
             period_start=start,
@@ -163,7 +164,8 @@ def _updates(team, rule, index, writers, leaders, faculty, cycles, today, counts
             submitted_by=writers[number % len(writers)],
             updated_by=writers[number % len(writers)],
             late=dates.is_late(submitted_at, due, zone),
-            charts=charts.snapshot(team, submitted_at.date()) if with_charts else [],
+            charts=snapshot,
+            charts_html=charts.snapshot_html(snapshot) if with_charts else "",
             charts_as_of=submitted_at.date() if with_charts else None,
             charts_status=Update.ChartsStatus.READY if with_charts else Update.ChartsStatus.NONE,
             **text,

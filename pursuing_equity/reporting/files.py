@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import BinaryIO
 
-from pursuing_equity.applications.media import pdf_problem
 from pursuing_equity.core.archives import zip_problem
+from pursuing_equity.core.pdf import pdf_problem
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS_PER_UPDATE = 10

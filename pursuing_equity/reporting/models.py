@@ -4,8 +4,8 @@ A team writes one :class:`Update` per reporting period (the program file decides
 the due day per cohort, see :mod:`pursuing_equity.reporting.dates`). Several people edit the
 draft; ``version`` goes up with every save so that a save made from a stale copy is refused
 instead of silently overwriting a colleague's text. Submitting freezes the text and stores a
-snapshot of the team's charts as they were that day (``charts``), so the update keeps showing
-what the team saw even after later data arrive.
+snapshot of the team's charts as they were that day (``charts``, and ``charts_html`` as the page
+shows them), so the update keeps showing what the team saw even after later data arrive.
 """
 
 from __future__ import annotations
@@ -19,6 +19,15 @@ from django.db.models import Q
 
 from pursuing_equity.measures.models import Measure
 from pursuing_equity.teams.models import Team
+
+
+class UpdateManager(models.Manager):
+    """Updates without their drawn snapshot (``charts_html``, about 100 kB each): only the update
+    page shows it, and asks for it (``reporting.selectors.update_for``); every list, panel and
+    export would otherwise read it for every row."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer("charts_html")
 
 
 class Update(models.Model):
@@ -58,6 +67,9 @@ class Update(models.Model):
     )
     # [{"measure_id", "measure_name", "spec": Vega-Lite, "columns": [...], "rows": [[...]]}, …]
     charts = models.JSONField(default=list, blank=True)
+    # The snapshot drawn once as the page shows it (``charts.snapshot_html``): the charts' tables
+    # are thousands of cells, too many to render on every visit.
+    charts_html = models.TextField(blank=True, default="")
     charts_as_of = models.DateField(null=True, blank=True)
     charts_status = models.CharField(
         max_length=10, choices=ChartsStatus.choices, default=ChartsStatus.NONE
@@ -73,6 +85,8 @@ class Update(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     late = models.BooleanField(default=False)
+
+    objects = UpdateManager()
 
     class Meta:
         ordering = ["team", "-period_start"]

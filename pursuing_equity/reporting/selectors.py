@@ -23,7 +23,7 @@ from pursuing_equity.reporting.models import (
     Update,
 )
 from pursuing_equity.teams.membership import membership_of, peer_q
-from pursuing_equity.teams.models import Team, TeamMember
+from pursuing_equity.teams.models import Team
 
 STATE_LABELS = {
     "open": "Not started",
@@ -40,16 +40,31 @@ REFLECTION_LABELS = {
 }
 
 
-def _update_queryset(*, charts: bool = False) -> QuerySet[Update]:
-    """Updates with what their lists read. Two columns are costly to decode per row: the chart
-    snapshots (``charts``, tens of kB of JSON per update) are read only when asked for (the update
-    page, the digest); the cycle is prefetched, not joined, because a joined cycle decodes its
-    program document (a large JSON) once per update, and these two cost most of the submission
-    grid's and staff home's time (bench/bench_pages.py); prefetched, each cycle is decoded once."""
+#: An update's texts, which lists of updates do not show.
+TEXT_FIELDS = ("progress", "challenges", "learning", "help_wanted")
+#: The columns of an update that :func:`period_status` reads (besides its reflection).
+STATE_FIELDS = (
+    "team_id",
+    "period_start",
+    "period_months",
+    "status",
+    "late",
+    "due_on",
+    "submitted_at",
+)
+
+
+def _update_queryset(*, full: bool = False) -> QuerySet[Update]:
+    """Updates with what their lists read. Three things are costly to read per row: the chart
+    snapshots (``charts``, tens of kB of JSON per update) and the texts are read only when asked
+    for (``full``: the digest; ``charts_html`` never, see ``UpdateManager``); the cycle is
+    prefetched, not joined, because a joined cycle decodes its program document (a large JSON)
+    once per update, and these cost most of the submission grid's and staff home's time
+    (bench/bench_pages.py); prefetched, each cycle is decoded once."""
     queryset = Update.objects.select_related(
         "team__cohort", "team__small_cohort", "reflection"
     ).prefetch_related("team__cycle")
-    return queryset if charts else queryset.defer("charts")
+    return queryset if full else queryset.defer("charts", *TEXT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -182,12 +197,18 @@ def teams_periods(
 
 
 def update_for(team: Team, period_start: datetime.date) -> Update | None:
-    return (
-        _update_queryset(charts=True)
-        .select_related("updated_by", "submitted_by", "reflection__author")
+    """The team's update of a period, for its pages: the snapshot as stored HTML, not as data,
+    and ``team`` (with its cohort and cycle) attached rather than read again (1 query)."""
+    update = (
+        Update.objects.select_related("updated_by", "submitted_by", "reflection__author")
+        .defer(None)  # the drawn snapshot, deferred by default (UpdateManager) ...
+        .defer("charts")  # ... and not the data it was drawn from
         .filter(team=team, period_start=period_start)
         .first()
     )
+    if update is not None:
+        update.team = team
+    return update
 
 
 def update_page(update: Update) -> dict[str, Any]:
@@ -207,6 +228,9 @@ def update_page(update: Update) -> dict[str, Any]:
 class GridRow:
     team: Team
     cells: list[PeriodStatus]
+    #: The team's updates page; a period's update is ``{url}{cell.key}/`` (reversed once per row,
+    #: not once per cell: the grid has hundreds).
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,18 +246,22 @@ class CohortGrid:
 
 
 def submission_grid(cycle: Cycle, now: datetime.datetime | None = None) -> list[CohortGrid]:
-    """Per cohort that reports, teams × started periods with their states (3 queries: teams, updates, their cycle)."""
+    """Per cohort that reports, teams × started periods with their states (2 queries: teams,
+    updates with only the columns a cell's state needs)."""
     now = now or timezone.now()
     today = dates.local_day(now, cycle.time_zone)
     teams = list(
         Team.objects.filter(cycle=cycle)
-        .select_related("cohort", "organization")
+        .select_related("cohort")
         .order_by("cohort__position", "name")
     )
     for team in teams:
         team.cycle = cycle  # not joined: each row would decode the program document again
     updates: dict[tuple[int, datetime.date], Update] = {
-        (u.team_id, u.period_start): u for u in _update_queryset().filter(team__cycle=cycle)
+        (u.team_id, u.period_start): u
+        for u in Update.objects.filter(team__cycle=cycle)
+        .select_related("reflection")
+        .only(*STATE_FIELDS, "reflection__id")
     }
     grids: dict[int, CohortGrid] = {}
     for team in teams:
@@ -252,7 +280,7 @@ def submission_grid(cycle: Cycle, now: datetime.datetime | None = None) -> list[
             period_status(team, grid.rule, start, updates.get((team.pk, start)), now)
             for start, _ in grid.periods
         ]
-        grid.rows.append(GridRow(team, cells))
+        grid.rows.append(GridRow(team, cells, reverse("team_updates", args=[team.slug])))
     return list(grids.values())
 
 
@@ -351,7 +379,7 @@ def progress_history(team: Team) -> tuple[list[ProgressRow], list[ProgressScore]
 def digest_updates(cycle: Cycle, month: datetime.date) -> list[Update]:
     """Every submitted update of ``cycle`` whose period covers ``month`` (4 queries)."""
     candidates = (
-        _update_queryset(charts=True)
+        _update_queryset(full=True)
         .filter(team__cycle=cycle, status=Update.Status.SUBMITTED, period_start__lte=month)
         .select_related("team__organization", "reflection__author", "submitted_by")
         .prefetch_related(
@@ -368,74 +396,6 @@ def recent_digests(cycle: Cycle, count: int = 6) -> list[Digest]:
     return list(
         Digest.objects.filter(cycle=cycle).defer("pdf").select_related("requested_by")[:count]
     )
-
-
-# --- reminders ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reminder:
-    kind: str
-    team: Team
-    period_start: datetime.date
-    recipients: list
-    context: dict
-
-
-def reminders_due(now: datetime.datetime | None = None) -> list[Reminder]:
-    """Every reminder the daily command should send now (some may have been sent already).
-
-    - due soon: from the cohort's ``reminder_days_before`` (the program file) to the due day,
-      to the people who write the update, if it is not submitted;
-    - update overdue: after the due day, to the same people, for the latest overdue period only
-      (the one whose due day passed less than a period ago), so a late start does not flood them;
-    - reflection overdue: to the senior leader and the alternate, on the same terms.
-    """
-    now = now or timezone.now()
-    reminders: list[Reminder] = []
-    cycles = [
-        c
-        for c in Cycle.objects.all()
-        if c.starts_on <= dates.local_day(now, c.time_zone) <= add_months(c.ends_on, 3)
-    ]
-    if not cycles:
-        return []
-    teams = list(
-        Team.objects.filter(cycle__in=cycles)
-        .select_related("cohort", "small_cohort")
-        .prefetch_related("cycle")  # each cycle decoded once (_update_queryset)
-    )
-    people: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for member in TeamMember.objects.filter(team__in=teams, user__is_active=True).select_related(
-        "user"
-    ):
-        people[member.team_id][member.part].append(member.user)
-    updates = {(u.team_id, u.period_start): u for u in _update_queryset().filter(team__in=teams)}
-    for team in teams:
-        rule = dates.rule_from_document(team.cycle.document, team.cohort.key)
-        if rule is None:
-            continue
-        zone = team.cycle.time_zone
-        today = dates.local_day(now, zone)
-        writers = [u for part in rules.WRITING_PARTS for u in people[team.pk][part]]
-        leaders = [u for part in rules.LEADER_PARTS for u in people[team.pk][part]]
-        for start in dates.period_starts(
-            team.cycle.starts_on, team.cycle.ends_on, rule.every_months
-        ):
-            status = period_status(team, rule, start, updates.get((team.pk, start)), now)
-            recent = add_months(status.due_on, rule.every_months) > today
-            context = {"status": status, "team": team, "rule": rule}
-            reminder_day = dates.reminder_day(status.due_on, rule.reminder_days_before)
-            if status.state in {"open", "draft"} and reminder_day <= today:
-                reminders.append(Reminder("due_soon", team, start, writers, context))
-            elif status.state == "missing" and recent:
-                reminders.append(Reminder("update_overdue", team, start, writers, context))
-            if (
-                status.reflection == "overdue"
-                and add_months(status.reflection_due_on, rule.every_months) > today
-            ):
-                reminders.append(Reminder("reflection_overdue", team, start, leaders, context))
-    return reminders
 
 
 # --- what a person's home shows ------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Writes of the reporting app: updates, attachments, reflections, comments, PDSA cycles, scores,
-and the daily reminders. Each is keyword-only, runs in a transaction, calls ``full_clean()``
+"""Writes of the reporting app: updates, attachments, reflections, comments, PDSA cycles, scores
+and requests for the PDF digest (what the worker draws is :mod:`.preparation`, the daily reminders
+:mod:`.reminders`). Each is keyword-only, runs in a transaction, calls ``full_clean()``
 before saving and writes an audit entry."""
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from pursuing_equity.core.services import audit_record, model_snapshot
 from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.measures.models import Measure
 from pursuing_equity.programs.models import Cycle
-from pursuing_equity.reporting import charts, dates, tasks
-from pursuing_equity.reporting.digest import digest_pdf
+from pursuing_equity.reporting import dates, tasks
 from pursuing_equity.reporting.files import (
     MAX_ATTACHMENTS_PER_UPDATE,
     AttachmentError,
@@ -34,7 +34,6 @@ from pursuing_equity.reporting.models import (
     LeaderReflection,
     PdsaCycle,
     ProgressScore,
-    SentReminder,
     Update,
 )
 from pursuing_equity.reporting.rules import LEADER_PARTS, WRITING_PARTS
@@ -110,7 +109,7 @@ def update_save(
     older version raises :class:`StaleUpdateError` and changes nothing. Submitting needs the
     progress, challenges and learning, freezes the update, emails the senior leader and the
     alternate, and once committed queues the snapshot of the team's charts as of today
-    (:func:`update_charts_prepare`, run by the worker: drawing them takes seconds).
+    (:func:`.preparation.update_charts_prepare`, run by the worker: drawing them takes seconds).
     """
     now = now or timezone.now()
     rule = rule_of(team)
@@ -120,44 +119,12 @@ def update_save(
     if any(c.team_id != team.pk for c in cycles):
         raise ValidationError({"pdsa_cycles": "Link only your own team’s PDSA cycles."})
 
-    update = (
-        Update.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .filter(team=team, period_start=period_start)
-        .first()
-    )
-    if update is None:
-        if version is not None:
-            raise ValidationError("This update no longer exists.")
-        update = Update(
-            team=team,
-            period_start=period_start,
-            period_months=rule.every_months,
-            kind=rule.kind,
-            due_on=dates.due_date(period_start, rule.every_months, rule.due_day),
-        )
-        before: dict = {}
-    else:
-        if update.is_submitted:
-            raise ValidationError("This update was submitted; it can no longer be changed.")
-        if version != update.version:
-            raise StaleUpdateError(update)
-        before = model_snapshot(update, TEXT_FIELDS + ["version"])
-        update.version = F("version") + 1
-
+    update, before = _draft_to_save(team, period_start, version, rule)
     update.progress, update.challenges = progress.strip(), challenges.strip()
     update.learning, update.help_wanted = learning.strip(), help_wanted.strip()
     update.updated_by = actor
     if submit:
-        missing = {f: m for f, m in REQUIRED_TO_SUBMIT.items() if not getattr(update, f)}
-        if missing:
-            raise ValidationError(missing)
-        update.status = Update.Status.SUBMITTED
-        update.submitted_at = now
-        update.submitted_by = actor
-        update.late = dates.is_late(now, update.due_on, team.cycle.time_zone)
-        update.charts, update.charts_as_of = [], today
-        update.charts_status = Update.ChartsStatus.PREPARING
+        _mark_submitted(update, actor=actor, now=now, today=today, zone=team.cycle.time_zone)
     update.full_clean(exclude=["version"])
     try:
         with transaction.atomic():
@@ -189,39 +156,50 @@ def update_save(
     return update
 
 
-def update_charts_prepare(*, update_id: int) -> Update | None:
-    """Draw and store the chart snapshot of a submitted update, as of its ``charts_as_of`` day.
-
-    Run by the worker (:func:`.tasks.update_charts_prepare`). The charts are computed outside
-    any transaction, so the web server keeps writing meanwhile; only the short save that stores
-    them takes the write lock. Returns None when the update is gone or has its charts already.
-    """
+def _draft_to_save(
+    team: Team, period_start: datetime.date, version: int | None, rule: dates.ReportingRule
+) -> tuple[Update, dict]:
+    """The period's update locked for this save (a new one on the first save) and its text
+    before it; refuses a submitted update and a save from a version older than the saved one."""
     update = (
-        Update.objects.select_related("team__cohort", "team__cycle", "team__small_cohort")
-        .filter(pk=update_id, charts_status=Update.ChartsStatus.PREPARING)
+        Update.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(team=team, period_start=period_start)
         .first()
     )
     if update is None:
-        return None
-    try:
-        snapshot = charts.snapshot(update.team, update.charts_as_of)
-    except Exception:
-        Update.objects.filter(pk=update_id).update(charts_status=Update.ChartsStatus.FAILED)
-        raise
-    with transaction.atomic():
-        stored = Update.objects.filter(
-            pk=update_id, charts_status=Update.ChartsStatus.PREPARING
-        ).update(charts=snapshot, charts_status=Update.ChartsStatus.READY)
-        if stored:
-            audit_record(
-                actor=None,
-                actor_label="update_charts_prepare",
-                action="update.charts",
-                obj=update,
-                after={"as_of": update.charts_as_of, "charts": len(snapshot)},
-            )
-    update.charts, update.charts_status = snapshot, Update.ChartsStatus.READY
-    return update
+        if version is not None:
+            raise ValidationError("This update no longer exists.")
+        new = Update(
+            team=team,
+            period_start=period_start,
+            period_months=rule.every_months,
+            kind=rule.kind,
+            due_on=dates.due_date(period_start, rule.every_months, rule.due_day),
+        )
+        return new, {}
+    if update.is_submitted:
+        raise ValidationError("This update was submitted; it can no longer be changed.")
+    if version != update.version:
+        raise StaleUpdateError(update)
+    before = model_snapshot(update, TEXT_FIELDS + ["version"])
+    update.version = F("version") + 1
+    return update, before
+
+
+def _mark_submitted(
+    update: Update, *, actor: User, now: datetime.datetime, today: datetime.date, zone: str
+) -> None:
+    """Freeze the update as submitted now (late or not); its charts are to be drawn as of today."""
+    missing = {f: m for f, m in REQUIRED_TO_SUBMIT.items() if not getattr(update, f)}
+    if missing:
+        raise ValidationError(missing)
+    update.status = Update.Status.SUBMITTED
+    update.submitted_at = now
+    update.submitted_by = actor
+    update.late = dates.is_late(now, update.due_on, zone)
+    update.charts, update.charts_html, update.charts_as_of = [], "", today
+    update.charts_status = Update.ChartsStatus.PREPARING
 
 
 def update_url(update: Update) -> str:
@@ -283,7 +261,7 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
 @transaction.atomic
 def digest_request(*, actor: User, cycle: Cycle, month: datetime.date) -> Digest:
     """Ask the worker for the PDF of every submitted update covering ``month`` (a month of the
-    cycle that has begun); it is stored for download once drawn (:func:`digest_prepare`)."""
+    cycle that has begun); it is stored for download once drawn (:func:`.preparation.digest_prepare`)."""
     month = month.replace(day=1)
     if not (cycle.starts_on.replace(day=1) <= month <= timezone.localdate().replace(day=1)):
         raise ValidationError({"month": "Choose a month of the program that has begun."})
@@ -293,28 +271,6 @@ def digest_request(*, actor: User, cycle: Cycle, month: datetime.date) -> Digest
     audit_record(actor=actor, action="update.digest_request", obj=digest, after={"month": month})
     digest_pk = digest.pk
     transaction.on_commit(lambda: tasks.digest_prepare.enqueue(digest_pk))
-    return digest
-
-
-def digest_prepare(*, digest_id: int) -> Digest | None:
-    """Draw a requested digest and store its PDF. The drawing (tens of seconds for a month)
-    happens outside any transaction; None when the digest is gone or already drawn."""
-    digest = (
-        Digest.objects.select_related("cycle")
-        .filter(pk=digest_id, status=Digest.Status.PREPARING)
-        .first()
-    )
-    if digest is None:
-        return None
-    try:
-        pdf = digest_pdf(digest.cycle, digest.month)
-    except Exception:
-        Digest.objects.filter(pk=digest_id).update(
-            status=Digest.Status.FAILED, finished_at=timezone.now()
-        )
-        raise
-    digest.pdf, digest.status, digest.finished_at = pdf, Digest.Status.READY, timezone.now()
-    digest.save(update_fields=["pdf", "status", "finished_at"])
     return digest
 
 
@@ -460,43 +416,3 @@ def progress_score_record(
         after=model_snapshot(entry, ["month", "rater", "score", "justification"]),
     )
     return entry
-
-
-# --- reminders --------------------------------------------------------------------------------
-
-
-def reminder_send(
-    *, kind: str, team: Team, period_start: datetime.date, recipients: list[User], context: dict
-) -> int:
-    """Email each recipient who has not had this reminder yet; returns how many were sent.
-
-    The SentReminder row is written first under its unique constraint, in the same transaction
-    as the queued email, so two runs (or two overlapping schedulers) never send it twice.
-    """
-    name = "update_detail" if kind == SentReminder.Kind.REFLECTION_OVERDUE else "update_edit"
-    context = {
-        **context,
-        "url": absolute_url(reverse(name, args=[team.slug, f"{period_start:%Y-%m}"])),
-    }
-    sent = 0
-    for person in recipients:
-        with transaction.atomic():
-            _, created = SentReminder.objects.get_or_create(
-                kind=kind, team=team, period_start=period_start, recipient=person
-            )
-            if not created:
-                continue
-            send_templated(
-                template_prefix=f"reporting/email/reminder_{kind}",
-                context={**context, "person": person},
-                to=[person.email],
-            )
-            audit_record(
-                actor=None,
-                actor_label="send_reporting_reminders",
-                action=f"reminder.{kind}",
-                obj=team,
-                after={"period": period_start, "to": person.email},
-            )
-            sent += 1
-    return sent

@@ -2,23 +2,20 @@
 
 from django.tasks import task
 
+from pursuing_equity.reporting import preparation
+
 
 @task()
 def update_charts_prepare(update_id: int) -> int:
     """Store the chart snapshot of a just-submitted update (see
-    :func:`pursuing_equity.reporting.services.update_charts_prepare`); returns how many charts."""
-    # Imported here: the services queue these tasks, so they import this module first.
-    from pursuing_equity.reporting import services
-
-    update = services.update_charts_prepare(update_id=update_id)
+    :func:`pursuing_equity.reporting.preparation.update_charts_prepare`); returns how many charts."""
+    update = preparation.update_charts_prepare(update_id=update_id)
     return len(update.charts) if update is not None else 0
 
 
 @task()
 def digest_prepare(digest_id: int) -> int:
     """Draw and store a requested PDF digest (see
-    :func:`pursuing_equity.reporting.services.digest_prepare`); returns its size in bytes."""
-    from pursuing_equity.reporting import services
-
-    digest = services.digest_prepare(digest_id=digest_id)
+    :func:`pursuing_equity.reporting.preparation.digest_prepare`); returns its size in bytes."""
+    digest = preparation.digest_prepare(digest_id=digest_id)
     return len(digest.pdf) if digest is not None else 0

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
@@ -425,8 +427,45 @@ def progress(request, slug: str, obj: Team):
 # --- staff and faculty ------------------------------------------------------------------------
 
 
-def _grid_page(request, digest_form, status=200):
-    cycle = current_cycle()
+STATE_GLYPHS = {"submitted": "✓", "late": "!", "missing": "✗", "draft": "✎"}
+REFLECTION_GLYPHS = {"reflected": "✓", "overdue": "!"}
+
+
+def _grid_cell(row: selectors.GridRow, cell: selectors.PeriodStatus) -> str:
+    """One cell of the grid: its state (a link to the update once submitted) and the leader's
+    reflection under it."""
+    status = (
+        f'<span class="status" aria-hidden="true">{STATE_GLYPHS.get(cell.state, "○")}</span> '
+        f"{escape(cell.state_label)}"
+    )
+    if cell.update is not None and cell.submitted:
+        status = (
+            f'<a href="{escape(row.url)}{cell.key}/">{status}<span class="visually-hidden">: '
+            f"{escape(row.team.name)}, {escape(cell.label)}</span></a>"
+        )
+    if cell.reflection:
+        status += (
+            f'<br><span class="reflection-{cell.reflection}"><span aria-hidden="true">'
+            f"{REFLECTION_GLYPHS.get(cell.reflection, '…')}</span> "
+            f"{escape(cell.reflection_label)}</span>"
+        )
+    return f'<td class="status-{cell.state}">{status}</td>'
+
+
+def _grid_rows(grid: selectors.CohortGrid) -> SafeString:
+    """The grid's rows, built here: teams × periods is hundreds of cells, and the template
+    engine's cost per cell made most of the page's time."""
+    return mark_safe(  # noqa: S308 - every text above is escaped; states and keys are ours
+        "\n".join(
+            f'<tr><th scope="row"><a href="{escape(row.url)}">{escape(row.team.name)}</a></th>'
+            + "".join(_grid_cell(row, cell) for cell in row.cells)
+            + "</tr>"
+            for row in grid.rows
+        )
+    )
+
+
+def _grid_page(request, cycle, digest_form, status=200):
     if cycle is None:
         raise Http404("No program cycle is loaded.")
     grids = selectors.submission_grid(cycle)
@@ -435,7 +474,7 @@ def _grid_page(request, digest_form, status=200):
         "reporting/grid.html",
         {
             "cycle": cycle,
-            "grids": grids,
+            "grids": [(grid, _grid_rows(grid)) for grid in grids],
             "overdue": [c for g in grids for c in g.overdue_reflections],
             "digest_form": digest_form,
             "digests": selectors.recent_digests(cycle),
@@ -454,7 +493,7 @@ def submission_grid(request):
         form = DigestForm(
             cycle=cycle, today=today, initial={"month": f"{month:%Y-%m}" if month else None}
         )
-    return _grid_page(request, form)
+    return _grid_page(request, cycle, form)
 
 
 @require_POST
@@ -478,7 +517,7 @@ def update_digest(request):
                 "“Monthly digest” below within a minute or two.",
             )
             return redirect("submission_grid")
-    return _grid_page(request, form, status=400)
+    return _grid_page(request, cycle, form, status=400)
 
 
 @rule_required(rules.can_export_digest)

@@ -12,10 +12,11 @@ from pursuing_equity.applications.tests.files import (
     pdf_bytes,
     webm_bytes,
 )
+from pursuing_equity.core.pdf import pdf_problem
 
 
 def test_a_valid_pdf_passes():
-    assert media.pdf_problem(io.BytesIO(pdf_bytes())) is None
+    assert pdf_problem(io.BytesIO(pdf_bytes())) is None
 
 
 @pytest.mark.parametrize(
@@ -29,7 +30,7 @@ def test_a_valid_pdf_passes():
     ],
 )
 def test_bad_pdfs_are_named(content, message):
-    assert message in media.pdf_problem(io.BytesIO(content))
+    assert message in pdf_problem(io.BytesIO(content))
 
 
 @pytest.mark.parametrize("version", [0, 1])

@@ -14,7 +14,7 @@ from pursuing_equity.community.models import Notification
 from pursuing_equity.community.tests.factories import make_world
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.core.tests.query_counts import assert_counts_do_not_grow
-from pursuing_equity.events.services import attendance_take
+from pursuing_equity.events.attendance_taking import attendance_take
 from pursuing_equity.events.tests.factories import past_event
 from pursuing_equity.reporting.tests import factories as rf
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from pursuing_equity.core.models import AuditEntry
 from pursuing_equity.events import selectors
+from pursuing_equity.events.generation import calendar_generate
 from pursuing_equity.events.models import Event
-from pursuing_equity.events.services import calendar_generate
 
 pytestmark = pytest.mark.django_db
 ET = ZoneInfo("America/New_York")

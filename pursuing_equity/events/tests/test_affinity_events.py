@@ -3,9 +3,10 @@
 import pytest
 from django.core import mail
 
+from pursuing_equity.events.generation import calendar_generate
 from pursuing_equity.events.models import Event
 from pursuing_equity.events.selectors import participants_of
-from pursuing_equity.events.services import calendar_generate, event_update
+from pursuing_equity.events.services import event_update
 from pursuing_equity.events.tests.factories import affinity_member
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pursuing_equity.core.models import AuditEntry
+from pursuing_equity.events.attendance_taking import attendance_note_send, attendance_take
 from pursuing_equity.events.models import Attendance, Event, ZoomImport
 from pursuing_equity.events.selectors import attendance_overview, attendance_summary_for_team
-from pursuing_equity.events.services import attendance_note_send, attendance_take
 from pursuing_equity.events.tests.factories import past_event
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 
 from pursuing_equity.core.models import AuditEntry
+from pursuing_equity.events.generation import calendar_generate
 from pursuing_equity.events.models import Attendance, Event
-from pursuing_equity.events.services import calendar_generate, event_update
+from pursuing_equity.events.services import event_update
 from pursuing_equity.programs.dates import format_month
 from pursuing_equity.programs.models import ActivityMonth
 from pursuing_equity.programs.tests.test_program_file import (

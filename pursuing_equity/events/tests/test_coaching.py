@@ -10,14 +10,14 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pursuing_equity.events import selectors
-from pursuing_equity.events.models import CoachingBooking, CoachingSlot, Event
-from pursuing_equity.events.services import (
-    calendar_generate,
+from pursuing_equity.events.coaching import (
     coaching_book,
     coaching_cancel,
     coaching_slot_publish,
     coaching_slot_withdraw,
 )
+from pursuing_equity.events.generation import calendar_generate
+from pursuing_equity.events.models import CoachingBooking, CoachingSlot, Event
 from pursuing_equity.events.tests.factories import future_slot, make_program
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,8 @@ import pytest
 from django.urls import reverse
 
 from pursuing_equity.core.models import AuditEntry
-from pursuing_equity.events.services import (
-    calendar_generate,
-    event_update,
-    feed_for,
-    feed_token_reset,
-)
+from pursuing_equity.events.generation import calendar_generate
+from pursuing_equity.events.services import event_update, feed_for, feed_token_reset
 from pursuing_equity.events.tests.factories import make_program
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from pursuing_equity.events.audience import events_for_person
+from pursuing_equity.events.generation import calendar_generate
 from pursuing_equity.events.models import Event
-from pursuing_equity.events.selectors import events_for_person, my_calendar, upcoming_for_team
-from pursuing_equity.events.services import calendar_generate
+from pursuing_equity.events.selectors import my_calendar, upcoming_for_team
 from pursuing_equity.events.tests.factories import affinity_member, make_program
 from pursuing_equity.teams.models import TeamMember
 

@@ -7,13 +7,14 @@ import pytest
 from django.urls import reverse
 
 from pursuing_equity.core.tests.query_counts import assert_counts_do_not_grow
+from pursuing_equity.events.attendance_taking import attendance_take
+from pursuing_equity.events.generation import calendar_generate
 from pursuing_equity.events.library import (
     activity_mark_tried,
     material_add,
     suggested_activity_add,
 )
 from pursuing_equity.events.models import ChecklistTick
-from pursuing_equity.events.services import attendance_take, calendar_generate
 from pursuing_equity.events.tests.factories import (
     TeamFactory,
     future_slot,
@@ -66,6 +67,7 @@ def test_event_pages_make_the_same_queries_however_many_teams_and_events(client)
     ln_member = program.members_of(program.ln_teams[0])[1]
     event = program.cycle.events.order_by("starts_at").first()
     ac_event = program.cycle.events.filter(cohort=program.ac, audience="cohort").first()
+    meetup = program.cycle.events.get(kind="forum_meetup")
 
     def pages():
         return {
@@ -87,6 +89,9 @@ def test_event_pages_make_the_same_queries_however_many_teams_and_events(client)
             "library search (staff)": (program.staff, reverse("library") + "?q=recording"),
             "pre-work (AC member)": (ac_member, reverse("checklists")),
             "pre-work progress": (program.staff, reverse("checklist_progress")),
+            "registration (AC member)": (ac_member, reverse("registration", args=[meetup.pk])),
+            "meet-up (AC member)": (ac_member, reverse("event_detail", args=[meetup.pk])),
+            "my past events (AC member)": (ac_member, reverse("calendar_mine") + "?past=1"),
         }
 
     assert_counts_do_not_grow(client, pages, lambda: grow(program))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pursuing_equity.core.models import AuditEntry
-from pursuing_equity.events import selectors, services
+from pursuing_equity.events import attendance_taking, generation, selectors
 from pursuing_equity.events.models import Attendance, Event
 from pursuing_equity.events.tests.factories import TeamFactory, make_program, past_event
 from pursuing_equity.programs.dates import demo_shift_for
@@ -46,7 +46,7 @@ def _attended_call(program, small: SmallCohort) -> Event:
         cohort=program.ln,
     )
     present = [m.user_id for m in program.ln_teams[2].members.all()]
-    services.attendance_take(actor=program.staff, event=event, present=present)
+    attendance_taking.attendance_take(actor=program.staff, event=event, present=present)
     return event
 
 
@@ -68,7 +68,7 @@ def test_a_surplus_small_cohort_with_attendance_is_retired_not_deleted(program):
     # Out of the builder, its forms and the calendar to come.
     assert cohorts.small_cohorts_of(program.ln) == [kept]
     assert list(MoveForm(cohort=program.ln).fields["small_cohort"].queryset) == [kept]
-    plan = services.calendar_plan(program.cycle)
+    plan = generation.calendar_plan(program.cycle)
     assert not [p for p in plan.values() if p.values.get("small_cohort") == surplus]
 
 
@@ -132,7 +132,7 @@ def midway(db):
     """The program with today in its ninth month and its calendar generated: small cohort events
     behind and ahead."""
     program = make_program(shift_months=demo_shift_for(datetime.date(2023, 1, 1), date.today()))
-    services.calendar_generate(actor=program.staff, cycle=program.cycle)
+    generation.calendar_generate(actor=program.staff, cycle=program.cycle)
     return program
 
 
@@ -186,7 +186,7 @@ def test_a_retired_small_cohort_loses_its_future_events_and_keeps_its_history(mi
     assert {e.pk for e in selectors.my_calendar(midway.coach) if e.small_cohort == surplus} <= {
         odd.pk
     }
-    services.calendar_generate(actor=midway.staff, cycle=midway.cycle)
+    generation.calendar_generate(actor=midway.staff, cycle=midway.cycle)
     assert list(_future(surplus)) == [odd]
     assert _future(kept).count() == len(future)
     # Staff read what happened on the builder page.
@@ -238,7 +238,7 @@ def test_a_reused_small_cohort_gets_its_calendar_made_afresh(midway):
     assert surplus.in_use is True
     assert not _future(surplus).exists()
     assert run.result["calendar"] == [f"{surplus.name}: 1 future event taken off the calendar."]
-    services.calendar_generate(actor=midway.staff, cycle=midway.cycle)
+    generation.calendar_generate(actor=midway.staff, cycle=midway.cycle)
     # Like a new small cohort: every future call of the program file, led by its coach.
     regenerated = list(_future(surplus).prefetch_related("facilitators"))
     assert {e.generated_key for e in regenerated} == keys

@@ -157,19 +157,20 @@ def pages(network) -> dict[str, tuple]:
         "update detail (member)": (
             network.member,
             reverse("update_detail", args=[ac, last]),
-            10 + NAV + HEADER,
+            5 + NAV + HEADER,  # the team, the update (its team attached), its cycles, files, etc.
         ),
         "update detail and reflection (senior leader)": (
             network.leader,
             reverse("update_detail", args=[ac, last]),
-            10 + NAV + HEADER,
+            5 + NAV + HEADER,
         ),
         "update detail (another team)": (
             network.other_member,
             reverse("update_detail", args=[ac, last]),
-            10 + NAV + HEADER,
+            5 + NAV + HEADER,
         ),
         "update edit": (network.member, reverse("update_edit", args=[ac, this]), 12 + NAV + HEADER),
+        "new PDSA cycle": (network.member, reverse("pdsa_create", args=[ac]), 2 + NAV + HEADER),
         "PDSA cycle": (
             network.member,
             reverse("pdsa_detail", args=[ac, root.pk]),
@@ -179,8 +180,8 @@ def pages(network) -> dict[str, tuple]:
         "submission grid": (
             network.staff,
             reverse("submission_grid"),
-            11 + HEADER,  # + the updates' cycle, read once (reporting.selectors._update_queryset)
-        ),  # + digests, latest month,
+            9 + HEADER,  # teams, updates (only a cell's columns), digests, latest month, rules
+        ),
     }
 
 

@@ -11,7 +11,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pursuing_equity.reporting import selectors, services
+from pursuing_equity.reporting import reminders
 
 
 class Command(BaseCommand):
@@ -33,8 +33,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--at: {at!r} is not an ISO date or datetime.") from error
             now = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
         sent = 0
-        for reminder in selectors.reminders_due(now):
-            sent += services.reminder_send(
+        for reminder in reminders.reminders_due(now):
+            sent += reminders.reminder_send(
                 kind=reminder.kind,
                 team=reminder.team,
                 period_start=reminder.period_start,
