@@ -5,7 +5,7 @@ Every endpoint asks the owning app's rule (``measures.rules``, ``teams.rules``,
 writes only through the apps' services: measure data go through ``submission_validate`` (the
 same checks as an upload or the grid) and ``submission_confirm`` (the next version of each
 period), monthly updates through ``update_save``. Results are the dashboard as that person sees
-it (``measures.dashboards.measure_dashboard``): suppressed for anyone outside the team, as one
+it (``measures.stored.measure_dashboard``): suppressed for anyone outside the team, as one
 release. The OpenAPI document is ``/api/openapi.json``; its docs page is ``/api/docs``, served
 from ninja's own static files (no CDN, so it runs under the site's CSP).
 """
@@ -32,9 +32,10 @@ from pursuing_equity.measures import categories
 from pursuing_equity.measures import periods as measure_periods
 from pursuing_equity.measures import rules as measure_rules
 from pursuing_equity.measures import services as measure_services
-from pursuing_equity.measures.dashboards import measure_dashboard
+from pursuing_equity.measures.checks import Record
 from pursuing_equity.measures.models import OVERALL, Measure, StratumCount, Submission, Upload
-from pursuing_equity.measures.uploads import MAX_COUNTS_ROWS, Record
+from pursuing_equity.measures.stored import measure_dashboard
+from pursuing_equity.measures.uploads import MAX_COUNTS_ROWS
 from pursuing_equity.programs.models import Cycle
 from pursuing_equity.reporting import rules as reporting_rules
 from pursuing_equity.reporting import services as reporting_services
@@ -655,7 +656,7 @@ def measure_results(
 ):
     """Stratified rates and gaps, exactly as the dashboard shows them to you: suppressed as one
     release for everyone outside the team (``can_view_measure``)."""
-    from pursuing_equity.measures.dashboards import GAP_CONVENTION
+    from pursuing_equity.measures.panels import GAP_CONVENTION
 
     measure = _measure(slug, measure_slug)
     _refuse_unless(measure_rules.can_view_measure(request.user, measure))

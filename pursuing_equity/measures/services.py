@@ -22,6 +22,8 @@ from django.views.decorators.debug import sensitive_variables
 from pursuing_equity.core import secrets
 from pursuing_equity.core.services import audit_record, model_snapshot
 from pursuing_equity.measures import categories, connections, tasks
+from pursuing_equity.measures.checks import Checked, Record, too_large
+from pursuing_equity.measures.extracts import check_extract_file
 from pursuing_equity.measures.models import (
     OVERALL,
     AgeCount,
@@ -35,15 +37,7 @@ from pursuing_equity.measures.models import (
     Submission,
     Upload,
 )
-from pursuing_equity.measures.uploads import (
-    MAX_COUNTS_BYTES,
-    Checked,
-    Record,
-    check_counts_file,
-    check_extract_file,
-    check_records,
-    too_large,
-)
+from pursuing_equity.measures.uploads import MAX_COUNTS_BYTES, check_counts_file, check_records
 
 MEASURE_FIELDS = (
     "name",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.measures import categories, periods, selectors, services, template_files
+from pursuing_equity.measures.checks import Record
 from pursuing_equity.measures.forms import (
     AimForm,
     GridFormSet,
@@ -39,7 +40,6 @@ from pursuing_equity.measures.rules import (
     can_view_measure_data,
     can_view_team_data,
 )
-from pursuing_equity.measures.uploads import Record
 from pursuing_equity.teams.models import Team
 
 

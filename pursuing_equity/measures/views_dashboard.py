@@ -1,7 +1,7 @@
 """The equity dashboard of a measure, its downloads, and the network view.
 
 Who sees what is decided by :mod:`pursuing_equity.measures.rules`; what they see (suppressed or
-not) by :func:`pursuing_equity.measures.dashboards.measure_dashboard`. Every page works without
+not) by :func:`pursuing_equity.measures.stored.measure_dashboard`. Every page works without
 JavaScript: the charts' data are tables in ``<details>``, the downloads are links.
 """
 
@@ -15,22 +15,21 @@ from django.utils.text import slugify
 from equitystats import gaps, suppress
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.measures import annotations, charts, exports
-from pursuing_equity.measures.dashboards import (
-    GAP_CONVENTION,
-    SIGNAL_FILTERS,
-    chart_settings,
-    measure_dashboard,
-    measure_for_dashboard,
-    network_panels,
-    shared_measures,
-    sharing_policies,
-)
+from pursuing_equity.measures.choices import chart_settings
 from pursuing_equity.measures.models import FocusArea, Measure
+from pursuing_equity.measures.network import SIGNAL_FILTERS
+from pursuing_equity.measures.panels import GAP_CONVENTION
 from pursuing_equity.measures.rules import (
     can_view_measure,
     can_view_network,
     can_view_shared_measures,
 )
+from pursuing_equity.measures.selectors import (
+    measure_for_dashboard,
+    shared_measures,
+    sharing_policies,
+)
+from pursuing_equity.measures.stored import measure_dashboard, network_panels
 from pursuing_equity.programs.models import Cohort
 
 CHARTS = {"overall": "overall", "groups": "by group", "gaps": "gaps"}
@@ -46,7 +45,10 @@ TABLES = tuple(CSV_TABLES)
 
 
 def get_measure(request, team_slug: str, measure_slug: str, **kwargs) -> Measure:
-    return measure_for_dashboard(team_slug, measure_slug)
+    measure = measure_for_dashboard(team_slug, measure_slug)
+    if measure is None:
+        raise Http404("No such measure.")
+    return measure
 
 
 class StratifierForm(forms.Form):

@@ -102,7 +102,7 @@ def _share(part: Row, total: Row) -> Row:
 def program_report(cycle, day: datetime.date) -> ProgramReport:
     """The report of ``cycle`` as of ``day``, suppressed (a fixed number of queries)."""
     from pursuing_equity.events.models import Attendance
-    from pursuing_equity.measures.dashboards import chart_settings
+    from pursuing_equity.measures.choices import chart_settings
     from pursuing_equity.outcomes import selectors
     from pursuing_equity.reporting.models import Update
 
