@@ -141,7 +141,7 @@ def report_checks(
     for check, count in zip(checks, found, strict=True):
         if not count:
             continue
-        located = stratify.first_badcount_row(fork(source), projection, [check])
+        located = stratify.first_bad_row(fork(source), projection, [check])
         row = located[0] if located else None
         raw = stratify.cell(fork(source), row, stratify.quote(check.column)) if row else None
         other = (
@@ -166,5 +166,5 @@ def locate_value(source: stratify.Source, column: str, value: str, parquet: bool
         f"CAST({stratify.quote(column)} AS VARCHAR) = '{value.replace(chr(39), chr(39) * 2)}'",
         "",
     )
-    located = stratify.first_badcount_row(fork(source), stratify.quote(column), [check])
+    located = stratify.first_bad_row(fork(source), stratify.quote(column), [check])
     return file_row(located[0], parquet) if located else None

@@ -29,6 +29,7 @@ from equitystats.errors import InputError
 from pursuing_equity.core import secrets
 from pursuing_equity.measures import adjusted
 from pursuing_equity.measures.checks import Checked
+from pursuing_equity.measures.choices import age_settings
 from pursuing_equity.measures.extracts import map_extract_counts
 from pursuing_equity.measures.models import ALL, OVERALL, DataConnection, Measure
 
@@ -218,7 +219,7 @@ def _bander(
             if problem:
                 checked.add(problem, column=age_col)
         return None if checked.problems else {label: label for label in labels}
-    bands = adjusted.age_settings(measure.team.cycle)[1]
+    bands = age_settings(measure.team.cycle)[1]
     bounds = sorted(((b, *ageadjust.parse_age_group(b)) for b in bands), key=lambda t: t[1])
     out: dict[str, str] = {}
     for label in labels:

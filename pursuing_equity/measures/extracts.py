@@ -29,6 +29,7 @@ from pursuing_equity.measures.checks import (
     report_checks,
     too_large,
 )
+from pursuing_equity.measures.choices import age_settings
 from pursuing_equity.measures.models import ALL, OVERALL, Measure
 
 EXTRACT_SUFFIXES = (".csv", ".parquet", ".pq")
@@ -137,7 +138,7 @@ def check_extract_file(measure: Measure, path: Path, name: str, *, today: dateti
             period_column=period_column,
             period_map=maps[0],
             group_map=maps[1],
-            bands=adjusted.age_settings(measure.team.cycle)[1],
+            bands=age_settings(measure.team.cycle)[1],
             checked=checked,
             parquet=parquet,
         )

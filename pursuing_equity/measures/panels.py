@@ -109,7 +109,7 @@ def series_chart(
     carry no signal (:func:`small_points`)."""
     num = np.array([np.nan if c.rate is None else c.numerator for c in cells], dtype=float)
     den = np.array([np.nan if c.rate is None else c.denominator for c in cells], dtype=float)
-    usable = int((~np.isnan(num) & (np.nan_tonumber(den) > 0)).sum())
+    usable = int((~np.isnan(num) & (np.nan_to_num(den) > 0)).sum())
     den = np.where(den > 0, den, np.nan)
     chart_type = "p" if usable >= settings.control_min_points else "run"
     small, note = np.zeros(len(cells), dtype=bool), ""

@@ -95,6 +95,17 @@ def current_counts_by_measure(measure_ids: Iterable[int]) -> dict[int, list[Coun
     return {i: out.get(i, []) for i in ids}
 
 
+def period_counts(
+    measure: Measure, period: datetime.date
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """The current version's counts of one period by (stratifier, group): (numerator,
+    denominator), to prefill the data-entry grid (1 query)."""
+    rows = StratumCount.objects.filter(
+        submission__measure=measure, submission__period=period, submission__is_current=True
+    ).values_list("stratifier", "group", "numerator", "denominator")
+    return {(s, g): (x, n) for s, g, x, n in rows}
+
+
 def measures_of_team(team) -> QuerySet[Measure]:
     """The team's measures for its measure list, with aims and data coverage (2 queries)."""
     return (

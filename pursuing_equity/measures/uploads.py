@@ -16,7 +16,7 @@ import csv
 import datetime
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pursuing_equity.core.archives import zip_problem
@@ -291,7 +291,12 @@ def check_records(
     *,
     today: datetime.date,
 ) -> Checked:
-    """Every check on filled rows: periods, stratifiers, groups, counts, duplicates, totals."""
+    """Every check on filled rows: periods, stratifiers, groups, counts, duplicates, totals.
+
+    Each row goes through the steps below (its period, its stratifier and group, its counts,
+    its age band, whether an earlier row has the same key), every problem reported; the rows
+    that pass are summed into totals (:func:`_with_totals`) and, with age bands, into the
+    age-band counts (:func:`.adjusted.counts_age_rows`)."""
     checked = checked or Checked()
     frequency = measure.frequency
     current = periods.start_of(today, frequency)
@@ -300,7 +305,7 @@ def check_records(
     banded: list[tuple[Record, datetime.date, str, str, str, int, int]] = []
     filled = 0
     for rec in records:
-        cells, row = rec.cells, rec.row
+        cells = rec.cells
 
         def add(message: str, column: str, rec=rec) -> None:
             checked.add(message, row=rec.row, column=column, letter=rec.letters.get(column))
@@ -310,95 +315,20 @@ def check_records(
         if blank(num_raw) and blank(den_raw) and not formula:
             continue  # a template row left blank: nothing to report for this group
         filled += 1
-        ok = True
-        try:
-            period = periods.parse(cells.get("period"), frequency)
-            if period > current:
-                add(f"{periods.text(period, frequency)} is in the future", "period")
-                ok = False
-        except periods.PeriodError as exc:
-            add(str(exc), "period")
-            ok = False
-            period = None
-        strat_raw = cells.get("stratifier")
-        stratifier = _stratifier_key(measure, strat_raw)
-        group = None
-        if stratifier is None:
-            shown = "" if strat_raw is None else str(strat_raw).strip()
-            add(
-                (
-                    f"“{shown}” is not a stratifier of this measure"
-                    if shown
-                    else "the stratifier is missing"
-                )
-                + f"; use one of {', '.join([OVERALL, *measure.stratifiers])}",
-                "stratifier",
-            )
-            ok = False
-        else:
-            raw_group = cells.get("group")
-            text = "" if raw_group is None else str(raw_group).strip()
-            group = categories.group_code(measure, stratifier, text)
-            if group is None:
-                if stratifier == OVERALL:
-                    message = f"the overall row's group must be “{ALL}”, not “{text}”"
-                elif not text:
-                    message = f"the group is missing; use one of {categories.allowed_text(measure, stratifier)}"
-                else:
-                    message = (
-                        f"“{text}” is not a category of {stratifier}; use one of "
-                        f"{categories.allowed_text(measure, stratifier)}"
-                    )
-                add(message, "group")
-                ok = False
-        counts: dict[str, int | None] = {}
-        for name, raw in (("numerator", num_raw), ("denominator", den_raw)):
-            if blank(raw):
-                other = "denominator" if name == "numerator" else "numerator"
-                add(f"the {name} is missing (the {other} is filled in)", name)
-                counts[name] = None
-                continue
-            value, error = _count(raw)
-            if error:
-                add(error, name)
-            counts[name] = value
-        if counts["numerator"] is None or counts["denominator"] is None:
-            ok = False
-        elif counts["numerator"] > counts["denominator"]:
-            add(
-                f"the numerator {counts['numerator']} is greater than the denominator "
-                f"{counts['denominator']}",
-                "numerator",
-            )
-            ok = False
-        band = None
-        if not blank(cells.get(adjusted.AGE_BAND)):
-            band, problem = adjusted.band_of(cells[adjusted.AGE_BAND])
-            if problem:
-                add(problem, adjusted.AGE_BAND)
-                ok = False
-                band = str(cells[adjusted.AGE_BAND]).strip()  # a band row all the same
+        period, period_ok = _row_period(cells, frequency, current, add)
+        stratifier, group = _row_group(measure, cells, add)
+        numerator, denominator, counts_ok = _row_counts(num_raw, den_raw, add)
+        band, band_ok = _row_age_band(cells, add)
+        unique = True
         if period is not None and group is not None:
             key = (period, stratifier, group) if band is None else (period, stratifier, group, band)
-            if key in seen:
-                what = "stratifier and group" if band is None else "stratifier, group and age band"
-                add(
-                    f"duplicates row {seen[key]}: the same period, {what} "
-                    f"({periods.text(period, frequency)}, {stratifier}, {group}"
-                    f"{'' if band is None else ', ' + band}) appear twice",
-                    "group",
-                )
-                ok = False
-            else:
-                seen[key] = row
-        if ok and band is not None:
-            banded.append(
-                (rec, period, stratifier, group, band, counts["numerator"], counts["denominator"])
-            )
-        elif ok:
-            good.append(
-                (rec, period, stratifier, group, counts["numerator"], counts["denominator"])
-            )
+            unique = _first_of_its_key(seen, key, rec.row, frequency, add)
+        if not (period_ok and group is not None and counts_ok and band_ok and unique):
+            continue
+        if band is not None:
+            banded.append((rec, period, stratifier, group, band, numerator, denominator))
+        else:
+            good.append((rec, period, stratifier, group, numerator, denominator))
     if filled == 0 and not checked.problems:
         checked.add(
             "No counts are filled in: every row's numerator and denominator are blank. "
@@ -412,6 +342,116 @@ def check_records(
         if checked.problems:
             checked.rows, checked.age_rows = [], []
     return checked
+
+
+Add = Callable[[str, str], None]  # a problem of the row: (message, column)
+
+
+def _row_period(
+    cells: dict[str, Any], frequency: str, current: datetime.date, add: Add
+) -> tuple[datetime.date | None, bool]:
+    """The row's period (None when it cannot be read) and whether it may be submitted (not in
+    the future)."""
+    try:
+        period = periods.parse(cells.get("period"), frequency)
+    except periods.PeriodError as exc:
+        add(str(exc), "period")
+        return None, False
+    if period > current:
+        add(f"{periods.text(period, frequency)} is in the future", "period")
+        return period, False
+    return period, True
+
+
+def _row_group(measure: Measure, cells: dict[str, Any], add: Add) -> tuple[str | None, str | None]:
+    """The row's stratifier key and group code, each None when not the measure's."""
+    strat_raw = cells.get("stratifier")
+    stratifier = _stratifier_key(measure, strat_raw)
+    if stratifier is None:
+        shown = "" if strat_raw is None else str(strat_raw).strip()
+        add(
+            (
+                f"“{shown}” is not a stratifier of this measure"
+                if shown
+                else "the stratifier is missing"
+            )
+            + f"; use one of {', '.join([OVERALL, *measure.stratifiers])}",
+            "stratifier",
+        )
+        return None, None
+    raw_group = cells.get("group")
+    text = "" if raw_group is None else str(raw_group).strip()
+    group = categories.group_code(measure, stratifier, text)
+    if group is None:
+        if stratifier == OVERALL:
+            message = f"the overall row's group must be “{ALL}”, not “{text}”"
+        elif not text:
+            message = (
+                f"the group is missing; use one of {categories.allowed_text(measure, stratifier)}"
+            )
+        else:
+            message = (
+                f"“{text}” is not a category of {stratifier}; use one of "
+                f"{categories.allowed_text(measure, stratifier)}"
+            )
+        add(message, "group")
+    return stratifier, group
+
+
+def _row_counts(num_raw: Any, den_raw: Any, add: Add) -> tuple[int | None, int | None, bool]:
+    """The row's numerator and denominator (None where missing or unreadable) and whether they
+    make a rate (both read, numerator ≤ denominator)."""
+    counts: dict[str, int | None] = {}
+    for name, raw in (("numerator", num_raw), ("denominator", den_raw)):
+        if blank(raw):
+            other = "denominator" if name == "numerator" else "numerator"
+            add(f"the {name} is missing (the {other} is filled in)", name)
+            counts[name] = None
+            continue
+        value, error = _count(raw)
+        if error:
+            add(error, name)
+        counts[name] = value
+    numerator, denominator = counts["numerator"], counts["denominator"]
+    if numerator is None or denominator is None:
+        return numerator, denominator, False
+    if numerator > denominator:
+        add(
+            f"the numerator {numerator} is greater than the denominator {denominator}",
+            "numerator",
+        )
+        return numerator, denominator, False
+    return numerator, denominator, True
+
+
+def _row_age_band(cells: dict[str, Any], add: Add) -> tuple[str | None, bool]:
+    """The row's age band (None without one) and whether it is one of the standard's."""
+    if blank(cells.get(adjusted.AGE_BAND)):
+        return None, True
+    band, problem = adjusted.band_of(cells[adjusted.AGE_BAND])
+    if problem:
+        add(problem, adjusted.AGE_BAND)
+        return str(cells[adjusted.AGE_BAND]).strip(), False  # a band row all the same
+    return band, True
+
+
+def _first_of_its_key(
+    seen: dict[tuple, int], key: tuple, row: int, frequency: str, add: Add
+) -> bool:
+    """Whether no earlier row had the same period, stratifier, group (and age band); notes the
+    row's key in ``seen``."""
+    if key not in seen:
+        seen[key] = row
+        return True
+    period, stratifier, group, *band = key
+    what = "stratifier and group" if not band else "stratifier, group and age band"
+    add(
+        f"duplicates row {seen[key]}: the same period, {what} "
+        f"({periods.text(period, frequency)}, {stratifier}, {group}"
+        f"{'' if not band else ', ' + band[0]}) appear twice",
+        "group",
+    )
+    return False
 
 
 def _with_totals(measure: Measure, good: list, checked: Checked) -> list[dict[str, Any]]:

@@ -30,7 +30,6 @@ from pursuing_equity.measures.models import (
     Aim,
     DataConnection,
     Measure,
-    StratumCount,
     Submission,
     Upload,
 )
@@ -248,16 +247,7 @@ def measure_grid(request, team_slug: str, measure_slug: str, obj: Measure):
                 else:
                     problems.append(problem.message)
     else:
-        counts = {}
-        if period is not None:
-            counts = {
-                (c.stratifier, c.group): (c.numerator, c.denominator)
-                for c in StratumCount.objects.filter(
-                    submission__measure=measure,
-                    submission__period=period,
-                    submission__is_current=True,
-                )
-            }
+        counts = selectors.period_counts(measure, period) if period is not None else {}
         formset = GridFormSet(initial=grid_initial(measure, counts), prefix="rows")
     rows = []
     for form in formset.forms:
