@@ -168,8 +168,20 @@ def measure_dashboard(
     stratifier: str | None = None,
     annotations: Sequence[tuple[datetime.date, str]] = (),
 ) -> Dashboard:
+    """The dashboard of ``measure`` as ``user`` may see it (:func:`measure_dashboard_keyed`)."""
+    return measure_dashboard_keyed(measure, user, stratifier=stratifier, annotations=annotations)[1]
+
+
+def measure_dashboard_keyed(
+    measure: Measure,
+    user,
+    *,
+    stratifier: str | None = None,
+    annotations: Sequence[tuple[datetime.date, str]] = (),
+) -> tuple[str, Dashboard]:
     """The dashboard of ``measure`` as ``user`` may see it (suppressed unless on the team), with
-    ``annotations`` (the PDSA cycles) on its charts.
+    ``annotations`` (the PDSA cycles) on its charts, and its key: the same key, the same dashboard
+    (the page caches its rendered tables under it).
 
     Queries: the current submission ids and the aims; the stored result unless this process has
     it already; and, only when the stored result is stale, the counts (and, for a shared view,
@@ -186,7 +198,7 @@ def measure_dashboard(
     dressed_key = f"{_local(key)}:{hashlib.sha256(repr(notes).encode()).hexdigest()[:16]}"
     dressed = cache.get(dressed_key)
     if dressed is not None:
-        return dressed
+        return dressed_key, dressed
     dashboard = cache.get(_local(key))
     if dashboard is None:
         stored = results.load(results.Kind.DASHBOARD, {measure.pk: (variant, key)})
@@ -217,7 +229,7 @@ def measure_dashboard(
         cache.set(_local(key), dashboard, CACHE_SECONDS)
     dressed = dress(dashboard, measure, notes)
     cache.set(dressed_key, dressed, CACHE_SECONDS)
-    return dressed
+    return dressed_key, dressed
 
 
 def dress(

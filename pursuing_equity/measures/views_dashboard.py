@@ -7,6 +7,8 @@ JavaScript: the charts' data are tables in ``<details>``, the downloads are link
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
@@ -29,7 +31,7 @@ from pursuing_equity.measures.selectors import (
     shared_measures,
     sharing_policies,
 )
-from pursuing_equity.measures.stored import measure_dashboard, network_panels
+from pursuing_equity.measures.stored import measure_dashboard_keyed, network_panels
 from pursuing_equity.programs.models import Cohort
 
 CHARTS = {"overall": "overall", "groups": "by group", "gaps": "gaps"}
@@ -62,22 +64,39 @@ class StratifierForm(forms.Form):
 
 
 def _dashboard(request, measure: Measure):
+    form, _, dashboard = _keyed_dashboard(request, measure)
+    return form, dashboard
+
+
+def _keyed_dashboard(request, measure: Measure):
+    """The stratifier form, the dashboard's key and the dashboard (:func:`measure_dashboard_keyed`)."""
     form = StratifierForm(request.GET or None, measure=measure)
     chosen = form.cleaned_data["stratifier"] if form.is_valid() else None
-    dashboard = measure_dashboard(
+    key, dashboard = measure_dashboard_keyed(
         measure,
         request.user,
         stratifier=chosen or None,
         annotations=annotations.for_measure(measure),
     )
-    return form, dashboard
+    return form, key, dashboard
 
 
 @rule_required(can_view_measure, get_object=get_measure)
 def measure_dashboard_view(request, team_slug: str, measure_slug: str, obj: Measure):
-    form, dashboard = _dashboard(request, obj)
+    form, key, dashboard = _keyed_dashboard(request, obj)
     query = f"?stratifier={dashboard.stratifier}" if dashboard.stratifier else ""
     adjusted_shows = "crude" if request.GET.get("rates") == "crude" else "adjusted"
+    # The page's body is a function of the dashboard (its key: data, aims, definition, settings,
+    # annotations, who-sees-what), the team's and measure's names and the rates shown; rendering
+    # its tables is most of the page's time, so it is cached under those (not when the form has
+    # an error to show).
+    page_key = (
+        hashlib.sha256(
+            repr((key, obj.team.slug, obj.team.name, obj.slug, adjusted_shows)).encode()
+        ).hexdigest()
+        if not form.errors
+        else ""
+    )
     base = f"{query}&" if query else "?"
     quality_latest = {}
     for row in dashboard.quality:
@@ -90,6 +109,7 @@ def measure_dashboard_view(request, team_slug: str, measure_slug: str, obj: Meas
             "team": obj.team,
             "form": form,
             "dashboard": dashboard,
+            "page_key": page_key,
             "query": query,
             "chart_names": CHARTS,
             "quality_latest": list(quality_latest.values()),
