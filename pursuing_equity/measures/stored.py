@@ -261,14 +261,15 @@ def _panel_key(
     )  # fmt: skip
 
 
-def network_panels(
+def network_panels_keyed(
     user,
     *,
     focus_area: str = "",
     cohort: str = "",
     signal: str = "",
-) -> list[NetworkPanel]:
-    """The focal gap of every measure the viewer may see, filtered.
+) -> tuple[str, list[NetworkPanel]]:
+    """The focal gap of every measure the viewer may see, filtered, and a digest of the panels'
+    keys (the same digest, the same panels).
 
     Everyone looking at the network is outside the teams (staff, faculty), so every panel is
     computed from suppressed counts. Queries: the measures, their aims and current submission
@@ -307,11 +308,12 @@ def network_panels(
         fresh.update(_compute_panels(missing, aims, versions, {pk: keys[pk] for pk in keys}))
     cache.set_many({_local(keys[pk][1]): panel for pk, panel in fresh.items()}, CACHE_SECONDS)
     found.update(fresh)
-    panels = [found[m.pk] for m in measures if found[m.pk] is not None]
+    shown = [(keys[m.pk][1], found[m.pk]) for m in measures if found[m.pk] is not None]
     if signal in SIGNAL_FILTERS:
         keep = SIGNAL_FILTERS[signal][1]
-        panels = [p for p in panels if keep(p)]
-    return panels
+        shown = [(key, p) for key, p in shown if keep(p)]
+    digest = hashlib.sha256(repr([key for key, _ in shown]).encode()).hexdigest()
+    return digest, [p for _, p in shown]
 
 
 def _compute_panels(

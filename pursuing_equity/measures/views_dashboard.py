@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 
 from django import forms
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from equitystats import gaps, suppress
@@ -31,7 +33,11 @@ from pursuing_equity.measures.selectors import (
     shared_measures,
     sharing_policies,
 )
-from pursuing_equity.measures.stored import measure_dashboard_keyed, network_panels
+from pursuing_equity.measures.stored import (
+    CACHE_SECONDS,
+    measure_dashboard_keyed,
+    network_panels_keyed,
+)
 from pursuing_equity.programs.models import Cohort
 
 CHARTS = {"overall": "overall", "groups": "by group", "gaps": "gaps"}
@@ -182,7 +188,7 @@ class NetworkFilterForm(forms.Form):
 def network_view(request):
     form = NetworkFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    panels = network_panels(
+    digest, panels = network_panels_keyed(
         request.user,
         focus_area=filters.get("focus_area", ""),
         cohort=filters.get("cohort", ""),
@@ -190,14 +196,24 @@ def network_view(request):
     )
     if request.GET.get("format") == "csv" and form.is_valid():
         return exports.csv_response(exports.network_table(panels), "network-gaps.csv")
+    query = request.GET.urlencode()
+    # The chart and table of the panels are a function of the panels' keys and the query (the
+    # CSV link): drawing them was most of the page's time, so they are kept under those.
+    key = "measures:network:" + hashlib.sha256(repr((digest, query)).encode()).hexdigest()
+    results = cache.get(key)
+    if results is None:
+        results = render_to_string(
+            "measures/_network_results.html",
+            {"panels": panels, "spec": charts.network_spec(panels), "query": query},
+        )
+        cache.set(key, results, CACHE_SECONDS)
     return render(
         request,
         "measures/network.html",
         {
             "form": form,
             "panels": panels,
-            "spec": charts.network_spec(panels),
-            "query": request.GET.urlencode(),
+            "results": results,
             "closing": sum(p.closing for p in panels),
         },
     )
