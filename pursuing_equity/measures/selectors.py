@@ -204,7 +204,12 @@ def shared_measures(user) -> list[Measure]:
         teams = teams.filter(peer_q(user) | coach_q(user))
     own = membership_of(user).team_ids
     visible = {t.pk: t for t in teams if t.pk not in own and can_view_team_measures(user, t)}
-    found = list(Measure.objects.filter(team_id__in=list(visible)).order_by("name"))
+    # Only what the list shows: the JSON definitions of ~200 measures would be decoded for nothing.
+    found = list(
+        Measure.objects.filter(team_id__in=list(visible))
+        .only("id", "team_id", "name", "slug", "focus_area", "custom_focus_area")
+        .order_by("name")
+    )
     for m in found:
         m.team = visible[m.team_id]
     return sorted(found, key=lambda m: (m.team.name, m.name))
