@@ -300,3 +300,34 @@ def test_a_measure_without_data_gives_an_empty_view_as_of_any_day(world):
     empty = measure(world.ac_team, world.people["team_member"], name="No data yet")
     (view,) = stored_results.dashboards_as_of([empty], datetime.date(2024, 6, 1))
     assert not view.has_data and view.specs == {}
+
+
+@pytest.mark.django_db
+def test_the_kept_page_body_shows_a_new_period_and_a_renamed_team_at_once(client, world):
+    client.force_login(world.people["team_member"])
+    before = client.get(url(world.measure)).content.decode()
+    assert "January 2025" not in before
+    submit(
+        world.measure,
+        synthetic_rows(months=1, seed=9, start="2025-01"),
+        world.people["team_member"],
+    )
+    after = client.get(url(world.measure)).content.decode()
+    assert "January 2025" in after
+    world.ac_team.name = "Renamed Health Center"
+    world.ac_team.save(update_fields=["name"])
+    assert "Renamed Health Center" in client.get(url(world.measure)).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_kept_network_results_follow_new_data(client, world):
+    client.force_login(world.people["staff"])
+    network = reverse("measures_network")
+    before = client.get(network).content.decode()
+    assert "January 2025" not in before
+    submit(
+        world.measure,
+        synthetic_rows(months=1, seed=9, start="2025-01"),
+        world.people["team_member"],
+    )
+    assert "January 2025" in client.get(network).content.decode()
