@@ -12,7 +12,7 @@ later renders reuse the per-process cache, as production does. All three are pri
 applies to the best of N.
 
 Then the network view, as a faculty member coaching 10 teams (50 measures): their dashboards and
-panels are computed ahead (``dashboards.precompute``, what the task does after each upload and the
+panels are computed ahead (``stored.precompute``, what the task does after each upload and the
 demo does for every measure; timed), and the first render of a fresh process reads the stored
 panels. Goal: under :data:`NETWORK_GOAL` seconds.
 
@@ -203,7 +203,7 @@ def bench_network(client) -> bool:
     from django.urls import reverse
 
     from pursuing_equity.accounts.models import Role, RoleAssignment, User
-    from pursuing_equity.measures import dashboards
+    from pursuing_equity.measures import stored
     from pursuing_equity.measures.models import Measure
     from pursuing_equity.teams.models import Team
 
@@ -213,7 +213,7 @@ def bench_network(client) -> bool:
     Team.objects.filter(pk__in=[t.pk for t in teams]).update(coach=coach)
     ids = list(Measure.objects.filter(team__in=teams).values_list("pk", flat=True))
     start = time.perf_counter()
-    dashboards.precompute(ids)
+    stored.precompute(ids)
     ahead = time.perf_counter() - start
     client.force_login(coach)
     cache.clear()  # a fresh process

@@ -5,7 +5,7 @@ Every endpoint asks the owning app's rule (``measures.rules``, ``teams.rules``,
 writes only through the apps' services: measure data go through ``submission_validate`` (the
 same checks as an upload or the grid) and ``submission_confirm`` (the next version of each
 period), monthly updates through ``update_save``. Results are the dashboard as that person sees
-it (``measures.dashboards.measure_dashboard``): suppressed for anyone outside the team, as one
+it (``measures.stored.measure_dashboard``): suppressed for anyone outside the team, as one
 release. The OpenAPI document is ``/api/openapi.json``; its docs page is ``/api/docs``, served
 from ninja's own static files (no CDN, so it runs under the site's CSP).
 """

@@ -15,9 +15,10 @@ from pursuing_equity.measures import categories
 from pursuing_equity.measures import periods as measure_periods
 from pursuing_equity.measures import rules as measure_rules
 from pursuing_equity.measures import services as measure_services
-from pursuing_equity.measures.dashboards import measure_dashboard
+from pursuing_equity.measures.checks import Record
 from pursuing_equity.measures.models import OVERALL, Measure, StratumCount, Submission, Upload
-from pursuing_equity.measures.uploads import MAX_COUNTS_ROWS, Record
+from pursuing_equity.measures.stored import measure_dashboard
+from pursuing_equity.measures.uploads import MAX_COUNTS_ROWS
 
 router = Router()
 
@@ -257,7 +258,7 @@ def measure_results(
 ):
     """Stratified rates and gaps, exactly as the dashboard shows them to you: suppressed as one
     release for everyone outside the team (``can_view_measure``)."""
-    from pursuing_equity.measures.dashboards import GAP_CONVENTION
+    from pursuing_equity.measures.panels import GAP_CONVENTION
 
     measure = measure_or_404(slug, measure_slug)
     refuse_unless(measure_rules.can_view_measure(request.user, measure))

@@ -17,7 +17,7 @@ from pursuing_equity.core.homes import Panel
 PROVIDERS: tuple[str, ...] = (
     "pursuing_equity.programs.selectors.home_panels",
     "pursuing_equity.teams.selectors.home_panels",
-    "pursuing_equity.measures.selectors.home_panels",
+    "pursuing_equity.measures.homes.home_panels",
     "pursuing_equity.reporting.selectors.home_panels",
     "pursuing_equity.outcomes.selectors.home_panels",
     "pursuing_equity.events.selectors.home_panels",

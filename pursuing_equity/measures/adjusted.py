@@ -52,20 +52,15 @@ from equitystats import ageadjust, compare, stratify
 from equitystats.errors import InputError
 from pursuing_equity.measures import periods as period_text
 from pursuing_equity.measures.categories import group_label
+from pursuing_equity.measures.checks import Checked, locate_value, report_checks
+from pursuing_equity.measures.choices import STANDARD_LABELS, US2000
 from pursuing_equity.measures.models import ALL, OVERALL, Measure, ReferenceChoice
 
 if TYPE_CHECKING:
-    from pursuing_equity.measures.dashboards import ChartSettings, Published
-    from pursuing_equity.measures.uploads import Checked
+    from pursuing_equity.measures.choices import ChartSettings
+    from pursuing_equity.measures.publication import Published
 
 AGE, AGE_BAND = "age", "age_band"
-US2000, TEAM_TOTAL = "us2000", "team_total"
-#: Age bands of an extract's ages unless the program file lists others (``age_bands``).
-DEFAULT_BANDS: tuple[str, ...] = ("0-14", "15-44", "45-64", "65-74", "75+")
-STANDARD_LABELS = {
-    US2000: "Age-adjusted (2000 U.S. standard)",
-    TEAM_TOTAL: "Age-adjusted (the team's own patients as the standard)",
-}
 CRUDE_LABEL = "Crude"
 MAX_AGE = 125
 MULTIPLIER = 100.0  # percent, as every rate of the dashboard
@@ -73,16 +68,6 @@ MULTIPLIER = 100.0  # percent, as every rate of the dashboard
 
 # --------------------------------------------------------------------------------------------
 # The extract: counts by group and age band
-
-
-def age_settings(cycle) -> tuple[str, tuple[str, ...]]:
-    """The standard population and the age bands of a program cycle's ``[measures]``."""
-    facts = ((getattr(cycle, "document", None) or {}).get("measures")) or {}
-    standard = facts.get("age_standard", US2000)
-    return (
-        standard if standard in STANDARD_LABELS else US2000,
-        tuple(facts.get("age_bands", DEFAULT_BANDS)),
-    )
 
 
 def age_column(columns: Sequence[str]) -> str | None:
@@ -161,8 +146,6 @@ def _age_band_sql(
 ) -> str | None:
     """SQL of the band of each row's age; bad ages reported (missing, not a number, outside
     0–125, in no band)."""
-    from pursuing_equity.measures.uploads import report_checks
-
     try:
         spec = stratify.numeric(source, column)
     except InputError:
@@ -216,8 +199,6 @@ def _band_label_sql(
 ) -> str | None:
     """SQL of each row's band label; labels that cannot be read, or that do not fall on the
     2000 U.S. standard's age groups, or that overlap, are reported by name."""
-    from pursuing_equity.measures.uploads import locate_value, report_checks
-
     q = stratify.quote(column)
     label = f"NULLIF(TRIM(CAST({q} AS VARCHAR)), '')"
     report_checks(
@@ -525,68 +506,3 @@ def _reference(
         sizes = [(sum(n for _, n in counts.get((g, period), {}).values()), g) for g in shown]
         return max(sizes)[1] if sizes else None
     return reference if reference in results else None
-
-
-def chart_specs(view: AdjustedView) -> dict[str, dict]:
-    """Vega-Lite specs of the section, by name: ``adjusted`` (age-adjusted rates with their
-    Fay–Feuer intervals) and ``crude`` (the same groups' crude rates), one line per group told
-    apart by colour and point shape. The table under the chart gives every number."""
-    import altair as alt
-
-    from pursuing_equity.measures import charts
-
-    specs = {}
-    for name, field, title in (
-        ("adjusted", "rate", "Age-adjusted rate (%)"),
-        ("crude", "crude", "Crude rate (%)"),
-    ):
-        values = [
-            {
-                "period": p.period.isoformat(),
-                "group": p.group_label,
-                "value": getattr(p, field),
-                "low": p.low if field == "rate" else None,
-                "high": p.high if field == "rate" else None,
-            }
-            for p in view.points
-            if p.rate is not None
-        ]
-        base = alt.Chart(alt.Data(values=values)).encode(
-            x=alt.X("period:T", title="Period", axis=alt.Axis(format="%b %Y", labelAngle=-40)),
-        )
-        quiet = alt.Color("group:N", legend=None)
-        y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False))
-        tooltip = [
-            alt.Tooltip("group:N", title="Group"),
-            alt.Tooltip("period:T", title="Period", format="%B %Y"),
-            alt.Tooltip("value:Q", title=title, format=".1f"),
-        ]
-        layers = [base.mark_line().encode(y=y, color=quiet)]
-        if field == "rate":
-            tooltip += [
-                alt.Tooltip("low:Q", title="95% interval from", format=".1f"),
-                alt.Tooltip("high:Q", title="to", format=".1f"),
-            ]
-            layers.append(base.mark_rule(opacity=0.5).encode(y="low:Q", y2="high:Q", color=quiet))
-        layers.append(
-            base.mark_point(filled=True, size=60).encode(
-                y=y,
-                color=alt.Color("group:N", title=view.stratifier_label),
-                shape=alt.Shape("group:N", title=view.stratifier_label),
-                tooltip=tooltip,
-            )
-        )
-        spec = (
-            alt.layer(*layers)
-            .resolve_legend(color="independent")
-            .properties(width="container", height=charts.HEIGHT)
-            .configure_axis(labelColor=charts.INK, titleColor=charts.INK)
-            .to_dict()
-        )
-        spec["description"] = (
-            f"{title} of each group by period ({view.standard_label if field == 'rate' else 'not age-adjusted'}). "
-            "The table below the chart gives the numbers."
-        )
-        spec["autosize"] = {"type": "fit", "contains": "padding"}
-        specs[f"adjusted_{name}" if name == "crude" else name] = spec
-    return specs

@@ -81,3 +81,8 @@ def allowed_text(measure, stratifier: str, limit: int = 12) -> str:
     codes = categories(measure, stratifier)
     shown = ", ".join(codes[:limit])
     return shown + (f" … ({len(codes)} in all, see the template)" if len(codes) > limit else "")
+
+
+def is_missing_group(stratifier: str, group: str) -> bool:
+    """Unknown, declined, not collected: not a population group, but a data-quality figure."""
+    return standards.missing_code(group, stratifier) is not None

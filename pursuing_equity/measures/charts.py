@@ -33,7 +33,10 @@ import altair as alt
 from pursuing_equity.measures.annotations import Annotation, normalise
 
 if TYPE_CHECKING:
-    from pursuing_equity.measures.dashboards import Dashboard, GapView, NetworkPanel, SeriesChart
+    from pursuing_equity.measures.adjusted import AdjustedView
+    from pursuing_equity.measures.dashboard import Dashboard
+    from pursuing_equity.measures.network import NetworkPanel
+    from pursuing_equity.measures.panels import GapView, SeriesChart
 
 INK = "#1f2933"
 LINE = "#1d4ed8"
@@ -456,6 +459,77 @@ def dashboard_specs(dashboard: Dashboard, *, target: float | None) -> dict[str, 
         "gaps": gap_spec(dashboard.gap, annotations=dashboard.annotations),
     }
     return {name: spec for name, spec in specs.items() if spec}
+
+
+ADJUSTED_SECTION = (
+    ("adjusted", "rate", "Age-adjusted rate (%)"),
+    ("crude", "crude", "Crude rate (%)"),
+)
+
+
+@lru_cache(maxsize=64)
+def _adjusted_template(field: str, title: str, legend: str) -> dict:
+    """One chart of the age-adjusted section with named data (built once per process)."""
+    base = alt.Chart(alt.Data(name=POINTS)).encode(
+        x=alt.X("period:T", title="Period", axis=alt.Axis(format="%b %Y", labelAngle=-40)),
+    )
+    quiet = alt.Color("group:N", legend=None)
+    y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("group:N", title="Group"),
+        alt.Tooltip("period:T", title="Period", format="%B %Y"),
+        alt.Tooltip("value:Q", title=title, format=".1f"),
+    ]
+    layers = [base.mark_line().encode(y=y, color=quiet)]
+    if field == "rate":
+        tooltip += [
+            alt.Tooltip("low:Q", title="95% interval from", format=".1f"),
+            alt.Tooltip("high:Q", title="to", format=".1f"),
+        ]
+        layers.append(base.mark_rule(opacity=0.5).encode(y="low:Q", y2="high:Q", color=quiet))
+    layers.append(
+        base.mark_point(filled=True, size=60).encode(
+            y=y,
+            color=alt.Color("group:N", title=legend),
+            shape=alt.Shape("group:N", title=legend),
+            tooltip=tooltip,
+        )
+    )
+    return (
+        alt.layer(*layers)
+        .resolve_legend(color="independent")
+        .properties(width="container", height=HEIGHT)
+        .configure_axis(labelColor=INK, titleColor=INK)
+        .to_dict()
+    )
+
+
+def adjusted_specs(view: AdjustedView) -> dict[str, dict]:
+    """Vega-Lite specs of the section, by name: ``adjusted`` (age-adjusted rates with their
+    Fay–Feuer intervals) and ``crude`` (the same groups' crude rates), one line per group told
+    apart by colour and point shape. The table under the chart gives every number."""
+    specs = {}
+    for name, field, title in ADJUSTED_SECTION:
+        values = [
+            {
+                "period": p.period.isoformat(),
+                "group": p.group_label,
+                "value": getattr(p, field),
+                "low": p.low if field == "rate" else None,
+                "high": p.high if field == "rate" else None,
+            }
+            for p in view.points
+            if p.rate is not None
+        ]
+        spec = copy.deepcopy(_adjusted_template(field, title, view.stratifier_label))
+        spec["datasets"] = {POINTS: values}
+        spec["description"] = (
+            f"{title} of each group by period ({view.standard_label if field == 'rate' else 'not age-adjusted'}). "
+            "The table below the chart gives the numbers."
+        )
+        spec["autosize"] = {"type": "fit", "contains": "padding"}
+        specs[f"adjusted_{name}" if name == "crude" else name] = spec
+    return specs
 
 
 def validate(spec: dict) -> None:

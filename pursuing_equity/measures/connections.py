@@ -4,7 +4,7 @@ live (PostgreSQL or Spark, through :mod:`equitystats.engines`) and only they com
 One query on the engine sums numerator and denominator per period for the overall, each
 stratifier and, when the source has ages, each stratifier × age (and age alone): the same counts
 an extract upload computes with DuckDB. They are then mapped and checked exactly as an extract
-upload's are (:func:`pursuing_equity.measures.uploads.map_extract_counts`: periods, future
+upload's are (:func:`pursuing_equity.measures.extracts.map_extract_counts`: periods, future
 periods, categories, age bands), and stored as new versions by the services.
 
 Credentials never leave this module in clear: every message is passed through :func:`scrub`,
@@ -28,8 +28,10 @@ from equitystats import ageadjust, engines, stratify
 from equitystats.errors import InputError
 from pursuing_equity.core import secrets
 from pursuing_equity.measures import adjusted
+from pursuing_equity.measures.checks import Checked
+from pursuing_equity.measures.choices import age_settings
+from pursuing_equity.measures.extracts import map_extract_counts
 from pursuing_equity.measures.models import ALL, OVERALL, DataConnection, Measure
-from pursuing_equity.measures.uploads import Checked, map_extract_counts
 
 #: The extract's columns a connection maps, in the order the form asks for them.
 BASE_COLUMNS: tuple[str, ...] = ("period", "numerator", "denominator")
@@ -217,7 +219,7 @@ def _bander(
             if problem:
                 checked.add(problem, column=age_col)
         return None if checked.problems else {label: label for label in labels}
-    bands = adjusted.age_settings(measure.team.cycle)[1]
+    bands = age_settings(measure.team.cycle)[1]
     bounds = sorted(((b, *ageadjust.parse_age_group(b)) for b in bands), key=lambda t: t[1])
     out: dict[str, str] = {}
     for label in labels:

@@ -8,7 +8,7 @@ month's totals at random (a multivariate hypergeometric draw), so every stratifi
 the overall. Some teams set aims; some periods have a corrected second version. Deterministic
 (fixed seed) and quick (bulk inserts); does nothing when the cycle's teams already have measures
 or when there are no teams. Every measure's dashboards and network panel are computed and stored
-at the end (:func:`.dashboards.precompute`), so no demo page computes them on first view.
+at the end (:func:`.stored.precompute`), so no demo page computes them on first view.
 The first team also gets a measure built from a patient-level extract with ages
 (:data:`EXTRACT_MEASURE`), whose dashboard shows age-adjusted rates.
 """
@@ -26,7 +26,7 @@ from equitystats import synth
 from pursuing_equity.accounts.demo import DEMO_ACTOR_LABEL
 from pursuing_equity.accounts.models import User
 from pursuing_equity.core.services import audit_record
-from pursuing_equity.measures import dashboards, periods, services
+from pursuing_equity.measures import periods, services, stored
 from pursuing_equity.measures.models import (
     ALL,
     OVERALL,
@@ -250,7 +250,7 @@ def populate(*, cycle, organizations=None, today: datetime.date, out) -> None:
     # The dashboards and the network view read stored results (the suppression behind a shared
     # view takes a fraction of a second per measure): compute them all now, as the task does
     # after an upload, so the first page is as quick as the next.
-    dashboards.precompute([m.pk for m in measures])
+    stored.precompute([m.pk for m in measures])
     audit_record(
         actor=None,
         actor_label=DEMO_ACTOR_LABEL,

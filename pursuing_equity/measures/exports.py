@@ -1,6 +1,6 @@
 """Downloads of a dashboard: its data as CSV or XLSX, its charts as SVG or PNG.
 
-Everything here is built from an assembled :class:`~.dashboards.Dashboard`, which already holds
+Everything here is built from an assembled :class:`~.dashboard.Dashboard`, which already holds
 only what the viewer may see: a person outside the team downloads the suppressed numbers, with
 "suppressed (fewer than 11)" in the cells, exactly as the page shows them. Rates and gaps say which points have fewer patients than the program's minimum
 (``below_minimum_patients``: drawn hollow, no signal read from them). Images are rendered
@@ -21,7 +21,8 @@ from openpyxl import Workbook
 
 from pursuing_equity.measures.adjusted import AdjustedView
 from pursuing_equity.measures.charts import for_export
-from pursuing_equity.measures.dashboards import Dashboard, NetworkPanel
+from pursuing_equity.measures.dashboard import Dashboard
+from pursuing_equity.measures.network import NetworkPanel
 
 VL_VERSION = "6.4"  # the Vega-Lite version Altair 6.3 writes (altair.VEGALITE_VERSION)
 

@@ -385,7 +385,7 @@ class AgeCount(models.Model):
 class DashboardResult(models.Model):
     """A computed result of one measure, stored so that every process shares it (the web server
     and the task worker) and it survives restarts: a dashboard, a network panel, or the counts
-    as published outside the team. Derived data, not a record: :mod:`.dashboards` recomputes it
+    as published outside the team. Derived data, not a record: :mod:`.stored` recomputes it
     whenever ``key`` (a digest of the current versions, the aims, the measure's definition and
     the program's chart settings) no longer matches, so it is never audited or edited."""
 

@@ -1,5 +1,5 @@
 """Computed dashboard results in the database: a JSON codec for the frozen dataclasses of
-:mod:`.dashboards`, and the reads and writes of :class:`~.models.DashboardResult`.
+:mod:`.stored`, and the reads and writes of :class:`~.models.DashboardResult`.
 
 Why the database and not a cache: the results must be shared by the web server's processes and
 the task worker that precomputes them, and survive restarts (the suppression behind a shared

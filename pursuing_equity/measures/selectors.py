@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import datetime
-import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Prefetch, QuerySet
-from django.urls import reverse
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from pursuing_equity.core.homes import Panel, Task
-from pursuing_equity.measures import periods
-from pursuing_equity.measures.models import AgeCount, Measure, StratumCount, Submission, Upload
+from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
+from pursuing_equity.measures.choices import chart_settings
+from pursuing_equity.measures.models import (
+    AgeCount,
+    Aim,
+    Measure,
+    StratumCount,
+    Submission,
+    Upload,
+)
+from pursuing_equity.measures.rules import can_view_team_measures
+from pursuing_equity.programs.models import Cohort, Cycle
+from pursuing_equity.programs.selectors import current_cycle, data_sharing
+from pursuing_equity.teams.membership import coach_q, membership_of, peer_q, sharing_scope
+from pursuing_equity.teams.models import Team
 
 
 class CountRow(NamedTuple):
@@ -84,6 +95,17 @@ def current_counts_by_measure(measure_ids: Iterable[int]) -> dict[int, list[Coun
     return {i: out.get(i, []) for i in ids}
 
 
+def period_counts(
+    measure: Measure, period: datetime.date
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """The current version's counts of one period by (stratifier, group): (numerator,
+    denominator), to prefill the data-entry grid (1 query)."""
+    rows = StratumCount.objects.filter(
+        submission__measure=measure, submission__period=period, submission__is_current=True
+    ).values_list("stratifier", "group", "numerator", "denominator")
+    return {(s, g): (x, n) for s, g, x, n in rows}
+
+
 def measures_of_team(team) -> QuerySet[Measure]:
     """The team's measures for its measure list, with aims and data coverage (2 queries)."""
     return (
@@ -119,175 +141,110 @@ def pending_uploads(measure: Measure) -> QuerySet[Upload]:
     )
 
 
-# --- what a person's home shows ------------------------------------------------------------------
+# --- the dashboards' reads ---------------------------------------------------------------------
 
 
-def due_period(day: datetime.date, frequency: str) -> datetime.date:
-    """The latest month (or quarter) that ended before ``day``: the period whose data is due."""
-    return periods.add_months(periods.start_of(day, frequency), -periods.step(frequency))
+def measure_for_dashboard(team_slug: str, measure_slug: str) -> Measure | None:
+    """The measure with its team, cohort, small cohort and cycle (1 query); None if absent."""
+    return (
+        Measure.objects.select_related("team", "team__cohort", "team__small_cohort", "team__cycle")
+        .filter(team__slug=team_slug, slug=measure_slug)
+        .first()
+    )
 
 
-def stored_panels(measures: list[Measure]) -> dict[int, object]:
-    """The network panel (focal gap, its direction and signal) of each measure as last stored by
-    the dashboards' precomputation, by measure id; measures whose stored panel is out of date or
-    missing are left out, never computed here (3 queries: aims, current versions, panels)."""
-    from pursuing_equity.measures import dashboards, results
-
-    if not measures:
-        return {}
-    aims = dashboards._aims_of(measures)
-    releases = dashboards.release_versions({m.team_id for m in measures})
-    wanted = {
-        m.pk: (
-            dashboards.SHARED,
-            dashboards._panel_key(
-                m,
-                aims[m.pk],
-                releases[m.team_id],
-                True,
-                dashboards.chart_settings(m.team.cycle),
-            ),
-        )
-        for m in measures
-    }
-    stored = results.load_texts(results.Kind.PANEL, wanted)
-    if len(_DECODED_PANELS) > 20_000:
-        _DECODED_PANELS.clear()
-    panels = {}
-    for pk, text in stored.items():
-        memo = (pk, *wanted[pk])
-        if memo not in _DECODED_PANELS:
-            data = json.loads(text).get("panel")
-            _DECODED_PANELS[memo] = (
-                None if data is None else results.decode(dashboards.NetworkPanel, data)
-            )
-        if _DECODED_PANELS[memo] is not None:
-            panels[pk] = _DECODED_PANELS[memo]
-    return panels
+Versions = dict[int, list[int]]  # measure id → ids of its current submissions
 
 
-#: Decoded panels (None: stored without one) by (measure id, variant, key): a stored result never
-#: changes under its key, and decoding every measure's stored JSON was most of the funder's home
-#: page (bench/bench_pages.py).
-_DECODED_PANELS: dict[tuple[int, str, str], object | None] = {}
+def release_versions(team_ids: Iterable[int]) -> dict[int, Versions]:
+    """Ids of the current submissions of every measure of each team, by team (1 query): the
+    cache keys' data part. A team's measures are published as one release (see
+    :func:`.publication.publish_release`), so what outsiders see of one depends on all of them."""
+    out: dict[int, Versions] = {pk: defaultdict(list) for pk in team_ids}
+    rows = Submission.objects.filter(measure__team_id__in=list(out), is_current=True)
+    for team_id, measure_id, sub_id in rows.values_list("measure__team_id", "measure_id", "id"):
+        out[team_id][measure_id].append(sub_id)
+    return out
 
 
-def home_panels(user, day: datetime.date) -> list[Panel]:
-    """Each of the person's teams' measures with its stored focal gap and the data due; for
-    staff, uploads waiting for confirmation. A fixed
-    number of queries (at most 6) whatever the number of measures."""
-    from pursuing_equity.accounts.rules import is_program_staff
-    from pursuing_equity.measures.rules import can_edit_team_measures
-    from pursuing_equity.teams.membership import membership_of
+def aims_of(measures: Sequence[Measure]) -> dict[int, list[Aim]]:
+    """The aims of each measure, oldest target first, linked to their measure (1 query)."""
+    by_id = {m.pk: m for m in measures}
+    out: dict[int, list[Aim]] = {pk: [] for pk in by_id}
+    for aim in Aim.objects.filter(measure_id__in=list(by_id)).order_by("target_date", "id"):
+        aim.measure = by_id[aim.measure_id]
+        out[aim.measure_id].append(aim)
+    return out
 
-    panels: list[Panel] = []
-    if membership_of(user).team_ids:
-        panels += _team_measures(user, day, can_edit_team_measures)
+
+def visible_teams(user):
+    """The teams whose measures the network view may show ``user`` (the sharing rules apply)."""
+    teams = Team.objects.select_related("cohort", "organization").prefetch_related("cycle")
     if is_program_staff(user):
-        panels.append(_pending_uploads())
-        failed = _failed_connections()
-        if failed is not None:
-            panels.append(failed)
-    return panels
+        return teams
+    if has_role(user, FACULTY):
+        return teams.filter(Q(coach=user) | Q(small_cohort__coach=user))
+    return teams.none()
 
 
-def _team_measures(user, day: datetime.date, can_edit) -> list[Panel]:
-    from pursuing_equity.teams.membership import member_q, teams_of
+def shared_measures(user) -> list[Measure]:
+    """Measures of other teams that the sharing rules let ``user`` see, by team and name, with
+    their teams (2 queries besides the person's memberships and roles).
 
-    measures = list(
-        Measure.objects.filter(member_q(user, "team__"))
-        .select_related("team", "team__cohort", "team__small_cohort")
-        .prefetch_related("team__cycle")  # each cycle's program document decoded once
-        .annotate(last_period=Max("submissions__period"))
+    The teams are narrowed in the query to those the rules could admit (program staff: all;
+    otherwise the cycles of the person's teams and the teams they coach); the rules
+    (:mod:`.rules`) then decide each team, so this list never disagrees with the dashboards.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    # The cycle prefetched: the sharing rule reads its program document (a large JSON), which a
+    # join would decode once per team (most of the staff's shared-measures page time).
+    teams = Team.objects.select_related("cohort", "small_cohort").prefetch_related("cycle")
+    if not is_program_staff(user):
+        teams = teams.filter(peer_q(user) | coach_q(user))
+    own = membership_of(user).team_ids
+    visible = {t.pk: t for t in teams if t.pk not in own and can_view_team_measures(user, t)}
+    # Only what the list shows: the JSON definitions of ~200 measures would be decoded for nothing.
+    found = list(
+        Measure.objects.filter(team_id__in=list(visible))
+        .only("id", "team_id", "name", "slug", "focus_area", "custom_focus_area")
         .order_by("name")
     )
-    latest = stored_panels(measures)
-    tasks: dict[int, list[Task]] = defaultdict(list)
-    for m in measures:
-        panel = latest.get(m.pk)
-        tasks[m.team_id].append(
-            Task(
-                text=m.name,
-                url=reverse("measure_dashboard", args=[m.team.slug, m.slug]),
-                detail=panel.summary
-                if panel
-                else "No gap computed yet: open the dashboard to see the latest data.",
-            )
-        )
-        due = due_period(day, m.frequency)
-        reported = m.last_period is not None and m.last_period >= due
-        if not reported and m.team.cycle.starts_on <= due and can_edit(user, m.team):
-            last = periods.label(m.last_period, m.frequency) if m.last_period else "never"
-            tasks[m.team_id].append(
-                Task(
-                    text=f"Enter the {periods.label(due, m.frequency)} data for {m.name}",
-                    url=reverse("measure_data", args=[m.team.slug, m.slug]),
-                    detail=f"Last period reported: {last}.",
-                    urgent=True,
-                )
-            )
-    return [
-        Panel(
-            key=f"measures-{team.slug}",
-            heading=f"Measures of {team.name}",
-            tasks=tuple(tasks[team.pk]),
-            links=(("All measures and data", reverse("measure_list", args=[team.slug])),),
-            empty="Your team has no measure yet: define one from the team's measures page.",
-            order=20,
-        )
-        for team in teams_of(user)
-    ]
+    for m in found:
+        m.team = visible[m.team_id]
+    return sorted(found, key=lambda m: (m.team.name, m.name))
 
 
-def _pending_uploads() -> Panel:
-    pending = Upload.objects.filter(status=Upload.Status.PENDING)
-    uploads = list(
-        pending.select_related("measure__team", "uploaded_by").order_by("created_at")[:10]
-    )
-    total = pending.count() if len(uploads) == 10 else len(uploads)
-    return Panel(
-        key="pending-uploads",
-        heading="Uploads waiting for confirmation",
-        tasks=tuple(
-            Task(
-                text=f"{u.measure.team.name}: {u.measure.name} ({u.original_name or u.get_source_display()})",
-                url=reverse(
-                    "measure_upload_preview",
-                    args=[u.measure.team.slug, u.measure.slug, u.pk],
-                ),
-                detail=f"Uploaded {u.created_at:%b %-d} by {u.uploaded_by.display_name if u.uploaded_by else 'someone'}"
-                + (f"; {total} waiting in all" if total > 10 else ""),
-            )
-            for u in uploads
-        ),
-        empty="No upload is waiting: every team's uploaded data has been confirmed or discarded.",
-        order=40,
-    )
+@dataclass(frozen=True)
+class SharingPolicy:
+    """What a cycle's program file says about sharing measures, in plain sentences."""
+
+    cycle: Cycle
+    sentences: tuple[str, ...]
 
 
-def _failed_connections() -> Panel | None:
-    """Data connections whose last pull failed (staff fix them on the connection's page), or
-    None when none did (1 query)."""
-    from pursuing_equity.measures.models import DataConnection
-
-    failed = list(
-        DataConnection.objects.filter(status=DataConnection.Status.FAILED)
-        .select_related("measure__team")
-        .order_by("measure__team__name", "measure__name")[:20]
-    )
-    if not failed:
-        return None
-    return Panel(
-        key="failed-connections",
-        heading="Data connections whose last pull failed",
-        tasks=tuple(
-            Task(
-                text=f"{c.measure.team.name}: {c.measure.name}",
-                url=reverse("measure_connection", args=[c.measure.team.slug, c.measure.slug]),
-                detail=(c.last_error.splitlines() or ["The pull failed."])[0][:200],
-            )
-            for c in failed
-        ),
-        empty="",
-        order=41,
-    )
+def sharing_policies(user) -> list[SharingPolicy]:
+    """The sharing rules in force for ``user``: those of the cycles of the person's teams (latest
+    first), else of the current cycle; each cohort's scope (:func:`~pursuing_equity.teams.membership.sharing_scope`) and the
+    suppression threshold (:func:`.choices.chart_settings`) as the rules apply them, defaults included,
+    in the program page's words (:func:`pursuing_equity.programs.selectors.data_sharing`).
+    2 queries besides the person's memberships."""
+    cycle_ids = {t.cycle_id for t in membership_of(user).ties}
+    if cycle_ids:
+        cycles = list(Cycle.objects.filter(pk__in=cycle_ids).order_by("-starts_on"))
+    else:
+        cycle = current_cycle()
+        cycles = [cycle] if cycle is not None else []
+    cohorts: dict[int, list[Cohort]] = defaultdict(list)
+    for cohort in Cohort.objects.filter(cycle__in=cycles).order_by("position"):
+        cohorts[cohort.cycle_id].append(cohort)
+    out = []
+    for cycle in cycles:
+        sharing = (cycle.document.get("measures") or {}).get("sharing")
+        facts = {
+            "sharing": {c.key: str(sharing_scope(sharing, c.key)) for c in cohorts[cycle.pk]},
+            "suppression_threshold": chart_settings(cycle).threshold,
+            "suppress_zero_beside_suppressed": chart_settings(cycle).zero_beside,
+        }
+        out.append(SharingPolicy(cycle, data_sharing({"measures": facts}, cohorts[cycle.pk])))
+    return out

@@ -4,9 +4,7 @@ Three ways in, one result: a :class:`Checked` holding the validated counts (``ro
 problem found (``problems``), each located by row and column so the team can fix the file.
 
 * a counts file (CSV or .xlsx) in the layout of the measure's template (:func:`check_counts_file`);
-* a de-identified patient-level extract (CSV or Parquet), aggregated with
-  ``equitystats.stratify.from_extract`` — DuckDB streams the file, it is never loaded into Python
-  objects — and deleted afterwards (:func:`check_extract_file`);
+* a de-identified patient-level extract (CSV or Parquet): :mod:`.extracts`;
 * counts typed into the grid (:func:`check_records` on the grid's rows).
 
 Row numbers are the file's own line numbers (the header is row 1), as a spreadsheet shows them.
@@ -14,24 +12,25 @@ Row numbers are the file's own line numbers (the header is row 1), as a spreadsh
 
 from __future__ import annotations
 
-import codecs
 import csv
-import dataclasses
 import datetime
 import io
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.conf import settings
-
-from equitystats import stratify
-from equitystats.errors import InputError
 from pursuing_equity.core.archives import zip_problem
 from pursuing_equity.measures import adjusted, categories, periods
+from pursuing_equity.measures.checks import (
+    SAVE_AS_UTF8,
+    Checked,
+    Record,
+    blank,
+    column_letter,
+    count_row,
+    file_suffix,
+    too_large,
+)
 from pursuing_equity.measures.models import ALL, OVERALL, Measure
 
 COLUMNS: tuple[str, ...] = ("period", "stratifier", "group", "numerator", "denominator")
@@ -40,110 +39,12 @@ MAX_COUNTS_BYTES = 5 * 1024 * 1024
 #: An .xlsx counts file unpacked: 50,000 rows of the template are about 25 MB of sheet XML.
 MAX_XLSX_UNPACKED_BYTES = 40 * 1024 * 1024
 MAX_COUNTS_ROWS = 50_000
-MAX_PROBLEMS = 500
 COUNTS_SUFFIXES = (".csv", ".xlsx")
-EXTRACT_SUFFIXES = (".csv", ".parquet", ".pq")
-SAVE_AS_UTF8 = (
-    "In Excel choose File › Save As › “CSV UTF-8 (Comma delimited) (*.csv)”; in other "
-    "programs choose the UTF-8 encoding when saving. Then upload the file again."
-)
-
-# Column names that hold direct identifiers (HIPAA Safe Harbor): refused in an extract.
-IDENTIFIER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (label, re.compile(pattern))
-    for label, pattern in (
-        ("a name", r"(^|_)(first|last|middle|full|given|family|patient|sur)?_?name(_|$)"),
-        ("a medical record number", r"(^|_)(mrn|medical_record(_number|_no)?|med_rec)(_|$)"),
-        ("a social security number", r"(^|_)(ssn|social_security(_number)?|sin)(_|$)"),
-        ("a date of birth", r"(^|_)(dob|birth_?date|date_of_birth|birthday)(_|$)"),
-        ("an address", r"(^|_)(address|street|addr\d*)(_|$)"),
-        ("a telephone number", r"(^|_)(phone|telephone|mobile|cell|fax)(_|number|_no|$)"),
-        ("an email address", r"(^|_)e_?mail(_|$)"),
-    )
-)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the data, where it is (row/column, when known) and what to do."""
-
-    message: str
-    row: int | None = None
-    column: str | None = None
-    letter: str | None = None
-
-    @property
-    def where(self) -> str:
-        parts = []
-        if self.row is not None:
-            parts.append(f"Row {self.row}")
-        if self.column is not None:
-            col = (
-                f"column {self.letter} ({self.column})" if self.letter else f"column {self.column}"
-            )
-            parts.append(col if parts else col.capitalize())
-        return ", ".join(parts)
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-
-@dataclass
-class Checked:
-    """Validated counts (one dict per period × stratifier × group) and every problem found."""
-
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    age_rows: list[dict[str, Any]] = field(default_factory=list)  # extracts with ages only
-    problems: list[Problem] = field(default_factory=list)
-    more_problems: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def add(self, message: str, row: int | None = None, column: str | None = None, **kw) -> None:
-        if len(self.problems) >= MAX_PROBLEMS:
-            self.more_problems += 1
-            return
-        self.problems.append(Problem(message, row, column, kw.get("letter")))
-
-
-@dataclass(frozen=True)
-class Record:
-    """One filled row as typed: raw cell values by column, where they came from."""
-
-    row: int
-    cells: dict[str, Any]
-    letters: dict[str, str] = field(default_factory=dict)
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet letter of a 0-based column index (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 # --------------------------------------------------------------------------------------------
 # Counts files
 # --------------------------------------------------------------------------------------------
-
-
-def _suffix(name: str) -> str:
-    return Path(name or "").suffix.lower()
-
-
-def too_large(name: str, size: int, limit: int, advice: str) -> Checked:
-    """The one problem of a file refused for its size, before any of it is read."""
-    checked = Checked()
-    checked.add(
-        f"“{name}” is {size / 1024 / 1024:.1f} MB; it may be at most "
-        f"{limit / 1024 / 1024:.0f} MB. {advice}"
-    )
-    return checked
 
 
 def check_counts_file(
@@ -159,7 +60,7 @@ def check_counts_file(
             name, size, MAX_COUNTS_BYTES, "For patient-level data use the extract upload."
         )
     checked = Checked()
-    suffix = _suffix(name)
+    suffix = file_suffix(name)
     if not data:
         checked.add("The file is empty. Download the template, fill it in and upload it again.")
         return checked
@@ -275,10 +176,6 @@ def _unreadable(name: str, exc: Exception) -> str:
     return f"“{name}” cannot be read as an Excel workbook ({reason}). Save it again as .xlsx."
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _records(table: Iterable[tuple[int, list[Any]]], checked: Checked) -> list[Record] | None:
     """Header checked, then one Record per non-blank row (formula cells refused here)."""
     header_row: list[Any] | None = None
@@ -286,7 +183,7 @@ def _records(table: Iterable[tuple[int, list[Any]]], checked: Checked) -> list[R
     records: list[Record] = []
     for number, cells in table:
         if header_row is None:
-            if all(_blank(c) for c in cells):
+            if all(blank(c) for c in cells):
                 continue
             header_row = cells
             names = [
@@ -317,7 +214,7 @@ def _records(table: Iterable[tuple[int, list[Any]]], checked: Checked) -> list[R
         if len(records) >= MAX_COUNTS_ROWS:
             checked.add(f"The file has more than {MAX_COUNTS_ROWS} rows; split it by year.")
             return None
-        if all(_blank(c) for c in cells):
+        if all(blank(c) for c in cells):
             continue
         for i, value in enumerate(cells):
             if isinstance(value, str) and value.strip().startswith("="):
@@ -394,7 +291,12 @@ def check_records(
     *,
     today: datetime.date,
 ) -> Checked:
-    """Every check on filled rows: periods, stratifiers, groups, counts, duplicates, totals."""
+    """Every check on filled rows: periods, stratifiers, groups, counts, duplicates, totals.
+
+    Each row goes through the steps below (its period, its stratifier and group, its counts,
+    its age band, whether an earlier row has the same key), every problem reported; the rows
+    that pass are summed into totals (:func:`_with_totals`) and, with age bands, into the
+    age-band counts (:func:`.adjusted.counts_age_rows`)."""
     checked = checked or Checked()
     frequency = measure.frequency
     current = periods.start_of(today, frequency)
@@ -403,105 +305,30 @@ def check_records(
     banded: list[tuple[Record, datetime.date, str, str, str, int, int]] = []
     filled = 0
     for rec in records:
-        cells, row = rec.cells, rec.row
+        cells = rec.cells
 
         def add(message: str, column: str, rec=rec) -> None:
             checked.add(message, row=rec.row, column=column, letter=rec.letters.get(column))
 
         num_raw, den_raw = cells.get("numerator"), cells.get("denominator")
         formula = any(isinstance(v, str) and v.strip().startswith("=") for v in cells.values())
-        if _blank(num_raw) and _blank(den_raw) and not formula:
+        if blank(num_raw) and blank(den_raw) and not formula:
             continue  # a template row left blank: nothing to report for this group
         filled += 1
-        ok = True
-        try:
-            period = periods.parse(cells.get("period"), frequency)
-            if period > current:
-                add(f"{periods.text(period, frequency)} is in the future", "period")
-                ok = False
-        except periods.PeriodError as exc:
-            add(str(exc), "period")
-            ok = False
-            period = None
-        strat_raw = cells.get("stratifier")
-        stratifier = _stratifier_key(measure, strat_raw)
-        group = None
-        if stratifier is None:
-            shown = "" if strat_raw is None else str(strat_raw).strip()
-            add(
-                (
-                    f"“{shown}” is not a stratifier of this measure"
-                    if shown
-                    else "the stratifier is missing"
-                )
-                + f"; use one of {', '.join([OVERALL, *measure.stratifiers])}",
-                "stratifier",
-            )
-            ok = False
-        else:
-            raw_group = cells.get("group")
-            text = "" if raw_group is None else str(raw_group).strip()
-            group = categories.group_code(measure, stratifier, text)
-            if group is None:
-                if stratifier == OVERALL:
-                    message = f"the overall row's group must be “{ALL}”, not “{text}”"
-                elif not text:
-                    message = f"the group is missing; use one of {categories.allowed_text(measure, stratifier)}"
-                else:
-                    message = (
-                        f"“{text}” is not a category of {stratifier}; use one of "
-                        f"{categories.allowed_text(measure, stratifier)}"
-                    )
-                add(message, "group")
-                ok = False
-        counts: dict[str, int | None] = {}
-        for name, raw in (("numerator", num_raw), ("denominator", den_raw)):
-            if _blank(raw):
-                other = "denominator" if name == "numerator" else "numerator"
-                add(f"the {name} is missing (the {other} is filled in)", name)
-                counts[name] = None
-                continue
-            value, error = _count(raw)
-            if error:
-                add(error, name)
-            counts[name] = value
-        if counts["numerator"] is None or counts["denominator"] is None:
-            ok = False
-        elif counts["numerator"] > counts["denominator"]:
-            add(
-                f"the numerator {counts['numerator']} is greater than the denominator "
-                f"{counts['denominator']}",
-                "numerator",
-            )
-            ok = False
-        band = None
-        if not _blank(cells.get(adjusted.AGE_BAND)):
-            band, problem = adjusted.band_of(cells[adjusted.AGE_BAND])
-            if problem:
-                add(problem, adjusted.AGE_BAND)
-                ok = False
-                band = str(cells[adjusted.AGE_BAND]).strip()  # a band row all the same
+        period, period_ok = _row_period(cells, frequency, current, add)
+        stratifier, group = _row_group(measure, cells, add)
+        numerator, denominator, counts_ok = _row_counts(num_raw, den_raw, add)
+        band, band_ok = _row_age_band(cells, add)
+        unique = True
         if period is not None and group is not None:
             key = (period, stratifier, group) if band is None else (period, stratifier, group, band)
-            if key in seen:
-                what = "stratifier and group" if band is None else "stratifier, group and age band"
-                add(
-                    f"duplicates row {seen[key]}: the same period, {what} "
-                    f"({periods.text(period, frequency)}, {stratifier}, {group}"
-                    f"{'' if band is None else ', ' + band}) appear twice",
-                    "group",
-                )
-                ok = False
-            else:
-                seen[key] = row
-        if ok and band is not None:
-            banded.append(
-                (rec, period, stratifier, group, band, counts["numerator"], counts["denominator"])
-            )
-        elif ok:
-            good.append(
-                (rec, period, stratifier, group, counts["numerator"], counts["denominator"])
-            )
+            unique = _first_of_its_key(seen, key, rec.row, frequency, add)
+        if not (period_ok and group is not None and counts_ok and band_ok and unique):
+            continue
+        if band is not None:
+            banded.append((rec, period, stratifier, group, band, numerator, denominator))
+        else:
+            good.append((rec, period, stratifier, group, numerator, denominator))
     if filled == 0 and not checked.problems:
         checked.add(
             "No counts are filled in: every row's numerator and denominator are blank. "
@@ -515,6 +342,116 @@ def check_records(
         if checked.problems:
             checked.rows, checked.age_rows = [], []
     return checked
+
+
+Add = Callable[[str, str], None]  # a problem of the row: (message, column)
+
+
+def _row_period(
+    cells: dict[str, Any], frequency: str, current: datetime.date, add: Add
+) -> tuple[datetime.date | None, bool]:
+    """The row's period (None when it cannot be read) and whether it may be submitted (not in
+    the future)."""
+    try:
+        period = periods.parse(cells.get("period"), frequency)
+    except periods.PeriodError as exc:
+        add(str(exc), "period")
+        return None, False
+    if period > current:
+        add(f"{periods.text(period, frequency)} is in the future", "period")
+        return period, False
+    return period, True
+
+
+def _row_group(measure: Measure, cells: dict[str, Any], add: Add) -> tuple[str | None, str | None]:
+    """The row's stratifier key and group code, each None when not the measure's."""
+    strat_raw = cells.get("stratifier")
+    stratifier = _stratifier_key(measure, strat_raw)
+    if stratifier is None:
+        shown = "" if strat_raw is None else str(strat_raw).strip()
+        add(
+            (
+                f"“{shown}” is not a stratifier of this measure"
+                if shown
+                else "the stratifier is missing"
+            )
+            + f"; use one of {', '.join([OVERALL, *measure.stratifiers])}",
+            "stratifier",
+        )
+        return None, None
+    raw_group = cells.get("group")
+    text = "" if raw_group is None else str(raw_group).strip()
+    group = categories.group_code(measure, stratifier, text)
+    if group is None:
+        if stratifier == OVERALL:
+            message = f"the overall row's group must be “{ALL}”, not “{text}”"
+        elif not text:
+            message = (
+                f"the group is missing; use one of {categories.allowed_text(measure, stratifier)}"
+            )
+        else:
+            message = (
+                f"“{text}” is not a category of {stratifier}; use one of "
+                f"{categories.allowed_text(measure, stratifier)}"
+            )
+        add(message, "group")
+    return stratifier, group
+
+
+def _row_counts(num_raw: Any, den_raw: Any, add: Add) -> tuple[int | None, int | None, bool]:
+    """The row's numerator and denominator (None where missing or unreadable) and whether they
+    make a rate (both read, numerator ≤ denominator)."""
+    counts: dict[str, int | None] = {}
+    for name, raw in (("numerator", num_raw), ("denominator", den_raw)):
+        if blank(raw):
+            other = "denominator" if name == "numerator" else "numerator"
+            add(f"the {name} is missing (the {other} is filled in)", name)
+            counts[name] = None
+            continue
+        value, error = _count(raw)
+        if error:
+            add(error, name)
+        counts[name] = value
+    numerator, denominator = counts["numerator"], counts["denominator"]
+    if numerator is None or denominator is None:
+        return numerator, denominator, False
+    if numerator > denominator:
+        add(
+            f"the numerator {numerator} is greater than the denominator {denominator}",
+            "numerator",
+        )
+        return numerator, denominator, False
+    return numerator, denominator, True
+
+
+def _row_age_band(cells: dict[str, Any], add: Add) -> tuple[str | None, bool]:
+    """The row's age band (None without one) and whether it is one of the standard's."""
+    if blank(cells.get(adjusted.AGE_BAND)):
+        return None, True
+    band, problem = adjusted.band_of(cells[adjusted.AGE_BAND])
+    if problem:
+        add(problem, adjusted.AGE_BAND)
+        return str(cells[adjusted.AGE_BAND]).strip(), False  # a band row all the same
+    return band, True
+
+
+def _first_of_its_key(
+    seen: dict[tuple, int], key: tuple, row: int, frequency: str, add: Add
+) -> bool:
+    """Whether no earlier row had the same period, stratifier, group (and age band); notes the
+    row's key in ``seen``."""
+    if key not in seen:
+        seen[key] = row
+        return True
+    period, stratifier, group, *band = key
+    what = "stratifier and group" if not band else "stratifier, group and age band"
+    add(
+        f"duplicates row {seen[key]}: the same period, {what} "
+        f"({periods.text(period, frequency)}, {stratifier}, {group}"
+        f"{'' if not band else ', ' + band[0]}) appear twice",
+        "group",
+    )
+    return False
 
 
 def _with_totals(measure: Measure, good: list, checked: Checked) -> list[dict[str, Any]]:
@@ -569,295 +506,6 @@ def _with_totals(measure: Measure, good: list, checked: Checked) -> list[dict[st
                         letter=rec.letters.get("denominator"),
                     )
             totals = tuple(sums[reference])
-        rows.append(_row(period, OVERALL, ALL, *totals))
-        rows.extend(_row(period, i[2], i[3], i[4], i[5]) for i in items if i[2] != OVERALL)
+        rows.append(count_row(period, OVERALL, ALL, *totals))
+        rows.extend(count_row(period, i[2], i[3], i[4], i[5]) for i in items if i[2] != OVERALL)
     return rows if not checked.problems else []
-
-
-def _row(period: datetime.date, stratifier: str, group: str, x: int, n: int) -> dict[str, Any]:
-    return {
-        "period": period.isoformat(),
-        "stratifier": stratifier,
-        "group": group,
-        "numerator": int(x),
-        "denominator": int(n),
-    }
-
-
-# --------------------------------------------------------------------------------------------
-# Patient-level extracts
-# --------------------------------------------------------------------------------------------
-
-PERIOD_COLUMNS = ("period", "month", "quarter")
-
-
-def identifier_kind(column: str) -> str | None:
-    """What direct identifier a column's name suggests, or None."""
-    name = re.sub(r"[^a-z0-9]+", "_", column.strip().lower()).strip("_")
-    for label, pattern in IDENTIFIER_PATTERNS:
-        if pattern.search(name):
-            return label
-    return None
-
-
-def check_extract_file(measure: Measure, path: Path, name: str, *, today: datetime.date) -> Checked:
-    """Validate and aggregate a patient-level extract on disk (the caller deletes the file)."""
-    size = path.stat().st_size
-    if size > settings.PE_MAX_EXTRACT_BYTES:
-        return too_large(
-            name, size, settings.PE_MAX_EXTRACT_BYTES, "Split the extract by year and upload each."
-        )
-    checked = Checked()
-    suffix = _suffix(name)
-    with path.open("rb") as handle:
-        head = handle.read(4)
-    if size == 0:
-        checked.add("The file is empty.")
-        return checked
-    parquet = head == b"PAR1"
-    if suffix not in EXTRACT_SUFFIXES or (suffix in (".parquet", ".pq") and not parquet):
-        checked.add(
-            f"Wrong file type “{suffix or 'no extension'}”: upload the extract as CSV (.csv) or "
-            "Parquet (.parquet), one row per patient and period."
-        )
-        return checked
-    if not parquet and not _utf8_file(path, checked):
-        return checked
-    try:
-        source = stratify.open_file(path)
-    except InputError as exc:
-        checked.add(f"The file cannot be read: {exc.message}")
-        return checked
-    columns = list(source.types)
-    for i, column in enumerate(columns):
-        kind = identifier_kind(column)
-        if kind:
-            checked.add(
-                f"the column “{column}” looks like {kind}, a direct identifier. Extracts must be "
-                "de-identified: remove the column and upload again (the file was deleted).",
-                row=1,
-                column=column,
-                letter=column_letter(i),
-            )
-    period_column = next((c for c in columns if c.lower() in PERIOD_COLUMNS), None)
-    if period_column is None:
-        checked.add("the column “period” (or “month”) is missing", row=1, column="period")
-    for column in ("numerator", "denominator", *measure.stratifiers):
-        if column not in source.types:
-            checked.add(
-                f"the column “{column}” is missing (columns found: {', '.join(columns)})",
-                row=1,
-                column=column,
-            )
-    if checked.problems:
-        return checked
-    _row_problems(source, period_column, checked, parquet=parquet)
-    if checked.problems:
-        return checked
-    try:
-        rates = stratify.from_extract(
-            path,
-            period=period_column,
-            strata=list(measure.stratifiers),
-            numerator="numerator",
-            denominator="denominator",
-        )
-    except InputError as exc:
-        checked.add(exc.message, row=_file_row(exc.row, parquet), column=exc.column)
-        return checked
-    maps = map_extract_counts(
-        measure, rates, checked, period_column, today=today, source=source, parquet=parquet
-    )
-    column = adjusted.age_column(columns)
-    if maps is not None and column is not None:
-        checked.age_rows = adjusted.extract_age_rows(
-            measure,
-            source,
-            column=column,
-            period_column=period_column,
-            period_map=maps[0],
-            group_map=maps[1],
-            bands=adjusted.age_settings(measure.team.cycle)[1],
-            checked=checked,
-            parquet=parquet,
-        )
-        if checked.problems:
-            checked.rows = []
-    return checked
-
-
-def _file_row(row: int | None, parquet: bool) -> int | None:
-    """A data row as the line number people see: CSV lines count the header."""
-    if row is None:
-        return None
-    return row if parquet else row + 1
-
-
-def _utf8_file(path: Path, checked: Checked) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    line = 1
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                checked.add(
-                    f"The file is not UTF-8 text: byte 0x{chunk[exc.start]:02X} cannot be read. "
-                    + SAVE_AS_UTF8,
-                    row=line + chunk[: exc.start].count(b"\n"),
-                )
-                return False
-            line += chunk.count(b"\n")
-    return True
-
-
-def _row_problems(source: stratify.Source, period_column: str, checked: Checked, *, parquet: bool):
-    """Count each kind of bad row in one pass; report the first row of each kind and how many."""
-    x_spec = stratify.numeric(source, "numerator")
-    n_spec = stratify.numeric(source, "denominator")
-    projection = ", ".join(
-        [
-            f"{stratify.period_sql(source, period_column)} AS __p",
-            f"{x_spec.raw} AS __x_raw",
-            f"{x_spec.value} AS __x_val",
-            f"{n_spec.raw} AS __n_raw",
-            f"{n_spec.value} AS __n_val",
-        ]
-    )
-    checks = [stratify.Check(period_column, "__p IS NULL", "the period is missing")]
-    checks += stratify.numeric_checks("__x", x_spec, integer=True)
-    checks += stratify.numeric_checks("__n", n_spec, integer=True)
-    checks.append(
-        stratify.Check(
-            "numerator",
-            "__x_val > __n_val",
-            "the numerator {raw} is greater than the denominator {other}",
-            other="denominator",
-        )
-    )
-    report_checks(source, projection, checks, checked, parquet=parquet)
-
-
-def report_checks(
-    source: stratify.Source,
-    projection: str,
-    checks: list[stratify.Check],
-    checked: Checked,
-    *,
-    parquet: bool,
-) -> None:
-    """Count the rows failing each check in one pass; report the first row of each and how
-    many."""
-    counts_sql = ", ".join(f"COUNT(*) FILTER (WHERE COALESCE(({c.sql}), false))" for c in checks)
-    sql = f"SELECT {counts_sql} FROM (SELECT {projection} FROM {source.relation})"  # noqa: S608 - identifiers quoted by equitystats
-    try:
-        found = source.query(sql).fetchall()[0]
-    except InputError as exc:
-        checked.add(f"The file cannot be read: {exc.message}")
-        return
-    for check, count in zip(checks, found, strict=True):
-        if not count:
-            continue
-        located = stratify.first_bad_row(_fork(source), projection, [check])
-        row = located[0] if located else None
-        raw = stratify.cell(_fork(source), row, stratify.quote(check.column)) if row else None
-        other = (
-            stratify.cell(_fork(source), row, stratify.quote(check.other))
-            if row and check.other
-            else None
-        )
-        message = check.message.format(raw=raw, other=other)
-        if count > 1:
-            message += f" (and {count - 1} more row{'s' if count > 2 else ''} like this)"
-        checked.add(message, row=_file_row(row, parquet), column=check.column)
-
-
-def map_extract_counts(
-    measure: Measure,
-    rates: stratify.StratifiedRates,
-    checked: Checked,
-    period_column: str,
-    *,
-    today: datetime.date,
-    source: stratify.Source | None = None,
-    parquet: bool = False,
-    columns: dict[str, str] | None = None,
-) -> tuple[dict[str, datetime.date | None], dict[tuple[str, str], str | None]] | None:
-    """Map an extract's periods and raw labels to the measure's periods and groups; sum into
-    ``checked.rows``. Returns the two maps (raw period → period, (stratifier, raw label) →
-    group), None on a problem. With ``source`` (a file) problems are located by row; ``columns``
-    (stratifier key → the source's column) names the source's columns in problems (a data
-    connection)."""
-    columns = columns or {}
-
-    def locate(column: str, value: str) -> int | None:
-        return locate_value(source, column, value, parquet) if source is not None else None
-
-    frequency = measure.frequency
-    current = periods.start_of(today, frequency)
-    period_map: dict[str, datetime.date | None] = {}
-    for value in {stratify.period_text(p) for p in rates.period}:
-        try:
-            day = datetime.date.fromisoformat(value[:10])
-            period_map[value] = periods.start_of(day, frequency)
-        except ValueError:
-            try:
-                period_map[value] = periods.parse(value, frequency)
-            except periods.PeriodError as exc:
-                period_map[value] = None
-                checked.add(str(exc), row=locate(period_column, value), column=period_column)
-    for value, day in period_map.items():
-        if day is not None and day > current:
-            checked.add(
-                f"{periods.text(day, frequency)} is in the future",
-                row=locate(period_column, value),
-                column=period_column,
-            )
-    group_map: dict[tuple[str, str], str | None] = {}
-    for strat, label in {
-        (str(s), str(g)) for s, g in zip(rates.stratifier, rates.group, strict=True)
-    }:
-        if strat == OVERALL:
-            group_map[(strat, label)] = ALL
-            continue
-        code = categories.group_code(measure, strat, label)
-        group_map[(strat, label)] = code
-        if code is None:
-            checked.add(
-                f"“{label}” is not a category of {strat}; use one of "
-                f"{categories.allowed_text(measure, strat)}",
-                row=locate(strat, label),
-                column=columns.get(strat, strat),
-            )
-    if checked.problems:
-        return None
-    sums: dict[tuple[datetime.date, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for p, s, g, x, n in zip(
-        rates.period, rates.stratifier, rates.group, rates.numerator, rates.denominator, strict=True
-    ):
-        key = (period_map[stratify.period_text(p)], str(s), group_map[(str(s), str(g))])
-        sums[key][0] += int(x)
-        sums[key][1] += int(n)
-    order = {key: i for i, key in enumerate([OVERALL, *measure.stratifiers])}
-    checked.rows = [
-        _row(p, s, g, x, n)
-        for (p, s, g), (x, n) in sorted(
-            sums.items(), key=lambda kv: (kv[0][0], order[kv[0][1]], kv[0][2])
-        )
-    ]
-    return period_map, group_map
-
-
-def _fork(source: stratify.Source) -> stratify.Source:
-    """The same source on its own cursor: a located search may leave its result unfinished."""
-    return dataclasses.replace(source, con=source.con.cursor())
-
-
-def locate_value(source: stratify.Source, column: str, value: str, parquet: bool) -> int | None:
-    check = stratify.Check(
-        column,
-        f"CAST({stratify.quote(column)} AS VARCHAR) = '{value.replace(chr(39), chr(39) * 2)}'",
-        "",
-    )
-    located = stratify.first_bad_row(_fork(source), stratify.quote(column), [check])
-    return _file_row(located[0], parquet) if located else None

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.measures import categories, periods, selectors, services, template_files
+from pursuing_equity.measures.checks import Record
 from pursuing_equity.measures.forms import (
     AimForm,
     GridFormSet,
@@ -29,7 +30,6 @@ from pursuing_equity.measures.models import (
     Aim,
     DataConnection,
     Measure,
-    StratumCount,
     Submission,
     Upload,
 )
@@ -39,7 +39,6 @@ from pursuing_equity.measures.rules import (
     can_view_measure_data,
     can_view_team_data,
 )
-from pursuing_equity.measures.uploads import Record
 from pursuing_equity.teams.models import Team
 
 
@@ -248,16 +247,7 @@ def measure_grid(request, team_slug: str, measure_slug: str, obj: Measure):
                 else:
                     problems.append(problem.message)
     else:
-        counts = {}
-        if period is not None:
-            counts = {
-                (c.stratifier, c.group): (c.numerator, c.denominator)
-                for c in StratumCount.objects.filter(
-                    submission__measure=measure,
-                    submission__period=period,
-                    submission__is_current=True,
-                )
-            }
+        counts = selectors.period_counts(measure, period) if period is not None else {}
         formset = GridFormSet(initial=grid_initial(measure, counts), prefix="rows")
     rows = []
     for form in formset.forms:

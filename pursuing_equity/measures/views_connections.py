@@ -11,7 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.measures import services
+from pursuing_equity.measures import connection_services
 from pursuing_equity.measures.forms import ConnectionForm
 from pursuing_equity.measures.models import DataConnection, Measure
 from pursuing_equity.measures.rules import (
@@ -41,7 +41,9 @@ def measure_connection(request, team_slug: str, measure_slug: str, obj: Measure)
     form = ConnectionForm(request.POST or None, measure=obj, connection=connection)
     if request.method == "POST" and form.is_valid():
         try:
-            services.connection_save(measure=obj, actor=request.user, **form.service_fields())
+            connection_services.connection_save(
+                measure=obj, actor=request.user, **form.service_fields()
+            )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -61,7 +63,9 @@ def measure_connection_pull(request, team_slug: str, measure_slug: str, obj: Mea
     if connection is None:
         messages.error(request, "This measure has no data connection to pull from.")
     else:
-        pulled = services.connection_pull_request(connection=connection, actor=request.user)
+        pulled = connection_services.connection_pull_request(
+            connection=connection, actor=request.user
+        )
         if pulled.status == DataConnection.Status.QUEUED:
             messages.success(request, "Pull queued: the status below changes when it is done.")
         elif pulled.status == DataConnection.Status.OK:
@@ -78,6 +82,6 @@ def measure_connection_pull(request, team_slug: str, measure_slug: str, obj: Mea
 def measure_connection_remove(request, team_slug: str, measure_slug: str, obj: Measure):
     connection = _connection_of(obj)
     if connection is not None:
-        services.connection_remove(connection=connection, actor=request.user)
+        connection_services.connection_remove(connection=connection, actor=request.user)
         messages.success(request, "Data connection removed; the versions it pulled stay.")
     return redirect(reverse("team_connections", args=[obj.team.slug]))

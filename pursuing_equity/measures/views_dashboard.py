@@ -1,35 +1,43 @@
 """The equity dashboard of a measure, its downloads, and the network view.
 
 Who sees what is decided by :mod:`pursuing_equity.measures.rules`; what they see (suppressed or
-not) by :func:`pursuing_equity.measures.dashboards.measure_dashboard`. Every page works without
+not) by :func:`pursuing_equity.measures.stored.measure_dashboard`. Every page works without
 JavaScript: the charts' data are tables in ``<details>``, the downloads are links.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.text import slugify
 
 from equitystats import gaps, suppress
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.measures import annotations, charts, exports
-from pursuing_equity.measures.dashboards import (
-    GAP_CONVENTION,
-    SIGNAL_FILTERS,
-    chart_settings,
-    measure_dashboard,
-    measure_for_dashboard,
-    network_panels,
-    shared_measures,
-    sharing_policies,
-)
+from pursuing_equity.measures.choices import chart_settings
 from pursuing_equity.measures.models import FocusArea, Measure
+from pursuing_equity.measures.network import SIGNAL_FILTERS
+from pursuing_equity.measures.panels import GAP_CONVENTION
 from pursuing_equity.measures.rules import (
     can_view_measure,
     can_view_network,
     can_view_shared_measures,
+)
+from pursuing_equity.measures.selectors import (
+    measure_for_dashboard,
+    shared_measures,
+    sharing_policies,
+)
+from pursuing_equity.measures.stored import (
+    CACHE_SECONDS,
+    measure_dashboard_keyed,
+    network_panels_keyed,
 )
 from pursuing_equity.programs.models import Cohort
 
@@ -46,7 +54,10 @@ TABLES = tuple(CSV_TABLES)
 
 
 def get_measure(request, team_slug: str, measure_slug: str, **kwargs) -> Measure:
-    return measure_for_dashboard(team_slug, measure_slug)
+    measure = measure_for_dashboard(team_slug, measure_slug)
+    if measure is None:
+        raise Http404("No such measure.")
+    return measure
 
 
 class StratifierForm(forms.Form):
@@ -60,22 +71,39 @@ class StratifierForm(forms.Form):
 
 
 def _dashboard(request, measure: Measure):
+    form, _, dashboard = _keyed_dashboard(request, measure)
+    return form, dashboard
+
+
+def _keyed_dashboard(request, measure: Measure):
+    """The stratifier form, the dashboard's key and the dashboard (:func:`measure_dashboard_keyed`)."""
     form = StratifierForm(request.GET or None, measure=measure)
     chosen = form.cleaned_data["stratifier"] if form.is_valid() else None
-    dashboard = measure_dashboard(
+    key, dashboard = measure_dashboard_keyed(
         measure,
         request.user,
         stratifier=chosen or None,
         annotations=annotations.for_measure(measure),
     )
-    return form, dashboard
+    return form, key, dashboard
 
 
 @rule_required(can_view_measure, get_object=get_measure)
 def measure_dashboard_view(request, team_slug: str, measure_slug: str, obj: Measure):
-    form, dashboard = _dashboard(request, obj)
+    form, key, dashboard = _keyed_dashboard(request, obj)
     query = f"?stratifier={dashboard.stratifier}" if dashboard.stratifier else ""
     adjusted_shows = "crude" if request.GET.get("rates") == "crude" else "adjusted"
+    # The page's body is a function of the dashboard (its key: data, aims, definition, settings,
+    # annotations, who-sees-what), the team's and measure's names and the rates shown; rendering
+    # its tables is most of the page's time, so it is cached under those (not when the form has
+    # an error to show).
+    page_key = (
+        hashlib.sha256(
+            repr((key, obj.team.slug, obj.team.name, obj.slug, adjusted_shows)).encode()
+        ).hexdigest()
+        if not form.errors
+        else ""
+    )
     base = f"{query}&" if query else "?"
     quality_latest = {}
     for row in dashboard.quality:
@@ -88,6 +116,7 @@ def measure_dashboard_view(request, team_slug: str, measure_slug: str, obj: Meas
             "team": obj.team,
             "form": form,
             "dashboard": dashboard,
+            "page_key": page_key,
             "query": query,
             "chart_names": CHARTS,
             "quality_latest": list(quality_latest.values()),
@@ -160,7 +189,7 @@ class NetworkFilterForm(forms.Form):
 def network_view(request):
     form = NetworkFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    panels = network_panels(
+    digest, panels = network_panels_keyed(
         request.user,
         focus_area=filters.get("focus_area", ""),
         cohort=filters.get("cohort", ""),
@@ -168,26 +197,44 @@ def network_view(request):
     )
     if request.GET.get("format") == "csv" and form.is_valid():
         return exports.csv_response(exports.network_table(panels), "network-gaps.csv")
+    query = request.GET.urlencode()
+    # The chart and table of the panels are a function of the panels' keys and the query (the
+    # CSV link): drawing them was most of the page's time, so they are kept under those.
+    key = "measures:network:" + hashlib.sha256(repr((digest, query)).encode()).hexdigest()
+    results = cache.get(key)
+    if results is None:
+        results = render_to_string(
+            "measures/_network_results.html",
+            {"panels": panels, "spec": charts.network_spec(panels), "query": query},
+        )
+        cache.set(key, results, CACHE_SECONDS)
     return render(
         request,
         "measures/network.html",
         {
             "form": form,
             "panels": panels,
-            "spec": charts.network_spec(panels),
-            "query": request.GET.urlencode(),
+            "results": results,
             "closing": sum(p.closing for p in panels),
         },
     )
+
+
+_TEAM, _MEASURE = "team-slug-placeholder", "measure-slug-placeholder"
 
 
 @rule_required(can_view_shared_measures)
 def shared_measures_view(request):
     """Every measure of other teams the sharing rules let the person see, each to its dashboard."""
     measures = shared_measures(request.user)
+    # One reverse() for the whole list (slugs need no quoting): a reverse per measure was a
+    # sixth of the page's time for staff, who see every team's.
+    pattern = reverse("measure_dashboard", args=[_TEAM, _MEASURE])
     teams: dict[int, dict] = {}
     for m in measures:
-        teams.setdefault(m.team_id, {"team": m.team, "measures": []})["measures"].append(m)
+        entry = teams.setdefault(m.team_id, {"team": m.team, "measures": []})
+        url = pattern.replace(_TEAM, m.team.slug).replace(_MEASURE, m.slug)
+        entry["measures"].append((m, url))
     return render(
         request,
         "measures/shared.html",

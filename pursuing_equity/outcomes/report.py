@@ -116,7 +116,7 @@ def _share(part: Row, total: Row) -> Row:
 
 def program_report(cycle, day: datetime.date) -> ProgramReport:
     """The report of ``cycle`` as of ``day``, suppressed (a fixed number of queries)."""
-    from pursuing_equity.measures.dashboards import chart_settings
+    from pursuing_equity.measures.choices import chart_settings
 
     threshold = chart_settings(cycle).threshold
     cohorts = list(cycle.cohorts.order_by("position"))

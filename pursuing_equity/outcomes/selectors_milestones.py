@@ -53,7 +53,7 @@ class MilestoneView:
 def team_facts(teams: Sequence[Team]) -> dict[int, proposals.TeamFacts]:
     """What the proposal rules read, per team, from stored data (7 queries whatever the size)."""
     from pursuing_equity.measures.models import Aim, Measure, Submission
-    from pursuing_equity.measures.selectors import stored_panels
+    from pursuing_equity.measures.stored import stored_panels
     from pursuing_equity.reporting.models import PdsaCycle
 
     ids = [t.pk for t in teams]

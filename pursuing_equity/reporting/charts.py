@@ -7,7 +7,7 @@ A snapshot is a list of JSON-able entries, one per chart::
      "columns": ["Period", …], "rows": [["Mar 2023", …], …], "note": "…",
      "changes": [[1, "March 4, 2023", "PDSA: …"], …]}
 
-The charts are the measure dashboard's own (:func:`measures.dashboards.dashboards_as_of`): the
+The charts are the measure dashboard's own (:func:`measures.stored.dashboards_as_of`): the
 run or control chart of everyone and the gap chart, computed from the periods that had begun by
 the submission day, with the program's chart rules and the team's PDSA cycles marked on the
 timeline. Everything in a snapshot is shared beyond the team (other Action Community teams read
@@ -25,13 +25,15 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from equitystats import suppress
-from pursuing_equity.measures import dashboards
 from pursuing_equity.measures.charts import for_export
+from pursuing_equity.measures.choices import chart_settings
+from pursuing_equity.measures.dashboard import Dashboard
 from pursuing_equity.measures.models import Measure
+from pursuing_equity.measures.stored import dashboards_as_of
 from pursuing_equity.reporting import selectors
 
 
-def _changes(dashboard: dashboards.Dashboard) -> list[list]:
+def _changes(dashboard: Dashboard) -> list[list]:
     """The key to the chart's numbered PDSA markers, numbered as :func:`charts.with_annotations`
     numbers them."""
     return [
@@ -40,7 +42,7 @@ def _changes(dashboard: dashboards.Dashboard) -> list[list]:
     ]
 
 
-def _overall_entry(measure: Measure, dashboard: dashboards.Dashboard, hidden: str) -> dict:
+def _overall_entry(measure: Measure, dashboard: Dashboard, hidden: str) -> dict:
     chart = dashboard.overall
     return {
         "measure_id": measure.pk,
@@ -70,7 +72,7 @@ def _small(denominator: str, point: dict, minimum: int) -> str:
     return denominator
 
 
-def _gap_entry(measure: Measure, dashboard: dashboards.Dashboard) -> dict:
+def _gap_entry(measure: Measure, dashboard: Dashboard) -> dict:
     gap = dashboard.gap
     label = dict(dashboard.stratifiers).get(dashboard.stratifier, "")
     left_out = [c.title for c in dashboard.groups if not c.points]
@@ -121,9 +123,9 @@ def snapshot(team, as_of: datetime.date) -> list[dict[str, Any]]:
         .order_by("name")
     )
     notes = {m.pk: selectors.pdsa_annotations(m) for m in measures}
-    hidden = suppress.label(dashboards.chart_settings(team.cycle).threshold)
+    hidden = suppress.label(chart_settings(team.cycle).threshold)
     entries = []
-    views = dashboards.dashboards_as_of(measures, as_of, annotations=notes)
+    views = dashboards_as_of(measures, as_of, annotations=notes)
     for measure, dashboard in zip(measures, views, strict=True):
         if "overall" in dashboard.specs:
             entries.append(_overall_entry(measure, dashboard, hidden))

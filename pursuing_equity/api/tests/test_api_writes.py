@@ -10,9 +10,10 @@ import pytest
 from django.test import Client
 
 from pursuing_equity.api.tests.world import build, headers_of
-from pursuing_equity.measures.dashboards import measure_dashboard
+from pursuing_equity.measures.checks import Record
 from pursuing_equity.measures.models import Submission, Upload
-from pursuing_equity.measures.uploads import Record, check_records
+from pursuing_equity.measures.stored import measure_dashboard
+from pursuing_equity.measures.uploads import check_records
 from pursuing_equity.reporting.models import Update
 
 

@@ -16,9 +16,9 @@ from pursuing_equity.api.services import token_create
 from pursuing_equity.applications.sample_files import pdf_bytes
 from pursuing_equity.events import library
 from pursuing_equity.events.tests.factories import past_event
+from pursuing_equity.measures.checks import Record
 from pursuing_equity.measures.models import Upload
 from pursuing_equity.measures.services import submission_confirm, submission_validate
-from pursuing_equity.measures.uploads import Record
 from pursuing_equity.reporting.tests import factories as rf
 from pursuing_equity.teams.models import TeamMember
 

@@ -11,11 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from equitystats import ageadjust, compare
 from pursuing_equity.measures import adjusted, services
-from pursuing_equity.measures.dashboards import ChartSettings, publish
+from pursuing_equity.measures.choices import ChartSettings
+from pursuing_equity.measures.extracts import check_extract_file
 from pursuing_equity.measures.models import AgeCount
+from pursuing_equity.measures.publication import publish
 from pursuing_equity.measures.selectors import AgeCountRow, CountRow
 from pursuing_equity.measures.tests.factories import TODAY
-from pursuing_equity.measures.uploads import check_extract_file
 
 HEADER = "month,race_ethnicity,language,age,numerator,denominator"
 JAN, FEB = datetime.date(2024, 1, 1), datetime.date(2024, 2, 1)

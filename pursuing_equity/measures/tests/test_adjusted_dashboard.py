@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pursuing_equity.measures import charts, dashboards, services
+from pursuing_equity.measures import charts, choices, services
 from pursuing_equity.measures.models import AgeCount, Measure
 from pursuing_equity.measures.sample_extract import age_extract_csv
+from pursuing_equity.measures.stored import measure_dashboard
 from pursuing_equity.measures.tests.dashboard_data import make_world
 from pursuing_equity.measures.tests.factories import measure
 
@@ -72,7 +73,7 @@ def test_the_team_sees_age_adjusted_rates_for_the_measure_fed_by_an_extract_with
     assert len(white) == 3 and all(r[3] != "—" for r in white)  # an adjusted rate each month
     black = rows["Black or African American"]
     assert all(r[5] != "—" for r in black)  # a gap against White on adjusted rates
-    stored = dashboards.measure_dashboard(world.extract_measure, world.people["team_member"])
+    stored = measure_dashboard(world.extract_measure, world.people["team_member"])
     assert stored.adjusted.bands == ("15-44", "45-64", "65-74", "75+")
     assert "adjusted" in stored.specs and "adjusted_crude" in stored.specs
     charts.validate(stored.specs["adjusted"])
@@ -101,7 +102,7 @@ def test_a_peer_sees_no_adjusted_rate_built_on_a_small_cell(client, world):
     assert HEADING in html
     assert "Outside the team an age-adjusted rate is shown only where" in html
     rows = adjusted_rows(html)
-    threshold = dashboards.chart_settings(world.ac_team.cycle).threshold
+    threshold = choices.chart_settings(world.ac_team.cycle).threshold
     cells = AgeCount.objects.filter(
         submission__measure=world.extract_measure, submission__is_current=True
     )

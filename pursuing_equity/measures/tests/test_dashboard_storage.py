@@ -9,14 +9,16 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from pursuing_equity.measures import dashboards, results, services
+from pursuing_equity.measures import choices, publication, results, services
+from pursuing_equity.measures import dashboard as assembly
+from pursuing_equity.measures import stored as stored_results
 from pursuing_equity.measures.models import DashboardResult
 from pursuing_equity.measures.selectors import current_counts
 from pursuing_equity.measures.tests.dashboard_data import make_world, submit, synthetic_rows
 from pursuing_equity.measures.tests.factories import measure
 from pursuing_equity.programs.models import Cycle
 
-SETTINGS = dashboards.ChartSettings()
+SETTINGS = choices.ChartSettings()
 
 
 @pytest.fixture
@@ -38,8 +40,14 @@ def no_computing(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("computed although a current result was stored")
 
-    for name in ("publish", "compute", "_focal"):
-        monkeypatch.setattr(dashboards, name, refuse)
+    for module, name in (
+        (stored_results, "compute"),
+        (stored_results, "publish"),
+        (stored_results, "publish_release"),
+        (stored_results, "focal_panel"),
+        (assembly, "publish"),
+    ):
+        monkeypatch.setattr(module, name, refuse)
 
 
 # --- the codec -----------------------------------------------------------------------------------
@@ -48,15 +56,15 @@ def no_computing(monkeypatch):
 def test_a_dashboard_survives_the_trip_through_json_unchanged():
     rows = synthetic_rows(months=14, strata=("race_ethnicity", "language"))
     for suppressed in (True, False):
-        dashboard = dashboards.compute(
+        dashboard = assembly.compute(
             _plain_measure(), rows, aims=[], suppressed=suppressed, stratifier=None,
             settings=SETTINGS,
         )  # fmt: skip
         text = json.dumps(results.encode(dashboard), allow_nan=False)  # PostgreSQL has no NaN
-        assert results.decode(dashboards.Dashboard, json.loads(text)) == dashboard
-    published = dashboards.publish(rows, suppressed=True, threshold=11)
+        assert results.decode(assembly.Dashboard, json.loads(text)) == dashboard
+    published = publication.publish(rows, suppressed=True, threshold=11)
     text = json.dumps(results.encode(published), allow_nan=False)
-    assert results.decode(dashboards.Published, json.loads(text)) == published
+    assert results.decode(publication.Published, json.loads(text)) == published
 
 
 def _plain_measure():
@@ -85,12 +93,12 @@ def test_confirming_data_stores_the_dashboards_and_the_network_panel(world):
         ("dashboard", "team"),
         ("panel", "shared"),
     }
-    shared = results.decode(dashboards.Dashboard, json.loads(rows["dashboard", "shared"].data))
-    team = results.decode(dashboards.Dashboard, json.loads(rows["dashboard", "team"].data))
+    shared = results.decode(assembly.Dashboard, json.loads(rows["dashboard", "shared"].data))
+    team = results.decode(assembly.Dashboard, json.loads(rows["dashboard", "team"].data))
     assert shared.suppressed and not team.suppressed
     # the stored shared view is exactly what computing it now gives: suppression unchanged
     counts = current_counts(world.measure)
-    fresh = dashboards.compute(
+    fresh = assembly.compute(
         world.measure, counts, aims=[], suppressed=True, stratifier=None, settings=SETTINGS
     )
     assert shared == fresh
@@ -185,7 +193,7 @@ def test_a_new_version_of_a_period_replaces_the_stored_results(world):
     assert set(after) == set(before)
     assert all(after[k] != before[k] for k in before)
     shared = results.decode(
-        dashboards.Dashboard, json.loads(stored(world.measure)["dashboard", "shared"].data)
+        assembly.Dashboard, json.loads(stored(world.measure)["dashboard", "shared"].data)
     )
     assert shared.periods[-1] == datetime.date(2024, 12, 1)
 
@@ -214,7 +222,7 @@ def test_new_chart_rules_keep_the_stored_published_counts(client, world, monkeyp
     def refuse(*args, **kwargs):
         raise AssertionError("suppressed again although only the chart rules changed")
 
-    monkeypatch.setattr(dashboards, "publish", refuse)
+    monkeypatch.setattr(stored_results, "publish_release", refuse)
     client.force_login(world.people["ac_peer"])
     page = client.get(url(world.measure))
     assert page.status_code == 200 and page.context["dashboard"].suppressed
@@ -236,7 +244,7 @@ def test_a_new_threshold_publishes_the_counts_again(client, world):
 @pytest.mark.django_db
 def test_a_shared_panel_never_falls_back_to_unsuppressed_counts(client, world, monkeypatch):
     DashboardResult.objects.filter(kind="panel").delete()
-    monkeypatch.setattr(dashboards, "_shared_published", lambda *args: {})
+    monkeypatch.setattr(stored_results, "_shared_published", lambda *args: {})
     client.force_login(world.people["staff"])
     with pytest.raises(KeyError):
         client.get(reverse("measures_network"))
@@ -261,12 +269,12 @@ def test_published_until_equals_publishing_only_the_periods_by_then(months):
     rows = synthetic_rows(months=12, patients=(40, 120), completeness="poor", seed=3)
     periods = sorted({r.period for r in rows})
     as_of = periods[months - 1] + datetime.timedelta(days=9)
-    full = dashboards.publish(rows, suppressed=True, threshold=11)
+    full = publication.publish(rows, suppressed=True, threshold=11)
     assert any(c.numerator is None for g in full.cells.values() for cs in g.values() for c in cs)
     cut = [r for r in rows if r.period <= as_of]
     present = {(r.stratifier, r.group) for r in cut}
-    expected = dashboards.publish(cut, suppressed=True, threshold=11)
-    assert dashboards.published_until(full, as_of, present) == expected
+    expected = publication.publish(cut, suppressed=True, threshold=11)
+    assert publication.published_until(full, as_of, present) == expected
 
 
 @pytest.mark.django_db
@@ -274,14 +282,14 @@ def test_dashboards_as_of_show_the_shared_view_up_to_that_day(world):
     periods = sorted({r.period for r in current_counts(world.measure)})
     as_of = periods[5] + datetime.timedelta(days=12)
     notes = {world.measure.pk: [(periods[2], "Text reminders"), (periods[8], "Later change")]}
-    (view,) = dashboards.dashboards_as_of([world.measure], as_of, annotations=notes)
+    (view,) = stored_results.dashboards_as_of([world.measure], as_of, annotations=notes)
     assert view.suppressed
     assert view.periods == tuple(periods[:6])
     assert [(note.day, note.label) for note in view.annotations] == [(periods[2], "Text reminders")]
     (marker,) = view.specs["overall"]["datasets"]["annotations"]
     assert (marker["period"], marker["number"]) == (periods[2].isoformat(), 1)
     counts = [r for r in current_counts(world.measure) if r.period <= as_of]
-    direct = dashboards.compute(
+    direct = assembly.compute(
         world.measure, counts, aims=[], suppressed=True, stratifier=None, settings=SETTINGS
     )
     assert view.table == direct.table and view.gap == direct.gap
@@ -290,5 +298,36 @@ def test_dashboards_as_of_show_the_shared_view_up_to_that_day(world):
 @pytest.mark.django_db
 def test_a_measure_without_data_gives_an_empty_view_as_of_any_day(world):
     empty = measure(world.ac_team, world.people["team_member"], name="No data yet")
-    (view,) = dashboards.dashboards_as_of([empty], datetime.date(2024, 6, 1))
+    (view,) = stored_results.dashboards_as_of([empty], datetime.date(2024, 6, 1))
     assert not view.has_data and view.specs == {}
+
+
+@pytest.mark.django_db
+def test_the_kept_page_body_shows_a_new_period_and_a_renamed_team_at_once(client, world):
+    client.force_login(world.people["team_member"])
+    before = client.get(url(world.measure)).content.decode()
+    assert "January 2025" not in before
+    submit(
+        world.measure,
+        synthetic_rows(months=1, seed=9, start="2025-01"),
+        world.people["team_member"],
+    )
+    after = client.get(url(world.measure)).content.decode()
+    assert "January 2025" in after
+    world.ac_team.name = "Renamed Health Center"
+    world.ac_team.save(update_fields=["name"])
+    assert "Renamed Health Center" in client.get(url(world.measure)).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_kept_network_results_follow_new_data(client, world):
+    client.force_login(world.people["staff"])
+    network = reverse("measures_network")
+    before = client.get(network).content.decode()
+    assert "January 2025" not in before
+    submit(
+        world.measure,
+        synthetic_rows(months=1, seed=9, start="2025-01"),
+        world.people["team_member"],
+    )
+    assert "January 2025" in client.get(network).content.decode()

@@ -9,15 +9,12 @@ import pytest
 
 from equitystats import suppress
 from pursuing_equity.measures import charts, exports
-from pursuing_equity.measures.dashboards import (
-    ChartSettings,
-    chart_settings,
-    compute,
-    dress,
-    publish,
-)
+from pursuing_equity.measures.choices import ChartSettings, chart_settings
+from pursuing_equity.measures.dashboard import compute
 from pursuing_equity.measures.models import Aim, Measure
+from pursuing_equity.measures.publication import publish
 from pursuing_equity.measures.selectors import CountRow
+from pursuing_equity.measures.stored import dress
 from pursuing_equity.measures.tests.dashboard_data import synthetic_rows
 
 SETTINGS = ChartSettings()

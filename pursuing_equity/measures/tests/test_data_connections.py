@@ -24,7 +24,7 @@ from equitystats import synth
 from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
 from pursuing_equity.core.models import AuditEntry
-from pursuing_equity.measures import services
+from pursuing_equity.measures import connection_services
 from pursuing_equity.measures.models import AgeCount, DataConnection, StratumCount, Submission
 from pursuing_equity.measures.tests.factories import TODAY, TeamFactory, member
 
@@ -95,7 +95,7 @@ def staff(db):
 
 @pytest.fixture
 def connection(bp, staff, warehouse):
-    return services.connection_save(
+    return connection_services.connection_save(
         measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.encounters",
         columns=COLUMNS,
     )  # fmt: skip
@@ -108,7 +108,9 @@ def expected(extract, period: str, race: str) -> tuple[int, int]:
 
 @pytest.mark.django_db
 def test_a_pull_stores_the_aggregates_as_new_versions_with_age_counts(connection, staff, extract):
-    pulled = services.connection_pull(connection_id=connection.pk, actor=staff, today=TODAY)
+    pulled = connection_services.connection_pull(
+        connection_id=connection.pk, actor=staff, today=TODAY
+    )
     assert (pulled.status, pulled.last_error) == ("ok", "")
     assert pulled.last_versions == 3
     subs = Submission.objects.filter(measure=connection.measure, is_current=True)
@@ -127,7 +129,9 @@ def test_a_pull_stores_the_aggregates_as_new_versions_with_age_counts(connection
     jan = ages.filter(submission__period="2024-01-01")
     assert sum(a.denominator for a in jan) == total.denominator
     # The same data again: no new version.
-    again = services.connection_pull(connection_id=connection.pk, actor=None, today=TODAY)
+    again = connection_services.connection_pull(
+        connection_id=connection.pk, actor=None, today=TODAY
+    )
     assert (again.status, again.last_versions) == ("ok", 0)
     assert Submission.objects.filter(measure=connection.measure).count() == 3
 
@@ -139,7 +143,7 @@ def test_the_credentials_are_encrypted_and_never_audited(connection):
         "connection created"
     )
     assert PASSWORD not in stored.secret and "postgres://" not in stored.secret
-    services.connection_pull(connection_id=connection.pk, actor=None, today=TODAY)
+    connection_services.connection_pull(connection_id=connection.pk, actor=None, today=TODAY)
     for entry in AuditEntry.objects.all():
         text = f"{entry.before} {entry.after} {entry.note}"
         assert PASSWORD not in text
@@ -160,11 +164,13 @@ def test_a_bad_table_or_url_fails_with_a_clear_message_and_no_password(
 ):
     url = warehouse.replace(*url_change) if url_change else warehouse
     columns = {"period": "visit_month", "race_ethnicity": "race", "numerator": "met"}
-    saved = services.connection_save(
+    saved = connection_services.connection_save(
         measure=bp, actor=staff, kind="postgres", secret=url, table=table, columns=columns
     )
     with caplog.at_level(logging.DEBUG):
-        pulled = services.connection_pull(connection_id=saved.pk, actor=staff, today=TODAY)
+        pulled = connection_services.connection_pull(
+            connection_id=saved.pk, actor=staff, today=TODAY
+        )
     assert pulled.status == "failed"
     assert expected_text in pulled.last_error
     assert PASSWORD not in pulled.last_error
@@ -187,7 +193,7 @@ def test_a_bad_connection_is_refused_naming_the_field(bp, staff, fields, field, 
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as caught:
-        services.connection_save(measure=bp, actor=staff, kind="postgres", **fields)
+        connection_services.connection_save(measure=bp, actor=staff, kind="postgres", **fields)
     assert message in " ".join(caught.value.message_dict[field])
     assert "u:p" not in str(caught.value)
 
@@ -262,7 +268,7 @@ def test_staff_set_up_and_pull_a_connection_by_links_and_the_team_sees_the_data(
 def test_a_failed_pull_shows_staff_a_clear_message_without_the_password(
     client, bp, staff, warehouse
 ):
-    services.connection_save(
+    connection_services.connection_save(
         measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.missing"
     )
     client.force_login(staff)
@@ -287,7 +293,7 @@ def test_a_bad_form_names_the_field(client, bp, staff):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["anonymous", "member", "coach", "other_team", "faculty"])
 def test_nobody_but_staff_sees_or_edits_connections(client, bp, editor, staff, warehouse, who):
-    saved = services.connection_save(
+    saved = connection_services.connection_save(
         measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.encounters"
     )
     team = bp.team
@@ -329,7 +335,7 @@ def test_nobody_but_staff_sees_or_edits_connections(client, bp, editor, staff, w
 def test_a_failed_pull_is_a_task_on_the_staff_home_linking_to_the_connection(
     client, bp, staff, warehouse
 ):
-    saved = services.connection_save(
+    saved = connection_services.connection_save(
         measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.missing"
     )
     client.force_login(staff)
@@ -337,7 +343,7 @@ def test_a_failed_pull_is_a_task_on_the_staff_home_linking_to_the_connection(
         "Data connections whose last pull failed"
         not in client.get(reverse("home")).content.decode()
     )
-    services.connection_pull(connection_id=saved.pk, actor=None, today=TODAY)
+    connection_services.connection_pull(connection_id=saved.pk, actor=None, today=TODAY)
     home = client.get(reverse("home")).content.decode()
     assert "Data connections whose last pull failed" in home
     _, page = follow(client, home, f"{bp.team.name}: {bp.name}")
@@ -353,7 +359,7 @@ def test_the_monthly_command_queues_every_connection_and_reports_with_now(
 
     from django.core.management import call_command
 
-    saved = services.connection_save(
+    saved = connection_services.connection_save(
         measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.encounters",
         columns=COLUMNS,
     )  # fmt: skip
@@ -390,11 +396,11 @@ def test_a_spark_source_gives_the_same_versions_as_postgres(
     ]  # fmt: skip
     pq.write_table(pa.Table.from_pylist(rows), path)
     os.environ.setdefault("EQUITYSTATS_SPARK_PARTITIONS", "2")
-    spark = services.connection_save(
+    spark = connection_services.connection_save(
         measure=bp, actor=staff, kind="spark", secret=str(path), spark_master="local[2]",
         columns=COLUMNS,
     )  # fmt: skip
-    pulled = services.connection_pull(connection_id=spark.pk, actor=staff, today=TODAY)
+    pulled = connection_services.connection_pull(connection_id=spark.pk, actor=staff, today=TODAY)
     assert (pulled.status, pulled.last_error, pulled.last_versions) == ("ok", "", 3)
     counts = {
         (c.submission.period, c.stratifier, c.group): (c.numerator, c.denominator)
@@ -404,11 +410,11 @@ def test_a_spark_source_gives_the_same_versions_as_postgres(
     }
     ages = AgeCount.objects.filter(submission__is_current=True).count()
     # The same table on PostgreSQL: nothing changed, so no new version.
-    services.connection_save(
+    connection_services.connection_save(
         measure=bp, actor=staff, kind="postgres", secret=warehouse, table="ehr.encounters",
         columns=COLUMNS,
     )  # fmt: skip
-    again = services.connection_pull(connection_id=spark.pk, actor=staff, today=TODAY)
+    again = connection_services.connection_pull(connection_id=spark.pk, actor=staff, today=TODAY)
     assert (again.status, again.last_versions) == ("ok", 0), again.last_error
     assert len(counts) > 10 and ages > 10
 
@@ -426,10 +432,10 @@ def test_scrub_removes_the_url_its_password_and_any_user_info():
 
 @pytest.mark.django_db
 def test_a_changed_key_asks_staff_to_enter_the_credentials_again(bp, staff, settings):
-    saved = services.connection_save(
+    saved = connection_services.connection_save(
         measure=bp, actor=staff, kind="postgres", secret="postgres://u:pw@h/db", table="t"
     )
     settings.PE_DATA_CONNECTION_KEY = "another key"
-    pulled = services.connection_pull(connection_id=saved.pk, actor=None, today=TODAY)
+    pulled = connection_services.connection_pull(connection_id=saved.pk, actor=None, today=TODAY)
     assert pulled.status == "failed"
     assert "enter the database URL or source path again" in pulled.last_error

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from pursuing_equity.measures import dashboards, demo
+from pursuing_equity.measures import demo, stored
 from pursuing_equity.measures.models import AgeCount, Measure, Upload
 from pursuing_equity.measures.tests.factories import TeamFactory, member
 
@@ -24,7 +24,7 @@ def test_the_demo_measure_from_an_extract_has_age_adjusted_rates():
     assert Upload.objects.get(measure=m).source == Upload.Source.EXTRACT
     assert m.submissions.filter(is_current=True).count() == 12
     assert AgeCount.objects.filter(submission__measure=m).exists()
-    board = dashboards.measure_dashboard(m, leader)
+    board = stored.measure_dashboard(m, leader)
     view = board.adjusted
     assert view.standard_label == "Age-adjusted (2000 U.S. standard)"
     white = [p for p in view.points if p.group == "white"]
@@ -33,4 +33,4 @@ def test_the_demo_measure_from_an_extract_has_age_adjusted_rates():
     assert len(black) >= 6
     # the other teams' measures (counts files) have no age-adjusted section
     other = Measure.objects.filter(team=teams[1]).first()
-    assert dashboards.measure_dashboard(other, member(teams[1])).adjusted is None
+    assert stored.measure_dashboard(other, member(teams[1])).adjusted is None

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from equitystats import synth
 from pursuing_equity.measures import services
+from pursuing_equity.measures.extracts import check_extract_file, identifier_kind
 from pursuing_equity.measures.models import Upload
 from pursuing_equity.measures.tests.factories import TODAY
-from pursuing_equity.measures.uploads import check_extract_file, identifier_kind
 
 HEADER = "month,race_ethnicity,language,numerator,denominator"
 

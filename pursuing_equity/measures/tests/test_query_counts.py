@@ -34,7 +34,8 @@ def test_measure_pages_make_the_same_queries_however_much_data(client):
     world = make_world(months=6)
     people = world.people
     team, m = world.ac_team.slug, world.measure.slug
-    dashboard = reverse("measure_dashboard", kwargs={"team_slug": team, "measure_slug": m})
+    kwargs = {"team_slug": team, "measure_slug": m}
+    dashboard = reverse("measure_dashboard", kwargs=kwargs)
 
     def pages():
         return {
@@ -46,7 +47,24 @@ def test_measure_pages_make_the_same_queries_however_much_data(client):
                 people["team_member"],
                 reverse("measure_data", kwargs={"team_slug": team, "measure_slug": m}),
             ),
+            "grid": (people["team_member"], reverse("measure_grid", kwargs=kwargs)),
+            "upload counts": (
+                people["team_member"],
+                reverse("measure_upload_counts", kwargs=kwargs),
+            ),
+            "upload extract": (
+                people["team_member"],
+                reverse("measure_upload_extract", kwargs=kwargs),
+            ),
+            "new measure": (people["team_member"], reverse("measure_create", args=[team])),
+            "edit measure": (people["team_member"], reverse("measure_edit", kwargs=kwargs)),
+            "new aim": (people["team_member"], reverse("aim_create", kwargs=kwargs)),
+            "data connection (staff)": (
+                people["staff"],
+                reverse("measure_connection", kwargs=kwargs),
+            ),
             "shared measures": (people["ac_peer"], reverse("measures_shared")),
+            "shared measures (staff)": (people["staff"], reverse("measures_shared")),
             "network view (coach)": (people["coach"], reverse("measures_network")),
             "network view (staff)": (people["staff"], reverse("measures_network")),
         }

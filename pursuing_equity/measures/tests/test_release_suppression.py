@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from equitystats import suppress
-from pursuing_equity.measures import dashboards
-from pursuing_equity.measures.dashboards import Published, publish, publish_release
+from pursuing_equity.measures import choices, selectors, stored
 from pursuing_equity.measures.models import ALL, OVERALL, DashboardResult
+from pursuing_equity.measures.publication import Published, publish, publish_release
 from pursuing_equity.measures.selectors import CountRow
 from pursuing_equity.measures.tests.dashboard_data import make_world, submit, synthetic_rows
 from pursuing_equity.measures.tests.factories import measure
@@ -282,11 +282,11 @@ def test_new_data_for_one_measure_publishes_its_team_mates_again():
     # the task after the upload computed the whole team: the first measure's shared counts were
     # published again with its team mate, and stored under a key holding both measures' data
     assert stored_key(world.measure) != before
-    team = dashboards.release_versions([world.ac_team.pk])[world.ac_team.pk]
+    team = selectors.release_versions([world.ac_team.pk])[world.ac_team.pk]
     assert set(team) == {world.measure.pk, sibling.pk}
-    settings = dashboards.chart_settings(world.ac_team.cycle)
-    assert stored_key(world.measure) == dashboards._published_key(world.measure.pk, team, settings)
-    assert stored_key(sibling) == dashboards._published_key(sibling.pk, team, settings)
+    settings = choices.chart_settings(world.ac_team.cycle)
+    assert stored_key(world.measure) == stored._published_key(world.measure.pk, team, settings)
+    assert stored_key(sibling) == stored._published_key(sibling.pk, team, settings)
 
 
 def stored_key(m) -> str:

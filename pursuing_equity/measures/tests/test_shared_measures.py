@@ -93,7 +93,7 @@ def test_the_teams_measure_list_links_to_each_dashboard(client, world):
 
 @pytest.mark.django_db
 def test_the_shared_list_takes_the_same_queries_however_many_teams(world):
-    from pursuing_equity.measures.dashboards import shared_measures
+    from pursuing_equity.measures.selectors import shared_measures
     from pursuing_equity.measures.tests.factories import TeamFactory, measure
 
     peer = world.people["ac_peer"]

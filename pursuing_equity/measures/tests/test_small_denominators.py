@@ -8,7 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from pursuing_equity.measures import charts, exports
-from pursuing_equity.measures.dashboards import ChartSettings
+from pursuing_equity.measures.choices import ChartSettings
 from pursuing_equity.measures.selectors import CountRow
 from pursuing_equity.measures.tests.test_dashboards import SETTINGS, bp, dressed
 
@@ -146,7 +146,7 @@ def test_a_detectable_narrowing_beyond_the_whole_gap_is_said_plainly(only_small)
 
 
 def test_the_network_marks_small_points_hollow_too(only_small):
-    from pursuing_equity.measures.dashboards import NetworkPanel
+    from pursuing_equity.measures.network import NetworkPanel
 
     gap = only_small.gap.groups[0]
     panel = NetworkPanel(**{

@@ -177,7 +177,7 @@ def test_current_counts_uses_one_query_whatever_the_number_of_periods(
 
 @pytest.mark.django_db
 def test_grid_counts_go_through_the_same_checks(bp, editor):
-    from pursuing_equity.measures.uploads import Record
+    from pursuing_equity.measures.checks import Record
 
     records = [
         Record(

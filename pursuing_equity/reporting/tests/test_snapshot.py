@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pursuing_equity.measures import dashboards
+from pursuing_equity.measures import stored
 from pursuing_equity.reporting import charts, services
 from pursuing_equity.reporting.digest import digest_pdf
 from pursuing_equity.reporting.tests import factories
@@ -38,7 +38,7 @@ def test_the_snapshot_is_the_dashboards_shared_view_as_of_the_day(network, measu
         (measure.pk, "overall"),
         (measure.pk, "gaps"),
     ]
-    (view,) = dashboards.dashboards_as_of([measure], as_of)
+    (view,) = stored.dashboards_as_of([measure], as_of)
     assert entries[0]["spec"] == view.specs["overall"]
     assert entries[1]["spec"] == view.specs["gaps"]
     # three periods had begun by then; the last one had not

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from pursuing_equity.measures import services
+from pursuing_equity.measures import connection_services
 from pursuing_equity.measures.models import DataConnection
 
 
@@ -29,14 +29,14 @@ class Command(BaseCommand):
         for connection in connections:
             label = f"{connection.measure.team.name} — {connection.measure.name}"
             if now:
-                pulled = services.connection_pull(connection_id=connection.pk)
+                pulled = connection_services.connection_pull(connection_id=connection.pk)
                 self.stdout.write(
                     f"{label}: {pulled.get_status_display()}, {pulled.last_versions} new "
                     f"version{'' if pulled.last_versions == 1 else 's'}"
                     + (f" ({pulled.last_error.splitlines()[0]})" if pulled.last_error else "")
                 )
             else:
-                services.connection_pull_request(connection=connection, actor=None)
+                connection_services.connection_pull_request(connection=connection, actor=None)
         if not now:
             n = len(connections)
             self.stdout.write(f"Queued {n} data connection pull{'' if n == 1 else 's'}.")
