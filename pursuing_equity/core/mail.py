@@ -2,7 +2,7 @@
 
 ``TaskQueueEmailBackend`` is the "default" mailer (settings.MAILERS) everywhere, so Django,
 django-allauth and our own services all send through it without knowing. It serialises each message
-and enqueues :func:`pursuing_equity.core.tasks.deliver_email`, which hands it to the "delivery" mailer
+and enqueues :func:`pursuing_equity.core.tasks.deliver_email`, which rebuilds it and hands it to the "delivery" mailer
 (SMTP in production, :class:`CapturingEmailBackend` in development, tests and the demo).
 """
 
@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
+
+from pursuing_equity.core.tasks import deliver_email
 
 
 def message_to_dict(message: EmailMessage) -> dict[str, Any]:
@@ -32,31 +34,10 @@ def message_to_dict(message: EmailMessage) -> dict[str, Any]:
     }
 
 
-def message_from_dict(data: dict[str, Any]) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=data["subject"],
-        body=data["body"],
-        from_email=data["from_email"],
-        to=data["to"],
-        cc=data.get("cc") or [],
-        bcc=data.get("bcc") or [],
-        reply_to=data.get("reply_to") or [],
-    )
-    if data.get("html"):
-        message.attach_alternative(data["html"], "text/html")
-    return message
-
-
-def deliver(data: dict[str, Any]) -> int:
-    return mailers["delivery"].send_messages([message_from_dict(data)])
-
-
 class TaskQueueEmailBackend(BaseEmailBackend):
     """Enqueue each message for delivery by the background worker."""
 
     def send_messages(self, email_messages):
-        from pursuing_equity.core.tasks import deliver_email
-
         count = 0
         for message in email_messages:
             deliver_email.enqueue(message_to_dict(message))

@@ -10,7 +10,7 @@ apart so that data completeness can be shown.
 from __future__ import annotations
 
 from equitystats import standards
-from pursuing_equity.measures.models import ALL, OVERALL, ReferenceChoice, StandardStratifier
+from pursuing_equity.measures.vocabulary import ALL, OVERALL, ReferenceChoice, StandardStratifier
 
 MISSING_GROUPS: tuple[str, ...] = standards.MISSING_CODES
 

@@ -16,10 +16,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from pursuing_equity.measures.vocabulary import (  # noqa: F401 (re-exported: importers use models)
+    ALL,
+    OVERALL,
+    ReferenceChoice,
+    StandardStratifier,
+)
 from pursuing_equity.teams.models import Team
-
-OVERALL = "overall"  # the stratifier of the total row; its one group is ALL
-ALL = "all"
 
 
 class FocusArea(models.TextChoices):
@@ -40,23 +43,6 @@ class FocusArea(models.TextChoices):
     PAIN = "pain_management", "Pain management"
     PATIENT_EXPERIENCE = "patient_experience", "Patient experience"
     CUSTOM = "custom", "Another area (describe it)"
-
-
-class StandardStratifier(models.TextChoices):
-    """Stratifiers whose categories come from ``equitystats.standards``."""
-
-    RACE_ETHNICITY = "race_ethnicity", "Race and ethnicity"
-    LANGUAGE = "language", "Preferred language"
-    SEXUAL_ORIENTATION = "sexual_orientation", "Sexual orientation"
-    GENDER_IDENTITY = "gender_identity", "Gender identity"
-
-
-class ReferenceChoice(models.TextChoices):
-    """Reference group rules other than naming a group."""
-
-    BEST = "best", "The group with the best rate"
-    LARGEST = "largest", "The largest group"
-    OVERALL = "overall", "Everyone (the overall rate)"
 
 
 class Measure(models.Model):
