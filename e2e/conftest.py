@@ -41,8 +41,11 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    """A page in a fresh browser context; ``page.goto("/path")`` is relative to the live server."""
+def page(browser: Browser, live_server, settings) -> Iterator[Page]:
+    """A page in a fresh browser context; ``page.goto("/path")`` is relative to the live server,
+    which is also the site's own address (``PE_SITE_URL``) for links that leave the site (email,
+    calendar subscriptions), as it is in production."""
+    settings.PE_SITE_URL = live_server.url
     context = browser.new_context(
         base_url=live_server.url, locale="en-US", timezone_id="America/New_York"
     )
