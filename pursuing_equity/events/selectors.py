@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -315,8 +315,10 @@ def _counted_events(cycle_id: int) -> QuerySet[Event]:
     )
 
 
-def _team_attendance(teams: list[Team]) -> list[TeamAttendance]:
-    """Attendance of ``teams`` (all of one cycle) in 3 queries."""
+def _team_attendance(teams: list[Team], *, people: bool = True) -> list[TeamAttendance]:
+    """Attendance of ``teams`` (all of one cycle) in 3 queries. With ``people=False`` (the
+    overview of every team) the database counts the members of each team and those present at
+    each event, so no member or attendance row is read and ``people`` stays empty."""
     if not teams:
         return []
     cycle_id = teams[0].cycle_id
@@ -327,18 +329,41 @@ def _team_attendance(teams: list[Team]) -> list[TeamAttendance]:
         .order_by("starts_at")
         .values("pk", "audience", "cohort_id", "small_cohort_id", "team_id")
     )
+    team_ids = [team.pk for team in teams]
     members: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for team_id, user_id, name, email in (
-        TeamMember.objects.filter(team__in=teams)
-        .order_by("user__full_name", "user__email")
-        .values_list("team_id", "user_id", "user__full_name", "user__email")
-    ):
-        members[team_id].append((user_id, name or email))
-    present = set(
-        Attendance.objects.filter(event_id__in=[e["pk"] for e in events], present=True).values_list(
-            "event_id", "user_id"
+    sizes: dict[int, int] = defaultdict(int)
+    present_at: dict[tuple[int, int], int] = defaultdict(int)
+    if people:
+        for team_id, user_id, name, email in (
+            TeamMember.objects.filter(team_id__in=team_ids)
+            .order_by("user__full_name", "user__email")
+            .values_list("team_id", "user_id", "user__full_name", "user__email")
+        ):
+            members[team_id].append((user_id, name or email))
+            sizes[team_id] += 1
+        present = set(
+            Attendance.objects.filter(
+                event_id__in=[e["pk"] for e in events], present=True
+            ).values_list("event_id", "user_id")
         )
-    )
+    else:
+        sizes.update(
+            TeamMember.objects.filter(team_id__in=team_ids)
+            .values_list("team_id")
+            .annotate(n=Count("pk"))
+            .values_list("team_id", "n")
+        )
+        present_at.update(
+            (((team_id, event_id), n))
+            for team_id, event_id, n in TeamMember.objects.filter(
+                team_id__in=team_ids,
+                user__attendance__event_id__in=[e["pk"] for e in events],
+                user__attendance__present=True,
+            )
+            .values_list("team_id", "user__attendance__event_id")
+            .annotate(n=Count("pk"))
+            .values_list("team_id", "user__attendance__event_id", "n")
+        )
     result = []
     for team in teams:
         mine = [
@@ -352,26 +377,31 @@ def _team_attendance(teams: list[Team]) -> list[TeamAttendance]:
                 and e["small_cohort_id"] == team.small_cohort_id
             )
         ]
-        people = members[team.pk]
+        size = sizes[team.pk]
         rates, attended_total = [], 0
         per_person = defaultdict(int)
         for event in mine:
-            here = [uid for uid, _ in people if (event["pk"], uid) in present]
-            for uid in here:
-                per_person[uid] += 1
-            attended_total += len(here)
             if people:
-                rates.append(len(here) / len(people))
+                here = [uid for uid, _ in members[team.pk] if (event["pk"], uid) in present]
+                for uid in here:
+                    per_person[uid] += 1
+                count = len(here)
+            else:
+                count = present_at[(team.pk, event["pk"])]
+            attended_total += count
+            if size:
+                rates.append(count / size)
         result.append(
             TeamAttendance(
                 team=team,
                 events_counted=len(mine),
                 attended=attended_total,
-                expected=len(mine) * len(people),
+                expected=len(mine) * size,
                 event_rates=rates,
                 trend=trend(rates),
                 people=[
-                    PersonAttendance(uid, name, per_person[uid], len(mine)) for uid, name in people
+                    PersonAttendance(uid, name, per_person[uid], len(mine))
+                    for uid, name in members[team.pk]
                 ],
             )
         )
@@ -385,9 +415,10 @@ def attendance_summary_for_team(team: Team) -> TeamAttendance:
 
 
 def attendance_overview(cycle: Cycle) -> list[TeamAttendance]:
-    """Every team of ``cycle``, falling attendance first, then by rate (4 queries)."""
+    """Every team of ``cycle``, falling attendance first, then by rate (4 queries; counts only:
+    each row's ``people`` is empty)."""
     teams = list(Team.objects.filter(cycle=cycle).select_related("cohort").order_by("name"))
-    rows = _team_attendance(teams)
+    rows = _team_attendance(teams, people=False)
     return sorted(rows, key=lambda r: (not r.falling, r.rate if r.rate is not None else 2))
 
 

@@ -88,6 +88,25 @@ def test_optional_and_cancelled_events_do_not_count(program):
     assert attendance_summary_for_team(team).events_counted == 1
 
 
+def test_the_overview_counts_in_the_database_what_each_team_page_counts(program):
+    """The overview counts members and those present per event in SQL; the team page reads its
+    people. Both give the same totals, rates and trend for every team."""
+    for days_ago, counts in ((40, (3, 2, 0)), (30, (1, 3, 2)), (20, (2, 0, 3)), (10, (0, 1, 1))):
+        _take(program, dict(zip(program.ln_teams, counts, strict=False)), days_ago=days_ago)
+    rows = {r.team: r for r in attendance_overview(program.cycle)}
+    for team, row in rows.items():
+        page = attendance_summary_for_team(team)
+        assert (row.events_counted, row.attended, row.expected, row.event_rates) == (
+            page.events_counted,
+            page.attended,
+            page.expected,
+            page.event_rates,
+        )
+        assert row.trend == page.trend
+        assert row.people == []
+    assert rows[program.ln_teams[0]].attended == 6
+
+
 def test_a_team_whose_attendance_falls_is_flagged(program):
     falling, steady = program.ln_teams[0], program.ln_teams[1]
     for days_ago, count in zip(range(60, 0, -10), [3, 3, 3, 2, 2, 1], strict=True):
