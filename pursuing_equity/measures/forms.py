@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
+from pursuing_equity.core.widgets import QuickSelect
 from pursuing_equity.measures import categories, periods
 from pursuing_equity.measures.models import (
     OVERALL,
@@ -26,29 +28,64 @@ _CUSTOM_LINE = re.compile(
 )
 
 
+@functools.cache
+def _reference_choices(stratifier: str) -> tuple:
+    """The reference choices of a standard stratifier: the rules, then its groups (about sixty
+    for language). Fixed by ``equitystats.standards``, so built once per process."""
+    groups = tuple(
+        (g, categories.group_label(None, stratifier, g))
+        for g in categories.categories(None, stratifier)
+    )
+    return (("Rules", tuple(REFERENCE_RULES)), ("Groups", groups))
+
+
+@functools.lru_cache(maxsize=64)
+def _reference_select(stratifier: str, name: str, value: str | None, attrs: tuple) -> str:
+    return QuickSelect(choices=_reference_choices(stratifier)).render(name, value, dict(attrs))
+
+
+class ReferenceSelect(QuickSelect):
+    """The reference group of a standard stratifier. Its options are fixed, so the markup for a
+    name, value and attributes is written once per process and reused (language lists about sixty)."""
+
+    def __init__(self, stratifier: str, attrs=None):
+        super().__init__(attrs, choices=_reference_choices(stratifier))
+        self.stratifier = stratifier
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not isinstance(value, str | None):
+            return super().render(name, value, attrs, renderer)
+        merged = tuple({**self.attrs, **(attrs or {})}.items())
+        return _reference_select(self.stratifier, name, value, merged)
+
+
 def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
 class MeasureForm(forms.Form):
     name = forms.CharField(max_length=200)
-    focus_area = forms.ChoiceField(choices=FocusArea.choices, label="Clinical focus area")
+    focus_area = forms.ChoiceField(
+        choices=FocusArea.choices, label="Clinical focus area", widget=QuickSelect
+    )
     custom_focus_area = forms.CharField(
         max_length=200,
         required=False,
         label="Your own focus area",
         help_text="Only when you chose “Another area”.",
     )
-    kind = forms.ChoiceField(choices=Measure.Kind.choices, label="Kind of measure")
+    kind = forms.ChoiceField(
+        choices=Measure.Kind.choices, label="Kind of measure", widget=QuickSelect
+    )
     numerator_definition = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label="Numerator: who is counted"
     )
     denominator_definition = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label="Denominator: out of whom"
     )
-    frequency = forms.ChoiceField(choices=Measure.Frequency.choices)
+    frequency = forms.ChoiceField(choices=Measure.Frequency.choices, widget=QuickSelect)
     improvement = forms.ChoiceField(
-        choices=Measure.Improvement.choices, label="Direction of improvement"
+        choices=Measure.Improvement.choices, label="Direction of improvement", widget=QuickSelect
     )
     target = forms.DecimalField(
         required=False,
@@ -78,11 +115,9 @@ class MeasureForm(forms.Form):
             kwargs["initial"] = initial_for(measure)
         super().__init__(*args, **kwargs)
         for key, label in StandardStratifier.choices:
-            groups = [
-                (g, categories.group_label(None, key, g)) for g in categories.categories(None, key)
-            ]
             self.fields[f"reference_{key}"] = forms.ChoiceField(
-                choices=[("Rules", REFERENCE_RULES), ("Groups", groups)],
+                choices=_reference_choices(key),
+                widget=ReferenceSelect(key),
                 required=False,
                 initial="best",
                 label=f"Reference group for {label.lower()}",

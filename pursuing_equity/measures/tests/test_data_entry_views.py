@@ -304,3 +304,22 @@ def test_setting_an_aim_reads_like_the_seed(client, bp, editor):
         },
     )
     assert set(response.context["form"].errors) == {"reference", "target_gap"}
+
+
+@pytest.mark.parametrize("value", [None, "best", "es", "no-such-group"])
+def test_the_reference_select_written_once_is_djangos_select(value):
+    """The reference selects (dozens of languages) are written once per process; the markup is
+    that of Django's Select for the same name, value and attributes, the chosen group selected."""
+    from django import forms as django_forms
+
+    from pursuing_equity.measures.forms import MeasureForm, _reference_choices
+
+    attrs = {"id": "id_reference_language", "aria-describedby": "id_reference_language_helptext"}
+    widget = MeasureForm().fields["reference_language"].widget
+    expected = django_forms.Select(choices=_reference_choices("language")).render(
+        "reference_language", value, attrs
+    )
+    assert widget.render("reference_language", value, attrs) == expected
+    assert widget.render("reference_language", value, attrs) == expected  # from the cache
+    if value == "es":
+        assert '<option value="es" selected>' in expected
