@@ -107,6 +107,11 @@ class Update(models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="update_version_from_1"),
         ]
+        indexes = [
+            # The latest submitted updates ("shared with you"): read from the index, not by
+            # scanning every update row past its chart snapshots.
+            models.Index(fields=["status", "-submitted_at"], name="update_status_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.team} — {self.get_kind_display()} {self.period_key}"
