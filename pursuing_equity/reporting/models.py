@@ -111,6 +111,20 @@ class Update(models.Model):
             # The latest submitted updates ("shared with you"): read from the index, not by
             # scanning every update row past its chart snapshots.
             models.Index(fields=["status", "-submitted_at"], name="update_status_submitted"),
+            # Every column a cell of the submission grid reads (selectors.STATE_FIELDS), so the
+            # grid reads the index alone (SQLite stores a row's columns after its snapshots).
+            models.Index(
+                fields=[
+                    "team",
+                    "period_start",
+                    "period_months",
+                    "status",
+                    "late",
+                    "due_on",
+                    "submitted_at",
+                ],
+                name="update_grid_state",
+            ),
         ]
 
     def __str__(self) -> str:
