@@ -109,8 +109,11 @@ class Update(models.Model):
         ]
         indexes = [
             # The latest submitted updates ("shared with you"): read from the index, not by
-            # scanning every update row past its chart snapshots.
-            models.Index(fields=["status", "-submitted_at"], name="update_status_submitted"),
+            # scanning every update row past its chart snapshots; with the team, so a member's
+            # peer filter is checked without reading the row either.
+            models.Index(
+                fields=["status", "-submitted_at", "team"], name="update_status_submitted"
+            ),
             # Every column a cell of the submission grid reads (selectors.STATE_FIELDS), so the
             # grid reads the index alone (SQLite stores a row's columns after its snapshots).
             models.Index(

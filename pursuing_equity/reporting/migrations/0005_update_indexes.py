@@ -14,7 +14,9 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="update",
-            index=models.Index(fields=["status", "-submitted_at"], name="update_status_submitted"),
+            index=models.Index(
+                fields=["status", "-submitted_at", "team"], name="update_status_submitted"
+            ),
         ),
         migrations.AddIndex(
             model_name="update",
