@@ -7,7 +7,9 @@ A row whose URL is built from that object (the team page) is not shown when ther
 team yet); other rules are asked about ``None`` and decide for themselves.
 
 It runs on every page, so it reads only what the rules cache for the request (roles, team
-membership) plus, for people on a team, that team's row.
+membership, whose ties carry each team's slug in :func:`teams_of`'s order): no team row, and the
+cycle's row (with its program document) only for a team's leader, whom the leadership
+workgroup's rule asks about it.
 """
 
 from __future__ import annotations
@@ -24,10 +26,27 @@ from pursuing_equity.community import rules as community_rules
 from pursuing_equity.events import rules as event_rules
 from pursuing_equity.measures import rules as measure_rules
 from pursuing_equity.outcomes import rules as outcome_rules
+from pursuing_equity.programs.models import Cycle
 from pursuing_equity.reporting import rules as reporting_rules
 from pursuing_equity.review import rules as review_rules
 from pursuing_equity.teams import rules as team_rules
-from pursuing_equity.teams.membership import membership_of, teams_of
+from pursuing_equity.teams.membership import Tie, membership_of
+
+
+@dataclass(frozen=True)
+class MyTeam:
+    """What the menu's rules and links read of the person's team, taken from their :class:`Tie`
+    (the rules ask only about ids; the links need the slug)."""
+
+    pk: int
+    slug: str
+    cycle_id: int
+    cohort_id: int
+    small_cohort_id: int | None
+
+    @classmethod
+    def of(cls, tie: Tie) -> MyTeam:
+        return cls(tie.team_id, tie.slug, tie.cycle_id, tie.cohort_id, tie.small_cohort_id)
 
 
 @dataclass(frozen=True)
@@ -44,19 +63,25 @@ class Mine:
         self.user = user
 
     @cached_property
-    def team(self):
+    def tie(self) -> Tie | None:
         # Team services give every person on a team a role at its organization, so the roles
         # (already read) tell who may have a team before the membership is read.
-        if not account_rules.organizations_of(self.user) or not membership_of(self.user).team_ids:
+        if not account_rules.organizations_of(self.user):
             return None
-        return teams_of(self.user).first()
+        ties = membership_of(self.user).ties
+        return ties[0] if ties else None
 
-    @property
+    @cached_property
+    def team(self) -> MyTeam | None:
+        """The person's first team (:func:`~pursuing_equity.teams.membership.teams_of`'s order)."""
+        return MyTeam.of(self.tie) if self.tie else None
+
+    @cached_property
     def led_cycle(self):
         """The cycle of the team the person leads (the leadership workgroup's rule asks it)."""
-        team = self.team
-        tie = membership_of(self.user).tie(team) if team else None
-        return team.cycle if tie and tie.is_leader else None
+        if not (self.tie and self.tie.is_leader):
+            return None
+        return Cycle.objects.filter(pk=self.tie.cycle_id).first()
 
 
 @dataclass(frozen=True)
