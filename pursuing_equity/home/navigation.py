@@ -14,12 +14,16 @@ workgroup's rule asks about it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf
+from django.urls import reverse as _django_reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from pursuing_equity.accounts import rules as account_rules
 from pursuing_equity.community import rules as community_rules
@@ -31,6 +35,17 @@ from pursuing_equity.reporting import rules as reporting_rules
 from pursuing_equity.review import rules as review_rules
 from pursuing_equity.teams import rules as team_rules
 from pursuing_equity.teams.membership import Tie, membership_of
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(name: str, args: tuple, prefix: str, urlconf) -> str:
+    return _django_reverse(name, args=args or None, urlconf=urlconf)
+
+
+def reverse(name: str, args=()) -> str:
+    """The URL of ``name``, reversed once per process (per URL configuration and script prefix):
+    the menu asks the same thirty names on every page."""
+    return _reversed(name, tuple(args), get_script_prefix(), get_urlconf())
 
 
 @dataclass(frozen=True)
@@ -194,6 +209,19 @@ def navigation_for(user, path: str) -> list[NavItem]:
         places.append((place.label, url))
     current = _current(path, [url for _, url in places])
     return [NavItem(label, url, url == current) for label, url in places]
+
+
+def menu_html(items: list[NavItem]) -> SafeString:
+    """The menu's list items, joined in Python (the base layout prints them as they are): a
+    template loop over thirty items costs more than the rest of the layout."""
+    return format_html_join(
+        "",
+        '<li><a href="{}"{}>{}</a></li>',
+        ((item.url, _CURRENT if item.current else "", item.label) for item in items),
+    )
+
+
+_CURRENT = SafeString(' aria-current="page"')
 
 
 def _current(path: str, urls: list[str]) -> str | None:
