@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
@@ -105,6 +105,7 @@ def _people_page(request, *, invite_form=None, assign_form=None, status: int = 2
     if role not in Role.values and role != "none":
         role = ""
     page = Paginator(selectors.people_with_roles(role=role), 100).get_page(request.GET.get("page"))
+    urls = _url_patterns()
     csrf = format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
     )
@@ -115,7 +116,7 @@ def _people_page(request, *, invite_form=None, assign_form=None, status: int = 2
             "page": page,
             # Built by table_rows: a hundred people a page, each with their roles' forms.
             "people_rows": table_rows(
-                (_person_cell(person), person.email, _roles_cell(person, csrf))
+                (_person_cell(person), person.email, _roles_cell(person, csrf, urls))
                 for person in page.object_list
             ),
             "role_filter": role,
@@ -137,35 +138,37 @@ def _person_cell(person) -> SafeString:
     return format_html('{} <span class="badge">Invited</span>', person.name_with_pronouns)
 
 
-def _roles_cell(person, csrf: SafeString) -> SafeString:
+def _url_patterns() -> tuple[str, str]:
+    """The role-removal and organization URLs with ``{}`` for the id and slug, reversed once per
+    page (a page has a couple of hundred of them)."""
+    return (
+        reverse("role_revoke", args=[0]).replace("/0/", "/{}/"),
+        reverse("organization_detail", args=["slug"]).replace("/slug/", "/{}/"),
+    )
+
+
+def _roles_cell(person, csrf: str, urls: tuple[str, str]) -> SafeString:
+    """The person's roles, each with its organization's link and a form to remove it."""
+    revoke_url, organization_url = urls
     lines = []
     for assignment in person.role_assignments.all():
-        role = assignment.get_role_display()
+        role = escape(assignment.get_role_display())
+        organization = assignment.organization
         where = (
-            format_html(
-                ' at <a href="{}">{}</a>',
-                reverse("organization_detail", args=[assignment.organization.slug]),
-                assignment.organization.name,
-            )
-            if assignment.organization
+            f' at <a href="{escape(organization_url.format(organization.slug))}">'
+            f"{escape(organization.name)}</a>"
+            if organization
             else ""
         )
         lines.append(
-            format_html(
-                '<div class="role-line">{}{} <form method="post" action="{}" class="inline">{}'
-                '<button type="submit" class="link-button">Remove<span class="visually-hidden">'
-                " the {} role of {}</span></button></form></div>",
-                role,
-                where,
-                reverse("role_revoke", args=[assignment.pk]),
-                csrf,
-                role.lower(),
-                person.display_name,
-            )
+            f'<div class="role-line">{role}{where} <form method="post" '
+            f'action="{revoke_url.format(assignment.pk)}" class="inline">{csrf}'
+            '<button type="submit" class="link-button">Remove<span class="visually-hidden">'
+            f" the {role.lower()} role of {escape(person.display_name)}</span></button></form></div>"
         )
     if not lines:
         return _NO_ROLE
-    return mark_safe("".join(lines))  # noqa: S308 - every line above is format_html's
+    return mark_safe("".join(lines))  # noqa: S308 - every value above is escaped
 
 
 @rule_required(rules.can_view_people)
