@@ -193,6 +193,22 @@ def membership_of(user) -> Membership:
 def forget(user) -> None:
     """Drop the cached membership (after a service changed it within the same request)."""
     user.__dict__.pop(_CACHE, None)
+    user.__dict__.pop(_TEAMS, None)
+
+
+_TEAMS = "_pe_my_teams"
+
+
+def own_teams(user) -> list:
+    """:func:`teams_of` as a list, read once per request (cached on the user beside the
+    membership, dropped with it by :func:`forget`): a home's panels each ask for the person's
+    teams. Read-only: callers must not change the shared rows; no query without a team."""
+    if not getattr(user, "is_authenticated", False) or not membership_of(user).team_ids:
+        return []
+    cached = user.__dict__.get(_TEAMS)
+    if cached is None:
+        cached = user.__dict__[_TEAMS] = list(teams_of(user))
+    return cached
 
 
 # --- the same definitions as queryset filters on Team ------------------------------------------
