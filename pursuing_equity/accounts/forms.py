@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from pursuing_equity.accounts.geography import REGION_CHOICES, STATE_CHOICES
 from pursuing_equity.accounts.models import ORGANIZATION_ROLES, Organization, Role, User
+from pursuing_equity.core.widgets import QuickSelect
 
 ANY = [("", "Any")]
 
@@ -86,9 +87,11 @@ class OrganizationFilterForm(forms.Form):
 
 
 class _RoleFields(forms.Form):
-    role = forms.ChoiceField(choices=[("", "Choose a role")] + Role.choices)
+    # QuickSelect: the organization list has every organization, rendered on each people page.
+    role = forms.ChoiceField(choices=[("", "Choose a role")] + Role.choices, widget=QuickSelect)
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.order_by("name"),
+        widget=QuickSelect,
         required=False,
         empty_label="None (program-wide role)",
         help_text="Team members, senior leaders and community partners belong to an organization; other roles do not.",

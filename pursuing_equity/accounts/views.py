@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts import rules, selectors, services
@@ -19,6 +23,7 @@ from pursuing_equity.accounts.forms import (
 from pursuing_equity.accounts.models import Organization, Role, RoleAssignment
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.tables import table_rows
 
 
 def _organization(request, slug: str, **kwargs) -> Organization:
@@ -100,11 +105,20 @@ def _people_page(request, *, invite_form=None, assign_form=None, status: int = 2
     if role not in Role.values and role != "none":
         role = ""
     page = Paginator(selectors.people_with_roles(role=role), 100).get_page(request.GET.get("page"))
+    urls = _url_patterns()
+    csrf = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
     return render(
         request,
         "accounts/people.html",
         {
             "page": page,
+            # Built by table_rows: a hundred people a page, each with their roles' forms.
+            "people_rows": table_rows(
+                (_person_cell(person), person.email, _roles_cell(person, csrf, urls))
+                for person in page.object_list
+            ),
             "role_filter": role,
             "query": f"role={role}" if role else "",
             "roles": Role.choices,
@@ -113,6 +127,48 @@ def _people_page(request, *, invite_form=None, assign_form=None, status: int = 2
         },
         status=status,
     )
+
+
+_NO_ROLE = SafeString('<span class="muted">No role</span>')
+
+
+def _person_cell(person) -> SafeString:
+    if person.has_usable_password():
+        return format_html("{}", person.name_with_pronouns)
+    return format_html('{} <span class="badge">Invited</span>', person.name_with_pronouns)
+
+
+def _url_patterns() -> tuple[str, str]:
+    """The role-removal and organization URLs with ``{}`` for the id and slug, reversed once per
+    page (a page has a couple of hundred of them)."""
+    return (
+        reverse("role_revoke", args=[0]).replace("/0/", "/{}/"),
+        reverse("organization_detail", args=["slug"]).replace("/slug/", "/{}/"),
+    )
+
+
+def _roles_cell(person, csrf: str, urls: tuple[str, str]) -> SafeString:
+    """The person's roles, each with its organization's link and a form to remove it."""
+    revoke_url, organization_url = urls
+    lines = []
+    for assignment in person.role_assignments.all():
+        role = escape(assignment.get_role_display())
+        organization = assignment.organization
+        where = (
+            f' at <a href="{escape(organization_url.format(organization.slug))}">'
+            f"{escape(organization.name)}</a>"
+            if organization
+            else ""
+        )
+        lines.append(
+            f'<div class="role-line">{role}{where} <form method="post" '
+            f'action="{revoke_url.format(assignment.pk)}" class="inline">{csrf}'
+            '<button type="submit" class="link-button">Remove<span class="visually-hidden">'
+            f" the {role.lower()} role of {escape(person.display_name)}</span></button></form></div>"
+        )
+    if not lines:
+        return _NO_ROLE
+    return mark_safe("".join(lines))  # noqa: S308 - every value above is escaped
 
 
 @rule_required(rules.can_view_people)

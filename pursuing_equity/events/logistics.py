@@ -355,7 +355,7 @@ def _participant_panel(user) -> Panel:
 
 def _activities_to_try(user) -> list[Task]:
     from pursuing_equity.events import library
-    from pursuing_equity.teams.membership import teams_of
+    from pursuing_equity.teams.membership import own_teams
 
     return [
         Task(
@@ -363,7 +363,7 @@ def _activities_to_try(user) -> list[Task]:
             url=reverse("event_detail", args=[activity.event_id]) + "#activities",
             detail=f"Suggested after {activity.event.title} · {team.name}",
         )
-        for team, activity in library.activities_to_try(list(teams_of(user)))
+        for team, activity in library.activities_to_try(own_teams(user))
     ]
 
 

@@ -23,7 +23,6 @@ from pursuing_equity.events.attendance import Trend, rate, trend
 from pursuing_equity.events.audience import (
     events_for_person,
     facilitated_q,
-    groups_of,
 )
 from pursuing_equity.events.models import Attendance, CoachingBooking, CoachingSlot, Event
 from pursuing_equity.programs.models import Cycle
@@ -443,13 +442,13 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
     from pursuing_equity.events import rules
     from pursuing_equity.programs.selectors import current_cycle
-    from pursuing_equity.teams.membership import teams_of
+    from pursuing_equity.teams.membership import own_teams
 
     panels: list[Panel] = []
     staff = is_program_staff(user)
     if rules.can_view_calendar(user) and not staff:
         panels.append(_next_events(user))
-    teams = list(teams_of(user)) if groups_of(user).team_ids else []
+    teams = own_teams(user)
     if teams:
         panels += _coaching_to_book(teams)
     if has_role(user, FACULTY):

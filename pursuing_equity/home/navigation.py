@@ -7,27 +7,61 @@ A row whose URL is built from that object (the team page) is not shown when ther
 team yet); other rules are asked about ``None`` and decide for themselves.
 
 It runs on every page, so it reads only what the rules cache for the request (roles, team
-membership) plus, for people on a team, that team's row.
+membership, whose ties carry each team's slug in :func:`teams_of`'s order): no team row, and the
+cycle's row (with its program document) only for a team's leader, whom the leadership
+workgroup's rule asks about it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf
+from django.urls import reverse as _django_reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from pursuing_equity.accounts import rules as account_rules
 from pursuing_equity.community import rules as community_rules
 from pursuing_equity.events import rules as event_rules
 from pursuing_equity.measures import rules as measure_rules
 from pursuing_equity.outcomes import rules as outcome_rules
+from pursuing_equity.programs.models import Cycle
 from pursuing_equity.reporting import rules as reporting_rules
 from pursuing_equity.review import rules as review_rules
 from pursuing_equity.teams import rules as team_rules
-from pursuing_equity.teams.membership import membership_of, teams_of
+from pursuing_equity.teams.membership import Tie, membership_of
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(name: str, args: tuple, prefix: str, urlconf) -> str:
+    return _django_reverse(name, args=args or None, urlconf=urlconf)
+
+
+def reverse(name: str, args=()) -> str:
+    """The URL of ``name``, reversed once per process (per URL configuration and script prefix):
+    the menu asks the same thirty names on every page."""
+    return _reversed(name, tuple(args), get_script_prefix(), get_urlconf())
+
+
+@dataclass(frozen=True)
+class MyTeam:
+    """What the menu's rules and links read of the person's team, taken from their :class:`Tie`
+    (the rules ask only about ids; the links need the slug)."""
+
+    pk: int
+    slug: str
+    cycle_id: int
+    cohort_id: int
+    small_cohort_id: int | None
+
+    @classmethod
+    def of(cls, tie: Tie) -> MyTeam:
+        return cls(tie.team_id, tie.slug, tie.cycle_id, tie.cohort_id, tie.small_cohort_id)
 
 
 @dataclass(frozen=True)
@@ -44,19 +78,25 @@ class Mine:
         self.user = user
 
     @cached_property
-    def team(self):
+    def tie(self) -> Tie | None:
         # Team services give every person on a team a role at its organization, so the roles
         # (already read) tell who may have a team before the membership is read.
-        if not account_rules.organizations_of(self.user) or not membership_of(self.user).team_ids:
+        if not account_rules.organizations_of(self.user):
             return None
-        return teams_of(self.user).first()
+        ties = membership_of(self.user).ties
+        return ties[0] if ties else None
 
-    @property
+    @cached_property
+    def team(self) -> MyTeam | None:
+        """The person's first team (:func:`~pursuing_equity.teams.membership.teams_of`'s order)."""
+        return MyTeam.of(self.tie) if self.tie else None
+
+    @cached_property
     def led_cycle(self):
         """The cycle of the team the person leads (the leadership workgroup's rule asks it)."""
-        team = self.team
-        tie = membership_of(self.user).tie(team) if team else None
-        return team.cycle if tie and tie.is_leader else None
+        if not (self.tie and self.tie.is_leader):
+            return None
+        return Cycle.objects.filter(pk=self.tie.cycle_id).first()
 
 
 @dataclass(frozen=True)
@@ -169,6 +209,19 @@ def navigation_for(user, path: str) -> list[NavItem]:
         places.append((place.label, url))
     current = _current(path, [url for _, url in places])
     return [NavItem(label, url, url == current) for label, url in places]
+
+
+def menu_html(items: list[NavItem]) -> SafeString:
+    """The menu's list items, joined in Python (the base layout prints them as they are): a
+    template loop over thirty items costs more than the rest of the layout."""
+    return format_html_join(
+        "",
+        '<li><a href="{}"{}>{}</a></li>',
+        ((item.url, _CURRENT if item.current else "", item.label) for item in items),
+    )
+
+
+_CURRENT = SafeString(' aria-current="page"')
 
 
 def _current(path: str, urls: list[str]) -> str | None:

@@ -41,7 +41,7 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
 
 
 def _team_measures(user, day: datetime.date, can_edit) -> list[Panel]:
-    from pursuing_equity.teams.membership import member_q, teams_of
+    from pursuing_equity.teams.membership import member_q, own_teams
 
     measures = list(
         Measure.objects.filter(member_q(user, "team__"))
@@ -84,7 +84,7 @@ def _team_measures(user, day: datetime.date, can_edit) -> list[Panel]:
             empty="Your team has no measure yet: define one from the team's measures page.",
             order=20,
         )
-        for team in teams_of(user)
+        for team in own_teams(user)
     ]
 
 

@@ -25,11 +25,11 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     open; staff and coaches: milestones whose proposed status awaits confirmation. A fixed
     number of queries whatever the number of teams."""
     from pursuing_equity.accounts.rules import FACULTY, FUNDER, STAFF, has_role
-    from pursuing_equity.teams.membership import membership_of, teams_of
+    from pursuing_equity.teams.membership import membership_of, own_teams
 
     panels: list[Panel] = []
     if membership_of(user).team_ids:
-        panels += _team_outcomes(user, day, list(teams_of(user)))
+        panels += _team_outcomes(user, day, own_teams(user))
     if has_role(user, STAFF, FACULTY):
         panels.append(_to_confirm(user))
     panels += _partnership_panels(user)
@@ -159,7 +159,7 @@ def _partnership_panels(user) -> list[Panel]:
     """A linked partner's own record; the team's partnership for its people; staff's totals."""
     from pursuing_equity.accounts.rules import is_program_staff
     from pursuing_equity.outcomes import rules
-    from pursuing_equity.teams.membership import membership_of, teams_of
+    from pursuing_equity.teams.membership import membership_of, own_teams
 
     panels = []
     on_a_team = bool(membership_of(user).team_ids)
@@ -176,7 +176,7 @@ def _partnership_panels(user) -> list[Panel]:
             )
         )
     if on_a_team:
-        for team in teams_of(user):
+        for team in own_teams(user):
             if rules.can_view_team_partners(user, team):
                 panels.append(
                     Panel(

@@ -407,13 +407,13 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     updates and reflections (staff). A fixed number of queries
     whatever the number of teams and updates (at most 4 per part the person plays)."""
     from pursuing_equity.accounts.rules import FACULTY, has_role, is_program_staff
-    from pursuing_equity.teams.membership import coached_teams, membership_of, teams_of
+    from pursuing_equity.teams.membership import coached_teams, membership_of, own_teams
 
     now = timezone.now()
     panels: list[Panel] = []
     membership = membership_of(user)
     if membership.team_ids:
-        teams = list(teams_of(user))
+        teams = own_teams(user)
         panels.append(_updates_to_write(user, teams, now))
         panels.append(_pdsa_in_progress(teams))
         if any(t.is_leader for t in membership.ties):

@@ -62,6 +62,7 @@ class Tie:
     small_cohort_id: int | None
     part: str
     scope: Scope
+    slug: str = ""
 
     @property
     def is_leader(self) -> bool:
@@ -70,7 +71,10 @@ class Tie:
 
 @dataclass(frozen=True)
 class Membership:
-    """A person's ties to teams and the teams they coach, as read at the start of the request."""
+    """A person's ties to teams and the teams they coach, as read at the start of the request.
+
+    ``ties`` are in :func:`teams_of`'s order (newest cycle first, then by name), so the first is
+    the person's own team as the navigation shows it."""
 
     ties: tuple[Tie, ...] = ()
     coached_team_ids: frozenset[int] = frozenset()
@@ -163,14 +167,17 @@ def membership_of(user) -> Membership:
             "cycle__document__measures__sharing",
             "coach_id",
             "small_cohort__coach_id",
+            "slug",
         )
+        .order_by("-cycle__starts_on", "name")
     )
     ties: list[Tie] = []
     coached_teams: set[int] = set()
     coached_small: set[int] = set()
-    for team, cycle, cohort, key, small, part, sharing, coach, small_coach in rows:
+    for team, cycle, cohort, key, small, part, sharing, coach, small_coach, slug in rows:
         if part is not None:
-            ties.append(Tie(team, cycle, cohort, key, small, part, sharing_scope(sharing, key)))
+            scope = sharing_scope(sharing, key)
+            ties.append(Tie(team, cycle, cohort, key, small, part, scope, slug))
         if coach == user.pk:
             coached_teams.add(team)
         if small_coach == user.pk:
@@ -186,6 +193,22 @@ def membership_of(user) -> Membership:
 def forget(user) -> None:
     """Drop the cached membership (after a service changed it within the same request)."""
     user.__dict__.pop(_CACHE, None)
+    user.__dict__.pop(_TEAMS, None)
+
+
+_TEAMS = "_pe_my_teams"
+
+
+def own_teams(user) -> list:
+    """:func:`teams_of` as a list, read once per request (cached on the user beside the
+    membership, dropped with it by :func:`forget`): a home's panels each ask for the person's
+    teams. Read-only: callers must not change the shared rows; no query without a team."""
+    if not getattr(user, "is_authenticated", False) or not membership_of(user).team_ids:
+        return []
+    cached = user.__dict__.get(_TEAMS)
+    if cached is None:
+        cached = user.__dict__[_TEAMS] = list(teams_of(user))
+    return cached
 
 
 # --- the same definitions as queryset filters on Team ------------------------------------------

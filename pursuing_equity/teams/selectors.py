@@ -9,7 +9,7 @@ from django.urls import reverse
 from pursuing_equity.accounts.rules import FACULTY, has_role
 from pursuing_equity.core.homes import Panel, Task
 from pursuing_equity.teams.groups import affinity_facts
-from pursuing_equity.teams.membership import coached_teams, membership_of, teams_of
+from pursuing_equity.teams.membership import coached_teams, membership_of, own_teams
 from pursuing_equity.teams.models import AffinityMembership, Team
 
 
@@ -18,7 +18,7 @@ def home_panels(user, day: datetime.date) -> list[Panel]:
     and the teams a coach coaches (a funder's home is the program report). At most 4 queries."""
     panels: list[Panel] = []
     membership = membership_of(user)
-    teams = list(teams_of(user)) if membership.team_ids else []
+    teams = own_teams(user)
     if teams:
         panels.append(_my_teams(user, teams, membership))
     if has_role(user, FACULTY):
