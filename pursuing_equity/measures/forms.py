@@ -19,6 +19,7 @@ from pursuing_equity.measures.models import (
     StandardStratifier,
 )
 from pursuing_equity.measures.network import SIGNAL_FILTERS
+from pursuing_equity.measures.services import MEASURE_PLAIN_FIELDS
 from pursuing_equity.programs.models import Cohort
 
 REFERENCE_RULES = [(c.value, c.label) for c in ReferenceChoice]
@@ -149,20 +150,7 @@ def initial_for(measure: Measure) -> dict:
     for key, spec in measure.custom_stratifiers.items():
         ref = measure.reference_groups.get(key, "largest")
         custom_lines.append(f"{spec['label']}: {', '.join(spec['categories'])} (reference: {ref})")
-    initial = {
-        name: getattr(measure, name)
-        for name in (
-            "name",
-            "focus_area",
-            "custom_focus_area",
-            "kind",
-            "numerator_definition",
-            "denominator_definition",
-            "frequency",
-            "improvement",
-            "target",
-        )
-    }
+    initial = {name: getattr(measure, name) for name in MEASURE_PLAIN_FIELDS}
     initial["stratifiers"] = [s for s in measure.stratifiers if s in StandardStratifier.values]
     initial["custom_stratifiers"] = "\n".join(custom_lines)
     for key in StandardStratifier.values:
