@@ -22,7 +22,7 @@ from pursuing_equity.accounts.forms import (
 )
 from pursuing_equity.accounts.models import Organization, Role, RoleAssignment
 from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import form_write
 from pursuing_equity.core.tables import table_rows
 
 
@@ -53,14 +53,14 @@ def organization_list(request):
 @rule_required(rules.can_create_organization)
 def organization_create(request):
     form = OrganizationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organization = services.organization_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{organization.name} was added.")
-            return redirect("organization_detail", slug=organization.slug)
+    if request.method == "POST" and (
+        done := form_write(
+            form, lambda data: services.organization_create(actor=request.user, **data)
+        )
+    ):
+        organization = done.value
+        messages.success(request, f"{organization.name} was added.")
+        return redirect("organization_detail", slug=organization.slug)
     return render(request, "accounts/organization_form.html", {"form": form, "organization": None})
 
 
@@ -81,14 +81,12 @@ def organization_detail(request, slug: str, obj: Organization):
 @rule_required(rules.can_edit_organization, get_object=_organization)
 def organization_edit(request, slug: str, obj: Organization):
     form = OrganizationForm.for_organization(obj, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_update(actor=request.user, organization=obj, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your changes were saved.")
-            return redirect("organization_detail", slug=obj.slug)
+    if request.method == "POST" and form_write(
+        form,
+        lambda data: services.organization_update(actor=request.user, organization=obj, **data),
+    ):
+        messages.success(request, "Your changes were saved.")
+        return redirect("organization_detail", slug=obj.slug)
     return render(request, "accounts/organization_form.html", {"form": form, "organization": obj})
 
 
@@ -180,16 +178,12 @@ def people(request):
 @rule_required(rules.can_invite_person)
 def person_invite(request):
     form = InviteForm(request.POST, prefix="invite")
-    if form.is_valid():
-        try:
-            person = services.person_invite(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{person.email} was invited; they will get an email to set a password."
-            )
-            return redirect("people")
+    if done := form_write(form, lambda data: services.person_invite(actor=request.user, **data)):
+        person = done.value
+        messages.success(
+            request, f"{person.email} was invited; they will get an email to set a password."
+        )
+        return redirect("people")
     return _people_page(request, invite_form=form, status=400)
 
 
@@ -197,19 +191,18 @@ def person_invite(request):
 @rule_required(rules.can_assign_role)
 def role_assign(request):
     form = RoleAssignForm(request.POST, prefix="assign")
-    if form.is_valid():
-        try:
-            assignment = services.role_assign(
-                actor=request.user,
-                user=form.person,
-                role=form.cleaned_data["role"],
-                organization=form.cleaned_data["organization"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{assignment} — role given.")
-            return redirect("people")
+    if done := form_write(
+        form,
+        lambda data: services.role_assign(
+            actor=request.user,
+            user=form.person,
+            role=data["role"],
+            organization=data["organization"],
+        ),
+    ):
+        assignment = done.value
+        messages.success(request, f"{assignment} — role given.")
+        return redirect("people")
     return _people_page(request, assign_form=form, status=400)
 
 
@@ -237,13 +230,10 @@ def profile(request):
     form = NameForm(
         request.POST or None, initial={"full_name": person.full_name, "pronouns": person.pronouns}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_update(actor=person, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your name and pronouns are saved.")
-            return redirect("profile")
+    if request.method == "POST" and form_write(
+        form, lambda data: services.profile_update(actor=person, person=person, **data)
+    ):
+        messages.success(request, "Your name and pronouns are saved.")
+        return redirect("profile")
     status = 400 if form.errors else 200
     return render(request, "accounts/profile.html", {"form": form}, status=status)

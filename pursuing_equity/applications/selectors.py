@@ -59,6 +59,19 @@ def open_calls(now: datetime.datetime | None = None) -> list[tuple[Cycle, list[C
     return calls
 
 
+def _documents_and_videos() -> tuple[Prefetch, Prefetch]:
+    """Every version of the documents (with who uploaded each) and videos, newest first."""
+    return (
+        Prefetch(
+            "documents",
+            queryset=ApplicationDocument.objects.select_related("uploaded_by").order_by(
+                "kind", "-version"
+            ),
+        ),
+        Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
+    )
+
+
 def for_applicant(user) -> QuerySet[Application]:
     """The applications a person started or confirmed membership of (the "My applications" list)."""
     from django.db.models import Q
@@ -72,13 +85,7 @@ def for_applicant(user) -> QuerySet[Application]:
         .select_related("cycle", "organization", "cohort_choice__cycle", "current_cohort__cycle")
         .prefetch_related(
             "roster",
-            Prefetch(
-                "documents",
-                queryset=ApplicationDocument.objects.select_related("uploaded_by").order_by(
-                    "kind", "-version"
-                ),
-            ),
-            Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
+            *_documents_and_videos(),
             "decision_letters",
         )
         .order_by("-created_at")
@@ -93,13 +100,7 @@ def with_everything(pk: int) -> Application:
         )
         .prefetch_related(
             "roster",
-            Prefetch(
-                "documents",
-                queryset=ApplicationDocument.objects.select_related("uploaded_by").order_by(
-                    "kind", "-version"
-                ),
-            ),
-            Prefetch("videos", queryset=TeamVideo.objects.order_by("-version")),
+            *_documents_and_videos(),
             "extensions",
             "decision_letters",
         )

@@ -29,7 +29,7 @@ from pursuing_equity.applications.models import (
 )
 from pursuing_equity.applications.states import State
 from pursuing_equity.core.files import private_download
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import add_service_errors, form_write
 from pursuing_equity.programs.models import Cycle
 
 ORGANIZATION_FIELDS = ["name", "org_type", "city", "state", "size", "populations_served", "website"]
@@ -81,15 +81,16 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "This call is closed: every cohort's deadline has passed.")
         return redirect("apply")
     form = forms.CohortChoiceForm(_posted(request), cohorts=cohorts)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.application_start(
-                actor=request.user, cycle=cycle, cohort=form.cleaned_data["cohort"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("application_organization", application.pk)
+    if request.method == "POST" and (
+        done := form_write(
+            form,
+            lambda data: services.application_start(
+                actor=request.user, cycle=cycle, cohort=data["cohort"]
+            ),
+        )
+    ):
+        application = done.value
+        return redirect("application_organization", application.pk)
     return render(
         request,
         "applications/start.html",
@@ -131,14 +132,9 @@ def _step(
 ):
     """The shared flow of a draft step: show, validate, save through the service, or keep the
     typed input with the service's message (a stale version, a rule) next to the fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Saved. You can come back to this draft from any device.")
-            return redirect(_steps_context(application, key)["next_url"])
+    if request.method == "POST" and form_write(form, save):
+        messages.success(request, "Saved. You can come back to this draft from any device.")
+        return redirect(_steps_context(application, key)["next_url"])
     context = {**_steps_context(application, key), "form": form, **(extra or {})}
     return render(request, template, context, status=400 if form.errors else 200)
 
@@ -347,20 +343,18 @@ def application_documents(request, pk: int, obj: Application):
                 "signatories": current[material.key].signatories if material.key in current else []
             },
         )
-        if bound and form.is_valid():
-            try:
-                services.document_upload(
-                    actor=request.user,
-                    application=obj,
-                    kind=material.key,
-                    upload=form.cleaned_data["file"],
-                    signatories=form.cleaned_data["signatories"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{material.name}: uploaded.")
-                return redirect("application_documents", obj.pk)
+        if bound and form_write(
+            form,
+            lambda data, key=material.key: services.document_upload(
+                actor=request.user,
+                application=obj,
+                kind=key,
+                upload=data["file"],
+                signatories=data["signatories"],
+            ),
+        ):
+            messages.success(request, f"{material.name}: uploaded.")
+            return redirect("application_documents", obj.pk)
         failed = failed or (bound and bool(form.errors))
         versions = [d for d in obj.documents.all() if d.kind == material.key]
         rows.append({"material": material, "form": form, "versions": versions})
@@ -445,16 +439,14 @@ def application_review(request: HttpRequest, pk: int, obj: Application) -> HttpR
 @rule_required(rules.can_view_application, get_object=_application)
 def application_withdraw(request: HttpRequest, pk: int, obj: Application) -> HttpResponse:
     form = forms.WithdrawForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            transitions.application_transition(
-                actor=request.user, application=obj, transition="withdraw"
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your application has been withdrawn.")
-            return redirect("application_status", obj.pk)
+    if request.method == "POST" and form_write(
+        form,
+        lambda data: transitions.application_transition(
+            actor=request.user, application=obj, transition="withdraw"
+        ),
+    ):
+        messages.success(request, "Your application has been withdrawn.")
+        return redirect("application_status", obj.pk)
     return render(
         request,
         "applications/withdraw.html",
@@ -516,23 +508,21 @@ def application_extend(request: HttpRequest, pk: int, obj: Application) -> HttpR
     ):
         back = reverse("application_status", args=[obj.pk])
     form = forms.ExtensionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.deadline_extend(
-                actor=request.user,
-                application=obj,
-                new_deadline=form.cleaned_data["new_deadline"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Deadline extended to {form.cleaned_data['new_deadline']:%B %-d, %Y}; "
-                "the extension is in the audit log.",
-            )
-            return redirect(back)
+    if request.method == "POST" and form_write(
+        form,
+        lambda data: services.deadline_extend(
+            actor=request.user,
+            application=obj,
+            new_deadline=data["new_deadline"],
+            reason=data["reason"],
+        ),
+    ):
+        messages.success(
+            request,
+            f"Deadline extended to {form.cleaned_data['new_deadline']:%B %-d, %Y}; "
+            "the extension is in the audit log.",
+        )
+        return redirect(back)
     return render(
         request,
         "applications/extend.html",

@@ -4,7 +4,6 @@ moderation queue. Each view checks one rule of :mod:`.rules`; writes go through 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -31,7 +30,7 @@ from pursuing_equity.community.models import (
     Thread,
 )
 from pursuing_equity.core.files import private_download
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import form_write
 from pursuing_equity.programs.selectors import current_cycle
 
 
@@ -72,20 +71,21 @@ def community(request):
 @rule_required(rules.can_read_space, get_object=_space)
 def space(request, slug, obj: Space):
     form = ThreadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            thread = services.thread_start(
+    if request.method == "POST" and (
+        done := form_write(
+            form,
+            lambda data: services.thread_start(
                 actor=request.user,
                 space=obj,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                uploads=form.cleaned_data["files"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your thread is posted.")
-            return redirect("community_thread", thread.pk)
+                title=data["title"],
+                body=data["body"],
+                uploads=data["files"],
+            ),
+        )
+    ):
+        thread = done.value
+        messages.success(request, "Your thread is posted.")
+        return redirect("community_thread", thread.pk)
     status = 400 if form.errors else 200
     return render(
         request,
@@ -98,19 +98,17 @@ def space(request, slug, obj: Space):
 @rule_required(rules.can_read_thread, get_object=_thread)
 def thread(request, pk, obj: Thread):
     form = ReplyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            post = services.post_reply(
-                actor=request.user,
-                thread=obj,
-                body=form.cleaned_data["body"],
-                uploads=form.cleaned_data["files"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your reply is posted.")
-            return redirect(f"{request.path}#post-{post.pk}")
+    if request.method == "POST" and (
+        done := form_write(
+            form,
+            lambda data: services.post_reply(
+                actor=request.user, thread=obj, body=data["body"], uploads=data["files"]
+            ),
+        )
+    ):
+        post = done.value
+        messages.success(request, "Your reply is posted.")
+        return redirect(f"{request.path}#post-{post.pk}")
     prefix = f"{request.path}#"
     if request.method == "GET" and selectors.has_unread(request.user, url_prefix=prefix):
         # Reading the thread is reading what one was notified of in it (a write only then: on
@@ -143,14 +141,11 @@ def attachment_download(request, pk, obj: PostAttachment):
 @rule_required(rules.can_report_post, get_object=_post)
 def post_report(request, pk, obj: Post):
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.post_report(actor=request.user, post=obj, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Thank you: program staff will look at this message.")
-            return redirect("community_thread", obj.thread_id)
+    if request.method == "POST" and form_write(
+        form, lambda data: services.post_report(actor=request.user, post=obj, reason=data["reason"])
+    ):
+        messages.success(request, "Thank you: program staff will look at this message.")
+        return redirect("community_thread", obj.thread_id)
     status = 400 if form.errors else 200
     return render(request, "community/report.html", {"post": obj, "form": form}, status=status)
 
@@ -204,23 +199,26 @@ def announcements(request):
 def announcement_create(request):
     cycle = current_cycle()
     form = AnnouncementForm(request.POST or None, cycle=cycle)
-    if request.method == "POST" and form.is_valid() and cycle is not None:
-        data = form.cleaned_data
-        try:
-            announcement = services.announcement_publish(
-                actor=request.user,
-                cycle=cycle,
-                audience=data["audience"],
-                title=data["title"],
-                body=data["body"],
-                cohort=data["cohort"],
-                role=data["role"],
+    if (
+        request.method == "POST"
+        and cycle is not None
+        and (
+            done := form_write(
+                form,
+                lambda data: services.announcement_publish(
+                    actor=request.user,
+                    cycle=cycle,
+                    audience=data["audience"],
+                    title=data["title"],
+                    body=data["body"],
+                    cohort=data["cohort"],
+                    role=data["role"],
+                ),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The announcement is published and being emailed.")
-            return redirect("announcement_detail", announcement.pk)
+        )
+    ):
+        messages.success(request, "The announcement is published and being emailed.")
+        return redirect("announcement_detail", done.value.pk)
     status = 400 if form.errors else 200
     return render(request, "community/announcement_form.html", {"form": form}, status=status)
 
@@ -256,14 +254,11 @@ def preferences(request):
         NotificationPreference.objects.filter(user=request.user).values_list("kind", "delivery")
     )
     form = PreferencesForm(request.POST or None, current=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.preferences_set(actor=request.user, choices=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your notification settings are saved.")
-            return redirect("notifications")
+    if request.method == "POST" and form_write(
+        form, lambda data: services.preferences_set(actor=request.user, choices=data)
+    ):
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("notifications")
     status = 400 if form.errors else 200
     return render(request, "community/preferences.html", {"form": form}, status=status)
 
@@ -301,13 +296,10 @@ def directory_entry(request):
         user=request.user
     )
     form = DirectoryEntryForm(request.POST or None, instance=entry)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.directory_entry_save(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your directory entry is saved.")
-            return redirect("directory_entry")
+    if request.method == "POST" and form_write(
+        form, lambda data: services.directory_entry_save(actor=request.user, **data)
+    ):
+        messages.success(request, "Your directory entry is saved.")
+        return redirect("directory_entry")
     status = 400 if form.errors else 200
     return render(request, "community/directory_entry.html", {"form": form}, status=status)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -13,3 +17,26 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@dataclass(frozen=True)
+class Written[T]:
+    """A service call that succeeded; ``value`` is what the service returned."""
+
+    value: T
+
+
+def form_write[T](form: forms.Form, write: Callable[[dict[str, Any]], T]) -> Written[T] | None:
+    """Validate ``form`` and call ``write(form.cleaned_data)``, the view's one service call.
+
+    Returns :class:`Written` when the form was valid and the service accepted it; otherwise None,
+    with the form's own errors or the service's ValidationError (:func:`add_service_errors`) on
+    the form, so the view shows the form again.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return Written(write(form.cleaned_data))
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None

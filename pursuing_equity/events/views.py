@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pursuing_equity.accounts import rules as account_rules
 from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import form_write
 from pursuing_equity.core.tables import table_rows
 from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.events import (
@@ -206,14 +206,11 @@ def event_detail(request, pk: int, obj: Event):
 def event_edit(request, pk: int):
     event = _event(request, pk)
     form = EventForm(request.POST or None, event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(actor=request.user, event=event, **form.changes())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The event was saved; its people were told of any change.")
-            return redirect("event_detail", pk=event.pk)
+    if request.method == "POST" and form_write(
+        form, lambda data: services.event_update(actor=request.user, event=event, **form.changes())
+    ):
+        messages.success(request, "The event was saved; its people were told of any change.")
+        return redirect("event_detail", pk=event.pk)
     return render(request, "events/event_form.html", {"form": form, "event": event})
 
 
@@ -274,20 +271,19 @@ def activity_dates(request):
     if chosen is not None:
         form = BulkDatesForm(request.POST or None, events=chosen.events, zone=cycle.time_zone)
         if request.method == "POST":
-            if form.is_valid():
-                try:
-                    moved = services.activity_dates_set(
-                        actor=request.user, activity=activity, times=form.times
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(
-                        request,
-                        f"{activity.name} — {chosen.label}: {moved} event{'s' if moved != 1 else ''}"
-                        " moved; the people affected were emailed.",
-                    )
-                    return redirect(request.get_full_path())
+            if done := form_write(
+                form,
+                lambda data: services.activity_dates_set(
+                    actor=request.user, activity=activity, times=form.times
+                ),
+            ):
+                moved = done.value
+                messages.success(
+                    request,
+                    f"{activity.name} — {chosen.label}: {moved} event{'s' if moved != 1 else ''}"
+                    " moved; the people affected were emailed.",
+                )
+                return redirect(request.get_full_path())
             status = 400
     return render(
         request,
@@ -338,20 +334,18 @@ def coaching(request, *, slot_form=None, status: int = 200):
 def slot_publish(request):
     cycle = _cycle_or_404()
     form = SlotForm(request.POST, zone=cycle.time_zone)
-    if form.is_valid():
-        try:
-            coaching_writes.coaching_slot_publish(
-                actor=request.user,
-                cycle=cycle,
-                starts_at=form.cleaned_data["starts_at"],
-                ends_at=form.cleaned_data["ends_at"],
-                video_url=form.cleaned_data["video_url"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your slot is open for booking.")
-            return redirect("coaching")
+    if form_write(
+        form,
+        lambda data: coaching_writes.coaching_slot_publish(
+            actor=request.user,
+            cycle=cycle,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            video_url=data["video_url"],
+        ),
+    ):
+        messages.success(request, "Your slot is open for booking.")
+        return redirect("coaching")
     return coaching(request, slot_form=form, status=400)
 
 
@@ -413,16 +407,17 @@ def attendance_take(request, pk: int, obj: Event):
     present = {uid for uid, a in selectors.event_attendance(obj).items() if a.present}
     form = AttendanceForm(request.POST or None, people=people, present=present)
     upload_form = ZoomUploadForm()
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = attendance_taking.attendance_take(
+    if request.method == "POST" and (
+        done := form_write(
+            form,
+            lambda data: attendance_taking.attendance_take(
                 actor=request.user, event=obj, present=form.present_ids()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Attendance saved: {count} of {len(people)} present.")
-            return redirect("event_detail", pk=obj.pk)
+            ),
+        )
+    ):
+        count = done.value
+        messages.success(request, f"Attendance saved: {count} of {len(people)} present.")
+        return redirect("event_detail", pk=obj.pk)
     return render(
         request,
         "events/attendance_form.html",
@@ -467,18 +462,19 @@ def zoom_review(request, pk: int, upload: int, obj: Event):
     people = selectors.participants_of(obj)
     names = {p.user_id: p for p in people}
     form = ZoomReviewForm(request.POST or None, unmatched=unmatched, people=people)
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = attendance_taking.zoom_import_confirm(
+    if request.method == "POST" and (
+        done := form_write(
+            form,
+            lambda data: attendance_taking.zoom_import_confirm(
                 actor=request.user, upload=report, assignments=form.assignments()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Attendance saved from the Zoom report: {count} of {len(people)} present."
-            )
-            return redirect("event_detail", pk=obj.pk)
+            ),
+        )
+    ):
+        count = done.value
+        messages.success(
+            request, f"Attendance saved from the Zoom report: {count} of {len(people)} present."
+        )
+        return redirect("event_detail", pk=obj.pk)
     return render(
         request,
         "events/zoom_review.html",
@@ -553,16 +549,11 @@ def attendance_team(request, slug: str, obj: Team, *, note_form=None, status: in
 @rule_required(rules.can_send_attendance_note, get_object=_team)
 def attendance_note(request, slug: str, obj: Team):
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            sent = attendance_taking.attendance_note_send(
-                actor=request.user, team=obj, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Your note was sent to {sent} member{'s' if sent != 1 else ''}."
-            )
-            return redirect("attendance_team", slug=obj.slug)
+    if done := form_write(
+        form,
+        lambda data: attendance_taking.attendance_note_send(actor=request.user, team=obj, **data),
+    ):
+        sent = done.value
+        messages.success(request, f"Your note was sent to {sent} member{'s' if sent != 1 else ''}.")
+        return redirect("attendance_team", slug=obj.slug)
     return attendance_team(request, slug=slug, note_form=form, status=400)

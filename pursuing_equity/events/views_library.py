@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.files import private_download
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import form_write
 from pursuing_equity.core.tables import table_rows
 from pursuing_equity.events import library, logistics, rules
 from pursuing_equity.events.forms import (
@@ -30,34 +30,34 @@ from pursuing_equity.programs.selectors import current_cycle, cycle_in_view
 from pursuing_equity.reporting.models import PdsaCycle
 
 
+def _material_write(*, actor, event: Event, data: dict):
+    """A new version of the chosen material, or a new material of the event."""
+    if data.get("material"):
+        return library.material_version_add(
+            actor=actor, material=data["material"], upload=data["file"]
+        )
+    return library.material_add(
+        actor=actor,
+        event=event,
+        kind=data["kind"],
+        title=data["title"],
+        topic=data["topic"],
+        recording_url=data["recording_url"],
+        upload=data["file"],
+    )
+
+
 @rule_required(rules.can_add_materials, get_object=_event)
 def material_add(request, pk: int, obj: Event):
     event = obj
     materials = list(event.materials.all())
     form = MaterialForm(request.POST or None, request.FILES or None, materials=materials)
     activity_form = SuggestedActivityForm(prefix="activity")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data.get("material"):
-                library.material_version_add(
-                    actor=request.user, material=data["material"], upload=data["file"]
-                )
-            else:
-                library.material_add(
-                    actor=request.user,
-                    event=event,
-                    kind=data["kind"],
-                    title=data["title"],
-                    topic=data["topic"],
-                    recording_url=data["recording_url"],
-                    upload=data["file"],
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The material was added to the event.")
-            return redirect("material_add", pk=event.pk)
+    if request.method == "POST" and form_write(
+        form, lambda data: _material_write(actor=request.user, event=event, data=data)
+    ):
+        messages.success(request, "The material was added to the event.")
+        return redirect("material_add", pk=event.pk)
     return render(
         request,
         "events/material_add.html",
@@ -74,14 +74,11 @@ def material_add(request, pk: int, obj: Event):
 @rule_required(rules.can_add_materials, get_object=_event)
 def activity_add(request, pk: int, obj: Event):
     form = SuggestedActivityForm(request.POST, prefix="activity")
-    if form.is_valid():
-        try:
-            library.suggested_activity_add(actor=request.user, event=obj, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The suggested activity was added.")
-            return redirect("material_add", pk=obj.pk)
+    if form_write(
+        form, lambda data: library.suggested_activity_add(actor=request.user, event=obj, **data)
+    ):
+        messages.success(request, "The suggested activity was added.")
+        return redirect("material_add", pk=obj.pk)
     return render(
         request,
         "events/material_add.html",
@@ -237,14 +234,11 @@ def registration(request, pk: int, obj: Event):
         else {}
     )
     form = RegistrationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            logistics.registration_save(actor=request.user, event=obj, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"You are registered for {obj.title}.")
-            return redirect("event_detail", pk=obj.pk)
+    if request.method == "POST" and form_write(
+        form, lambda data: logistics.registration_save(actor=request.user, event=obj, **data)
+    ):
+        messages.success(request, f"You are registered for {obj.title}.")
+        return redirect("event_detail", pk=obj.pk)
     return render(
         request,
         "events/registration.html",

@@ -1,4 +1,4 @@
-"""Forms of the data-entry pages. They clean input; the services write."""
+"""Forms of the data-entry pages and the dashboards' filters. They clean input; the services write."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from pursuing_equity.measures.models import (
     ReferenceChoice,
     StandardStratifier,
 )
+from pursuing_equity.measures.network import SIGNAL_FILTERS
+from pursuing_equity.measures.services import MEASURE_PLAIN_FIELDS
+from pursuing_equity.programs.models import Cohort
 
 REFERENCE_RULES = [(c.value, c.label) for c in ReferenceChoice]
 _CUSTOM_LINE = re.compile(
@@ -182,20 +185,7 @@ def initial_for(measure: Measure) -> dict:
     for key, spec in measure.custom_stratifiers.items():
         ref = measure.reference_groups.get(key, "largest")
         custom_lines.append(f"{spec['label']}: {', '.join(spec['categories'])} (reference: {ref})")
-    initial = {
-        name: getattr(measure, name)
-        for name in (
-            "name",
-            "focus_area",
-            "custom_focus_area",
-            "kind",
-            "numerator_definition",
-            "denominator_definition",
-            "frequency",
-            "improvement",
-            "target",
-        )
-    }
+    initial = {name: getattr(measure, name) for name in MEASURE_PLAIN_FIELDS}
     initial["stratifiers"] = [s for s in measure.stratifiers if s in StandardStratifier.values]
     initial["custom_stratifiers"] = "\n".join(custom_lines)
     for key in StandardStratifier.values:
@@ -399,3 +389,29 @@ class ConnectionForm(forms.Form):
             "spark_master": data.get("spark_master") or "",
             "columns": {k: data.get(f"column_{k}") or "" for k in self.column_keys},
         }
+
+
+class StratifierForm(forms.Form):
+    stratifier = forms.ChoiceField(label="Show the groups of", required=False)
+
+    def __init__(self, *args, measure: Measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stratifier"].choices = [
+            (key, measure.stratifier_label(key)) for key in measure.stratifiers
+        ]
+
+
+class NetworkFilterForm(forms.Form):
+    focus_area = forms.ChoiceField(label="Clinical area", required=False)
+    cohort = forms.ChoiceField(label="Cohort", required=False)
+    signal = forms.ChoiceField(label="Signal", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].choices = [("", "Every area"), *FocusArea.choices]
+        cohorts = dict(Cohort.objects.order_by("position").values_list("key", "name"))
+        self.fields["cohort"].choices = [("", "Every cohort"), *cohorts.items()]
+        self.fields["signal"].choices = [
+            ("", "Any"),
+            *((key, label) for key, (label, _) in SIGNAL_FILTERS.items()),
+        ]

@@ -35,7 +35,8 @@ from pursuing_equity.measures.models import (
 )
 from pursuing_equity.measures.uploads import MAX_COUNTS_BYTES, check_counts_file, check_records
 
-MEASURE_FIELDS = (
+# What describes a measure, edited as is; the stratifier fields are edited in their own shape.
+MEASURE_PLAIN_FIELDS = (
     "name",
     "focus_area",
     "custom_focus_area",
@@ -45,10 +46,8 @@ MEASURE_FIELDS = (
     "frequency",
     "improvement",
     "target",
-    "stratifiers",
-    "custom_stratifiers",
-    "reference_groups",
 )
+MEASURE_FIELDS = (*MEASURE_PLAIN_FIELDS, "stratifiers", "custom_stratifiers", "reference_groups")
 
 
 def _check_stratifiers(measure: Measure) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django import forms
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
@@ -21,8 +20,8 @@ from equitystats import gaps, suppress
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.measures import annotations, charts, exports
 from pursuing_equity.measures.choices import chart_settings
-from pursuing_equity.measures.models import FocusArea, Measure
-from pursuing_equity.measures.network import SIGNAL_FILTERS
+from pursuing_equity.measures.forms import NetworkFilterForm, StratifierForm
+from pursuing_equity.measures.models import Measure
 from pursuing_equity.measures.panels import GAP_CONVENTION
 from pursuing_equity.measures.rules import (
     can_view_measure,
@@ -39,7 +38,6 @@ from pursuing_equity.measures.stored import (
     measure_dashboard_keyed,
     network_panels_keyed,
 )
-from pursuing_equity.programs.models import Cohort
 
 CHARTS = {"overall": "overall", "groups": "by group", "gaps": "gaps"}
 CSV_TABLES = {
@@ -58,16 +56,6 @@ def get_measure(request, team_slug: str, measure_slug: str, **kwargs) -> Measure
     if measure is None:
         raise Http404("No such measure.")
     return measure
-
-
-class StratifierForm(forms.Form):
-    stratifier = forms.ChoiceField(label="Show the groups of", required=False)
-
-    def __init__(self, *args, measure: Measure, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["stratifier"].choices = [
-            (key, measure.stratifier_label(key)) for key in measure.stratifiers
-        ]
 
 
 def _dashboard(request, measure: Measure):
@@ -167,22 +155,6 @@ def measure_chart_image(
     if spec is None:
         raise Http404("This chart has no data yet.")
     return exports.image_response(spec, fmt, _filename(obj, chart, fmt))
-
-
-class NetworkFilterForm(forms.Form):
-    focus_area = forms.ChoiceField(label="Clinical area", required=False)
-    cohort = forms.ChoiceField(label="Cohort", required=False)
-    signal = forms.ChoiceField(label="Signal", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["focus_area"].choices = [("", "Every area"), *FocusArea.choices]
-        cohorts = dict(Cohort.objects.order_by("position").values_list("key", "name"))
-        self.fields["cohort"].choices = [("", "Every cohort"), *cohorts.items()]
-        self.fields["signal"].choices = [
-            ("", "Any"),
-            *((key, label) for key, (label, _) in SIGNAL_FILTERS.items()),
-        ]
 
 
 @rule_required(can_view_network)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import form_write
 from pursuing_equity.outcomes import rules, services
 from pursuing_equity.outcomes.forms import CaseStudyCreateForm, CaseStudyForm
 from pursuing_equity.outcomes.models import CaseStudy
@@ -53,16 +53,13 @@ def team_case_studies(request, slug: str, obj: Team):
 @rule_required(rules.can_create_case_study, get_object=get_team)
 def case_study_create(request, slug: str, obj: Team):
     form = CaseStudyCreateForm(request.POST)
-    if form.is_valid():
-        try:
-            case_study = services.case_study_create(
-                actor=request.user, team=obj, title=form.cleaned_data["title"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Case study started from your team's data: edit it below.")
-            return redirect("case_study_edit", case_study.pk)
+    if done := form_write(
+        form,
+        lambda data: services.case_study_create(actor=request.user, team=obj, title=data["title"]),
+    ):
+        case_study = done.value
+        messages.success(request, "Case study started from your team's data: edit it below.")
+        return redirect("case_study_edit", case_study.pk)
     return render(
         request,
         "outcomes/case_studies_team.html",
@@ -110,14 +107,11 @@ def case_study_detail(request, pk: int, obj: CaseStudy):
 def case_study_edit(request, pk: int, obj: CaseStudy):
     fields = ["title", "aim", "summary", "changes", "learning", "quotes"]
     form = CaseStudyForm(request.POST or None, initial={f: getattr(obj, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_study_edit(actor=request.user, case_study=obj, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Case study saved.")
-            return redirect("case_study_detail", obj.pk)
+    if request.method == "POST" and form_write(
+        form, lambda data: services.case_study_edit(actor=request.user, case_study=obj, **data)
+    ):
+        messages.success(request, "Case study saved.")
+        return redirect("case_study_detail", obj.pk)
     return render(
         request,
         "outcomes/case_study_edit.html",

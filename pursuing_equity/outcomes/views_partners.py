@@ -4,14 +4,13 @@ the forms that record them), and the network's totals with the finance export (s
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import form_write
 from pursuing_equity.outcomes import rules, selectors_partners, services
 from pursuing_equity.outcomes.forms import (
     EngagementForm,
@@ -86,14 +85,12 @@ def team_partners(request, slug: str, obj: Team):
 @rule_required(rules.can_record_partnership, get_object=get_team)
 def partner_add(request, slug: str, obj: Team):
     form = PartnerForm(request.POST, team=obj)
-    if form.is_valid():
-        try:
-            partner = services.partner_save(actor=request.user, team=obj, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{partner.label} recorded as a partner.")
-            return redirect(reverse("team_partners", args=[obj.slug]) + f"#partner-{partner.pk}")
+    if done := form_write(
+        form, lambda data: services.partner_save(actor=request.user, team=obj, **data)
+    ):
+        partner = done.value
+        messages.success(request, f"{partner.label} recorded as a partner.")
+        return redirect(reverse("team_partners", args=[obj.slug]) + f"#partner-{partner.pk}")
     return _render_partners(request, obj, {"partner_form": form}, status=400)
 
 
@@ -111,17 +108,17 @@ def partner_edit(request, slug: str, pk: int, obj: Partner):
     if not obj.named:
         form.fields["name"].required = False
         form.fields["name"].help_text = KEEP_NAME
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if not obj.named and not data["name"]:
-            data["name"] = obj.name
-        try:
-            services.partner_save(actor=request.user, team=team, partner=obj, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Partner record saved.")
-            return redirect(reverse("team_partners", args=[team.slug]) + f"#partner-{obj.pk}")
+    if request.method == "POST" and form_write(
+        form,
+        lambda data: services.partner_save(
+            actor=request.user,
+            team=team,
+            partner=obj,
+            **{**data, "name": data["name"] or ("" if obj.named else obj.name)},
+        ),
+    ):
+        messages.success(request, "Partner record saved.")
+        return redirect(reverse("team_partners", args=[team.slug]) + f"#partner-{obj.pk}")
     return render(
         request,
         "outcomes/partner_edit.html",
@@ -131,14 +128,9 @@ def partner_edit(request, slug: str, pk: int, obj: Partner):
 
 
 def _record(request, obj: Partner, form, service, field: str, what: str):
-    if form.is_valid():
-        try:
-            service(actor=request.user, partner=obj, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{what} recorded for {obj.label}.")
-            return redirect(reverse("team_partners", args=[obj.team.slug]) + f"#partner-{obj.pk}")
+    if form_write(form, lambda data: service(actor=request.user, partner=obj, **data)):
+        messages.success(request, f"{what} recorded for {obj.label}.")
+        return redirect(reverse("team_partners", args=[obj.team.slug]) + f"#partner-{obj.pk}")
     return _render_partners(request, obj.team, {"pk": obj.pk, field: form}, status=400)
 
 

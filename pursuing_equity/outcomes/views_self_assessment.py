@@ -4,13 +4,12 @@ network's distribution (staff) and setting a round's dates (staff)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import form_write
 from pursuing_equity.outcomes import charts, rules, selectors_self_assessment, services
 from pursuing_equity.outcomes.forms import RoundDatesForm, SelfAssessmentForm
 from pursuing_equity.outcomes.views import get_cycle, get_team
@@ -72,21 +71,19 @@ def self_assessment_answer(request, slug: str, round_key: str, obj: Team):
     today = timezone.localdate()
     if request.method == "POST":
         form = SelfAssessmentForm(request.POST, assessment=assessment)
-        if form.is_valid():
-            try:
-                services.self_assessment_answer(
-                    actor=request.user,
-                    team=obj,
-                    assessment=assessment,
-                    round_key=round_key,
-                    answers=form.cleaned_data,
-                    today=today,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Your {current.name.lower()} answers are saved.")
-                return redirect("self_assessment_team", obj.slug)
+        if form_write(
+            form,
+            lambda data: services.self_assessment_answer(
+                actor=request.user,
+                team=obj,
+                assessment=assessment,
+                round_key=round_key,
+                answers=data,
+                today=today,
+            ),
+        ):
+            messages.success(request, f"Your {current.name.lower()} answers are saved.")
+            return redirect("self_assessment_team", obj.slug)
         status = 400
     else:
         form = SelfAssessmentForm(
@@ -145,16 +142,14 @@ def self_assessment_round(request, round_key: str):
         request.POST or None,
         initial={"opens_on": current.opens_on, "closes_on": current.closes_on},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.round_dates_set(
-                actor=request.user, cycle=cycle, key=round_key, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"The {current.name.lower()} round's dates are saved.")
-            return redirect("self_assessment_network")
+    if request.method == "POST" and form_write(
+        form,
+        lambda data: services.round_dates_set(
+            actor=request.user, cycle=cycle, key=round_key, **data
+        ),
+    ):
+        messages.success(request, f"The {current.name.lower()} round's dates are saved.")
+        return redirect("self_assessment_network")
     return render(
         request,
         "outcomes/round_dates.html",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.files import private_download
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import add_service_errors, form_write
 from pursuing_equity.programs.selectors import current_cycle
 from pursuing_equity.reporting import charts, dates, digest, rules, selectors, services
 from pursuing_equity.reporting.forms import (
@@ -159,16 +159,12 @@ def reflection_write(request, slug: str, period: str, obj: Update):
     if request.method != "POST":
         return redirect("update_detail", slug, period)
     form = ReflectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reflection_write(
-                actor=request.user, update=obj, text=form.cleaned_data["text"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your reflection was sent to the team.")
-            return redirect("update_detail", slug, period)
+    if form_write(
+        form,
+        lambda data: services.reflection_write(actor=request.user, update=obj, text=data["text"]),
+    ):
+        messages.success(request, "Your reflection was sent to the team.")
+        return redirect("update_detail", slug, period)
     return _render_detail(request, obj, reflection_form=form, status=400)
 
 
@@ -283,16 +279,12 @@ def attachment_add(request, slug: str, period: str, obj: Update):
     if request.method != "POST":
         return redirect("update_edit", slug, period)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(
-                actor=request.user, update=obj, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "File attached.")
-            return redirect("update_edit", slug, period)
+    if form_write(
+        form,
+        lambda data: services.attachment_add(actor=request.user, update=obj, upload=data["file"]),
+    ):
+        messages.success(request, "File attached.")
+        return redirect("update_edit", slug, period)
     return _render_edit(request, obj.team, obj.period_start, obj, attachment_form=form, status=400)
 
 
@@ -324,16 +316,17 @@ def _pdsa_save(request, team: Team, cycle: PdsaCycle | None):
             team=team,
             cycle=cycle,
         )
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.pdsa_cycle_save(
-                actor=request.user, team=team, cycle=cycle, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "PDSA cycle saved.")
-            return redirect("pdsa_detail", team.slug, saved.pk)
+    if request.method == "POST" and (
+        done := form_write(
+            form,
+            lambda data: services.pdsa_cycle_save(
+                actor=request.user, team=team, cycle=cycle, **data
+            ),
+        )
+    ):
+        saved = done.value
+        messages.success(request, "PDSA cycle saved.")
+        return redirect("pdsa_detail", team.slug, saved.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -387,16 +380,12 @@ def progress(request, slug: str, obj: Team):
             raise PermissionDenied
         form = ProgressScoreForm(request.POST, prefix=rater, cycle=obj.cycle, today=today)
         forms[rater] = form
-        if form.is_valid():
-            try:
-                services.progress_score_record(
-                    actor=user, team=obj, rater=rater, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Score recorded.")
-                return redirect("progress", slug)
+        if form_write(
+            form,
+            lambda data: services.progress_score_record(actor=user, team=obj, rater=rater, **data),
+        ):
+            messages.success(request, "Score recorded.")
+            return redirect("progress", slug)
         status = 400
     rows, scores = selectors.progress_history(obj)
     scale = obj.cycle.document["collaborative_assessment"]
@@ -504,19 +493,20 @@ def update_digest(request):
     if cycle is None:
         raise Http404("No program cycle is loaded.")
     form = DigestForm(request.POST, cycle=cycle, today=timezone.localdate())
-    if form.is_valid():
-        month = datetime.date.fromisoformat(f"{form.cleaned_data['month']}-01")
-        try:
-            services.digest_request(actor=request.user, cycle=cycle, month=month)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"The digest of {month:%B %Y} is being prepared; it appears under "
-                "“Monthly digest” below within a minute or two.",
-            )
-            return redirect("submission_grid")
+    if done := form_write(
+        form,
+        lambda data: services.digest_request(
+            actor=request.user,
+            cycle=cycle,
+            month=datetime.date.fromisoformat(f"{data['month']}-01"),
+        ),
+    ):
+        messages.success(
+            request,
+            f"The digest of {done.value.month:%B %Y} is being prepared; it appears under "
+            "“Monthly digest” below within a minute or two.",
+        )
+        return redirect("submission_grid")
     return _grid_page(request, cycle, form, status=400)
 
 

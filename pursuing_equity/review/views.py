@@ -21,7 +21,7 @@ from pursuing_equity.applications.selectors import current_video, letter_slots
 from pursuing_equity.applications.states import State
 from pursuing_equity.applications.workflow import available, label_for
 from pursuing_equity.core.files import private_download
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import form_write
 from pursuing_equity.programs.selectors import current_cycle, cycle_in_view
 from pursuing_equity.review import decisions, rules, selectors, services
 from pursuing_equity.review.forms import (
@@ -240,16 +240,14 @@ def review_application(request, pk: int, obj: Application):
 @rule_required(rules.can_assign_reviewer, get_object=_application)
 def review_assign(request, pk: int, obj: Application):
     form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reviewer_assign(
-                actor=request.user, application=obj, reviewer=form.cleaned_data["reviewer"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['reviewer']} was assigned.")
-            return redirect("review_application", pk=obj.pk)
+    if form_write(
+        form,
+        lambda data: services.reviewer_assign(
+            actor=request.user, application=obj, reviewer=data["reviewer"]
+        ),
+    ):
+        messages.success(request, f"{form.cleaned_data['reviewer']} was assigned.")
+        return redirect("review_application", pk=obj.pk)
     return _application_page(
         request, selectors.review_application(obj.pk), assign_form=form, status=400
     )
@@ -278,23 +276,20 @@ def review_unassign(request, pk: int, obj: ReviewerAssignment):
 @rule_required(rules.can_decide_application, get_object=_application)
 def review_decide(request, pk: int, obj: Application):
     form = DecisionForm(request.POST, choices=_decision_choices(request.user, obj))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            decisions.decision_record(
-                actor=request.user,
-                application=obj,
-                decision=data["decision"],
-                feedback=data.get("feedback", ""),
-                reason=data.get("reason", ""),
-                over_capacity_reason=data.get("over_capacity_reason", ""),
-                reviews_override_reason=data.get("reviews_override_reason", ""),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The decision was recorded. Send the letter below.")
-            return redirect("review_application", pk=obj.pk)
+    if form_write(
+        form,
+        lambda data: decisions.decision_record(
+            actor=request.user,
+            application=obj,
+            decision=data["decision"],
+            feedback=data.get("feedback", ""),
+            reason=data.get("reason", ""),
+            over_capacity_reason=data.get("over_capacity_reason", ""),
+            reviews_override_reason=data.get("reviews_override_reason", ""),
+        ),
+    ):
+        messages.success(request, "The decision was recorded. Send the letter below.")
+        return redirect("review_application", pk=obj.pk)
     return _application_page(
         request, selectors.review_application(obj.pk), decision_form=form, status=400
     )
@@ -304,16 +299,14 @@ def review_decide(request, pk: int, obj: Application):
 @rule_required(rules.can_decide_application, get_object=_application)
 def review_rank(request, pk: int, obj: Application):
     form = RankForm(request.POST)
-    if form.is_valid():
-        try:
-            decisions.waitlist_move(
-                actor=request.user, application=obj, rank=form.cleaned_data["rank"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The waitlist was reordered.")
-            return redirect("review_application", pk=obj.pk)
+    if form_write(
+        form,
+        lambda data: decisions.waitlist_move(
+            actor=request.user, application=obj, rank=data["rank"]
+        ),
+    ):
+        messages.success(request, "The waitlist was reordered.")
+        return redirect("review_application", pk=obj.pk)
     return _application_page(
         request, selectors.review_application(obj.pk), rank_form=form, status=400
     )
@@ -475,22 +468,18 @@ def review_conflict_declare(request):
     from pursuing_equity.accounts.models import Organization
 
     form = ConflictForm(request.POST, organizations=Organization.objects.all())
-    if form.is_valid():
-        try:
-            services.conflict_declare(
-                actor=request.user,
-                organization=form.cleaned_data["organization"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Your conflict of interest with {form.cleaned_data['organization']} was recorded; "
-                "you will not be assigned its applications.",
-            )
-            return redirect("review_assigned")
+    if form_write(
+        form,
+        lambda data: services.conflict_declare(
+            actor=request.user, organization=data["organization"], note=data["note"]
+        ),
+    ):
+        messages.success(
+            request,
+            f"Your conflict of interest with {form.cleaned_data['organization']} was recorded; "
+            "you will not be assigned its applications.",
+        )
+        return redirect("review_assigned")
     return _assigned_page(request, conflict_form=form, status=400)
 
 
@@ -556,19 +545,17 @@ def team_leaders(request, slug: str, obj: Team):
     form = LeadersForm(request.POST or None, team=obj, alternate_required=bool(alternates))
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                team_leaders_name(
-                    actor=request.user,
-                    team=obj,
-                    senior_leader=form.cleaned_data["senior_leader"],
-                    alternate=form.cleaned_data.get("alternate"),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "The team's leaders were saved.")
-                return redirect("team_leaders", slug=obj.slug)
+        if form_write(
+            form,
+            lambda data: team_leaders_name(
+                actor=request.user,
+                team=obj,
+                senior_leader=data["senior_leader"],
+                alternate=data.get("alternate"),
+            ),
+        ):
+            messages.success(request, "The team's leaders were saved.")
+            return redirect("team_leaders", slug=obj.slug)
         status = 400
     members = obj.members.select_related("user").order_by("part", "user__full_name")
     return render(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import is_program_staff, rule_required
-from pursuing_equity.core.forms import add_service_errors
+from pursuing_equity.core.forms import form_write
 from pursuing_equity.programs.selectors import CycleInView, current_cycle, cycle_in_view
 from pursuing_equity.teams import cohorts, groups, services
 from pursuing_equity.teams import rules as team_rules
@@ -158,19 +157,19 @@ def team_coaches(request):
     failed = None
     if request.method == "POST":
         form = TeamCoachForm(request.POST, teams=teams)
-        if form.is_valid():
+        if form_write(
+            form,
+            lambda data: services.team_coach_assign(
+                actor=request.user, team=data["team"], coach=data["coach"]
+            ),
+        ):
             team, coach = form.cleaned_data["team"], form.cleaned_data["coach"]
-            try:
-                services.team_coach_assign(actor=request.user, team=team, coach=coach)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"{team.name}: "
-                    + (f"{coach.display_name} is the 1:1 coach." if coach else "no 1:1 coach now."),
-                )
-                return redirect(reverse("team_coaches") + in_view.suffix)
+            messages.success(
+                request,
+                f"{team.name}: "
+                + (f"{coach.display_name} is the 1:1 coach." if coach else "no 1:1 coach now."),
+            )
+            return redirect(reverse("team_coaches") + in_view.suffix)
         failed = form
     rows = []
     unmatched = failed
@@ -266,42 +265,41 @@ def cohort_builder(request):
         return _render_builder(request, in_view, cohort)
     counts = cohorts.cohort_count_choices(cohort)
     form = BuildForm(request.POST, counts=counts, teams=Team.objects.filter(cohort=cohort).count())
-    if form.is_valid():
-        try:
-            run = cohorts.cohort_build_request(
-                actor=request.user,
-                cohort=cohort,
-                preferences=form.preferences(),
-                cohort_count=form.cleaned_data["cohort_count"],
+    if done := form_write(
+        form,
+        lambda data: cohorts.cohort_build_request(
+            actor=request.user,
+            cohort=cohort,
+            preferences=form.preferences(),
+            cohort_count=data["cohort_count"],
+        ),
+    ):
+        run = done.value
+        run.refresh_from_db()
+        if run.status == run.Status.FAILED:
+            messages.error(request, f"The solver could not build cohorts: {run.error}")
+        elif run.status == run.Status.DONE:
+            retired = run.result.get("retired")
+            messages.success(
+                request,
+                " ".join(
+                    [
+                        "The small cohorts were rebuilt.",
+                        *(
+                            [
+                                "Kept but no longer in use, for their calendar history: "
+                                f"{', '.join(retired)}."
+                            ]
+                            if retired
+                            else []
+                        ),
+                        *run.result.get("calendar", []),
+                    ]
+                ),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
         else:
-            run.refresh_from_db()
-            if run.status == run.Status.FAILED:
-                messages.error(request, f"The solver could not build cohorts: {run.error}")
-            elif run.status == run.Status.DONE:
-                retired = run.result.get("retired")
-                messages.success(
-                    request,
-                    " ".join(
-                        [
-                            "The small cohorts were rebuilt.",
-                            *(
-                                [
-                                    "Kept but no longer in use, for their calendar history: "
-                                    f"{', '.join(retired)}."
-                                ]
-                                if retired
-                                else []
-                            ),
-                            *run.result.get("calendar", []),
-                        ]
-                    ),
-                )
-            else:
-                messages.info(request, "The solver is working on it. Reload this page in a minute.")
-            return redirect(_builder_url(in_view))
+            messages.info(request, "The solver is working on it. Reload this page in a minute.")
+        return redirect(_builder_url(in_view))
     return _render_builder(request, in_view, cohort, build_form=form)
 
 
@@ -310,14 +308,9 @@ def _builder_post(request, form_class, key: str, apply, success: str):
     if cohort is None:
         raise Http404("There is no cohort to build.")
     form = form_class(request.POST, cohort=cohort)
-    if form.is_valid():
-        try:
-            apply(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(_builder_url(in_view))
+    if form_write(form, apply):
+        messages.success(request, success)
+        return redirect(_builder_url(in_view))
     return _render_builder(request, in_view, cohort, **{key: form})
 
 
@@ -397,20 +390,18 @@ def affinity_groups(request):
     form = AffinityChoiceForm(initial=initial, groups=group_list) if can_choose else None
     if request.method == "POST" and can_choose:
         form = AffinityChoiceForm(request.POST, groups=group_list)
-        if form.is_valid():
-            try:
-                groups.affinity_choose(
-                    actor=request.user, cycle=cycle, choice=form.cleaned_data["choice"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    "Your choice was saved. Only you, the group's "
-                    "facilitators and program staff can see it.",
-                )
-                return redirect("affinity_groups")
+        if form_write(
+            form,
+            lambda data: groups.affinity_choose(
+                actor=request.user, cycle=cycle, choice=data["choice"]
+            ),
+        ):
+            messages.success(
+                request,
+                "Your choice was saved. Only you, the group's "
+                "facilitators and program staff can see it.",
+            )
+            return redirect("affinity_groups")
     visible = [(g, team_rules.can_view_affinity_members(request.user, g)) for g in group_list]
     return render(
         request,
@@ -445,16 +436,14 @@ def affinity_group_members(request, key, obj: AffinityGroup):
                 messages.success(request, f"{person} no longer facilitates {group}.")
             return redirect("affinity_group_members", key=group.key)
         form = FacilitatorForm(request.POST)
-        if form.is_valid():
-            try:
-                groups.affinity_facilitator_add(
-                    actor=request.user, group=group, user=form.cleaned_data["user"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "The facilitator was added.")
-                return redirect("affinity_group_members", key=group.key)
+        if form_write(
+            form,
+            lambda data: groups.affinity_facilitator_add(
+                actor=request.user, group=group, user=data["user"]
+            ),
+        ):
+            messages.success(request, "The facilitator was added.")
+            return redirect("affinity_group_members", key=group.key)
     return render(
         request,
         "teams/affinity_group_members.html",
