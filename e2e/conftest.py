@@ -65,7 +65,9 @@ def page(browser: Browser, live_server, settings) -> Iterator[Page]:
 
 
 def axe_violations(page: Page) -> list[dict]:
-    """The axe violations on the page whose impact is serious or critical."""
+    """The axe violations on the page whose impact is serious or critical, once the page has
+    loaded (axe run while a navigation replaces the document finds no document element)."""
+    page.wait_for_load_state("load")
     results = _axe.run(page)
     return [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
 
