@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.files import private_download
-from pursuing_equity.core.forms import form_write
+from pursuing_equity.core.forms import act, form_write
 from pursuing_equity.core.tables import table_rows
 from pursuing_equity.events import library, logistics, rules
 from pursuing_equity.events.forms import (
@@ -107,15 +107,14 @@ def activity_tried(request, pk: int, obj: Event):
         return redirect("event_detail", pk=obj.pk)
     activity = next(a for a in activities if a.pk == form.cleaned_data["activity"])
     pdsa = next((c for c in cycles if c.pk == form.cleaned_data["pdsa_cycle"]), None)
-    try:
-        library.activity_mark_tried(
+    return act(
+        request,
+        lambda: library.activity_mark_tried(
             actor=request.user, activity=activity, team=team, pdsa_cycle=pdsa
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"“{activity.title}” is marked as tried by {team.name}.")
-    return redirect(reverse("event_detail", args=[obj.pk]) + "#activities")
+        ),
+        success=f"“{activity.title}” is marked as tried by {team.name}.",
+        redirect_to=reverse("event_detail", args=[obj.pk]) + "#activities",
+    )
 
 
 def _material(request, pk: int, **kwargs) -> Material:
