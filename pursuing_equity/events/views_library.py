@@ -4,7 +4,6 @@ and in-person registration and rosters."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -174,20 +173,19 @@ def checklists(request):
         cycle = next((c for c, _, _ in rows if str(c.pk) == cycle_id), None)
         if cycle is None:
             messages.error(request, "This checklist is not one of yours.")
-        else:
-            try:
-                logistics.checklist_tick(
-                    actor=request.user,
-                    cycle=cycle,
-                    checklist=checklist,
-                    item=item,
-                    done=request.POST.get("done") == "1",
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, "Saved.")
-        return redirect("checklists")
+            return redirect("checklists")
+        return act(
+            request,
+            lambda: logistics.checklist_tick(
+                actor=request.user,
+                cycle=cycle,
+                checklist=checklist,
+                item=item,
+                done=request.POST.get("done") == "1",
+            ),
+            success="Saved.",
+            redirect_to="checklists",
+        )
     return render(request, "events/checklists.html", {"rows": rows})
 
 

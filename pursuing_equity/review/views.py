@@ -492,13 +492,12 @@ def review_letter(request, pk: int, kind: str, obj: Application):
         raise Http404("No decision calls for this letter.")
     sent = next((x for x in application.decision_letters.all() if x.kind == kind), None)
     if request.method == "POST" and sent is None:
-        try:
-            decisions.letter_send(actor=request.user, application=application, kind=kind)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "The letter was sent.")
-        return redirect("review_application", pk=obj.pk)
+        return act(
+            request,
+            lambda: decisions.letter_send(actor=request.user, application=application, kind=kind),
+            success="The letter was sent.",
+            redirect_to=reverse("review_application", args=[obj.pk]),
+        )
     letter = sent or decisions.letter_compose(application, kind)
     return render(
         request,
