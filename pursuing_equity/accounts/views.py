@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +21,7 @@ from pursuing_equity.accounts.forms import (
 )
 from pursuing_equity.accounts.models import Organization, Role, RoleAssignment
 from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.core.forms import form_write
+from pursuing_equity.core.forms import act, form_write
 from pursuing_equity.core.tables import table_rows
 
 
@@ -214,13 +213,12 @@ def _assignment(request, pk: int, **kwargs) -> RoleAssignment:
 @rule_required(rules.can_assign_role, get_object=_assignment)
 def role_revoke(request, pk: int, obj: RoleAssignment):
     label = str(obj)
-    try:
-        services.role_revoke(actor=request.user, assignment=obj)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{label} — role removed.")
-    return redirect("people")
+    return act(
+        request,
+        lambda: services.role_revoke(actor=request.user, assignment=obj),
+        success=f"{label} — role removed.",
+        redirect_to="people",
+    )
 
 
 @rule_required(rules.can_edit_own_profile)

@@ -29,7 +29,7 @@ from pursuing_equity.applications.models import (
 )
 from pursuing_equity.applications.states import State
 from pursuing_equity.core.files import private_download
-from pursuing_equity.core.forms import add_service_errors, form_write
+from pursuing_equity.core.forms import act, add_service_errors, form_write
 from pursuing_equity.programs.models import Cycle
 
 ORGANIZATION_FIELDS = ["name", "org_type", "city", "state", "size", "populations_served", "website"]
@@ -164,20 +164,18 @@ def application_offer(request: HttpRequest, pk: int, obj: Application) -> HttpRe
     if answer not in ("accept", "decline"):
         messages.error(request, "Choose “Accept the offer” or “Decline the offer”.")
         return redirect("application_status", obj.pk)
-    try:
-        transitions.application_offer_answer(
+    return act(
+        request,
+        lambda: transitions.application_offer_answer(
             actor=request.user, application=obj, accept=answer == "accept"
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda _: (
             f"Thank you: you accepted the offer to join the {obj.current_cohort.name}."
             if answer == "accept"
-            else "Thank you: you declined the offer. We hope to stay in touch.",
-        )
-    return redirect("application_status", obj.pk)
+            else "Thank you: you declined the offer. We hope to stay in touch."
+        ),
+        redirect_to=reverse("application_status", args=[obj.pk]),
+    )
 
 
 def _edit(view):

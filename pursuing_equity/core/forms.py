@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -40,3 +43,25 @@ def form_write[T](form: forms.Form, write: Callable[[dict[str, Any]], T]) -> Wri
     except ValidationError as error:
         add_service_errors(form, error)
         return None
+
+
+def act[T](
+    request: HttpRequest,
+    write: Callable[[], T],
+    *,
+    success: str | Callable[[T], str],
+    redirect_to: str,
+) -> HttpResponseRedirect:
+    """A button view's one service call: ``write()``, a message, then a redirect.
+
+    A ValidationError from ``write`` becomes an error message (its messages joined by spaces);
+    otherwise ``success`` (text, or a function of what ``write`` returned, called after it) is
+    shown. Either way the answer is a redirect to ``redirect_to`` (a URL or a URL name).
+    """
+    try:
+        value = write()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success(value) if callable(success) else success)
+    return redirect(redirect_to)

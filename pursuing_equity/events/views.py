@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pursuing_equity.accounts import rules as account_rules
 from pursuing_equity.accounts.rules import rule_required
-from pursuing_equity.core.forms import form_write
+from pursuing_equity.core.forms import act, form_write
 from pursuing_equity.core.tables import table_rows
 from pursuing_equity.core.urls import absolute_url
 from pursuing_equity.events import (
@@ -356,13 +356,12 @@ def _slot(request, pk: int, **kwargs) -> CoachingSlot:
 @require_POST
 @rule_required(rules.can_withdraw_slot, get_object=_slot)
 def slot_withdraw(request, pk: int, obj: CoachingSlot):
-    try:
-        coaching_writes.coaching_slot_withdraw(actor=request.user, slot=obj)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The slot was withdrawn.")
-    return redirect("coaching")
+    return act(
+        request,
+        lambda: coaching_writes.coaching_slot_withdraw(actor=request.user, slot=obj),
+        success="The slot was withdrawn.",
+        redirect_to="coaching",
+    )
 
 
 @require_POST
@@ -373,13 +372,14 @@ def slot_book(request, pk: int, obj: CoachingSlot):
     if not form.is_valid():
         messages.error(request, "Choose one of your Action Community teams to book for.")
         return redirect("coaching")
-    try:
-        coaching_writes.coaching_book(actor=request.user, slot=obj, team=form.cleaned_data["team"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Booked. The session is in your team's calendar.")
-    return redirect("coaching")
+    return act(
+        request,
+        lambda: coaching_writes.coaching_book(
+            actor=request.user, slot=obj, team=form.cleaned_data["team"]
+        ),
+        success="Booked. The session is in your team's calendar.",
+        redirect_to="coaching",
+    )
 
 
 def _booking(request, pk: int, **kwargs) -> CoachingBooking:
@@ -389,13 +389,12 @@ def _booking(request, pk: int, **kwargs) -> CoachingBooking:
 @require_POST
 @rule_required(rules.can_cancel_booking, get_object=_booking)
 def booking_cancel(request, pk: int, obj: CoachingBooking):
-    try:
-        coaching_writes.coaching_cancel(actor=request.user, booking=obj)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The booking was cancelled; the slot is open again.")
-    return redirect("coaching")
+    return act(
+        request,
+        lambda: coaching_writes.coaching_cancel(actor=request.user, booking=obj),
+        success="The booking was cancelled; the slot is open again.",
+        redirect_to="coaching",
+    )
 
 
 # --- attendance -------------------------------------------------------------------------------

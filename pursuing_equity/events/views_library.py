@@ -4,7 +4,6 @@ and in-person registration and rosters."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
 from pursuing_equity.core.files import private_download
-from pursuing_equity.core.forms import form_write
+from pursuing_equity.core.forms import act, form_write
 from pursuing_equity.core.tables import table_rows
 from pursuing_equity.events import library, logistics, rules
 from pursuing_equity.events.forms import (
@@ -107,15 +106,14 @@ def activity_tried(request, pk: int, obj: Event):
         return redirect("event_detail", pk=obj.pk)
     activity = next(a for a in activities if a.pk == form.cleaned_data["activity"])
     pdsa = next((c for c in cycles if c.pk == form.cleaned_data["pdsa_cycle"]), None)
-    try:
-        library.activity_mark_tried(
+    return act(
+        request,
+        lambda: library.activity_mark_tried(
             actor=request.user, activity=activity, team=team, pdsa_cycle=pdsa
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"“{activity.title}” is marked as tried by {team.name}.")
-    return redirect(reverse("event_detail", args=[obj.pk]) + "#activities")
+        ),
+        success=f"“{activity.title}” is marked as tried by {team.name}.",
+        redirect_to=reverse("event_detail", args=[obj.pk]) + "#activities",
+    )
 
 
 def _material(request, pk: int, **kwargs) -> Material:
@@ -175,20 +173,19 @@ def checklists(request):
         cycle = next((c for c, _, _ in rows if str(c.pk) == cycle_id), None)
         if cycle is None:
             messages.error(request, "This checklist is not one of yours.")
-        else:
-            try:
-                logistics.checklist_tick(
-                    actor=request.user,
-                    cycle=cycle,
-                    checklist=checklist,
-                    item=item,
-                    done=request.POST.get("done") == "1",
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, "Saved.")
-        return redirect("checklists")
+            return redirect("checklists")
+        return act(
+            request,
+            lambda: logistics.checklist_tick(
+                actor=request.user,
+                cycle=cycle,
+                checklist=checklist,
+                item=item,
+                done=request.POST.get("done") == "1",
+            ),
+            success="Saved.",
+            redirect_to="checklists",
+        )
     return render(request, "events/checklists.html", {"rows": rows})
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pursuing_equity.accounts.rules import rule_required
+from pursuing_equity.core.forms import act
 from pursuing_equity.measures import categories, periods, selectors, services, template_files
 from pursuing_equity.measures.checks import Record
 from pursuing_equity.measures.forms import (
@@ -425,16 +426,15 @@ def measure_submission(
 def measure_submission_restore(
     request, team_slug: str, measure_slug: str, submission_id: int, obj: Submission
 ):
-    try:
-        new = services.submission_restore(submission=obj, actor=request.user)
-        messages.success(
-            request,
-            f"Version {obj.version} of {periods.label(obj.period, obj.measure.frequency)} restored "
-            f"as version {new.version}.",
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(_measure_url(obj.measure))
+    return act(
+        request,
+        lambda: services.submission_restore(submission=obj, actor=request.user),
+        success=lambda new: (
+            f"Version {obj.version} of {periods.label(obj.period, obj.measure.frequency)} "
+            f"restored as version {new.version}."
+        ),
+        redirect_to=_measure_url(obj.measure),
+    )
 
 
 # --- aims ------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pursuing_equity.applications.selectors import current_video, letter_slots
 from pursuing_equity.applications.states import State
 from pursuing_equity.applications.workflow import available, label_for
 from pursuing_equity.core.files import private_download
-from pursuing_equity.core.forms import form_write
+from pursuing_equity.core.forms import act, form_write
 from pursuing_equity.programs.selectors import current_cycle, cycle_in_view
 from pursuing_equity.review import decisions, rules, selectors, services
 from pursuing_equity.review.forms import (
@@ -263,13 +263,12 @@ def _assignment(request, pk: int, **kwargs) -> ReviewerAssignment:
     get_object=_assignment,
 )
 def review_unassign(request, pk: int, obj: ReviewerAssignment):
-    try:
-        services.reviewer_unassign(actor=request.user, assignment=obj)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{obj.reviewer} no longer reviews this application.")
-    return redirect("review_application", pk=obj.application_id)
+    return act(
+        request,
+        lambda: services.reviewer_unassign(actor=request.user, assignment=obj),
+        success=lambda _: f"{obj.reviewer} no longer reviews this application.",
+        redirect_to=reverse("review_application", args=[obj.application_id]),
+    )
 
 
 @require_POST
@@ -493,13 +492,12 @@ def review_letter(request, pk: int, kind: str, obj: Application):
         raise Http404("No decision calls for this letter.")
     sent = next((x for x in application.decision_letters.all() if x.kind == kind), None)
     if request.method == "POST" and sent is None:
-        try:
-            decisions.letter_send(actor=request.user, application=application, kind=kind)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "The letter was sent.")
-        return redirect("review_application", pk=obj.pk)
+        return act(
+            request,
+            lambda: decisions.letter_send(actor=request.user, application=application, kind=kind),
+            success="The letter was sent.",
+            redirect_to=reverse("review_application", args=[obj.pk]),
+        )
     letter = sent or decisions.letter_compose(application, kind)
     return render(
         request,
