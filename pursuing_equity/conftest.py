@@ -23,15 +23,21 @@ def _fast_and_captured(settings):
 
 @pytest.fixture(autouse=True)
 def _program_documents_decoded_afresh():
-    """Some tests edit a cycle's document in place; the next test must not see the edit."""
+    """Some tests edit a cycle's document in place; the next test must not see the edit, nor a
+    page kept by an earlier test."""
+    from django.core.cache import caches
+
     from pursuing_equity.programs.fields import clear_decoded
     from pursuing_equity.programs.rendered import clear_program_bodies
 
-    clear_decoded()
-    clear_program_bodies()
+    def clear():
+        clear_decoded()
+        clear_program_bodies()
+        caches["fragments"].clear()  # kept page HTML ({% fresh %}): keys may recur across tests
+
+    clear()
     yield
-    clear_decoded()
-    clear_program_bodies()
+    clear()
 
 
 @pytest.fixture(autouse=True)

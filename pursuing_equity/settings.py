@@ -178,6 +178,18 @@ TASKS = {
     }
 }
 
+# Per process. "default": decoded results, rate limits, tokens (Django's default size).
+# "fragments": page HTML kept by {% fresh %} (core/freshness.py); each entry lives 90 s at most,
+# so the bound is what a minute of pages needs, not what a day of them would.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"  # the program's time zone; times are stored in UTC
 USE_I18N = True

@@ -52,3 +52,13 @@ class CapturedEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class DataVersion(models.Model):
+    """One row: the number :mod:`pursuing_equity.core.freshness` moves on every data write, which
+    kept page fragments are keyed by."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.version)

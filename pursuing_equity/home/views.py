@@ -17,18 +17,18 @@ from pursuing_equity.programs.selectors import current_cycle
 @rule_required(rules.can_view_home)
 def home(request):
     """The person's tasks, from every app's panels; staff tools and the applicant's and
-    reviewer's sections besides."""
+    reviewer's sections besides. Computed only when the kept page is stale (``{% fresh %}``)."""
     user = request.user
     day = selectors.today()
-    summary = selectors.cycle_summary(current_cycle(day), day)
-    context = {
-        "summary": summary,
-        "today": day,
-        "panels": panels_for(user, day),
-        "has_role": bool(rules.roles_of(user)),
-    }
-    if rules.can_view_staff_home(user):
-        context["staff"] = selectors.staff_home(summary)
+
+    def page() -> dict:
+        summary = selectors.cycle_summary(current_cycle(day), day)
+        context = {"summary": summary, "panels": panels_for(user, day)}
+        if rules.can_view_staff_home(user):
+            context["staff"] = selectors.staff_home(summary)
+        return context
+
+    context = {"page": page, "today": day, "has_role": bool(rules.roles_of(user))}
     return render(request, "home/home.html", context)
 
 
