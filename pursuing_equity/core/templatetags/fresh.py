@@ -7,7 +7,8 @@ session's CSRF secret, the language, the clock minute and the values given. Use 
 read page computes from the database. ``from source`` names a callable of the context (the view's
 computation, not yet run) that returns a dict: it is called only when the block is rendered, and
 its items are the block's context, so a kept block computes nothing. Messages (shown once) must
-stay outside the block.
+stay outside the block. Only a GET is served from or kept in the cache: the answer to a POST (a
+form shown again with its errors) is always rendered.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class FreshNode(template.Node):
 
     def render(self, context):
         request = context["request"]
+        if request.method not in ("GET", "HEAD"):  # a form shown again with its errors
+            with context.push(**self.computed(context)):
+                return self.nodelist.render(context)
         get_token(request)  # the session's secret exists before it is part of the key
         key = make_template_fragment_key(
             f"fresh:{self.name.resolve(context)}",
@@ -49,11 +53,13 @@ class FreshNode(template.Node):
         cache = caches["fragments"]
         html = cache.get(key)
         if html is None:
-            computed = (self.source.resolve(context) if self.source else None) or {}
-            with context.push(**computed):
+            with context.push(**self.computed(context)):
                 html = self.nodelist.render(context)
             cache.set(key, html, SECONDS)
         return html
+
+    def computed(self, context) -> dict:
+        return (self.source.resolve(context) if self.source else None) or {}
 
 
 @register.tag

@@ -72,9 +72,12 @@ def test_a_rolled_back_savepoint_takes_its_bump_and_the_next_write_bumps_again()
 
 
 def render(
-    user, source="{% load fresh %}{% fresh 'x' from page %}{{ value }}{% endfresh %}", **context
+    user,
+    source="{% load fresh %}{% fresh 'x' from page %}{{ value }}{% endfresh %}",
+    method="get",
+    **context,
 ):
-    request = RequestFactory().get("/somewhere/")
+    request = getattr(RequestFactory(), method)("/somewhere/")
     request.user = user
     request.session = SessionStore()
     request.META["CSRF_COOKIE"] = f"{user.pk:032d}"  # one browser session per person
@@ -118,6 +121,12 @@ def test_the_values_given_are_part_of_the_key():
     assert render(user, source, day=1, value="a") == "a"
     assert render(user, source, day=1, value="b") == "a"
     assert render(user, source, day=2, value="b") == "b"
+
+
+def test_the_answer_to_a_post_is_always_rendered():
+    user = person(Role.PROGRAM_STAFF)
+    assert render(user, page=lambda: {"value": "page"}) == "page"
+    assert render(user, method="post", page=lambda: {"value": "errors"}) == "errors"
 
 
 def test_the_staff_home_shows_a_change_at_once(client):
