@@ -37,29 +37,29 @@ def get_evidence(request, slug: str, key: str, pk: int) -> Evidence:
 
 
 def _render_team(request, team: Team, bound: dict | None = None, status: int = 200):
+    """The team's milestones; computed only when the kept page is stale (``{% fresh %}``), and
+    always for a form shown again with its errors (``bound``, a POST)."""
     user = request.user
-    can_confirm = rules.can_confirm_milestone(user, team)
-    can_add = rules.can_add_milestone_evidence(user, team)
-    choices = selectors_milestones.evidence_choices(team) if can_add else []
-    rows = _milestone_rows(
-        team,
-        bound or {},
-        choices=choices if can_add and any(c for _, c in choices) else None,
-        can_confirm=can_confirm,
-    )
-    return render(
-        request,
-        "outcomes/team.html",
-        {
-            "team": team,
+
+    def page() -> dict:
+        can_confirm = rules.can_confirm_milestone(user, team)
+        can_add = rules.can_add_milestone_evidence(user, team)
+        choices = selectors_milestones.evidence_choices(team) if can_add else []
+        rows = _milestone_rows(
+            team,
+            bound or {},
+            choices=choices if can_add and any(c for _, c in choices) else None,
+            can_confirm=can_confirm,
+        )
+        return {
             "rows": rows,
             "can_add": can_add,
             "can_confirm": can_confirm,
             "sees_self_assessment": rules.can_view_team_self_assessment(user, team),
             "intro": team.cohort.facts["expected_outcomes"]["paragraphs"],
-        },
-        status=status,
-    )
+        }
+
+    return render(request, "outcomes/team.html", {"team": team, "page": page}, status=status)
 
 
 def _milestone_rows(team: Team, bound: dict, *, choices, can_confirm: bool) -> list[dict]:
@@ -203,21 +203,28 @@ def milestone_board(request):
     cohort_key = request.GET.get("cohort", "")
     if cohort_key not in {c.key for c in cohorts}:
         cohort_key = ""
-    teams = selectors_milestones.board_teams(request.user, cohort_key)
-    views = selectors_milestones.milestone_views(teams)
-    groups = []
-    for cohort in cohorts:
-        mine = [t for t in teams if t.cohort_id == cohort.pk]
-        if not mine:
-            continue
-        definitions = views[mine[0].pk]
-        groups.append(
-            {
-                "cohort": cohort,
-                "definitions": [v.definition for v in definitions],
-                "teams": [(t, views[t.pk]) for t in mine],
-            }
-        )
+
+    def page() -> dict:
+        teams = selectors_milestones.board_teams(request.user, cohort_key)
+        views = selectors_milestones.milestone_views(teams)
+        groups = []
+        for cohort in cohorts:
+            mine = [t for t in teams if t.cohort_id == cohort.pk]
+            if not mine:
+                continue
+            definitions = views[mine[0].pk]
+            groups.append(
+                {
+                    "cohort": cohort,
+                    "definitions": [v.definition for v in definitions],
+                    "teams": [(t, views[t.pk]) for t in mine],
+                }
+            )
+        return {
+            "groups": groups,
+            "to_confirm": sum(v.to_confirm for t in teams for v in views[t.pk]),
+        }
+
     return render(
         request,
         "outcomes/board.html",
@@ -225,8 +232,7 @@ def milestone_board(request):
             "cycle": cycle,
             "cohorts": cohorts,
             "cohort_key": cohort_key,
-            "groups": groups,
-            "to_confirm": sum(v.to_confirm for t in teams for v in views[t.pk]),
+            "page": page,
             "statuses": Status.choices,
         },
     )

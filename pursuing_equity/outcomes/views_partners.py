@@ -41,22 +41,23 @@ _partner_rule.__name__ = "can_record_partnership"
 
 
 def _render_partners(request, team: Team, forms: dict | None = None, status: int = 200):
+    """The team's partners; computed only when the kept page is stale (``{% fresh %}``), and
+    always for a form shown again with its errors (a POST)."""
     forms = forms or {}
-    partners, totals = selectors_partners.team_partnership(team)
-    can_record = rules.can_record_partnership(request.user, team)
-    rows = [_partner_row(p, forms if forms.get("pk") == p.pk else {}, can_record) for p in partners]
-    return render(
-        request,
-        "outcomes/partners_team.html",
-        {
-            "team": team,
-            "rows": rows,
+
+    def page() -> dict:
+        partners, totals = selectors_partners.team_partnership(team)
+        can_record = rules.can_record_partnership(request.user, team)
+        bound = [forms if forms.get("pk") == p.pk else {} for p in partners]
+        return {
+            "rows": [_partner_row(p, b, can_record) for p, b in zip(partners, bound, strict=True)],
             "totals": totals,
             "can_record": can_record,
             "partner_form": forms.get("partner_form") or PartnerForm(team=team),
-        },
-        status=status,
-    )
+        }
+
+    context = {"team": team, "page": page}
+    return render(request, "outcomes/partners_team.html", context, status=status)
 
 
 def _partner_row(partner: Partner, bound: dict, can_record: bool) -> dict:
@@ -178,12 +179,12 @@ def partner_record_remove(request, slug: str, pk: int, kind: str, record: int, o
 @rule_required(rules.can_view_network_partnership)
 def partnership_network(request):
     cycle = get_cycle(request)
-    rows, totals = selectors_partners.network_partnership(cycle)
-    return render(
-        request,
-        "outcomes/partners_network.html",
-        {"cycle": cycle, "rows": rows, "totals": totals},
-    )
+
+    def page() -> dict:
+        rows, totals = selectors_partners.network_partnership(cycle)
+        return {"rows": rows, "totals": totals}
+
+    return render(request, "outcomes/partners_network.html", {"cycle": cycle, "page": page})
 
 
 @rule_required(rules.can_view_network_partnership)

@@ -15,16 +15,17 @@ from pursuing_equity.outcomes.views import get_cycle
 def program_report(request):
     from pursuing_equity.outcomes import report
 
-    built = report.program_report(get_cycle(request), timezone.localdate())
-    return render(
-        request,
-        "outcomes/program_report.html",
-        {
+    cycle, day = get_cycle(request), timezone.localdate()
+
+    def page() -> dict:
+        built = report.program_report(cycle, day)
+        return {
             "report": built,
             "suppression_note": report.suppression_note(built),
             "case_studies": report.published_case_studies(),
-        },
-    )
+        }
+
+    return render(request, "outcomes/program_report.html", {"page": page, "today": day})
 
 
 @rule_required(rules.can_view_program_report)

@@ -112,23 +112,25 @@ def self_assessment_network(request):
     assessment = selectors_self_assessment.assessment_of(cycle)
     if assessment is None:
         raise Http404("This program has no self-assessment.")
-    results = selectors_self_assessment.network_distribution(cycle, assessment)
-    answered = selectors_self_assessment.teams_answered(cycle)
-    return render(
-        request,
-        "outcomes/self_assessment_network.html",
-        {
-            "cycle": cycle,
-            "assessment": assessment,
+
+    def page() -> dict:
+        results = selectors_self_assessment.network_distribution(cycle, assessment)
+        answered = selectors_self_assessment.teams_answered(cycle)
+        title = "Team means per component and round, across the network"
+        return {
             "table": _table(results, assessment),
-            "chart": charts.results_chart(
-                results, assessment, "Team means per component and round, across the network"
-            ),
+            "chart": charts.results_chart(results, assessment, title),
             "rounds": [(r, answered.get(r.key, 0)) for r in assessment.rounds],
             "teams": cycle.teams.count(),
-            "today": timezone.localdate(),
-        },
-    )
+        }
+
+    context = {
+        "cycle": cycle,
+        "assessment": assessment,
+        "page": page,
+        "today": timezone.localdate(),
+    }
+    return render(request, "outcomes/self_assessment_network.html", context)
 
 
 @rule_required(rules.can_set_round_dates)

@@ -34,14 +34,15 @@ class FreshNode(template.Node):
 
     def render(self, context):
         request = context["request"]
-        if request.method not in ("GET", "HEAD"):  # a form shown again with its errors
+        version = data_version() if request.method in ("GET", "HEAD") else None
+        if version is None:  # a form shown again with its errors, or uncommitted writes
             with context.push(**self.computed(context)):
                 return self.nodelist.render(context)
         get_token(request)  # the session's secret exists before it is part of the key
         key = make_template_fragment_key(
             f"fresh:{self.name.resolve(context)}",
             [
-                data_version(),
+                version,
                 request.user.pk,
                 request.get_full_path(),
                 request.META.get("CSRF_COOKIE", ""),

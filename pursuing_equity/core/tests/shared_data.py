@@ -48,6 +48,9 @@ def shared(build: Callable[[], Any], *, name: str):
     def built(django_db_setup, django_db_blocker) -> Iterator[Any]:
         with django_db_blocker.unblock():
             outer = transaction.atomic()
+            # Never committed, like Django's TestCase's own class-level transactions: marked so
+            # (durable blocks inside are allowed; core.freshness bumps its version at once).
+            outer._from_testcase = True
             outer.__enter__()
             try:
                 with override_settings(**BUILD_SETTINGS):

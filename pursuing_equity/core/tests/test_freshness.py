@@ -143,3 +143,23 @@ def test_the_staff_home_shows_a_change_at_once(client):
     org = OrganizationFactory(name="Willow Creek Clinic")
     audit_record(actor=staff, action="organization.update", obj=org)
     assert "Willow Creek Clinic" in client.get("/home/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_tests_the_version_moves_when_the_transaction_commits():
+    start = data_version()
+    with transaction.atomic():
+        OrganizationFactory()
+        assert data_version() is None  # written, not committed: nothing kept may stand for it
+        OrganizationFactory()
+    after = data_version()
+    assert after not in (None, start)
+    try:
+        with transaction.atomic():
+            OrganizationFactory()
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert data_version() == after  # rolled back: nothing changed
+    OrganizationFactory()  # autocommit
+    assert data_version() != after

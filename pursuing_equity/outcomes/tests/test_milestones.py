@@ -317,3 +317,30 @@ def test_each_milestone_has_its_own_forms_and_a_failed_one_keeps_what_was_typed(
     assert failed.status_code == 400
     html = failed.content.decode()
     assert "\nTyped here</textarea>" in html and html.count('name="scale_or_sustain-note"') == 1
+
+
+# --- kept pages ({% fresh %}): a change shows at once, nobody else sees them ---------------------
+
+
+def test_a_kept_board_and_team_page_show_a_confirmed_status_at_once(client, w):
+    client.force_login(w["staff"])
+    board = reverse("milestone_board")
+    team_page = reverse("team_outcomes", args=[w["team_a"].slug])
+    for _ in range(2):
+        assert b"since" not in client.get(team_page).content
+        client.get(board)
+    services.milestone_status_set(
+        actor=w["staff"], team=w["team_a"], key="clinical_progress", status="achieved"
+    )
+    assert b"Achieved</strong> since" in client.get(team_page).content
+    assert b"Achieved" in client.get(board).content
+
+
+def test_a_kept_team_page_is_still_refused_to_another_team(client, w):
+    url = reverse("team_outcomes", args=[w["team_a"].slug])
+    client.force_login(w["writer"])
+    assert client.get(url).status_code == 200
+    client.force_login(w["outsider"])
+    assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302

@@ -104,3 +104,14 @@ def test_the_funders_home_is_the_program_report(client, w):
     assert "Program report" in text and "People with lived experience" in text
     assert reverse("program_report_download", args=["pdf"]) in text
     assert "$875.00" not in text
+
+
+def test_a_kept_report_shows_new_payments_at_once_and_is_still_refused_to_a_team(client, w):
+    client.force_login(w["funder"])
+    before = [client.get(reverse("program_report")).content for _ in range(2)]
+    assert before[0].split(b"<main")[1] == before[1].split(b"<main")[1]
+    _people(w["team_b"], w["outsider"], 3, "50.00")
+    after = client.get(reverse("program_report")).content
+    assert after.split(b"<main")[1] != before[1].split(b"<main")[1]
+    client.force_login(w["writer"])
+    assert client.get(reverse("program_report")).status_code == 403

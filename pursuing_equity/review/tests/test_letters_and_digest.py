@@ -110,7 +110,11 @@ def test_the_digest_lists_due_applications_and_goes_out_once_a_day(cycle, staff_
 
 
 def test_the_queue_shows_days_left_and_overdue(client, cycle, staff_user):
-    received(cycle, "learning_network", submitted_at=timezone.now() - datetime.timedelta(days=45))
+    # Received at noon 45 local days ago (not now minus 45 × 24 h, which crosses a DST change
+    # and, in the evening, a local midnight).
+    day = timezone.localdate() - datetime.timedelta(days=45)
+    noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    received(cycle, "learning_network", submitted_at=noon)
     client.force_login(staff_user)
     page = client.get(reverse("review_queue"), {"cycle": cycle.slug})
     assert "Overdue by 15 days" in page.content.decode()
