@@ -115,16 +115,17 @@ def thread(request, pk, obj: Thread):
         # SQLite a write transaction takes the database's lock).
         services.notifications_mark_read(actor=request.user, url_prefix=prefix)
     status = 400 if form.errors else 200
+    user = request.user
+
+    def page() -> dict:
+        return {"posts": selectors.posts_of(obj), "can_moderate": rules.can_moderate(user)}
+
+    # The posts are computed only when the kept ones are stale (``{% fresh %}``); the reply
+    # form stays outside.
     return render(
         request,
         "community/thread.html",
-        {
-            "thread": obj,
-            "space": obj.space,
-            "posts": selectors.posts_of(obj),
-            "form": form,
-            "can_moderate": rules.can_moderate(request.user),
-        },
+        {"thread": obj, "space": obj.space, "page": page, "form": form},
         status=status,
     )
 
