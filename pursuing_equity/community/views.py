@@ -120,8 +120,8 @@ def thread(request, pk, obj: Thread):
     def page() -> dict:
         return {"posts": selectors.posts_of(obj), "can_moderate": rules.can_moderate(user)}
 
-    # The posts are computed only when the kept ones are stale (``{% fresh %}``); the reply
-    # form stays outside.
+    # The posts are computed only when the kept page is stale (``{% fresh %}``); a GET's reply
+    # form is unbound (the key holds the CSRF secret), a POST's is always rendered.
     return render(
         request,
         "community/thread.html",

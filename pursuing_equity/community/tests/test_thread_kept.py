@@ -36,7 +36,8 @@ def test_a_kept_thread_shows_a_new_reply_and_a_hide_at_once_and_refuses_outsider
     page = client.get(url).content.decode()
     assert "We write the change on the chart." not in page
     assert "This message was hidden by program staff." in page
-    # The reply form, outside the kept part, still posts.
+    # The kept reply form still posts; a reply with errors is shown with them.
+    assert client.post(url, {"body": ""}).status_code == 400
     response = client.post(url, {"body": "Thank you!"})
     assert response.status_code == 302
     assert "Thank you!" in client.get(url).content.decode()
