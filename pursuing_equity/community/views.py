@@ -115,16 +115,17 @@ def thread(request, pk, obj: Thread):
         # SQLite a write transaction takes the database's lock).
         services.notifications_mark_read(actor=request.user, url_prefix=prefix)
     status = 400 if form.errors else 200
+    user = request.user
+
+    def page() -> dict:
+        return {"posts": selectors.posts_of(obj), "can_moderate": rules.can_moderate(user)}
+
+    # The posts are computed only when the kept page is stale (``{% fresh %}``); a GET's reply
+    # form is unbound (the key holds the CSRF secret), a POST's is always rendered.
     return render(
         request,
         "community/thread.html",
-        {
-            "thread": obj,
-            "space": obj.space,
-            "posts": selectors.posts_of(obj),
-            "form": form,
-            "can_moderate": rules.can_moderate(request.user),
-        },
+        {"thread": obj, "space": obj.space, "page": page, "form": form},
         status=status,
     )
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -50,6 +50,7 @@ from pursuing_equity.events.models import (
     Registration,
     ZoomImport,
 )
+from pursuing_equity.events.templatetags.event_times import when
 from pursuing_equity.programs.selectors import CycleInView, current_cycle, cycle_in_view
 from pursuing_equity.reporting.models import PdsaCycle
 from pursuing_equity.teams.models import Team
@@ -105,13 +106,20 @@ def _bookable_teams(user, cycle):
 
 @rule_required(rules.can_view_calendar)
 def calendar_mine(request):
+    """The person's events (computed only when the kept list is stale: ``{% fresh %}``) and
+    their feed's address."""
+    user = request.user
     past = request.GET.get("past") == "1"
-    feed = services.feed_for(request.user)
+    feed = services.feed_for(user)
+
+    def page() -> dict:
+        return {"events": selectors.my_calendar(user, past=past)}
+
     return render(
         request,
         "events/calendar_mine.html",
         {
-            "events": selectors.my_calendar(request.user, past=past),
+            "page": page,
             "past": past,
             "feed_url": _feed_url(feed),
             "webcal_url": _feed_url(feed)
@@ -219,31 +227,37 @@ def event_edit(request, pk: int):
 
 @rule_required(rules.can_manage_calendar)
 def calendar_manage(request):
+    """The cycle's events, one month at a time; the filter, the months and the table are
+    computed only when the kept part is stale (``{% fresh %}``)."""
     in_view = _managed_cycle(request)
     cycle = in_view.cycle
-    kinds = [(a.key, a.name) for a in cycle.activities.order_by("position")]
-    kinds.append((FORUM_MEETUP, "IHI Forum meet-up"))
-    form = StaffEventFilterForm(request.GET or None, kinds=kinds)
-    filters = form.cleaned_data if form.is_valid() else {}
-    kind = filters.get("kind", "")
-    # One month at a time (a cycle has hundreds of events): the one asked for, else this month
-    # or the next that has events; every month with events is a link.
-    months = selectors.event_months(cycle, kind=kind)
-    month = filters.get("month") or selectors.month_to_show(months, timezone.localdate())
-    events = selectors.events_for_staff(cycle, kind=kind, month=month)
-    query = {"cycle": cycle.slug, **({"kind": kind} if kind else {})}
-    return render(
-        request,
-        "events/calendar_manage.html",
-        {
-            "cycle": cycle,
-            "in_view": in_view,
+
+    def page() -> dict:
+        kinds = list(cycle.activities.order_by("position").values_list("key", "name"))
+        kinds.append((FORUM_MEETUP, "IHI Forum meet-up"))
+        form = StaffEventFilterForm(request.GET or None, kinds=kinds)
+        filters = form.cleaned_data if form.is_valid() else {}
+        kind = filters.get("kind", "")
+        # One month at a time (a cycle has hundreds of events): the one asked for, else this
+        # month or the next that has events; every month with events is a link.
+        months = selectors.event_months(cycle, kind=kind)
+        month = filters.get("month") or selectors.month_to_show(months, timezone.localdate())
+        events = list(selectors.events_for_staff(cycle, kind=kind, month=month)[:501])
+        query = {"cycle": cycle.slug, **({"kind": kind} if kind else {})}
+        return {
             "form": form,
             "month": month,
             "months": [(m, "?" + urlencode({**query, "month": f"{m:%Y-%m}"})) for m in months],
-            "events": list(events[:500]),
-            "total": events.count(),
-        },
+            "events": events[:500],
+            "total": len(events)
+            if len(events) <= 500
+            else selectors.events_for_staff(cycle, kind=kind, month=month).count(),
+        }
+
+    return render(
+        request,
+        "events/calendar_manage.html",
+        {"cycle": cycle, "in_view": in_view, "page": page},
     )
 
 
@@ -400,29 +414,39 @@ def booking_cancel(request, pk: int, obj: CoachingBooking):
 # --- attendance -------------------------------------------------------------------------------
 
 
+def _attendance_forms(event: Event, data=None, *, upload_form=None) -> dict:
+    """The attendance page's forms: who came (ticked as recorded) and the Zoom upload."""
+    people = selectors.participants_of(event)
+    present = {uid for uid, a in selectors.event_attendance(event).items() if a.present}
+    return {
+        "form": AttendanceForm(data, people=people, present=present),
+        "upload_form": upload_form or ZoomUploadForm(),
+        "people": people,
+    }
+
+
 @rule_required(rules.can_take_attendance, get_object=_event)
 def attendance_take(request, pk: int, obj: Event):
-    people = selectors.participants_of(obj)
-    present = {uid for uid, a in selectors.event_attendance(obj).items() if a.present}
-    form = AttendanceForm(request.POST or None, people=people, present=present)
-    upload_form = ZoomUploadForm()
-    if request.method == "POST" and (
-        done := form_write(
-            form,
-            lambda data: attendance_taking.attendance_take(
-                actor=request.user, event=obj, present=form.present_ids()
-            ),
+    """The attendance form; a GET's unbound form is computed only when the kept page is stale
+    (``{% fresh %}``), a POST's is always rendered."""
+    if request.method != "POST":
+        return render(
+            request,
+            "events/attendance_form.html",
+            {"event": obj, "page": lambda: _attendance_forms(obj)},
         )
+    shown = _attendance_forms(obj, request.POST)
+    form = shown["form"]
+    if done := form_write(
+        form,
+        lambda data: attendance_taking.attendance_take(
+            actor=request.user, event=obj, present=form.present_ids()
+        ),
     ):
         count = done.value
-        messages.success(request, f"Attendance saved: {count} of {len(people)} present.")
+        messages.success(request, f"Attendance saved: {count} of {len(shown['people'])} present.")
         return redirect("event_detail", pk=obj.pk)
-    return render(
-        request,
-        "events/attendance_form.html",
-        {"event": obj, "form": form, "upload_form": upload_form, "people": people},
-        status=400 if request.method == "POST" else 200,
-    )
+    return render(request, "events/attendance_form.html", {"event": obj, **shown}, status=400)
 
 
 @require_POST
@@ -439,17 +463,10 @@ def zoom_upload(request, pk: int, obj: Event):
             upload_form.add_error("report", error.messages)
         else:
             return redirect("zoom_review", pk=obj.pk, upload=upload.pk)
-    people = selectors.participants_of(obj)
-    present = {uid for uid, a in selectors.event_attendance(obj).items() if a.present}
     return render(
         request,
         "events/attendance_form.html",
-        {
-            "event": obj,
-            "form": AttendanceForm(people=people, present=present),
-            "upload_form": upload_form,
-            "people": people,
-        },
+        {"event": obj, **_attendance_forms(obj, upload_form=upload_form)},
         status=400,
     )
 
@@ -505,23 +522,60 @@ def _overview_body(rows: list[selectors.TeamAttendance]):
     )
 
 
+def _to_take_body(events: list[Event]):
+    """The rows of the events to take attendance for, built by ``table_rows``."""
+    rows = []
+    for event in events:
+        day = dateformat.format(timezone.localtime(event.starts_at), "M j")
+        if event.attendance_taken_at:
+            label = format_html(
+                'Taken — change<span class="visually-hidden"> attendance of {} on {}</span>',
+                event.title,
+                day,
+            )
+        else:
+            label = format_html(
+                'Take attendance<span class="visually-hidden"> of {} on {}</span>',
+                event.title,
+                day,
+            )
+        rows.append(
+            (
+                when(event),
+                format_html(
+                    '<a href="{}">{}</a>', reverse("event_detail", args=[event.pk]), event.title
+                ),
+                format_html(
+                    '<a href="{}">{}</a>', reverse("attendance_take", args=[event.pk]), label
+                ),
+            )
+        )
+    return table_rows(rows, header=1)
+
+
 @rule_required(rules.can_view_attendance)
 def attendance_overview(request):
+    """Every team's attendance and the events to take it for; computed only when the kept page
+    is stale (``{% fresh %}``)."""
     cycle = _cycle_or_404()
-    rows = selectors.attendance_overview(cycle)
-    return render(
-        request,
-        "events/attendance_overview.html",
-        {
-            "cycle": cycle,
+    user = request.user
+
+    def page() -> dict:
+        rows = selectors.attendance_overview(cycle)
+        to_take = selectors.events_to_take_attendance(
+            user, cycle, staff=account_rules.is_program_staff(user)
+        )
+        return {
             "rows": rows,
             "body": _overview_body(rows),
             "falling": [r for r in rows if r.falling],
-            "to_take": selectors.events_to_take_attendance(
-                request.user, cycle, staff=account_rules.is_program_staff(request.user)
-            ),
-            "can_note": rules.can_send_attendance_note(request.user),
-        },
+            "to_take": _to_take_body(to_take) if to_take else "",
+        }
+
+    return render(
+        request,
+        "events/attendance_overview.html",
+        {"cycle": cycle, "page": page, "can_note": rules.can_send_attendance_note(user)},
     )
 
 

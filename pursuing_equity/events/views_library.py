@@ -46,27 +46,35 @@ def _material_write(*, actor, event: Event, data: dict):
     )
 
 
+def _material_forms(event: Event, data=None, files=None, *, activity_form=None) -> dict:
+    """The materials page: the event's materials and activities, and the forms adding them (the
+    material form offers a new version of the same materials: 2 queries, not 3)."""
+    shown = library.event_materials(event, None)
+    return {
+        "form": MaterialForm(data, files, materials=shown.materials),
+        "activity_form": activity_form or SuggestedActivityForm(prefix="activity"),
+        "shown": shown,
+    }
+
+
 @rule_required(rules.can_add_materials, get_object=_event)
 def material_add(request, pk: int, obj: Event):
+    """A GET's page is computed only when the kept one is stale (``{% fresh %}``); a POST's is
+    always rendered."""
     event = obj
-    materials = list(event.materials.all())
-    form = MaterialForm(request.POST or None, request.FILES or None, materials=materials)
-    activity_form = SuggestedActivityForm(prefix="activity")
-    if request.method == "POST" and form_write(
-        form, lambda data: _material_write(actor=request.user, event=event, data=data)
+    if request.method != "POST":
+        return render(
+            request,
+            "events/material_add.html",
+            {"event": event, "page": lambda: _material_forms(event)},
+        )
+    shown = _material_forms(event, request.POST, request.FILES)
+    if form_write(
+        shown["form"], lambda data: _material_write(actor=request.user, event=event, data=data)
     ):
         messages.success(request, "The material was added to the event.")
         return redirect("material_add", pk=event.pk)
-    return render(
-        request,
-        "events/material_add.html",
-        {
-            "event": event,
-            "form": form,
-            "activity_form": activity_form,
-            "shown": library.event_materials(event, None),
-        },
-    )
+    return render(request, "events/material_add.html", {"event": event, **shown})
 
 
 @require_POST
@@ -81,12 +89,7 @@ def activity_add(request, pk: int, obj: Event):
     return render(
         request,
         "events/material_add.html",
-        {
-            "event": obj,
-            "form": MaterialForm(materials=list(obj.materials.all())),
-            "activity_form": form,
-            "shown": library.event_materials(obj, None),
-        },
+        {"event": obj, **_material_forms(obj, activity_form=form)},
         status=400,
     )
 
@@ -134,30 +137,33 @@ def material_download(request, pk: int, obj: Material):
 
 @rule_required(rules.can_view_library)
 def library_page(request):
+    """The materials the person may see, searched and filtered; computed only when the kept page
+    is stale (``{% fresh %}``)."""
+    user = request.user
     query = request.GET.get("q", "")[:200]
     topic = request.GET.get("topic", "")[:100]
     cohort = request.GET.get("cohort", "")
     cohort_id = int(cohort) if cohort.isdigit() else None
-    cycle = current_cycle()
-    cohorts = list(Cohort.objects.filter(cycle=cycle)) if cycle else []
-    materials = list(
-        library.library_materials(request.user, query=query, topic=topic, cohort_id=cohort_id)[:200]
-    )
+
+    def page() -> dict:
+        cycle = current_cycle()
+        can_add = rules.can_add_materials_somewhere(user)
+        # The list shows no version: the API's versions are not fetched here.
+        found = library.library_materials(user, query=query, topic=topic, cohort_id=cohort_id)
+        return {
+            "materials": list(found.prefetch_related(None)[:200]),
+            "topics": library.library_topics(user),
+            "cohorts": list(Cohort.objects.filter(cycle=cycle).values("pk", "name"))
+            if cycle
+            else [],
+            "can_add": can_add,
+            "events": library.recent_events_to_equip(user) if can_add else [],
+        }
+
     return render(
         request,
         "events/library.html",
-        {
-            "materials": materials,
-            "query": query,
-            "topic": topic,
-            "topics": library.library_topics(request.user),
-            "cohorts": cohorts,
-            "cohort_id": cohort_id,
-            "can_add": rules.can_add_materials_somewhere(request.user),
-            "events": library.recent_events_to_equip(request.user)
-            if rules.can_add_materials_somewhere(request.user)
-            else [],
-        },
+        {"page": page, "query": query, "topic": topic, "cohort_id": cohort_id},
     )
 
 

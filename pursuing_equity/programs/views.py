@@ -43,11 +43,23 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _render(request: HttpRequest, cycle: Cycle, *, lead_with_call: bool = False) -> HttpResponse:
-    page = program_page(cycle)
+    """The page is kept per reader until the data change (``{% fresh %}``); its body, the same
+    for every reader, is kept per content besides (:mod:`.rendered`)."""
+
+    def page() -> dict:
+        shown = program_page(cycle)
+        return {"page": shown, "body": program_body(shown)}
+
     return render(
         request,
         "programs/program_detail.html",
-        {"page": page, "body": program_body(page), "lead_with_call": lead_with_call},
+        {
+            "cycle": cycle,
+            "page": page,
+            "lead_with_call": lead_with_call,
+            # The day the calendars mark and the open calls start from (tests move it).
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -90,35 +102,39 @@ def call(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(f"{request.path}#register")
         if status == 200:
             status = 400
-    questions = call_facts.questions(document)
-    check_form = (
-        SelfCheckForm(request.GET, questions=questions, prefix="check")
-        if "check-submitted" in request.GET
-        else SelfCheckForm(questions=questions, prefix="check")
-    )
-    result = (
-        call_facts.self_check(document, check_form.answers())
-        if check_form.is_bound and check_form.is_valid()
-        else None
-    )
-    times = call_facts.call_times(document)
-    links = CallLinks.objects.filter(cycle=cycle).first()
-    cohorts = {c.key: c for c in cycle.cohorts.all()}
-    return render(
-        request,
-        "programs/call.html",
-        {
-            "cycle": cycle,
+
+    def page() -> dict:
+        questions = call_facts.questions(document)
+        check_form = (
+            SelfCheckForm(request.GET, questions=questions, prefix="check")
+            if "check-submitted" in request.GET
+            else SelfCheckForm(questions=questions, prefix="check")
+        )
+        result = (
+            call_facts.self_check(document, check_form.answers())
+            if check_form.is_bound and check_form.is_valid()
+            else None
+        )
+        times = call_facts.call_times(document)
+        cohorts = {c.key: c for c in cycle.cohorts.all()} if result and result.cohort_key else {}
+        return {
             "doc": document,
             "call": times,
             "over": times.is_over(timezone.now()),
-            "links": links,
+            "links": CallLinks.objects.filter(cycle=cycle).first(),
             "form": form,
             "check_form": check_form,
             "result": result,
-            "suggested": cohorts.get(result.cohort_key) if result and result.cohort_key else None,
+            "suggested": cohorts.get(result.cohort_key) if cohorts else None,
             "faq": document.get("faq", {}).get("questions", []),
-        },
+        }
+
+    # The page (the self-check's answer included: it is a GET) is computed only when the kept
+    # one is stale (``{% fresh %}``); the answer to a registration is always rendered.
+    return render(
+        request,
+        "programs/call.html",
+        {"cycle": cycle, "call_name": document["informational_call"]["name"], "page": page},
         status=status,
     )
 

@@ -1,0 +1,120 @@
+"""The calendar, attendance and library pages are kept ({% fresh %}) between reads: a change made
+through the app's own services shows at once, and a kept page never lets in whom it refused."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from pursuing_equity.events import library, services
+from pursuing_equity.events.attendance_taking import attendance_take
+from pursuing_equity.events.tests.factories import past_event
+
+pytestmark = pytest.mark.django_db
+
+
+def read_twice(client, user, url: str) -> str:
+    """The page, read a second time: served from what the first read kept (fewer queries)."""
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(second) < len(first)
+    return response.content.decode()
+
+
+@pytest.fixture
+def call(program):
+    """A past all-team call of the Learning Network, its coach facilitating."""
+    event = past_event(program.cycle, cohort=program.ln, title="Monthly all-team call")
+    event.facilitators.add(program.coach)
+    return event
+
+
+def test_attendance_overview_shows_attendance_just_taken(client, program, call):
+    url = reverse("attendance_overview")
+    page = read_twice(client, program.staff, url)
+    assert "Take attendance<span" in page and "Taken — change" not in page
+    member = program.members_of(program.ln_teams[0])[0]
+    attendance_take(actor=program.coach, event=call, present={member.pk})
+    page = client.get(url).content.decode()
+    assert "Taken — change" in page
+    client.force_login(member)
+    assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_my_calendar_shows_an_event_renamed_by_staff(client, program):
+    event = past_event(program.cycle, cohort=program.ln, days_ago=-5, title="Coffee chat")
+    member = program.members_of(program.ln_teams[0])[0]
+    url = reverse("calendar_mine")
+    assert "Coffee chat" in read_twice(client, member, url)
+    services.event_update(actor=program.staff, event=event, title="Leadership huddle")
+    page = client.get(url).content.decode()
+    assert "Leadership huddle" in page and "Coffee chat" not in page
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_every_event_page_shows_an_edit_at_once_and_still_refuses_members(client, program):
+    event = past_event(program.cycle, cohort=program.ln, days_ago=-5, title="Coffee chat")
+    month = timezone.localtime(event.starts_at)
+    url = reverse("calendar_manage") + f"?cycle={program.cycle.slug}&month={month:%Y-%m}"
+    assert "Coffee chat" in read_twice(client, program.staff, url)
+    services.event_update(actor=program.staff, event=event, title="Leadership huddle")
+    page = client.get(url).content.decode()
+    assert "Leadership huddle" in page and "Coffee chat" not in page
+    client.force_login(program.members_of(program.ln_teams[0])[0])
+    assert client.get(url).status_code == 403
+
+
+def test_the_library_shows_a_material_just_added(client, program, call):
+    member = program.members_of(program.ln_teams[0])[0]
+    url = reverse("library")
+    assert "Driver diagram" not in read_twice(client, member, url)
+    library.material_add(
+        actor=program.coach,
+        event=call,
+        kind="recording",
+        title="Driver diagram walk-through",
+        recording_url="https://example.org/recording",
+    )
+    assert "Driver diagram walk-through" in client.get(url).content.decode()
+    # Another team's reader, whose calendar has no such event, does not see it.
+    client.force_login(program.members_of(program.ac_teams[0])[0])
+    assert "Driver diagram" not in client.get(url).content.decode()
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_the_attendance_form_shows_attendance_taken_meanwhile(client, program, call):
+    url = reverse("attendance_take", args=[call.pk])
+    member = program.members_of(program.ln_teams[0])[0]
+    box = f'name="present_{member.pk}"'
+    page = read_twice(client, program.coach, url)
+    assert box in page and f'{box} id="id_present_{member.pk}" checked' not in page
+    attendance_take(actor=program.staff, event=call, present={member.pk})
+    page = client.get(url).content.decode()
+    assert f'{box} id="id_present_{member.pk}" checked' in page
+    client.post(url, {})  # nobody present, saved from the page
+    assert f'{box} id="id_present_{member.pk}" checked' not in client.get(url).content.decode()
+    client.force_login(program.other_coach)
+    assert client.get(url).status_code == 403
+    client.force_login(member)
+    assert client.get(url).status_code == 403
+
+
+def test_the_materials_page_shows_an_activity_just_suggested(client, program, call):
+    url = reverse("material_add", args=[call.pk])
+    assert "Try a huddle" not in read_twice(client, program.coach, url)
+    library.suggested_activity_add(actor=program.staff, event=call, title="Try a huddle")
+    assert "Try a huddle" in client.get(url).content.decode()
+    response = client.post(url, {"replaces": "0", "kind": "", "title": ""})
+    assert response.status_code == 200
+    assert "Choose the kind of material." in response.content.decode()
+    client.force_login(program.members_of(program.ln_teams[0])[0])
+    assert client.get(url).status_code == 403
