@@ -130,19 +130,21 @@ def measure_edit(request, team_slug: str, measure_slug: str, obj: Measure):
 @rule_required(can_view_measure_data, get_object=get_measure)
 def measure_data(request, team_slug: str, measure_slug: str, obj: Measure):
     """The measure's data: per period its current version and earlier ones; pending uploads."""
-    return render(
-        request,
-        "measures/measure_data.html",
-        {
-            "measure": obj,
-            "team": obj.team,
+
+    def page() -> dict:
+        return {
             "periods": _period_entries(obj),
-            "pending": selectors.pending_uploads(obj),
+            "pending": list(selectors.pending_uploads(obj)),
             "aims": list(obj.aims.all()),
             "connection": DataConnection.objects.filter(measure=obj).first(),
             "can_edit": can_edit_measure(request.user, obj),
             "stratifier_labels": [obj.stratifier_label(s) for s in obj.stratifiers],
-        },
+        }
+
+    return render(
+        request,
+        "measures/measure_data.html",
+        {"measure": obj, "team": obj.team, "page": page},
     )
 
 

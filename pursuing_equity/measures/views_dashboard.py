@@ -161,35 +161,36 @@ def measure_chart_image(
 def network_view(request):
     form = NetworkFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    digest, panels = network_panels_keyed(
-        request.user,
-        focus_area=filters.get("focus_area", ""),
-        cohort=filters.get("cohort", ""),
-        signal=filters.get("signal", ""),
-    )
+
+    def panels_keyed():
+        return network_panels_keyed(
+            request.user,
+            focus_area=filters.get("focus_area", ""),
+            cohort=filters.get("cohort", ""),
+            signal=filters.get("signal", ""),
+        )
+
     if request.GET.get("format") == "csv" and form.is_valid():
+        _, panels = panels_keyed()
         return exports.csv_response(exports.network_table(panels), "network-gaps.csv")
     query = request.GET.urlencode()
-    # The chart and table of the panels are a function of the panels' keys and the query (the
-    # CSV link): drawing them was most of the page's time, so they are kept under those.
-    key = "measures:network:" + hashlib.sha256(repr((digest, query)).encode()).hexdigest()
-    results = cache.get(key)
-    if results is None:
-        results = render_to_string(
-            "measures/_network_results.html",
-            {"panels": panels, "spec": charts.network_spec(panels), "query": query},
-        )
-        cache.set(key, results, CACHE_SECONDS)
-    return render(
-        request,
-        "measures/network.html",
-        {
-            "form": form,
-            "panels": panels,
-            "results": results,
-            "closing": sum(p.closing for p in panels),
-        },
-    )
+
+    def page() -> dict:
+        digest, panels = panels_keyed()
+        # The chart and table of the panels are a function of the panels' keys and the query
+        # (the CSV link): kept under those too, so another person or minute with the same panels
+        # does not draw them again.
+        key = "measures:network:" + hashlib.sha256(repr((digest, query)).encode()).hexdigest()
+        results = cache.get(key)
+        if results is None:
+            results = render_to_string(
+                "measures/_network_results.html",
+                {"panels": panels, "spec": charts.network_spec(panels), "query": query},
+            )
+            cache.set(key, results, CACHE_SECONDS)
+        return {"panels": panels, "results": results, "closing": sum(p.closing for p in panels)}
+
+    return render(request, "measures/network.html", {"form": form, "page": page})
 
 
 _TEAM, _MEASURE = "team-slug-placeholder", "measure-slug-placeholder"
@@ -198,21 +199,22 @@ _TEAM, _MEASURE = "team-slug-placeholder", "measure-slug-placeholder"
 @rule_required(can_view_shared_measures)
 def shared_measures_view(request):
     """Every measure of other teams the sharing rules let the person see, each to its dashboard."""
-    measures = shared_measures(request.user)
-    # One reverse() for the whole list (slugs need no quoting): a reverse per measure was a
-    # sixth of the page's time for staff, who see every team's.
-    pattern = reverse("measure_dashboard", args=[_TEAM, _MEASURE])
-    teams: dict[int, dict] = {}
-    for m in measures:
-        entry = teams.setdefault(m.team_id, {"team": m.team, "measures": []})
-        url = pattern.replace(_TEAM, m.team.slug).replace(_MEASURE, m.slug)
-        entry["measures"].append((m, url))
-    return render(
-        request,
-        "measures/shared.html",
-        {
+    user = request.user
+
+    def page() -> dict:
+        measures = shared_measures(user)
+        # One reverse() for the whole list (slugs need no quoting): a reverse per measure was a
+        # sixth of the page's time for staff, who see every team's.
+        pattern = reverse("measure_dashboard", args=[_TEAM, _MEASURE])
+        teams: dict[int, dict] = {}
+        for m in measures:
+            entry = teams.setdefault(m.team_id, {"team": m.team, "measures": []})
+            url = pattern.replace(_TEAM, m.team.slug).replace(_MEASURE, m.slug)
+            entry["measures"].append((m, url))
+        return {
             "teams": list(teams.values()),
             "count": len(measures),
-            "policies": sharing_policies(request.user),
-        },
-    )
+            "policies": sharing_policies(user),
+        }
+
+    return render(request, "measures/shared.html", {"page": page})

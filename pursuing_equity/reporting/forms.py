@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 
+from pursuing_equity.core.widgets import QuickSelect
 from pursuing_equity.measures.models import Measure
 from pursuing_equity.programs.dates import months_of
 from pursuing_equity.reporting.files import MAX_ATTACHMENT_BYTES
@@ -82,12 +83,14 @@ class PdsaCycleForm(forms.Form):
         queryset=Measure.objects.none(),
         required=False,
         empty_label="No measure yet",
+        widget=QuickSelect,
     )
     parent = forms.ModelChoiceField(
         label="Builds on (earlier cycle of the same ramp)",
         queryset=PdsaCycle.objects.none(),
         required=False,
         empty_label="None: this cycle starts a ramp",
+        widget=QuickSelect,
     )
     started_on = forms.DateField(
         label="Started on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -118,14 +121,18 @@ class PdsaCycleForm(forms.Form):
         label="Decision (act)",
         choices=[("", "Not decided yet"), *PdsaCycle.Decision.choices],
         required=False,
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, team, cycle: PdsaCycle | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = Measure.objects.filter(team=team).order_by("name")
+        measures = Measure.objects.filter(team=team).order_by("name")
         parents = PdsaCycle.objects.filter(team=team).order_by("-started_on", "-id")
         if cycle is not None:
             parents = parents.exclude(pk=cycle.pk)
+        if not self.is_bound:  # only listed: the options read their labels, not whole rows
+            measures, parents = measures.only("name"), parents.only("change_idea")
+        self.fields["measure"].queryset = measures
         self.fields["parent"].queryset = parents
 
 

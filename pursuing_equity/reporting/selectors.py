@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
@@ -99,16 +99,35 @@ class PeriodStatus:
         return self.state in {"submitted", "late"}
 
 
+class Column(NamedTuple):
+    """What one period is for every team of a cohort at a moment."""
+
+    label: str
+    due_on: datetime.date
+    past_due: bool
+
+
+def period_column(
+    rule: dates.ReportingRule, start: datetime.date, now: datetime.datetime, zone: str
+) -> Column:
+    due_on = dates.due_date(start, rule.every_months, rule.due_day)
+    return Column(
+        dates.period_label(start, rule.every_months), due_on, dates.is_overdue(now, due_on, zone)
+    )
+
+
 def period_status(
     team: Team,
     rule: dates.ReportingRule,
     start: datetime.date,
     update: Update | None,
     now: datetime.datetime,
+    column: Column | None = None,
 ) -> PeriodStatus:
-    """Pure given its arguments (the update's reflection must be loaded with it)."""
+    """Pure given its arguments (the update's reflection must be loaded with it); ``column`` is
+    what every team's same period shares (:func:`period_column`), worked out once by the grid."""
     zone = team.cycle.time_zone
-    due_on = dates.due_date(start, rule.every_months, rule.due_day)
+    label, due_on, past_due = column or period_column(rule, start, now, zone)
     reflection, reflection_due = "", None
     if update is not None and update.is_submitted:
         state = "late" if update.late else "submitted"
@@ -125,14 +144,14 @@ def period_status(
                 reflection = "overdue"
             else:
                 reflection = "awaiting"
-    elif dates.is_overdue(now, due_on, zone):
+    elif past_due:
         state = "missing"
     else:
         state = "draft" if update is not None else "open"
     return PeriodStatus(
         team=team,
         start=start,
-        label=dates.period_label(start, rule.every_months),
+        label=label,
         due_on=due_on,
         update=update,
         state=state,
@@ -264,21 +283,26 @@ def submission_grid(cycle: Cycle, now: datetime.datetime | None = None) -> list[
         .only(*STATE_FIELDS, "reflection__id")
     }
     grids: dict[int, CohortGrid] = {}
+    # A period's label, due day and whether it is past are the same for every team of a cohort.
+    columns: dict[int, list[tuple[datetime.date, Column]]] = {}
     for team in teams:
         if team.cohort_id not in grids:
             rule = dates.rule_from_document(cycle.document, team.cohort.key)
             if rule is None:
                 continue
             starts = started_periods(cycle, rule, today)
+            columns[team.cohort_id] = [
+                (s, period_column(rule, s, now, cycle.time_zone)) for s in starts
+            ]
             grids[team.cohort_id] = CohortGrid(
-                team.cohort, rule, [(s, dates.period_label(s, rule.every_months)) for s in starts]
+                team.cohort, rule, [(s, c.label) for s, c in columns[team.cohort_id]]
             )
         grid = grids.get(team.cohort_id)
         if grid is None:
             continue
         cells = [
-            period_status(team, grid.rule, start, updates.get((team.pk, start)), now)
-            for start, _ in grid.periods
+            period_status(team, grid.rule, start, updates.get((team.pk, start)), now, column)
+            for start, column in columns[team.cohort_id]
         ]
         grid.rows.append(GridRow(team, cells, reverse("team_updates", args=[team.slug])))
     return list(grids.values())

@@ -80,18 +80,20 @@ def get_pdsa(request, slug: str, pk: int) -> PdsaCycle:
 @rule_required(rules.can_view_reporting)
 def updates_index(request):
     user = request.user
-    mine = selectors.my_teams(user)
-    periods = selectors.teams_periods(mine, latest=3)
-    teams = [{"team": team, "periods": periods[team.pk]} for team in mine]
+
+    def page() -> dict:
+        mine = selectors.my_teams(user)
+        periods = selectors.teams_periods(mine, latest=3)
+        return {
+            "teams": [{"team": team, "periods": periods[team.pk]} for team in mine],
+            "leader_queue": selectors.leader_queue(user),
+            "shared": selectors.shared_updates(user),
+        }
+
     return render(
         request,
         "reporting/index.html",
-        {
-            "teams": teams,
-            "leader_queue": selectors.leader_queue(user),
-            "shared": selectors.shared_updates(user),
-            "can_view_grid": rules.can_view_submission_grid(user),
-        },
+        {"page": page, "can_view_grid": rules.can_view_submission_grid(user)},
     )
 
 
@@ -122,23 +124,29 @@ def team_updates(request, slug: str, obj: Team):
 
 def _render_detail(request, update: Update, reflection_form=None, comment_form=None, status=200):
     user = request.user
+
+    def page() -> dict:
+        return {
+            "reflection": update.reflection if rules.has_reflection(update) else None,
+            "can_edit": rules.can_edit_update(user, update),
+            "can_reflect": rules.can_reflect_on_update(user, update),
+            "can_comment": rules.can_comment_on_update(user, update),
+            "status": selectors.period_status(
+                update.team,
+                services.rule_of(update.team),
+                update.period_start,
+                update,
+                timezone.now(),
+            ),
+            **selectors.update_page(update),
+        }
+
     context = {
         "update": update,
         "team": update.team,
-        "reflection": update.reflection if rules.has_reflection(update) else None,
-        "can_edit": rules.can_edit_update(user, update),
-        "can_reflect": rules.can_reflect_on_update(user, update),
-        "can_comment": rules.can_comment_on_update(user, update),
         "reflection_form": reflection_form or ReflectionForm(),
         "comment_form": comment_form or CommentForm(),
-        "status": selectors.period_status(
-            update.team,
-            services.rule_of(update.team),
-            update.period_start,
-            update,
-            timezone.now(),
-        ),
-        **selectors.update_page(update),
+        "page": page,
     }
     return render(request, "reporting/update_detail.html", context, status=status)
 
@@ -455,34 +463,35 @@ def _grid_rows(grid: selectors.CohortGrid) -> SafeString:
 
 
 def _grid_page(request, cycle, digest_form, status=200):
+    """The grid page; ``digest_form`` is the digest form or, on a GET, a function making it (it
+    reads the latest month reported, so it is made only when the kept page is stale)."""
     if cycle is None:
         raise Http404("No program cycle is loaded.")
-    grids = selectors.submission_grid(cycle)
-    return render(
-        request,
-        "reporting/grid.html",
-        {
-            "cycle": cycle,
+
+    def page() -> dict:
+        grids = selectors.submission_grid(cycle)
+        return {
             "grids": [(grid, _grid_rows(grid)) for grid in grids],
             "overdue": [c for g in grids for c in g.overdue_reflections],
-            "digest_form": digest_form,
+            "digest_form": digest_form() if callable(digest_form) else digest_form,
             "digests": selectors.recent_digests(cycle),
-        },
-        status=status,
-    )
+        }
+
+    return render(request, "reporting/grid.html", {"cycle": cycle, "page": page}, status=status)
 
 
 @rule_required(rules.can_view_submission_grid)
 def submission_grid(request):
     cycle = current_cycle()
     today = timezone.localdate()
-    form = None
-    if cycle is not None:
+
+    def digest_form() -> DigestForm:
         month = digest.latest_month(cycle, today)
-        form = DigestForm(
+        return DigestForm(
             cycle=cycle, today=today, initial={"month": f"{month:%Y-%m}" if month else None}
         )
-    return _grid_page(request, cycle, form)
+
+    return _grid_page(request, cycle, digest_form)
 
 
 @require_POST

@@ -162,7 +162,7 @@ def pages(network) -> dict[str, tuple]:
         "update detail and reflection (senior leader)": (
             network.leader,
             reverse("update_detail", args=[ac, last]),
-            5 + NAV + HEADER,
+            6 + NAV + HEADER,  # and the data version of the kept page ({% fresh %})
         ),
         "update detail (another team)": (
             network.other_member,
@@ -180,7 +180,9 @@ def pages(network) -> dict[str, tuple]:
         "submission grid": (
             network.staff,
             reverse("submission_grid"),
-            9 + HEADER,  # teams, updates (only a cell's columns), digests, latest month, rules
+            # teams, updates (only a cell's columns), digests, latest month, rules; the data
+            # version of the kept page ({% fresh %})
+            10 + HEADER,
         ),
     }
 
