@@ -11,7 +11,9 @@ def organizations_for_table(
     *, org_type: str = "", region: str = "", size: str = "", q: str = ""
 ) -> QuerySet[Organization]:
     """Organizations for the staff table, filtered, with how many people each has."""
-    qs = Organization.objects.annotate(people_count=Count("role_assignments__user", distinct=True))
+    qs = Organization.objects.only(
+        "name", "slug", "org_type", "city", "state", "census_region", "size"
+    ).annotate(people_count=Count("role_assignments__user", distinct=True))
     if org_type:
         qs = qs.filter(org_type=org_type)
     if region:

@@ -33,15 +33,18 @@ def _organization(request, slug: str, **kwargs) -> Organization:
 def organization_list(request):
     form = OrganizationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    organizations = selectors.organizations_for_table(
-        org_type=filters.get("org_type", ""),
-        region=filters.get("region", ""),
-        size=filters.get("size", ""),
-        q=filters.get("q", ""),
-    )
-    page = Paginator(organizations, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+
+    def page() -> dict:
+        organizations = selectors.organizations_for_table(
+            org_type=filters.get("org_type", ""),
+            region=filters.get("region", ""),
+            size=filters.get("size", ""),
+            q=filters.get("q", ""),
+        )
+        return {"page": Paginator(organizations, 50).get_page(request.GET.get("page"))}
+
     return render(
         request,
         "accounts/organization_list.html",
@@ -98,29 +101,39 @@ def organization_mine(request):
 
 
 def _people_page(request, *, invite_form=None, assign_form=None, status: int = 200):
+    """Everyone with their roles, the invitation and role forms; the table and forms are
+    computed only when the kept page is stale (``{% fresh %}``)."""
     role = request.GET.get("role", "")
     if role not in Role.values and role != "none":
         role = ""
-    page = Paginator(selectors.people_with_roles(role=role), 100).get_page(request.GET.get("page"))
-    urls = _url_patterns()
-    csrf = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+
+    def page() -> dict:
+        people = Paginator(selectors.people_with_roles(role=role), 100).get_page(
+            request.GET.get("page")
+        )
+        urls = _url_patterns()
+        csrf = format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        )
+        return {
+            "page": people,
+            # Built by table_rows: a hundred people a page, each with their roles' forms.
+            "people_rows": table_rows(
+                (_person_cell(person), person.email, _roles_cell(person, csrf, urls))
+                for person in people.object_list
+            ),
+            "invite_form": invite_form or InviteForm(prefix="invite"),
+            "assign_form": assign_form or RoleAssignForm(prefix="assign"),
+        }
+
     return render(
         request,
         "accounts/people.html",
         {
             "page": page,
-            # Built by table_rows: a hundred people a page, each with their roles' forms.
-            "people_rows": table_rows(
-                (_person_cell(person), person.email, _roles_cell(person, csrf, urls))
-                for person in page.object_list
-            ),
             "role_filter": role,
             "query": f"role={role}" if role else "",
             "roles": Role.choices,
-            "invite_form": invite_form or InviteForm(prefix="invite"),
-            "assign_form": assign_form or RoleAssignForm(prefix="assign"),
         },
         status=status,
     )

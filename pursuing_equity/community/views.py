@@ -269,24 +269,28 @@ def preferences(request):
 
 @rule_required(rules.can_view_directory)
 def directory(request):
+    """The participant directory, searched; the listings are computed only when the kept page is
+    stale (``{% fresh %}``)."""
     form = DirectorySearchForm(request.GET or None)
-    listings = []
-    if form.is_valid() or not request.GET:
+    valid = form.is_valid() or not request.GET
+
+    def page() -> dict:
+        if not valid:
+            return {"listings": []}
         data = form.cleaned_data if request.GET else {}
-        listings = selectors.directory(
-            org_type=data.get("org_type", ""),
-            region=data.get("region", ""),
-            clinical_area=data.get("clinical_area", ""),
-            q=(data.get("q") or "").strip(),
-        )
+        return {
+            "listings": selectors.directory(
+                org_type=data.get("org_type", ""),
+                region=data.get("region", ""),
+                clinical_area=data.get("clinical_area", ""),
+                q=(data.get("q") or "").strip(),
+            )
+        }
+
     return render(
         request,
         "community/directory.html",
-        {
-            "form": form,
-            "listings": listings,
-            "can_edit": rules.can_edit_directory_entry(request.user),
-        },
+        {"form": form, "page": page, "can_edit": rules.can_edit_directory_entry(request.user)},
         status=400 if form.errors else 200,
     )
 

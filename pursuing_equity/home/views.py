@@ -34,19 +34,21 @@ def home(request):
 
 @rule_required(rules.can_view_audit_log)
 def audit_log(request):
-    choices = selectors.audit_filter_choices()
-    form = AuditFilterForm(request.GET or None, **choices)
-    filters = form.cleaned_data if form.is_valid() else None
-    entries = selectors.audit_entries(filters, refused=form.is_bound and filters is None)
-    filtered = bool(filters) and any(filters.values())
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    """The audit log, filtered and paged; computed only when the kept page is stale."""
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "home/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": filtered},
-    )
+
+    def page() -> dict:
+        form = AuditFilterForm(request.GET or None, **selectors.audit_filter_choices())
+        filters = form.cleaned_data if form.is_valid() else None
+        entries = selectors.audit_entries(filters, refused=form.is_bound and filters is None)
+        return {
+            "form": form,
+            "page": Paginator(entries, 50).get_page(request.GET.get("page")),
+            "filtered": bool(filters) and any(filters.values()),
+        }
+
+    return render(request, "home/audit_log.html", {"page": page, "query": query.urlencode()})
 
 
 @rule_required(rules.can_view_audit_log)
@@ -58,7 +60,12 @@ def audit_detail(request, pk: int):
 
 @rule_required(rules.can_view_outbox)
 def outbox(request):
-    page = Paginator(CapturedEmail.objects.all(), 50).get_page(request.GET.get("page"))
+    """The captured email, newest first; computed only when the kept page is stale."""
+
+    def page() -> dict:
+        emails = CapturedEmail.objects.only("sent_at", "to", "subject")
+        return {"page": Paginator(emails, 50).get_page(request.GET.get("page"))}
+
     return render(request, "home/outbox.html", {"page": page, "query": ""})
 
 

@@ -68,30 +68,13 @@ def _letter_label(kind: str, application: Application) -> str:
 
 @rule_required(rules.can_view_review_queue)
 def review_queue(request):
+    """The applications of the cycle in view, filtered, with the batch decision form; the rows,
+    places and waitlists are computed only when the kept page is stale (``{% fresh %}``)."""
     in_view = cycle_in_view(request.GET, default=selectors.cycle_being_reviewed)
     cycle = in_view.cycle
     form = QueueFilterForm(request.GET or None, cycle=cycle)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows, drafts = [], []
-    if cycle is not None and filters.get("status") == "in_progress":
-        drafts = selectors.drafts_in_progress(
-            cycle=cycle,
-            cohort=filters.get("cohort", ""),
-            org_type=filters.get("org_type", ""),
-            region=filters.get("region", ""),
-        )
-    elif cycle is not None:
-        rows = selectors.review_queue(
-            cycle=cycle,
-            cohort=filters.get("cohort", ""),
-            status=filters.get("status") or "open",
-            org_type=filters.get("org_type", ""),
-            region=filters.get("region", ""),
-            complete=filters.get("complete", ""),
-            min_days=filters.get("min_days"),
-        )
-    batch = BatchDecisionForm(prefix="batch", pks=[r.application.pk for r in rows])
-    status = 200
+    batch, status = None, 200
     if request.method == "POST" and cycle is not None:
         batch = BatchDecisionForm(
             request.POST,
@@ -101,6 +84,35 @@ def review_queue(request):
         if batch.is_valid():
             return _batch_apply(request, batch)
         status = 400
+
+    def page() -> dict:
+        rows, drafts = [], []
+        if filters.get("status") == "in_progress":
+            drafts = selectors.drafts_in_progress(
+                cycle=cycle,
+                cohort=filters.get("cohort", ""),
+                org_type=filters.get("org_type", ""),
+                region=filters.get("region", ""),
+            )
+        else:
+            rows = selectors.review_queue(
+                cycle=cycle,
+                cohort=filters.get("cohort", ""),
+                status=filters.get("status") or "open",
+                org_type=filters.get("org_type", ""),
+                region=filters.get("region", ""),
+                complete=filters.get("complete", ""),
+                min_days=filters.get("min_days"),
+            )
+        return {
+            "rows": rows,
+            "drafts": drafts,
+            "batch": batch
+            or BatchDecisionForm(prefix="batch", pks=[r.application.pk for r in rows]),
+            "seats": selectors.cohort_seats(cycle),
+            "waitlists": selectors.waitlists(cycle),
+        }
+
     return render(
         request,
         "review/queue.html",
@@ -109,11 +121,7 @@ def review_queue(request):
             "cycle": cycle,
             "in_view": in_view,
             "in_progress": filters.get("status") == "in_progress",
-            "rows": rows,
-            "drafts": drafts,
-            "batch": batch,
-            "seats": selectors.cohort_seats(cycle) if cycle else [],
-            "waitlists": selectors.waitlists(cycle) if cycle else {},
+            "page": page,
             "query": request.GET.urlencode(),
         },
         status=status,
@@ -443,17 +451,19 @@ def review_video(request, pk: int, video: int, obj: Application):
 
 
 def _assigned_page(request, conflict_form=None, status=200):
-    organizations = selectors.conflict_organizations(request.user, current_cycle())
-    return render(
-        request,
-        "review/assigned.html",
-        {
-            "assignments": selectors.assignments_of(request.user),
-            "conflicts": request.user.conflicts_of_interest.select_related("organization"),
-            "conflict_form": conflict_form or ConflictForm(organizations=organizations),
-        },
-        status=status,
-    )
+    """The reviewer's assignments and conflicts, computed only when the kept page is stale
+    (``{% fresh %}``)."""
+    user = request.user
+
+    def page() -> dict:
+        return {
+            "assignments": selectors.assignments_of(user),
+            "conflicts": user.conflicts_of_interest.select_related("organization"),
+            "conflict_form": conflict_form
+            or ConflictForm(organizations=selectors.conflict_organizations(user, current_cycle())),
+        }
+
+    return render(request, "review/assigned.html", {"page": page}, status=status)
 
 
 @rule_required(rules.can_view_assigned_reviews)

@@ -86,39 +86,41 @@ def team_list(request):
 
 @rule_required(team_rules.can_view_team, get_object=_team)
 def team_detail(request, slug, obj: Team):
+    """The team's facts, members, events, milestones and measures; computed only when the kept
+    page is stale (``{% fresh %}``)."""
     team = obj
-    members = list(
-        TeamMember.objects.filter(team=team)
-        .select_related("user")
-        .order_by("part", "user__full_name")
-    )
-    peers = (
-        list(
-            Team.objects.filter(small_cohort_id=team.small_cohort_id)
-            .exclude(pk=team.pk)
-            .order_by("name")
+    user = request.user
+
+    def page() -> dict:
+        members = list(
+            TeamMember.objects.filter(team=team)
+            .select_related("user")
+            .order_by("part", "user__full_name")
         )
-        if team.small_cohort_id
-        else []
-    )
-    ties = membership_of(request.user)
-    is_member = ties.is_member(team)
-    cycle = team.cycle
-    return render(
-        request,
-        "teams/team_detail.html",
-        {
-            "team": team,
+        peers = (
+            list(
+                Team.objects.filter(small_cohort_id=team.small_cohort_id)
+                .exclude(pk=team.pk)
+                .order_by("name")
+            )
+            if team.small_cohort_id
+            else []
+        )
+        ties = membership_of(user)
+        is_member = ties.is_member(team)
+        cycle = team.cycle
+        return {
             "members": members,
-            "peers": [(p, team_rules.can_view_team(request.user, p)) for p in peers],
-            "sees_people": is_member or ties.is_coach(team) or is_program_staff(request.user),
-            "can_remove_members": team_rules.can_remove_team_member(request.user, team),
-            "can_name_leaders": team_rules.can_name_team_leaders(request.user, team),
-            "affinity_link": is_member and groups.is_affinity_participant(request.user, cycle),
-            "workgroup_link": team_rules.can_view_leadership_workgroup(request.user, cycle)
+            "peers": [(p, team_rules.can_view_team(user, p)) for p in peers],
+            "sees_people": is_member or ties.is_coach(team) or is_program_staff(user),
+            "can_remove_members": team_rules.can_remove_team_member(user, team),
+            "can_name_leaders": team_rules.can_name_team_leaders(user, team),
+            "affinity_link": is_member and groups.is_affinity_participant(user, cycle),
+            "workgroup_link": team_rules.can_view_leadership_workgroup(user, cycle)
             and team.cohort.key == (cycle.document.get("leadership_workgroup") or {}).get("cohort"),
-        },
-    )
+        }
+
+    return render(request, "teams/team_detail.html", {"team": team, "page": page})
 
 
 def _team_member(request, slug, pk):
@@ -219,6 +221,8 @@ def _builder_url(in_view: CycleInView) -> str:
 
 
 def _render_builder(request, in_view, cohort, status: int = 200, **bound):
+    """The builder of ``cohort``; its runs, small cohorts and forms are computed only when the
+    kept page is stale (``{% fresh %}``), or always for a form shown again (``bound``)."""
     if cohort is None:
         return render(
             request,
@@ -226,34 +230,36 @@ def _render_builder(request, in_view, cohort, status: int = 200, **bound):
             {"cohort": None, "in_view": in_view},
             status=status,
         )
-    page = cohorts.builder_page(cohort)
-    counts = cohorts.cohort_count_choices(cohort)
-    current = len(page.cohorts) if len(page.cohorts) in counts else (counts[0] if counts else None)
-    teams = [(t.pk, t.name) for t in sorted(page.teams, key=lambda t: (t.name, t.pk))]
-    small = [(view.small_cohort.pk, view.small_cohort.name) for view in page.cohorts]
-    coaches = [(person.pk, person.display_name) for person in faculty()]
-    forms = {
-        "build_form": BuildForm(
-            initial=BuildForm.initial_from(page.preferences, current),
-            counts=counts,
-            teams=len(page.teams),
-        ),
-        "move_form": share_choices(MoveForm(cohort=cohort), team=teams, small_cohort=small),
-        "pin_form": share_choices(PinForm(cohort=cohort), team=teams, small_cohort=small),
-        "apart_form": share_choices(ApartForm(cohort=cohort), team=teams, other=teams),
-        "coach_form": share_choices(CoachForm(cohort=cohort), small_cohort=small, coach=coaches),
-    }
-    forms.update(bound)
+
+    def page() -> dict:
+        built = cohorts.builder_page(cohort)
+        counts = cohorts.cohort_count_choices(cohort)
+        current = (
+            len(built.cohorts) if len(built.cohorts) in counts else (counts[0] if counts else None)
+        )
+        teams = [(t.pk, t.name) for t in sorted(built.teams, key=lambda t: (t.name, t.pk))]
+        small = [(view.small_cohort.pk, view.small_cohort.name) for view in built.cohorts]
+        coaches = [(person.pk, person.display_name) for person in faculty()]
+        forms = {
+            "build_form": BuildForm(
+                initial=BuildForm.initial_from(built.preferences, current),
+                counts=counts,
+                teams=len(built.teams),
+            ),
+            "move_form": share_choices(MoveForm(cohort=cohort), team=teams, small_cohort=small),
+            "pin_form": share_choices(PinForm(cohort=cohort), team=teams, small_cohort=small),
+            "apart_form": share_choices(ApartForm(cohort=cohort), team=teams, other=teams),
+            "coach_form": share_choices(
+                CoachForm(cohort=cohort), small_cohort=small, coach=coaches
+            ),
+        }
+        forms.update(bound)
+        return {"page": built, "enough_teams": bool(counts), **forms}
+
     return render(
         request,
         "teams/cohort_builder.html",
-        {
-            "cohort": cohort,
-            "in_view": in_view,
-            "page": page,
-            "enough_teams": bool(counts),
-            **forms,
-        },
+        {"cohort": cohort, "in_view": in_view, "page": page},
         status=status,
     )
 
