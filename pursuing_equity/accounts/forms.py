@@ -55,13 +55,19 @@ class SignupForm(NameForm):
 class OrganizationForm(forms.Form):
     name = forms.CharField(max_length=200)
     org_type = forms.ChoiceField(
-        label="Organization type", choices=[("", "Choose a type")] + Organization.Type.choices
+        label="Organization type",
+        choices=[("", "Choose a type")] + Organization.Type.choices,
+        widget=QuickSelect,
     )
     city = forms.CharField(max_length=100, required=False)
     state = forms.ChoiceField(
-        label="State or territory", choices=[("", "Choose a state")] + STATE_CHOICES
+        label="State or territory",
+        choices=[("", "Choose a state")] + STATE_CHOICES,
+        widget=QuickSelect,  # 56 states and territories: Django's select template per option
     )
-    size = forms.ChoiceField(choices=[("", "Choose a size")] + Organization.Size.choices)
+    size = forms.ChoiceField(
+        choices=[("", "Choose a size")] + Organization.Size.choices, widget=QuickSelect
+    )
     populations_served = forms.MultipleChoiceField(
         label="Populations served",
         choices=Organization.Population.choices,

@@ -61,11 +61,15 @@ def _attachment(request, pk, **kwargs):
 
 @rule_required(rules.can_view_community)
 def community(request):
+    """The spaces the person reads; computed only when the kept page is stale (``{% fresh %}``)."""
     cycle = current_cycle()
     if cycle is not None:
         services.spaces_ensure(cycle=cycle)
-    spaces = selectors.readable_spaces(request.user, cycle)
-    return render(request, "community/community.html", {"spaces": spaces, "cycle": cycle})
+
+    def page() -> dict:
+        return {"spaces": selectors.readable_spaces(request.user, cycle)}
+
+    return render(request, "community/community.html", {"page": page, "cycle": cycle})
 
 
 @rule_required(rules.can_read_space, get_object=_space)

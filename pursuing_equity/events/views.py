@@ -324,23 +324,25 @@ def _can_use_coaching(user, obj=None) -> bool:
 
 @rule_required(_can_use_coaching)
 def coaching(request, *, slot_form=None, status: int = 200):
+    """Coaching slots and bookings; computed only when the kept page is stale (``{% fresh %}``),
+    and always for a slot form shown again with its errors (a POST)."""
     cycle = _cycle_or_404()
-    teams = list(_bookable_teams(request.user, cycle))
-    return render(
-        request,
-        "events/coaching.html",
-        {
-            "cycle": cycle,
-            "can_publish": rules.can_publish_slot(request.user),
-            "slot_form": slot_form or SlotForm(zone=cycle.time_zone),
-            "my_slots": selectors.slots_of_coach(request.user, cycle),
+    user = request.user
+
+    def page() -> dict:
+        teams = list(_bookable_teams(user, cycle))
+        return {
+            "can_publish": rules.can_publish_slot(user),
+            "my_slots": selectors.slots_of_coach(user, cycle),
             "teams": teams,
             "coached": [team for team in teams if team.coach_id],
             "open_slots": selectors.open_slots(cycle, teams) if teams else [],
             "bookings": selectors.bookings_of_teams(t.pk for t in teams),
-        },
-        status=status,
-    )
+        }
+
+    slot_form = slot_form or SlotForm(zone=cycle.time_zone)
+    context = {"cycle": cycle, "slot_form": slot_form, "page": page}
+    return render(request, "events/coaching.html", context, status=status)
 
 
 @require_POST

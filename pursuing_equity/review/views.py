@@ -532,16 +532,12 @@ def review_portfolio(request):
     cycle = in_view.cycle
     form = QueueFilterForm(request.GET or None, cycle=cycle)
     cohort = form.cleaned_data.get("cohort", "") if form.is_valid() else ""
-    return render(
-        request,
-        "review/portfolio.html",
-        {
-            "form": form,
-            "cycle": cycle,
-            "in_view": in_view,
-            "tables": selectors.portfolio(cycle, cohort) if cycle else [],
-        },
-    )
+
+    def page() -> dict:
+        return {"tables": selectors.portfolio(cycle, cohort) if cycle else []}
+
+    context = {"form": form, "cycle": cycle, "in_view": in_view, "page": page}
+    return render(request, "review/portfolio.html", context)
 
 
 # --- a team's leaders -------------------------------------------------------------------------

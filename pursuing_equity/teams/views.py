@@ -56,32 +56,32 @@ def _in_view(request) -> CycleInView:
 
 @rule_required(team_rules.can_list_teams)
 def team_list(request):
+    """The cycle's teams; computed only when the kept page is stale (``{% fresh %}``)."""
     in_view = _in_view(request)
     cycle = in_view.cycle
-    teams = (
-        list(
-            Team.objects.filter(cycle=cycle)
-            .select_related("cohort", "organization", "small_cohort__coach", "coach")
-            # one cycle: its program document (a large JSON) decoded once, not once per team
-            .prefetch_related("cohort__cycle")
-            .order_by("cohort__position", "small_cohort__pk", "name")
+    user = request.user
+
+    def page() -> dict:
+        teams = (
+            list(
+                Team.objects.filter(cycle=cycle)
+                .select_related("cohort", "organization", "small_cohort__coach", "coach")
+                # one cycle: its program document (a large JSON) decoded once, not once per team
+                .prefetch_related("cohort__cycle")
+                .order_by("cohort__position", "small_cohort__pk", "name")
+            )
+            if cycle
+            else []
         )
-        if cycle
-        else []
-    )
-    rows = [(team, team_rules.can_view_team(request.user, team)) for team in teams]
-    return render(
-        request,
-        "teams/team_list.html",
-        {
-            "cycle": cycle,
-            "in_view": in_view,
-            "rows": rows,
-            "coached": [team for team in teams if membership_of(request.user).is_coach(team)],
-            "can_assign_coaches": team_rules.can_assign_coaches(request.user),
-            "can_build_cohorts": team_rules.can_build_cohorts(request.user),
-        },
-    )
+        return {
+            "rows": [(team, team_rules.can_view_team(user, team)) for team in teams],
+            "coached": [team for team in teams if membership_of(user).is_coach(team)],
+            "can_assign_coaches": team_rules.can_assign_coaches(user),
+            "can_build_cohorts": team_rules.can_build_cohorts(user),
+        }
+
+    context = {"cycle": cycle, "in_view": in_view, "page": page}
+    return render(request, "teams/team_list.html", context)
 
 
 @rule_required(team_rules.can_view_team, get_object=_team)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from pursuing_equity.community import services
 from pursuing_equity.community.tests.factories import make_world
+from pursuing_equity.teams.groups import affinity_choose
 
 pytestmark = pytest.mark.django_db
 
@@ -33,5 +34,23 @@ def test_a_kept_directory_is_still_refused_to_others(client):
     response = client.get(url)
     assert response.status_code == 403
     assert "Lina Lake" not in response.content.decode()
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_the_spaces_list_shows_a_chosen_affinity_space_at_once_and_to_nobody_else(client):
+    world = make_world()
+    p = world.people
+    space = world.spaces["affinity:people_of_color"]
+    url = reverse("community")
+    for person in ("ac_other", "ac_leader"):
+        client.force_login(p[person])
+        assert space.name not in client.get(url).content.decode()
+        assert space.name not in client.get(url).content.decode()  # kept
+    client.force_login(p["ac_other"])
+    affinity_choose(actor=p["ac_other"], cycle=world.cycle, choice="people_of_color")
+    assert space.name in client.get(url).content.decode()
+    client.force_login(p["ac_leader"])  # affinity membership is private
+    assert space.name not in client.get(url).content.decode()
     client.logout()
     assert client.get(url).status_code == 302

@@ -70,3 +70,18 @@ def test_a_kept_review_list_is_never_served_to_another_person(client, cycle, sta
     assert client.get(url).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_the_portfolio_counts_a_new_application_at_once_and_stays_staffs(client, cycle, staff_user):
+    url = reverse("review_portfolio") + f"?cycle={cycle.slug}"
+    received(cycle)
+    client.force_login(staff_user)
+    before = client.get(url).content.decode().split("<main")[1]
+    assert client.get(url).content.decode().split("<main")[1] == before  # kept
+    received(cycle)
+    assert client.get(url).content.decode().split("<main")[1] != before
+    for role in (Role.REVIEWER, Role.FACULTY):
+        client.force_login(person(role))
+        assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302

@@ -54,3 +54,15 @@ def test_a_kept_builder_is_still_refused_to_faculty_and_visitors(world, login):
     assert staff.get(url).status_code == 200
     assert login(world.people["faculty"]).get(url).status_code == 403
     assert login(None).get(url).status_code == 302
+
+
+def test_the_team_list_shows_a_new_coach_their_team_at_once(world, login):
+    url = reverse("team_list")
+    faculty = world.people["faculty"]
+    team = world.ac_teams[0]
+    client = login(faculty)
+    assert "Teams you coach" not in client.get(url).content.decode()
+    assert "Teams you coach" not in client.get(url).content.decode()  # kept
+    services.team_coach_assign(actor=world.people["staff"], team=team, coach=faculty)
+    assert "Teams you coach" in client.get(url).content.decode()
+    assert login(None).get(url).status_code == 302

@@ -118,3 +118,18 @@ def test_the_materials_page_shows_an_activity_just_suggested(client, program, ca
     assert "Choose the kind of material." in response.content.decode()
     client.force_login(program.members_of(program.ln_teams[0])[0])
     assert client.get(url).status_code == 403
+
+
+def test_the_coaching_page_shows_a_booking_at_once_and_not_to_another_team(client, program):
+    from pursuing_equity.events.coaching import coaching_book
+    from pursuing_equity.events.tests.factories import future_slot
+
+    slot = future_slot(program.cycle, program.coach)
+    team, other_team = program.ac_teams[0], program.ac_teams[1]
+    user, other = program.members_of(team)[1], program.members_of(other_team)[1]
+    book = reverse("slot_book", args=[slot.pk])
+    assert book in read_twice(client, user, reverse("coaching"))
+    coaching_book(actor=user, slot=slot, team=team)
+    assert book not in client.get(reverse("coaching")).content.decode()
+    client.force_login(other)
+    assert book not in client.get(reverse("coaching")).content.decode()
