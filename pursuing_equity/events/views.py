@@ -177,37 +177,39 @@ def _attended(record) -> str:
 
 @rule_required(rules.can_view_event, get_object=_event_page)
 def event_detail(request, pk: int, obj: Event):
-    show_attendees = rules.can_view_event_attendees(request.user, obj)
-    people = selectors.participants_of(obj) if show_attendees else []
-    attendance = selectors.event_attendance(obj) if show_attendees else {}
-    can_mark = rules.can_mark_activity_tried(request.user, obj)
-    team = library.team_for_event(request.user, obj) if can_mark else None
-    shown = library.event_materials(obj, team)
-    return render(
-        request,
-        "events/event_detail.html",
-        {
-            "event": obj,
+    """An event, its materials and (for those who may see them) its people; computed only when
+    the kept page is stale (``{% fresh %}``)."""
+    user = request.user
+
+    def page() -> dict:
+        show_attendees = rules.can_view_event_attendees(user, obj)
+        people = selectors.participants_of(obj) if show_attendees else []
+        attendance = selectors.event_attendance(obj) if show_attendees else {}
+        can_mark = rules.can_mark_activity_tried(user, obj)
+        team = library.team_for_event(user, obj) if can_mark else None
+        registers = obj.takes_registration
+        return {
             "show_attendees": show_attendees,
             "people": people,
             # Built by table_rows: a cohort's call expects a couple of hundred people.
             "people_rows": table_rows(
                 (p.name, p.team_name, _attended(attendance.get(p.user_id))) for p in people
             ),
-            "can_edit": rules.can_manage_calendar(request.user),
-            "can_take_attendance": rules.can_take_attendance(request.user, obj),
+            "can_edit": rules.can_manage_calendar(user),
+            "can_take_attendance": rules.can_take_attendance(user, obj),
             "facilitators": list(obj.facilitators.all()),
-            "shown": shown,
+            "shown": library.event_materials(obj, team),
             "tried_team": team,
             "pdsa_cycles": list(PdsaCycle.objects.filter(team=team)) if team else [],
-            "can_add_materials": rules.can_add_materials(request.user, obj),
-            "can_register": obj.takes_registration and rules.can_register(request.user, obj),
-            "registration": Registration.objects.filter(event=obj, user=request.user).first()
-            if obj.takes_registration
+            "can_add_materials": rules.can_add_materials(user, obj),
+            "can_register": registers and rules.can_register(user, obj),
+            "registration": Registration.objects.filter(event=obj, user=user).first()
+            if registers
             else None,
-            "can_view_roster": obj.takes_registration and rules.can_view_roster(request.user, obj),
-        },
-    )
+            "can_view_roster": registers and rules.can_view_roster(user, obj),
+        }
+
+    return render(request, "events/event_detail.html", {"event": obj, "page": page})
 
 
 @rule_required(rules.can_manage_calendar)
@@ -587,17 +589,17 @@ def _team(request, slug: str, **kwargs) -> Team:
 
 @rule_required(rules.can_view_attendance, get_object=_team)
 def attendance_team(request, slug: str, obj: Team, *, note_form=None, status: int = 200):
-    return render(
-        request,
-        "events/attendance_team.html",
-        {
-            "team": obj,
+    """The team's attendance; computed only when the kept page is stale (``{% fresh %}``), and
+    always for a note shown again with its errors (a POST)."""
+
+    def page() -> dict:
+        return {
             "summary": selectors.attendance_summary_for_team(obj),
             "can_note": rules.can_send_attendance_note(request.user, obj),
-            "note_form": note_form or NoteForm(),
-        },
-        status=status,
-    )
+        }
+
+    context = {"team": obj, "note_form": note_form or NoteForm(), "page": page}
+    return render(request, "events/attendance_team.html", context, status=status)
 
 
 @require_POST

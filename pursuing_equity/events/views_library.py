@@ -200,24 +200,26 @@ def checklist_progress(request):
     in_view = cycle_in_view(request.GET, default=current_cycle)
     if in_view.cycle is None:
         raise Http404("No program cycle is loaded.")
-    checklists_, rows = logistics.checklist_progress(in_view.cycle)
     if request.GET.get("format") == "csv":
+        checklists_, rows = logistics.checklist_progress(in_view.cycle)
         return csv_response(
             logistics.progress_table(checklists_, rows), f"prework-{in_view.cycle.slug}.csv"
         )
-    not_required = mark_safe('<span class="muted">Not required</span>')
-    body = table_rows(
-        (
-            (r.cohort, r.team, r.person, *(not_required if n is None else n for n in r.cells))
-            for r in rows
-        ),
-        header=2,
-    )
-    return render(
-        request,
-        "events/checklist_progress.html",
-        {"in_view": in_view, "cycle": in_view.cycle, "checklists": checklists_, "body": body},
-    )
+
+    def page() -> dict:
+        checklists_, rows = logistics.checklist_progress(in_view.cycle)
+        not_required = mark_safe('<span class="muted">Not required</span>')
+        body = table_rows(
+            (
+                (r.cohort, r.team, r.person, *(not_required if n is None else n for n in r.cells))
+                for r in rows
+            ),
+            header=2,
+        )
+        return {"checklists": checklists_, "body": body}
+
+    context = {"in_view": in_view, "cycle": in_view.cycle, "page": page}
+    return render(request, "events/checklist_progress.html", context)
 
 
 @rule_required(rules.can_register, get_object=_event)

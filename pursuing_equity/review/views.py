@@ -44,7 +44,9 @@ from pursuing_equity.teams.services import leaders_required, team_leaders_name
 
 
 def _application(request, pk: int, **kwargs) -> Application:
-    return get_object_or_404(Application.objects.exclude(state=State.DRAFT), pk=pk)
+    return get_object_or_404(
+        Application.objects.exclude(state=State.DRAFT).select_related("organization"), pk=pk
+    )
 
 
 def _team(request, slug: str, **kwargs) -> Team:
@@ -189,59 +191,67 @@ def _decision_choices(user, application: Application) -> list[tuple[str, str]]:
     return choices
 
 
-def _application_page(request, application: Application, *, status: int = 200, **forms):
+def _application_page(request, obj: Application, *, status: int = 200, **forms):
+    """An application as its reviewers and staff see it; computed only when the kept page is
+    stale (``{% fresh %}``), and always for a form shown again with its errors (``forms``)."""
     user = request.user
-    staff = rules.can_decide_application(user, application)
-    assignments = selectors.current_assignments(application)
-    mine = next((a for a in assignments if a.reviewer_id == user.pk), None)
-    see_others = rules.can_view_other_reviews(user, application)
-    reviews = [
-        (a, getattr(a, "review", None))
-        for a in assignments
-        if see_others or a.reviewer_id == user.pk
-    ]
-    sent = {letter.kind: letter for letter in application.decision_letters.all()}
-    letters = [
-        {"kind": k, "label": _letter_label(k, application), "sent": sent.get(k)}
-        for k in decisions.letters_due(application)
-    ]
-    context = {
-        "application": application,
-        "status": label_for(application.state, "staff" if staff else "reviewer"),
-        "staff": staff,
-        "screen": selectors.eligibility(application),
-        "letter_slots": letter_slots(application),
-        "video": current_video(application),
-        "rubric": rubric_of(application.cycle.document, application.current_cohort.key),
-        "reviews": reviews,
-        "see_others": see_others,
-        "summary": selectors.score_summary(application) if staff else None,
-        "mine": mine,
-        "can_score": rules.can_score_application(user, application),
-        "clock": selectors.response_clock(application, timezone.localdate()),
-        "received": selectors.received_on(application),
-        "needed": services.reviewers_needed(application.current_cohort),
-        "moves": list(application.cohort_moves.all()),
-        "letters": letters,
-    }
-    if staff:
-        submitted = len(selectors.submitted_reviews(application))
-        context.update(
-            reviews_missing=max(context["needed"] - submitted, 0),
-            cohort_full=selectors.cohort_full(application.current_cohort),
-            reviewers=selectors.reviewers_for(application),
-            assign_form=forms.get("assign_form") or AssignForm(),
-            decision_form=forms.get("decision_form")
-            or DecisionForm(choices=_decision_choices(user, application)),
-            rank_form=forms.get("rank_form")
-            or RankForm(initial={"rank": application.waitlist_rank}),
-        )
+
+    def page() -> dict:
+        application = selectors.review_application(obj.pk)
+        staff = rules.can_decide_application(user, application)
+        assignments = selectors.current_assignments(application)
+        mine = next((a for a in assignments if a.reviewer_id == user.pk), None)
+        see_others = rules.can_view_other_reviews(user, application)
+        reviews = [
+            (a, getattr(a, "review", None))
+            for a in assignments
+            if see_others or a.reviewer_id == user.pk
+        ]
+        sent = {letter.kind: letter for letter in application.decision_letters.all()}
+        letters = [
+            {"kind": k, "label": _letter_label(k, application), "sent": sent.get(k)}
+            for k in decisions.letters_due(application)
+        ]
+        context = {
+            "application": application,
+            "status": label_for(application.state, "staff" if staff else "reviewer"),
+            "staff": staff,
+            "screen": selectors.eligibility(application),
+            "letter_slots": letter_slots(application),
+            "video": current_video(application),
+            "rubric": rubric_of(application.cycle.document, application.current_cohort.key),
+            "reviews": reviews,
+            "see_others": see_others,
+            "summary": selectors.score_summary(application) if staff else None,
+            "mine": mine,
+            "can_score": rules.can_score_application(user, application),
+            "clock": selectors.response_clock(application, timezone.localdate()),
+            "received": selectors.received_on(application),
+            "needed": services.reviewers_needed(application.current_cohort),
+            "moves": list(application.cohort_moves.all()),
+            "letters": letters,
+        }
+        if staff:
+            submitted = len(selectors.submitted_reviews(application))
+            context.update(
+                reviews_missing=max(context["needed"] - submitted, 0),
+                cohort_full=selectors.cohort_full(application.current_cohort),
+                reviewers=selectors.reviewers_for(application),
+                assign_form=forms.get("assign_form") or AssignForm(),
+                decision_form=forms.get("decision_form")
+                or DecisionForm(choices=_decision_choices(user, application)),
+                rank_form=forms.get("rank_form")
+                or RankForm(initial={"rank": application.waitlist_rank}),
+            )
+        return context
+
+    context = {"application": obj, "page": page}
     return render(request, "review/application.html", context, status=status)
 
 
 @rule_required(rules.can_view_application_for_review, get_object=_application)
 def review_application(request, pk: int, obj: Application):
-    return _application_page(request, selectors.review_application(obj.pk))
+    return _application_page(request, obj)
 
 
 @require_POST
@@ -256,9 +266,7 @@ def review_assign(request, pk: int, obj: Application):
     ):
         messages.success(request, f"{form.cleaned_data['reviewer']} was assigned.")
         return redirect("review_application", pk=obj.pk)
-    return _application_page(
-        request, selectors.review_application(obj.pk), assign_form=form, status=400
-    )
+    return _application_page(request, obj, assign_form=form, status=400)
 
 
 def _assignment(request, pk: int, **kwargs) -> ReviewerAssignment:
@@ -297,9 +305,7 @@ def review_decide(request, pk: int, obj: Application):
     ):
         messages.success(request, "The decision was recorded. Send the letter below.")
         return redirect("review_application", pk=obj.pk)
-    return _application_page(
-        request, selectors.review_application(obj.pk), decision_form=form, status=400
-    )
+    return _application_page(request, obj, decision_form=form, status=400)
 
 
 @require_POST
@@ -314,9 +320,7 @@ def review_rank(request, pk: int, obj: Application):
     ):
         messages.success(request, "The waitlist was reordered.")
         return redirect("review_application", pk=obj.pk)
-    return _application_page(
-        request, selectors.review_application(obj.pk), rank_form=form, status=400
-    )
+    return _application_page(request, obj, rank_form=form, status=400)
 
 
 # --- drafts: reminders and extensions ---------------------------------------------------------

@@ -173,33 +173,37 @@ def team_coaches(request):
             )
             return redirect(reverse("team_coaches") + in_view.suffix)
         failed = form
-    rows = []
-    unmatched = failed
-    coaches = faculty()
-    choices = TeamCoachForm(teams=teams, coaches=coaches).coach_choices()
-    for team in teams.select_related("coach", "organization", "cohort"):
-        if failed is not None and failed.data.get("team") == str(team.pk):
-            form, unmatched = failed, None
-        else:
-            form = TeamCoachForm(
-                teams=teams,
-                coaches=coaches,
-                coach_choices=choices,
-                initial={"team": team.pk, "coach": team.coach_id},
-            )
-        form.auto_id = f"id_team{team.pk}_%s"
-        rows.append((team, form))
+
+    def page() -> dict:
+        """The rows (one form per team), computed only when the kept page is stale."""
+        rows = []
+        unmatched = failed
+        coaches = faculty()
+        choices = TeamCoachForm(teams=teams, coaches=coaches).coach_choices()
+        for team in teams.select_related("coach", "organization", "cohort"):
+            if failed is not None and failed.data.get("team") == str(team.pk):
+                form, unmatched = failed, None
+            else:
+                form = TeamCoachForm(
+                    teams=teams,
+                    coaches=coaches,
+                    coach_choices=choices,
+                    initial={"team": team.pk, "coach": team.coach_id},
+                )
+            form.auto_id = f"id_team{team.pk}_%s"
+            rows.append((team, form))
+        return {"rows": rows, "unmatched": unmatched}
+
     return render(
         request,
         "teams/team_coaches.html",
         {
             "cycle": cycle,
             "in_view": in_view,
-            "rows": rows,
-            "has_errors": failed is not None,
+            "page": page,
             # Errors of a post that names no team of the page (missing or unknown): no row can
-            # show them, so the page shows them at the top.
-            "unmatched": unmatched,
+            # show them, so the page shows them at the top (``unmatched``).
+            "has_errors": failed is not None,
         },
         status=400 if failed is not None else 200,
     )

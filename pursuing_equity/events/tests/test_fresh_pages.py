@@ -133,3 +133,19 @@ def test_the_coaching_page_shows_a_booking_at_once_and_not_to_another_team(clien
     assert book not in client.get(reverse("coaching")).content.decode()
     client.force_login(other)
     assert book not in client.get(reverse("coaching")).content.decode()
+
+
+def test_an_event_and_a_teams_attendance_show_attendance_taken_at_once(client, program, call):
+    team = program.ln_teams[0]
+    member = program.members_of(team)[0]
+    event_url = reverse("event_detail", args=[call.pk])
+    team_url = reverse("attendance_team", args=[team.slug])
+    before_event = read_twice(client, program.staff, event_url).split("<main")[1]
+    before_team = read_twice(client, program.staff, team_url).split("<main")[1]
+    attendance_take(actor=program.coach, event=call, present={member.pk})
+    assert client.get(event_url).content.decode().split("<main")[1] != before_event
+    assert client.get(team_url).content.decode().split("<main")[1] != before_team
+    client.force_login(program.members_of(program.ln_teams[1])[0])  # another team
+    assert client.get(team_url).status_code == 403
+    client.logout()
+    assert client.get(event_url).status_code == 302

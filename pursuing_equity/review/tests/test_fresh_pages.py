@@ -85,3 +85,19 @@ def test_the_portfolio_counts_a_new_application_at_once_and_stays_staffs(client,
         assert client.get(url).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_an_application_shows_a_reviewer_assigned_at_once_and_not_to_other_reviewers(
+    client, cycle, staff_user
+):
+    application = received(cycle)
+    url = reverse("review_application", args=[application.pk])
+    client.force_login(staff_user)
+    client.get(url)
+    assert "Rey Viewer" not in client.get(url).content.decode()
+    services.reviewer_assign(
+        actor=staff_user, application=application, reviewer=reviewer(full_name="Rey Viewer")
+    )
+    assert "Rey Viewer" in client.get(url).content.decode()
+    client.force_login(reviewer())  # not assigned to it
+    assert client.get(url).status_code == 403

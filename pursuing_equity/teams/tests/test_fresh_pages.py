@@ -66,3 +66,15 @@ def test_the_team_list_shows_a_new_coach_their_team_at_once(world, login):
     services.team_coach_assign(actor=world.people["staff"], team=team, coach=faculty)
     assert "Teams you coach" in client.get(url).content.decode()
     assert login(None).get(url).status_code == 302
+
+
+def test_the_coaches_page_shows_a_coach_named_at_once_and_stays_staffs(world, login):
+    url = reverse("team_coaches")
+    team, faculty = world.ac_teams[0], world.people["faculty"]
+    client = login(world.people["staff"])
+    selected = f'<option value="{faculty.pk}" selected>'
+    assert selected not in client.get(url).content.decode()
+    assert selected not in client.get(url).content.decode()  # kept
+    services.team_coach_assign(actor=world.people["staff"], team=team, coach=faculty)
+    assert selected in client.get(url).content.decode()
+    assert login(faculty).get(url).status_code == 403
