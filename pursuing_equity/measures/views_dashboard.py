@@ -78,50 +78,52 @@ def _keyed_dashboard(request, measure: Measure):
 
 @rule_required(can_view_measure, get_object=get_measure)
 def measure_dashboard_view(request, team_slug: str, measure_slug: str, obj: Measure):
-    form, key, dashboard = _keyed_dashboard(request, obj)
-    query = f"?stratifier={dashboard.stratifier}" if dashboard.stratifier else ""
-    adjusted_shows = "crude" if request.GET.get("rates") == "crude" else "adjusted"
-    # The page's body is a function of the dashboard (its key: data, aims, definition, settings,
-    # annotations, who-sees-what), the team's and measure's names and the rates shown; rendering
-    # its tables is most of the page's time, so it is cached under those (not when the form has
-    # an error to show).
-    page_key = (
-        hashlib.sha256(
-            repr((key, obj.team.slug, obj.team.name, obj.slug, adjusted_shows)).encode()
-        ).hexdigest()
-        if not form.errors
-        else ""
-    )
-    base = f"{query}&" if query else "?"
-    quality_latest = {}
-    for row in dashboard.quality:
-        quality_latest[row.stratifier] = row
-    return render(
-        request,
-        "measures/dashboard.html",
-        {
-            "measure": obj,
-            "team": obj.team,
+    """A measure's dashboard; computed only when the kept page is stale (``{% fresh %}``). Its
+    body is also kept per content (``page_key``), shared by all who see the same dashboard."""
+
+    def page() -> dict:
+        form, key, dashboard = _keyed_dashboard(request, obj)
+        query = f"?stratifier={dashboard.stratifier}" if dashboard.stratifier else ""
+        adjusted_shows = "crude" if request.GET.get("rates") == "crude" else "adjusted"
+        # The page's body is a function of the dashboard (its key: data, aims, definition,
+        # settings, annotations, who-sees-what), the team's and measure's names and the rates
+        # shown; rendering its tables is most of the page's time, so it is cached under those
+        # (not when the form has an error to show).
+        page_key = (
+            hashlib.sha256(
+                repr((key, obj.team.slug, obj.team.name, obj.slug, adjusted_shows)).encode()
+            ).hexdigest()
+            if not form.errors
+            else ""
+        )
+        base = f"{query}&" if query else "?"
+        quality_latest = {}
+        for row in dashboard.quality:
+            quality_latest[row.stratifier] = row
+        settings = chart_settings(obj.team.cycle)
+        return {
             "form": form,
             "dashboard": dashboard,
             "page_key": page_key,
             "query": query,
             "chart_names": CHARTS,
             "quality_latest": list(quality_latest.values()),
-            "min_points": chart_settings(obj.team.cycle).control_min_points,
+            "min_points": settings.control_min_points,
             "hidden_groups": [c.title for c in dashboard.groups if not c.points],
             "group_rows": [r for r in dashboard.table if r["stratifier"] == dashboard.stratifier],
             "stratifier_label": dict(dashboard.stratifiers).get(dashboard.stratifier, ""),
-            "suppressed_label": suppress.label(chart_settings(obj.team.cycle).threshold),
-            "settings_rules": chart_settings(obj.team.cycle).rules,
+            "suppressed_label": suppress.label(settings.threshold),
+            "settings_rules": settings.rules,
             "csv_tables": CSV_TABLES.items(),
             "gap_convention": GAP_CONVENTION,
             "gap_caption": f"({GAP_CONVENTION}; a diamond marks a signal)",
             "min_gap_points": gaps.MIN_POINTS_I_CHART,
             "adjusted_shows": adjusted_shows,
             "adjusted_links": {"adjusted": f"{base}rates=adjusted", "crude": f"{base}rates=crude"},
-        },
-    )
+        }
+
+    context = {"measure": obj, "team": obj.team, "page": page}
+    return render(request, "measures/dashboard.html", context)
 
 
 def _filename(measure: Measure, what: str, ext: str) -> str:

@@ -52,3 +52,16 @@ def test_a_kept_staff_table_is_still_refused_to_others(staff_client, client, per
         assert personas.people["staff"].email not in response.content.decode()
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_a_kept_form_shows_a_rename_at_once_and_its_errors_after_a_post(staff_client, personas):
+    url = reverse("organization_edit", args=[personas.org_b.slug])
+    assert 'value="Org B"' in staff_client.get(url).content.decode()
+    assert 'value="Org B"' in staff_client.get(url).content.decode()  # kept
+    services.organization_update(
+        actor=personas.people["staff"], organization=personas.org_b, name="Org Beta"
+    )
+    assert 'value="Org Beta"' in staff_client.get(url).content.decode()
+    for address in (url, reverse("organization_create")):  # a POST is rendered, with its errors
+        response = staff_client.post(address, {"name": ""})
+        assert "This field is required." in response.content.decode()
