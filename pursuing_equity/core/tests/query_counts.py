@@ -39,3 +39,18 @@ def assert_counts_do_not_grow(client, pages: Pages, grow: Callable[[], None]) ->
     grown = {name: (before[name], n) for name, n in after.items() if n != before[name]}
     assert not grown, f"query counts grew with the data (before, after): {grown}"
     return before
+
+
+def read_twice(client, user, url: str) -> str:
+    """The page read a second time (signed in as ``user``, unless None): served from what the
+    first read kept (``{% fresh %}``), so with fewer queries. The apps' ``test_fresh_pages.py``
+    then change the data through a service and read it again."""
+    if user is not None:
+        client.force_login(user)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(second) < len(first)
+    return response.content.decode()

@@ -2,28 +2,15 @@
 through the app's own services shows at once, and a kept page never lets in whom it refused."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from pursuing_equity.core.tests.query_counts import read_twice
 from pursuing_equity.events import library, services
 from pursuing_equity.events.attendance_taking import attendance_take
 from pursuing_equity.events.tests.factories import past_event
 
 pytestmark = pytest.mark.django_db
-
-
-def read_twice(client, user, url: str) -> str:
-    """The page, read a second time: served from what the first read kept (fewer queries)."""
-    client.force_login(user)
-    with CaptureQueriesContext(connection) as first:
-        assert client.get(url).status_code == 200
-    with CaptureQueriesContext(connection) as second:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert len(second) < len(first)
-    return response.content.decode()
 
 
 @pytest.fixture

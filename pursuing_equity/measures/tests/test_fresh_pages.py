@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from pursuing_equity.core.tests.query_counts import read_twice
 from pursuing_equity.measures import services
 from pursuing_equity.measures.tests.dashboard_data import make_world, submit, synthetic_rows
 
@@ -20,15 +21,6 @@ def data_url(m):
     return reverse("measure_data", args=[m.team.slug, m.slug])
 
 
-def twice(client, user, url) -> str:
-    """The page as ``user`` reads it, requested twice (the second answer is the kept one)."""
-    client.force_login(user)
-    first = client.get(url)
-    second = client.get(url)
-    assert first.status_code == second.status_code == 200
-    return second.text
-
-
 def new_month(world):
     submit(
         world.measure,
@@ -40,7 +32,7 @@ def new_month(world):
 @pytest.mark.django_db
 def test_the_network_shows_new_data_after_being_kept(client, world):
     staff, network = world.people["staff"], reverse("measures_network")
-    assert "January 2025" not in twice(client, staff, network)
+    assert "January 2025" not in read_twice(client, staff, network)
     new_month(world)
     assert "January 2025" in client.get(network).text
 
@@ -48,7 +40,7 @@ def test_the_network_shows_new_data_after_being_kept(client, world):
 @pytest.mark.django_db
 def test_the_network_kept_for_staff_stays_refused_to_teams_and_visitors(client, world):
     network = reverse("measures_network")
-    twice(client, world.people["staff"], network)
+    read_twice(client, world.people["staff"], network)
     client.force_login(world.people["team_member"])
     assert client.get(network).status_code == 403
     client.logout()
@@ -58,7 +50,7 @@ def test_the_network_kept_for_staff_stays_refused_to_teams_and_visitors(client, 
 @pytest.mark.django_db
 def test_the_shared_list_shows_a_new_measure_after_being_kept(client, world):
     peer = world.people["ac_peer"]
-    assert "Diabetes control" not in twice(client, peer, reverse("measures_shared"))
+    assert "Diabetes control" not in read_twice(client, peer, reverse("measures_shared"))
     services.measure_define(
         team=world.ac_team,
         actor=world.people["team_member"],
@@ -78,7 +70,7 @@ def test_the_shared_list_shows_a_new_measure_after_being_kept(client, world):
 @pytest.mark.django_db
 def test_the_shared_list_kept_for_a_peer_is_not_shown_to_another_cohort(client, world):
     url = reverse("measures_shared")
-    assert data_url(world.measure).removesuffix("data/") in twice(
+    assert data_url(world.measure).removesuffix("data/") in read_twice(
         client, world.people["ac_peer"], url
     )
     client.force_login(world.people["ln_other_small_cohort"])
@@ -90,7 +82,7 @@ def test_the_shared_list_kept_for_a_peer_is_not_shown_to_another_cohort(client, 
 @pytest.mark.django_db
 def test_a_measures_data_page_shows_a_new_period_and_an_aim_after_being_kept(client, world):
     owner, url = world.people["team_member"], data_url(world.measure)
-    page = twice(client, owner, url)
+    page = read_twice(client, owner, url)
     assert "January 2025" not in page and "No aim yet." in page
     new_month(world)
     assert "January 2025" in client.get(url).text
@@ -110,7 +102,7 @@ def test_a_measures_data_page_shows_a_new_period_and_an_aim_after_being_kept(cli
 @pytest.mark.django_db
 def test_a_measures_data_page_kept_for_the_team_stays_refused_to_others(client, world):
     url = data_url(world.measure)
-    twice(client, world.people["team_member"], url)
+    read_twice(client, world.people["team_member"], url)
     for outsider in ("ac_peer", "ln_member", "applicant"):
         client.force_login(world.people[outsider])
         assert client.get(url).status_code == 403, outsider

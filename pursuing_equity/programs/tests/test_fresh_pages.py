@@ -4,12 +4,11 @@ change loaded or saved by staff shows at once, and one reader's page is never an
 import tomllib
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pursuing_equity.accounts.models import Role
 from pursuing_equity.accounts.tests.factories import person
+from pursuing_equity.core.tests.query_counts import read_twice
 from pursuing_equity.programs import services
 from pursuing_equity.programs.tests.factories import PROGRAM_FILE, load_cycle
 from pursuing_equity.programs.tests.test_call import upcoming_cycle
@@ -18,20 +17,9 @@ from pursuing_equity.programs.tests.tomlwrite import dumps
 pytestmark = pytest.mark.django_db
 
 
-def read_twice(client, url: str) -> str:
-    """The page, read a second time: served from what the first read kept (fewer queries)."""
-    with CaptureQueriesContext(connection) as first:
-        assert client.get(url).status_code == 200
-    with CaptureQueriesContext(connection) as second:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert len(second) < len(first)
-    return response.content.decode()
-
-
 def test_the_program_page_shows_a_reloaded_program_file_at_once(client, tmp_path):
     load_cycle()
-    assert "Kept pages are fresh" not in read_twice(client, reverse("program"))
+    assert "Kept pages are fresh" not in read_twice(client, None, reverse("program"))
     document = tomllib.loads(PROGRAM_FILE.read_text(encoding="utf-8"))
     document["program"]["tagline"] = "Kept pages are fresh"
     changed = tmp_path / "program.toml"
@@ -43,7 +31,7 @@ def test_the_program_page_shows_a_reloaded_program_file_at_once(client, tmp_path
 def test_a_readers_kept_program_page_is_not_a_visitors(client):
     upcoming_cycle()  # its call for applications is open
     client.force_login(person())  # an applicant
-    assert "Apply or continue your application" in read_twice(client, reverse("program"))
+    assert "Apply or continue your application" in read_twice(client, None, reverse("program"))
     client.logout()
     page = client.get(reverse("program")).content.decode()
     assert "Apply or continue your application" not in page
@@ -53,7 +41,7 @@ def test_a_readers_kept_program_page_is_not_a_visitors(client):
 def test_the_call_page_shows_the_join_link_saved_by_staff_at_once(client):
     cycle = upcoming_cycle()
     url = reverse("call", args=[cycle.slug])
-    page = read_twice(client, url)
+    page = read_twice(client, None, url)
     assert "Register below: we email you the link to join the call." in page
     services.call_links_save(
         actor=person(Role.PROGRAM_STAFF),

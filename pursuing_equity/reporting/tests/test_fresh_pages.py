@@ -4,17 +4,9 @@ through the app's services at once, and keeping it for one person never opens it
 import pytest
 from django.urls import reverse
 
+from pursuing_equity.core.tests.query_counts import read_twice
 from pursuing_equity.reporting import services
 from pursuing_equity.reporting.tests import factories
-
-
-def twice(client, user, url) -> str:
-    """The page as ``user`` reads it, requested twice (the second answer is the kept one)."""
-    client.force_login(user)
-    first = client.get(url)
-    second = client.get(url)
-    assert first.status_code == second.status_code == 200
-    return second.text
 
 
 def refused(client, people, url) -> None:
@@ -41,20 +33,20 @@ def detail_url(update):
 def test_the_updates_page_shows_a_submitted_update_and_a_reflection_at_once(
     client, network, submitted
 ):
-    page = twice(client, network.leader, reverse("updates"))
+    page = read_twice(client, network.leader, reverse("updates"))
     assert "Waiting for your reflection" in page
     services.reflection_write(actor=network.leader, update=submitted, text="Well done.")
     assert "Waiting for your reflection" not in client.get(reverse("updates")).text
     period = factories.started_period(network.ac, 2)
     link = reverse("update_detail", args=[network.ac.slug, f"{period:%Y-%m}"])
-    assert link not in twice(client, network.member, reverse("updates"))
+    assert link not in read_twice(client, network.member, reverse("updates"))
     factories.update(network.ac, network.member, period, submit=True)
     assert link in client.get(reverse("updates")).text
 
 
 @pytest.mark.django_db
 def test_the_updates_page_kept_for_a_team_shows_another_team_its_own(client, network, submitted):
-    assert network.ac.name in twice(client, network.member, reverse("updates"))
+    assert network.ac.name in read_twice(client, network.member, reverse("updates"))
     client.force_login(network.ln_far)
     page = client.get(reverse("updates")).text
     assert network.ln_far_team.name in page and network.ac.name not in page
@@ -65,7 +57,7 @@ def test_the_updates_page_kept_for_a_team_shows_another_team_its_own(client, net
 @pytest.mark.django_db
 def test_an_update_shows_a_comment_and_a_reflection_at_once(client, network, submitted):
     url = detail_url(submitted)
-    page = twice(client, network.leader, url)
+    page = read_twice(client, network.leader, url)
     assert "Send my reflection" in page and "No comments yet." in page
     services.comment_add(actor=network.coach, update=submitted, text="Strong learning here.")
     assert "Strong learning here." in client.get(url).text
@@ -76,7 +68,7 @@ def test_an_update_shows_a_comment_and_a_reflection_at_once(client, network, sub
 
 @pytest.mark.django_db
 def test_a_kept_update_still_answers_a_bad_reflection_with_its_error(client, network, submitted):
-    twice(client, network.leader, detail_url(submitted))
+    read_twice(client, network.leader, detail_url(submitted))
     response = client.post(
         reverse("reflection_write", args=[network.ac.slug, submitted.period_key]), {"text": ""}
     )
@@ -88,7 +80,7 @@ def test_a_kept_update_still_answers_a_bad_reflection_with_its_error(client, net
 def test_a_draft_kept_for_its_team_stays_refused_to_others(client, network):
     draft = factories.update(network.ac, network.member, factories.started_period(network.ac, 0))
     url = detail_url(draft)
-    twice(client, network.member, url)
+    read_twice(client, network.member, url)
     refused(client, [network.other_member, network.ln_far, network.applicant], url)
 
 
@@ -96,12 +88,12 @@ def test_a_draft_kept_for_its_team_stays_refused_to_others(client, network):
 def test_the_grid_shows_a_new_submission_at_once(client, network):
     period = factories.started_period(network.ac, 1)
     link = f"{reverse('team_updates', args=[network.ac.slug])}{period:%Y-%m}/"
-    assert link not in twice(client, network.staff, reverse("submission_grid"))
+    assert link not in read_twice(client, network.staff, reverse("submission_grid"))
     factories.update(network.ac, network.member, period, submit=True)
     assert link in client.get(reverse("submission_grid")).text
 
 
 @pytest.mark.django_db
 def test_the_grid_kept_for_staff_stays_refused_to_teams_and_visitors(client, network):
-    twice(client, network.staff, reverse("submission_grid"))
+    read_twice(client, network.staff, reverse("submission_grid"))
     refused(client, [network.member, network.leader, network.applicant], reverse("submission_grid"))
