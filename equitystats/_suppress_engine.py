@@ -278,6 +278,12 @@ class _Attack:
         self._objective = ks.astype(np.int32)
         highs.run()
         status = highs.getModelStatus()
+        if status not in _UNBOUNDED and status != highspy.HighsModelStatus.kOptimal:
+            # The simplex started from the previous programme's basis can stop without a
+            # verdict ("Unknown") on a degenerate programme: solve it again from scratch.
+            highs.clearSolver()
+            highs.run()
+            status = highs.getModelStatus()
         if status in _UNBOUNDED:
             return None
         if status != highspy.HighsModelStatus.kOptimal:  # pragma: no cover - always feasible
