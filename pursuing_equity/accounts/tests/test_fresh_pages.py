@@ -11,12 +11,6 @@ from pursuing_equity.accounts import services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.people["staff"])
-    return client
-
-
 def test_the_people_page_shows_a_role_given_at_once(staff_client, personas):
     faculty = personas.people["faculty"]
     url = reverse("people") + "?role=reviewer"

@@ -8,12 +8,6 @@ from pursuing_equity.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.people["staff"])
-    return client
-
-
 def test_people_page_lists_everyone_with_their_roles(staff_client, personas):
     response = staff_client.get("/people/")
     for user in filter(None, personas.people.values()):

@@ -6,12 +6,6 @@ from pursuing_equity.core.services import audit_record
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.people["staff"])
-    return client
-
-
 @pytest.mark.parametrize("url", ["/staff/audit/", "/staff/outbox/"])
 @pytest.mark.parametrize("name", ["applicant", "faculty", "reviewer", "team_member_a", "funder"])
 def test_staff_pages_are_forbidden_to_everyone_else(client, personas, url, name):

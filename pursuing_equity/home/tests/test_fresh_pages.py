@@ -9,12 +9,6 @@ from pursuing_equity.accounts.models import Role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.people["staff"])
-    return client
-
-
 def test_the_audit_log_shows_a_role_given_at_once(staff_client, personas):
     assert "role.assign</th>" not in staff_client.get("/staff/audit/").text
     assert "role.assign</th>" not in staff_client.get("/staff/audit/").text
