@@ -2,18 +2,21 @@
 
 One browser for the whole session (starting Chromium is the slow part), a fresh context and page
 for each test (no cookies leak between journeys), and the ``assert_accessible`` fixture to run
-axe on a page. The tests use a transactional database because the live server answers from another thread.
+axe on a page. The tests use a transactional database because the live server answers from another
+thread; on SQLite the server shares the test's one connection (see ``live_server``).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 # Test settings every run shares (immediate tasks, captured email, fast hashing).
 from pursuing_equity.conftest import _fast_and_captured  # noqa: F401
@@ -38,6 +41,49 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+class _OneRequestAtATime:
+    """A WSGI application that lets one request at a time into the one it wraps."""
+
+    def __init__(self, application) -> None:
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return self.application(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request, django_db_setup) -> Iterator[LiveServer]:
+    """pytest-django's live server, started once the test database exists.
+
+    The SQLite test database lives in memory, in a shared cache. Two connections to it fail at once
+    with "database table is locked" when one writes while the other reads or writes: shared-cache
+    table locks ignore the busy timeout. Django's live server avoids that by handing its request
+    threads the test's own connection, but only if that connection already points at the test
+    database when the server starts. pytest-django's session-scoped ``live_server`` starts before
+    ``django_db_setup`` has run (it asks for the database only per test), so every request
+    thread opened a connection of its own, and a journey failed now and then with a 500 when the
+    machine was busy. Hence ``django_db_setup`` first; and, since one connection has one
+    transaction state, the server lets one request at a time into the application (the browser
+    makes few requests at once, so nothing waits long). On PostgreSQL nothing is shared: each
+    request thread has its own connection, as in production.
+    """
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    static_handler = server.thread.static_handler
+    server.thread.static_handler = lambda application: _OneRequestAtATime(
+        static_handler(application)
+    )
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
