@@ -64,9 +64,9 @@ def live_server(request, django_db_setup) -> Iterator[LiveServer]:
     table locks ignore the busy timeout. Django's live server avoids that by handing its request
     threads the test's own connection, but only if that connection already points at the test
     database when the server starts. pytest-django's session-scoped ``live_server`` starts before
-    ``django_db_setup`` has run (it asks for the database only per test), so every request
-    thread opened a connection of its own, and a journey failed now and then with a 500 when the
-    machine was busy. Hence ``django_db_setup`` first; and, since one connection has one
+    ``django_db_setup`` when a journey is the first test a worker runs (it asks for the database
+    only per test), and then every request thread opened a connection of its own, and a journey
+    failed now and then with a 500 when the machine was busy. Hence ``django_db_setup`` first; and, since one connection has one
     transaction state, the server lets one request at a time into the application (the browser
     makes few requests at once, so nothing waits long). On PostgreSQL nothing is shared: each
     request thread has its own connection, as in production.
@@ -77,9 +77,9 @@ def live_server(request, django_db_setup) -> Iterator[LiveServer]:
         or "localhost"
     )
     server = LiveServer(addr, start=False)
-    static_handler = server.thread.static_handler
-    server.thread.static_handler = lambda application: _OneRequestAtATime(
-        static_handler(application)
+    static_handler = server.thread.static_handler  # static files need no database: not locked
+    server.thread.static_handler = lambda application: static_handler(
+        _OneRequestAtATime(application)
     )
     server.start()
     yield server
