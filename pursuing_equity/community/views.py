@@ -185,18 +185,21 @@ def report_dismiss(request, pk, obj: Report):
 
 @rule_required(rules.can_view_community)
 def announcements(request):
-    cycle = current_cycle()
-    if rules.can_announce(request.user):
-        shown = list(Announcement.objects.filter(cycle=cycle).select_related("author", "cohort"))
-    else:
-        shown = selectors.announcements_for(request.user, cycle, limit=200)
+    """The cycle's announcements for this person, read only when the kept page is stale
+    (``{% fresh %}``)."""
+    can_announce = rules.can_announce(request.user)
+
+    def page() -> dict:
+        cycle = current_cycle()
+        if can_announce:
+            qs = Announcement.objects.filter(cycle=cycle).select_related("author", "cohort")
+            return {"announcements": list(qs)}
+        return {"announcements": selectors.announcements_for(request.user, cycle, limit=200)}
+
     return render(
         request,
         "community/announcements.html",
-        {
-            "announcements": shown,
-            "can_announce": rules.can_announce(request.user),
-        },
+        {"page": page, "can_announce": can_announce},
     )
 
 

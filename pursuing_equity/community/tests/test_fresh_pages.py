@@ -54,3 +54,30 @@ def test_the_spaces_list_shows_a_chosen_affinity_space_at_once_and_to_nobody_els
     assert space.name not in client.get(url).content.decode()
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_a_new_announcement_shows_at_once_and_a_kept_one_is_still_refused_to_others(client):
+    world = make_world()
+    p = world.people
+    client.force_login(p["coach"])
+    listing = reverse("announcements")
+    assert "Coaches&#x27; huddle" not in client.get(listing).content.decode()
+    assert "Coaches&#x27; huddle" not in client.get(listing).content.decode()  # kept
+    announcement = services.announcement_publish(
+        actor=p["staff"],
+        cycle=world.cycle,
+        audience="role",
+        role="faculty",
+        title="Coaches' huddle",
+        body="Friday",
+    )
+    assert "Coaches&#x27; huddle" in client.get(listing).content.decode()
+    detail = reverse("announcement_detail", args=[announcement.pk])
+    assert "Friday" in client.get(detail).content.decode()
+    assert "Friday" in client.get(detail).content.decode()  # kept
+    client.force_login(p["ln_member"])
+    assert "Coaches&#x27; huddle" not in client.get(listing).content.decode()
+    response = client.get(detail)
+    assert response.status_code == 403 and "Friday" not in response.content.decode()
+    client.logout()
+    assert client.get(detail).status_code == 302
